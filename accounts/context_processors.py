@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+from accounts import roles as role_rules
+
+
+def roles(request: HttpRequest) -> dict:
+    """What the navigation needs to show each role only what it can do."""
+    user = request.user
+    return {
+        "user_roles": sorted(role.label for role in role_rules.roles_of(user)),
+        "can_manage_endpoints": role_rules.can_manage_endpoints(user),
+        "can_view_endpoints": role_rules.can_view_endpoints(user),
+    }

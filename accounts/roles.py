@@ -1,0 +1,67 @@
+"""The three roles of the system and the questions every view asks about them.
+
+Roles are Django groups created by a data migration; these helpers are the one
+place that knows their names, so views, API permissions and sockets agree.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    SECRETARIAT = "Secretariat"
+    TECHNICIAN = "Technician"
+    ATTENDEE = "Attendee"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.SECRETARIAT: _("Secretariat"),
+    Role.TECHNICIAN: _("Technician"),
+    Role.ATTENDEE: _("Attendee"),
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> frozenset[Role]:
+    """The user's roles, read once per request object and remembered on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_giaoban_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._giaoban_roles = cached
+    return cached
+
+
+def has_role(user: User, role: Role) -> bool:
+    return role in roles_of(user)
+
+
+def is_secretariat(user: User) -> bool:
+    """Secretariat staff, or a superuser, who may do everything a secretariat does."""
+    return bool(user.is_authenticated and (user.is_superuser or has_role(user, Role.SECRETARIAT)))
+
+
+def is_technician(user: User) -> bool:
+    return has_role(user, Role.TECHNICIAN)
+
+
+def is_attendee(user: User) -> bool:
+    return has_role(user, Role.ATTENDEE)
+
+
+def can_view_endpoints(user: User) -> bool:
+    """Every signed-in role sees the site directory: it is who-is-where, not a secret."""
+    return bool(user.is_authenticated and (user.is_superuser or roles_of(user)))
+
+
+def can_manage_endpoints(user: User) -> bool:
+    return is_secretariat(user)

@@ -1,0 +1,173 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from conferencing.dial_strings import validate_dial_string
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+PATH_SEPARATOR = "/"
+
+
+class Level(models.IntegerChoices):
+    """Administrative level; a larger number sits lower in the tree."""
+
+    CENTRAL = 0, _("Central")
+    PROVINCE = 1, _("Province")
+    DISTRICT = 2, _("District")
+    COMMUNE = 3, _("Commune")
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "Level | None":
+        return LEVEL_SLUGS.get(slug.strip().lower())
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+
+LEVEL_SLUGS = {level.name.lower(): level for level in Level}
+
+
+def path_for(code: str, parent_path: str = "") -> str:
+    """Materialised path: every ancestor's code, so a subtree is one prefix match."""
+    return f"{parent_path or PATH_SEPARATOR}{code}{PATH_SEPARATOR}"
+
+
+class EndpointQuerySet(models.QuerySet):
+    def within(self, ancestor: "Endpoint", include_self: bool = True) -> "EndpointQuerySet":
+        """The subtree under `ancestor`, in one query whatever its depth."""
+        subtree = self.filter(path__startswith=ancestor.path)
+        return subtree if include_self else subtree.exclude(pk=ancestor.pk)
+
+    def at_level(self, level: Level | int) -> "EndpointQuerySet":
+        return self.filter(level=level)
+
+    def active(self) -> "EndpointQuerySet":
+        return self.filter(is_active=True)
+
+    def roots(self) -> "EndpointQuerySet":
+        return self.filter(parent__isnull=True)
+
+    def in_tree_order(self) -> "EndpointQuerySet":
+        return self.order_by("path")
+
+    def search(self, text: str) -> "EndpointQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(code__icontains=text) | Q(name__icontains=text) | Q(organisation__icontains=text)
+        )
+
+
+class Endpoint(models.Model):
+    """A conference site (điểm cầu): a room with a codec at one administrative level."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                CODE_PATTERN,
+                _(
+                    "Use 1-32 letters, digits, dots, dashes or underscores, "
+                    "starting with a letter or digit."
+                ),
+            )
+        ],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=400, editable=False, db_index=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    dial_string = models.CharField(
+        _("dial string"),
+        max_length=200,
+        blank=True,
+        validators=[validate_dial_string],
+        help_text=_("SIP URI (sip:room@example.vn), H.323 alias (h323:alias) or IP address."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ().-]{6,31}$",
+                _("Enter a phone number of digits, spaces, dots, dashes or brackets."),
+            )
+        ],
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    technicians = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technicians"),
+        blank=True,
+        related_name="served_endpoints",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EndpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conference site")
+        verbose_name_plural = _("conference sites")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "is_active"], name="endpoint_level_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        from conferencing.endpoint_tree import save_with_subtree_paths
+
+        save_with_subtree_paths(self, super().save, *args, **kwargs)
+
+    def clean(self) -> None:
+        from conferencing.endpoint_tree import validate_placement
+
+        validate_placement(self)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR) - 2
+
+
+class Bridge(models.Model):
+    """A multipoint control unit (MCU) that joins sites; its ports bound concurrent legs."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    dial_in = models.CharField(
+        _("dial-in address"), max_length=200, validators=[validate_dial_string]
+    )
+    port_capacity = models.PositiveIntegerField(
+        _("port capacity"), validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("bridge (MCU)")
+        verbose_name_plural = _("bridges (MCU)")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(port_capacity__gt=0), name="bridge_port_capacity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,25 @@
+"""Test overrides only; everything else is the real, environment-driven configuration."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Named explicitly so a Daphne child process (browser tests) opens the same test
+# database as the test run (STACK.md).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-giaoban.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    MEDIA_ROOT = VAR_DIR / "test-media"
+    STORAGES["default"] = {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}}

@@ -1,0 +1,42 @@
+"""Personas (one per role, plus an outsider) and the shared fixtures of the suite.
+
+alice: secretariat · bob: technician · carol: attendee · mallory: signed in, no role.
+"""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser"]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", first_name="Alice", roles=[Role.SECRETARIAT])
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", first_name="Bob", roles=[Role.TECHNICIAN])
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol", first_name="Carol", roles=[Role.ATTENDEE])
+
+
+@pytest.fixture
+def mallory(db):
+    return UserFactory(username="mallory", first_name="Mallory")
+
+
+@pytest.fixture
+def client_as(client):
+    """Sign the test client in as a persona: `client_as(alice)`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
