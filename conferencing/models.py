@@ -171,3 +171,7 @@ class Bridge(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Models kept in their own modules, imported here so Django registers them.
+from conferencing.import_job_models import EndpointImportJob  # noqa: E402, F401

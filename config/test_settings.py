@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES, VAR_DIR
 
+# A fresh clone has no var/ yet; SQLite cannot create its test file without it.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Named explicitly so a Daphne child process (browser tests) opens the same test

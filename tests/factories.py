@@ -21,7 +21,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=[role.value for role in extracted]))
+            # get_or_create: a transactional test's flush removes the migration-made groups.
+            self.groups.add(
+                *(Group.objects.get_or_create(name=role.value)[0] for role in extracted)
+            )
         if create:
             self.save()
 

@@ -1,0 +1,64 @@
+# One task runner for developers and CI (.ci/run calls `make venv` and `make test`).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv run test lint bench
+
+help:
+	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
+	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
+	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
+	@echo "make lint    ruff format --check and ruff check"
+	@echo "make bench   run every benchmark in bench/"
+
+venv: $(STAMP)
+
+# Re-installs only when pyproject.toml changed. Django 6 needs Python >= 3.12: the
+# interpreter is pyenv's choice for .python-version if it is recent enough, else
+# python3.13 or python3.12 on PATH, else python3; an existing venv on an older
+# Python is replaced.
+$(STAMP): pyproject.toml
+	@ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }; \
+	if [[ -x $(VENV)/bin/python ]] && ! ok $(VENV)/bin/python; then \
+		echo "$(VENV) uses $$($(VENV)/bin/python --version); recreating it"; rm -rf $(VENV); \
+	fi; \
+	if [[ ! -x $(VENV)/bin/python ]]; then \
+		python=""; \
+		for candidate in "$$(pyenv which python3 2>/dev/null || true)" \
+				"$$(command -v python3.13 || true)" "$$(command -v python3.12 || true)" \
+				"$$(command -v python3 || true)"; do \
+			if [[ -n $$candidate ]] && ok "$$candidate"; then python=$$candidate; break; fi; \
+		done; \
+		if [[ -z $$python ]]; then \
+			echo "error: Python >= 3.12 not found (Django 6 needs it). Install it, e.g." >&2; \
+			echo "  pyenv install 3.13 (see .python-version), or Python 3.12+ from your distribution" >&2; \
+			exit 1; \
+		fi; \
+		echo "creating $(VENV) with $$python ($$("$$python" --version))"; \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: venv
+	PORT=$(PORT) bin/run
+
+# var/ holds the SQLite test database; a fresh clone has none.
+test: venv
+	@mkdir -p var
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if (( $${#scripts[@]} == 0 )); then echo "no benchmark in bench/" >&2; exit 1; fi; \
+	for script in "$${scripts[@]}"; do echo "== $$script"; $(VENV)/bin/python "$$script"; done

@@ -1,0 +1,24 @@
+"""The one way to write the audit trail, so every entry has the same shape."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from audit.models import AuditEntry
+
+
+def record(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry; call inside the transaction of the action it records."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        changes=changes or {},
+    )

@@ -1,0 +1,75 @@
+"""A secretariat's CSV upload of conference sites, imported in the background.
+
+The uploaded bytes are kept on the job so the worker needs nothing but the job
+id, and so what was imported can be looked at afterwards.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class EndpointImportJobQuerySet(models.QuerySet):
+    def without_data(self) -> "EndpointImportJobQuerySet":
+        """Everything but the uploaded bytes (up to several MB a job)."""
+        return self.defer("data")
+
+    def recent(self) -> "EndpointImportJobQuerySet":
+        return self.order_by("-created_at", "-pk")
+
+
+class EndpointImportJob(models.Model):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="endpoint_import_jobs",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("uploaded file"))
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    # The uploader's language: the worker writes row errors in it.
+    language = models.CharField(_("language"), max_length=16, default="vi")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    written = models.BooleanField(_("written"), default=False)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = EndpointImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("site import")
+        verbose_name_plural = _("site imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
