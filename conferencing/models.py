@@ -174,4 +174,10 @@ class Bridge(models.Model):
 
 
 # Models kept in their own modules, imported here so Django registers them.
+from conferencing.conference_models import (  # noqa: E402, F401
+    Conference,
+    ConferenceStatus,
+    Leg,
+    LegRole,
+)
 from conferencing.import_job_models import EndpointImportJob  # noqa: E402, F401

@@ -1,0 +1,108 @@
+"""Resolve the way a secretariat names sites into endpoint ids.
+
+"All provinces", "province X and all its communes", "these 12 sites", minus
+exclusions: two queries whatever the number of sites (one for the paths of the
+named subtrees, one for the sites themselves).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.utils.translation import gettext as _
+
+from conferencing.models import Endpoint, Level
+
+
+class SiteSelectionError(ValueError):
+    """The selection names unknown or inactive sites, or selects nothing; user-facing."""
+
+
+@dataclass(frozen=True)
+class SiteSelection:
+    levels: tuple[int, ...] = ()
+    subtrees: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    exclude_sites: tuple[str, ...] = ()
+    exclude_subtrees: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.levels or self.subtrees or self.sites)
+
+
+@dataclass(frozen=True)
+class ResolvedSites:
+    ids: tuple[int, ...]
+    id_by_code: dict[str, int]
+
+    def id_of(self, code: str) -> int | None:
+        return self.id_by_code.get(code)
+
+
+def any_of(conditions: list[Q]) -> Q | None:
+    """OR of the conditions; None when there are none (an empty IN breaks annotations)."""
+    combined = None
+    for condition in conditions:
+        combined = condition if combined is None else combined | condition
+    return combined
+
+
+def selection_filter(
+    levels: tuple[int, ...],
+    subtrees: tuple[str, ...],
+    sites: tuple[str, ...],
+    paths: dict[str, str],
+) -> Q | None:
+    return any_of(
+        ([Q(level__in=levels)] if levels else [])
+        + [Q(path__startswith=paths[code]) for code in subtrees]
+        + ([Q(code__in=sites)] if sites else [])
+    )
+
+
+def unknown_codes_error(codes: list[str]) -> SiteSelectionError:
+    return SiteSelectionError(_("Unknown sites: %(codes)s.") % {"codes": ", ".join(codes)})
+
+
+def resolve_sites(selection: SiteSelection) -> ResolvedSites:
+    """Endpoint ids in tree order, and their codes.
+
+    Inactive sites reached through a level or a subtree are left out; an
+    inactive site named one by one is an error, as is an unknown code.
+    """
+    if selection.is_empty():
+        raise SiteSelectionError(_("Choose at least one site."))
+    unknown_levels = [level for level in selection.levels if level not in Level.values]
+    if unknown_levels:
+        raise SiteSelectionError(_("Unknown level: %(level)s.") % {"level": unknown_levels[0]})
+    named_roots = set(selection.subtrees) | set(selection.exclude_subtrees)
+    paths = dict(Endpoint.objects.filter(code__in=named_roots).values_list("code", "path"))
+    if unknown_roots := sorted(named_roots - paths.keys()):
+        raise unknown_codes_error(unknown_roots)
+    included = selection_filter(selection.levels, selection.subtrees, selection.sites, paths)
+    excluded = selection_filter((), selection.exclude_subtrees, selection.exclude_sites, paths)
+    excluded_flag = (
+        Value(False)
+        if excluded is None
+        else ExpressionWrapper(excluded, output_field=BooleanField())
+    )
+    rows = (
+        Endpoint.objects.filter(included)
+        .annotate(excluded=excluded_flag)
+        .order_by("path")
+        .values_list("pk", "code", "is_active", "excluded")
+    )
+    found = list(rows)
+    if unknown := sorted(set(selection.sites) - {code for _pk, code, _a, _e in found}):
+        raise unknown_codes_error(unknown)
+    named = set(selection.sites)
+    inactive_named = [
+        code for _pk, code, active, excl in found if code in named and not active and not excl
+    ]
+    if inactive_named:
+        raise SiteSelectionError(
+            _("Inactive sites cannot be booked: %(codes)s.") % {"codes": ", ".join(inactive_named)}
+        )
+    chosen = {code: pk for pk, code, active, excl in found if active and not excl}
+    if not chosen:
+        raise SiteSelectionError(_("The selection contains no active site."))
+    return ResolvedSites(ids=tuple(chosen.values()), id_by_code=chosen)

@@ -1,0 +1,367 @@
+"""Booking: one function per secretariat action, each its own transaction.
+
+`check` is the dry run: it answers exactly what `book` would refuse with,
+without writing. Every action that changes a booking leaves an audit entry,
+and every change attendees would notice raises the meeting's SEQUENCE.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import trail
+from conferencing.conference_models import MAX_SETUP_MINUTES, LegRole
+from conferencing.models import Bridge
+from conferencing.reservations import (
+    CapacityOverload,
+    ConferencePlan,
+    SiteConflict,
+    cancel_conference,
+    create_conference,
+    find_capacity_overloads,
+    find_site_conflicts,
+    lock_bridge,
+    move_conference,
+    replace_sites,
+)
+from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
+from meetings.models import Attendee, Classification, Meeting, MeetingStatus
+from meetings.visibility import with_details
+
+MAX_SESSION_LENGTH = timedelta(hours=24)
+
+
+class BookingError(ValueError):
+    """The request itself is wrong (not a conflict); `field` names the culprit."""
+
+    def __init__(self, message: str, field: str = "__all__") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    setup_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class Details:
+    title: str
+    agenda: str = ""
+    organising_unit: str = ""
+    classification: str = Classification.INTERNAL
+    attendees: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    details: Details
+    slot: Slot
+    bridge_id: int
+    sites: SiteSelection
+    host_code: str
+
+
+@dataclass
+class ConflictReport:
+    """Everything that stands in the way, described for the person asking."""
+
+    sites: list[dict] = field(default_factory=list)
+    capacity: list[dict] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.sites or self.capacity)
+
+    def as_dict(self) -> dict:
+        return {"site_conflicts": self.sites, "capacity_conflicts": self.capacity}
+
+
+class BookingConflict(Exception):
+    def __init__(self, report: ConflictReport) -> None:
+        super().__init__(_("The booking conflicts with existing sessions."))
+        self.report = report
+
+
+def validate_slot(slot: Slot, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    for name in ("start", "end"):
+        if timezone.is_naive(getattr(slot, name)):
+            raise BookingError(_("Give the time with its time zone offset."), name)
+    if slot.end <= slot.start:
+        raise BookingError(_("The session must end after it starts."), "end")
+    if slot.end - slot.start > MAX_SESSION_LENGTH:
+        raise BookingError(_("A session cannot last longer than 24 hours."), "end")
+    if slot.start <= now:
+        raise BookingError(_("Sessions in the past cannot be booked or moved."), "start")
+    if not 0 <= slot.setup_minutes <= MAX_SETUP_MINUTES:
+        raise BookingError(
+            _("The setup window must be between 0 and %(max)d minutes.")
+            % {"max": MAX_SETUP_MINUTES},
+            "setup_minutes",
+        )
+
+
+def resolve_plan(request_sites: SiteSelection, host_code: str, bridge_id: int, slot: Slot):
+    try:
+        sites = resolve_sites(request_sites)
+    except SiteSelectionError as error:
+        raise BookingError(str(error), "sites") from None
+    host_id = sites.id_of(host_code)
+    if host_id is None:
+        raise BookingError(_("The host site must be one of the chosen sites."), "host")
+    return ConferencePlan(
+        bridge_id=bridge_id,
+        start=slot.start,
+        end=slot.end,
+        setup_minutes=slot.setup_minutes,
+        endpoint_ids=sites.ids,
+        host_id=host_id,
+    )
+
+
+def get_bridge(bridge_id: int, lock: bool) -> Bridge:
+    try:
+        bridge = lock_bridge(bridge_id) if lock else Bridge.objects.get(pk=bridge_id)
+    except Bridge.DoesNotExist:
+        raise BookingError(_("Choose an existing bridge."), "bridge") from None
+    if not bridge.is_active:
+        raise BookingError(_("This bridge is out of service."), "bridge")
+    return bridge
+
+
+def find_conflicts(
+    plan: ConferencePlan, bridge: Bridge, user: AbstractBaseUser, exclude_conference_id=None
+) -> ConflictReport:
+    site_conflicts = find_site_conflicts(
+        plan.endpoint_ids, plan.window_start, plan.window_end, exclude_conference_id
+    )
+    overloads = find_capacity_overloads(
+        bridge, plan.window_start, plan.window_end, len(plan.endpoint_ids), exclude_conference_id
+    )
+    return ConflictReport(
+        sites=describe_site_conflicts(site_conflicts, user),
+        capacity=[describe_overload(overload) for overload in overloads],
+    )
+
+
+def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[dict]:
+    """Name the other session, unless it is confidential and the user is not invited."""
+    if not conflicts:
+        return []
+    conference_ids = {conflict.conference_id for conflict in conflicts}
+    meetings = Meeting.objects.filter(conference_id__in=conference_ids)
+    visible = set(with_details(user, meetings).values_list("pk", flat=True))
+    by_conference = {
+        meeting.conference_id: meeting for meeting in meetings.select_related("conference")
+    }
+    return [describe_site_conflict(conflict, by_conference, visible) for conflict in conflicts]
+
+
+def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible: set) -> dict:
+    meeting = by_conference[conflict.conference_id]
+    shown = meeting.pk in visible
+    return {
+        "site": conflict.endpoint_code,
+        "site_name": conflict.endpoint_name,
+        "meeting_id": meeting.pk if shown else None,
+        "meeting_title": meeting.title if shown else _("Busy (confidential session)"),
+        "meeting_start": meeting.conference.start.isoformat(),
+        "meeting_end": meeting.conference.end.isoformat(),
+        "overlap_start": conflict.overlap_start.isoformat(),
+        "overlap_end": conflict.overlap_end.isoformat(),
+    }
+
+
+def describe_overload(overload: CapacityOverload) -> dict:
+    return {
+        "instant": overload.instant.isoformat(),
+        "legs": overload.legs,
+        "capacity": overload.capacity,
+    }
+
+
+def check(request: BookingRequest, user: AbstractBaseUser) -> ConflictReport:
+    """The dry run: the same answer `book` would give, nothing written."""
+    validate_slot(request.slot)
+    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
+    return find_conflicts(plan, get_bridge(request.bridge_id, lock=False), user)
+
+
+def reserve(plan: ConferencePlan, user: AbstractBaseUser, exclude_conference_id=None) -> Bridge:
+    """Lock the bridge and refuse on any conflict; call inside the action's transaction."""
+    bridge = get_bridge(plan.bridge_id, lock=True)
+    report = find_conflicts(plan, bridge, user, exclude_conference_id)
+    if report:
+        raise BookingConflict(report)
+    return bridge
+
+
+EXCLUSION_VIOLATION = "23P01"
+
+
+def refuse_race(
+    plan: ConferencePlan, user, error: IntegrityError, exclude_conference_id=None
+) -> BookingConflict:
+    """A concurrent booking won between our check and our write (PostgreSQL's
+    exclusion constraint said so): describe what it took, after the rollback."""
+    if getattr(error.__cause__, "sqlstate", None) != EXCLUSION_VIOLATION:
+        raise error
+    report = find_conflicts(
+        plan, get_bridge(plan.bridge_id, lock=False), user, exclude_conference_id
+    )
+    return BookingConflict(report)
+
+
+def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
+    """Reserve the sites and the bridge, create the meeting and its attendees; audited."""
+    validate_slot(request.slot)
+    details = request.details
+    if not details.title.strip():
+        raise BookingError(_("Give the session a title."), "title")
+    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
+    try:
+        with transaction.atomic():
+            reserve(plan, user)
+            meeting = create_meeting(details, create_conference(plan), user)
+            trail.record(user, "meeting.booked", meeting, booking_summary(meeting, plan))
+    except IntegrityError as error:
+        raise refuse_race(plan, user, error) from None
+    return meeting
+
+
+def create_meeting(details: Details, conference, user, **fields) -> Meeting:
+    meeting = Meeting.objects.create(
+        title=details.title.strip(),
+        agenda=details.agenda,
+        organising_unit=details.organising_unit,
+        classification=details.classification,
+        organiser=user,
+        conference=conference,
+        **fields,
+    )
+    Attendee.objects.bulk_create(
+        Attendee(meeting=meeting, user_id=user_id, role=role) for user_id, role in details.attendees
+    )
+    return meeting
+
+
+def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
+    return {
+        "title": meeting.title,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "setup_minutes": plan.setup_minutes,
+        "bridge": plan.bridge_id,
+        "sites": len(plan.endpoint_ids),
+        "host": plan.host_id,
+    }
+
+
+def lock_changeable(meeting: Meeting) -> Meeting:
+    """Re-read the meeting under a row lock and refuse changes to what is over."""
+    locked = Meeting.objects.select_for_update().select_related("conference").get(pk=meeting.pk)
+    if locked.status != MeetingStatus.SCHEDULED:
+        raise BookingError(_("Only a scheduled session can be changed."))
+    if locked.conference.start <= timezone.now():
+        raise BookingError(_("A session that has started cannot be changed."))
+    return locked
+
+
+def current_plan(meeting: Meeting, slot: Slot) -> ConferencePlan:
+    legs = list(meeting.conference.legs.values_list("endpoint_id", "role"))
+    return ConferencePlan(
+        bridge_id=meeting.conference.bridge_id,
+        start=slot.start,
+        end=slot.end,
+        setup_minutes=slot.setup_minutes,
+        endpoint_ids=tuple(endpoint_id for endpoint_id, _role in legs),
+        host_id=next(endpoint_id for endpoint_id, role in legs if role == LegRole.HOST),
+    )
+
+
+def slot_of(meeting: Meeting) -> Slot:
+    conference = meeting.conference
+    return Slot(conference.start, conference.end, conference.setup_minutes)
+
+
+def revise(meeting: Meeting, user, action: str, changes: dict) -> Meeting:
+    """Raise the SEQUENCE calendar clients compare, and audit the change."""
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "status", "cancel_reason", "updated_at"])
+    trail.record(user, action, meeting, changes)
+    return meeting
+
+
+def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
+    """Move the session (and its setup window) to a new time, if every site is free then."""
+    validate_slot(slot)
+    try:
+        with transaction.atomic():
+            meeting = lock_changeable(meeting)
+            before = slot_of(meeting)
+            plan = current_plan(meeting, slot)
+            reserve(plan, user, exclude_conference_id=meeting.conference_id)
+            move_conference(meeting.conference, slot.start, slot.end, slot.setup_minutes)
+            return revise(
+                meeting,
+                user,
+                "meeting.rescheduled",
+                {"from": slot_changes(before), "to": slot_changes(slot)},
+            )
+    except IntegrityError as error:
+        raise refuse_race(plan, user, error, meeting.conference_id) from None
+
+
+def slot_changes(slot: Slot) -> dict:
+    return {
+        "start": slot.start.isoformat(),
+        "end": slot.end.isoformat(),
+        "setup_minutes": slot.setup_minutes,
+    }
+
+
+def change_sites(
+    meeting: Meeting, sites: SiteSelection, host_code: str, user: AbstractBaseUser
+) -> Meeting:
+    """Make the session's sites exactly this selection, if the new ones are free."""
+    try:
+        with transaction.atomic():
+            meeting = lock_changeable(meeting)
+            before = set(meeting.conference.legs.values_list("endpoint_id", flat=True))
+            plan = resolve_plan(sites, host_code, meeting.conference.bridge_id, slot_of(meeting))
+            reserve(plan, user, exclude_conference_id=meeting.conference_id)
+            replace_sites(meeting.conference, plan.endpoint_ids, plan.host_id)
+            after = set(plan.endpoint_ids)
+            return revise(
+                meeting,
+                user,
+                "meeting.sites_changed",
+                {
+                    "added": len(after - before),
+                    "removed": len(before - after),
+                    "sites": len(after),
+                    "host": plan.host_id,
+                },
+            )
+    except IntegrityError as error:
+        raise refuse_race(plan, user, error, meeting.conference_id) from None
+
+
+def cancel(meeting: Meeting, reason: str, user: AbstractBaseUser) -> Meeting:
+    """Cancel the session and free its sites; the reason is kept and audited."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give a reason for cancelling."), "reason")
+    with transaction.atomic():
+        meeting = lock_changeable(meeting)
+        cancel_conference(meeting.conference)
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = reason
+        return revise(meeting, user, "meeting.cancelled", {"reason": reason})

@@ -1,0 +1,141 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_uid() -> str:
+    """A calendar identity that never changes, whatever happens to the meeting."""
+    return f"{uuid.uuid4()}@giaoban"
+
+
+class Classification(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+class AttendeeRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class Series(models.Model):
+    """A recurring session: its rule, and the occurrences materialised as meetings."""
+
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=new_uid)
+    rrule = models.CharField(_("recurrence rule"), max_length=500)
+    first_start = models.DateTimeField(_("first occurrence"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return f"{self.rrule} from {self.first_start:%Y-%m-%d}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def scheduled(self) -> "MeetingQuerySet":
+        return self.filter(status=MeetingStatus.SCHEDULED)
+
+    def upcoming(self, now) -> "MeetingQuerySet":
+        return self.filter(conference__end__gt=now)
+
+    def for_endpoint(self, endpoint) -> "MeetingQuerySet":
+        return self.filter(conference__legs__endpoint=endpoint)
+
+
+class Meeting(models.Model):
+    """The administrative side of a session: what it is, who organises and attends it."""
+
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=new_uid)
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    agenda = models.TextField(_("agenda"), blank=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="organised_meetings",
+    )
+    organising_unit = models.CharField(_("organising unit"), max_length=200, blank=True)
+    classification = models.CharField(
+        _("classification"),
+        max_length=16,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    conference = models.OneToOneField(
+        "conferencing.Conference",
+        verbose_name=_("conference"),
+        on_delete=models.PROTECT,
+        related_name="meeting",
+    )
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+    )
+    # The start the series rule gave this occurrence (RECURRENCE-ID), kept when it moves.
+    occurrence_start = models.DateTimeField(_("original occurrence start"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"], name="meeting_one_per_occurrence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendee(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendees"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=AttendeeRole.choices, default=AttendeeRole.MEMBER
+    )
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendee_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"

@@ -1,0 +1,239 @@
+"""Recurring sessions: expand a rule into occurrences, each booked and checked alone.
+
+Occurrences are materialised as meetings up to a horizon, so each one holds
+its own reservation and is conflict-checked like any booking. A cancelled
+occurrence stays as a cancelled meeting (the calendar's EXDATE); a moved one
+keeps `occurrence_start` (the calendar's RECURRENCE-ID).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import trail
+from conferencing.reservations import ConferencePlan, create_conference, move_conference
+from meetings.booking import (
+    BookingError,
+    BookingRequest,
+    ConflictReport,
+    Slot,
+    cancel,
+    create_meeting,
+    current_plan,
+    find_conflicts,
+    get_bridge,
+    lock_changeable,
+    refuse_race,
+    resolve_plan,
+    revise,
+    slot_changes,
+    slot_of,
+    validate_slot,
+)
+from meetings.models import Meeting, MeetingStatus, Series
+
+SERIES_HORIZON = timedelta(days=366)
+MAX_OCCURRENCES = 400
+ALLOWED_FREQUENCIES = {DAILY, WEEKLY, MONTHLY}
+
+
+@dataclass
+class SeriesOutcome:
+    series: Series | None
+    booked: list[Meeting] = field(default_factory=list)
+    skipped: list[tuple[Slot, ConflictReport]] = field(default_factory=list)
+
+
+class SeriesConflict(Exception):
+    def __init__(self, conflicts: list[tuple[Slot, ConflictReport]]) -> None:
+        super().__init__(_("Some occurrences conflict with existing sessions."))
+        self.conflicts = conflicts
+
+
+def parse_rule(rule: str, first: datetime) -> rrule:
+    """A daily, weekly or monthly RRULE bounded by COUNT or UNTIL, in local wall time."""
+    text = rule.strip().removeprefix("RRULE:")
+    local_first = timezone.localtime(first).replace(tzinfo=None)
+    try:
+        parsed = rrulestr(f"RRULE:{text}", dtstart=local_first, ignoretz=True)
+    except (ValueError, TypeError, OverflowError):
+        raise BookingError(_("The recurrence rule is malformed."), "rrule") from None
+    if not isinstance(parsed, rrule) or parsed._freq not in ALLOWED_FREQUENCIES:
+        raise BookingError(_("A series repeats daily, weekly or monthly."), "rrule")
+    if parsed._count is None and parsed._until is None:
+        raise BookingError(_("A series needs an end: COUNT or UNTIL."), "rrule")
+    if parsed._count is not None and parsed._count > MAX_OCCURRENCES:
+        raise BookingError(too_many_message(), "rrule")
+    return parsed
+
+
+def too_many_message() -> str:
+    return _("A series can have at most %(max)d occurrences within 12 months.") % {
+        "max": MAX_OCCURRENCES
+    }
+
+
+def expand(rule: str, slot: Slot) -> list[Slot]:
+    """Every occurrence's slot, keeping the first one's local time and length."""
+    parsed = parse_rule(rule, slot.start)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    horizon = slot.start + SERIES_HORIZON
+    length = slot.end - slot.start
+    slots = []
+    for local_start in parsed:
+        start = local_start.replace(tzinfo=zone)
+        if start > horizon:
+            raise BookingError(_("A series can span at most 12 months."), "rrule")
+        slots.append(Slot(start, start + length, slot.setup_minutes))
+        if len(slots) > MAX_OCCURRENCES:
+            raise BookingError(too_many_message(), "rrule")
+    if not slots:
+        raise BookingError(_("The recurrence rule gives no occurrence."), "rrule")
+    return slots
+
+
+def occurrence_plans(request: BookingRequest, rule: str) -> list[tuple[Slot, ConferencePlan]]:
+    validate_slot(request.slot)
+    base = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
+    return [
+        (
+            slot,
+            ConferencePlan(
+                bridge_id=base.bridge_id,
+                start=slot.start,
+                end=slot.end,
+                setup_minutes=slot.setup_minutes,
+                endpoint_ids=base.endpoint_ids,
+                host_id=base.host_id,
+            ),
+        )
+        for slot in expand(rule, request.slot)
+    ]
+
+
+def check_series(
+    request: BookingRequest, rule: str, user: AbstractBaseUser
+) -> list[tuple[Slot, ConflictReport]]:
+    """The dry run of a series: every occurrence with what stands in its way."""
+    plans = occurrence_plans(request, rule)
+    bridge = get_bridge(request.bridge_id, lock=False)
+    return [(slot, find_conflicts(plan, bridge, user)) for slot, plan in plans]
+
+
+def book_series(
+    request: BookingRequest, rule: str, user: AbstractBaseUser, skip_conflicts: bool = False
+) -> SeriesOutcome:
+    """Book every occurrence; with conflicts, refuse all unless told to skip those."""
+    if not request.details.title.strip():
+        raise BookingError(_("Give the session a title."), "title")
+    plans = occurrence_plans(request, rule)
+    outcome = SeriesOutcome(series=None)
+    try:
+        with transaction.atomic():
+            bridge = get_bridge(request.bridge_id, lock=True)
+            free = []
+            for slot, plan in plans:
+                report = find_conflicts(plan, bridge, user)
+                if report:
+                    outcome.skipped.append((slot, report))
+                else:
+                    free.append((slot, plan))
+            if outcome.skipped and not skip_conflicts:
+                raise SeriesConflict(outcome.skipped)
+            if not free:
+                raise SeriesConflict(outcome.skipped)
+            outcome.series = Series.objects.create(
+                rrule=rule.strip().removeprefix("RRULE:"),
+                first_start=request.slot.start,
+                created_by=user,
+            )
+            for slot, plan in free:
+                conference = create_conference(plan)
+                outcome.booked.append(
+                    create_meeting(
+                        request.details,
+                        conference,
+                        user,
+                        series=outcome.series,
+                        occurrence_start=slot.start,
+                    )
+                )
+            trail.record(
+                user,
+                "series.booked",
+                outcome.series,
+                {
+                    "rrule": outcome.series.rrule,
+                    "booked": len(outcome.booked),
+                    "skipped": [slot.start.isoformat() for slot, _r in outcome.skipped],
+                },
+            )
+    except IntegrityError as error:
+        raise refuse_race(plans[0][1], user, error) from None
+    return outcome
+
+
+def following(meeting: Meeting) -> list[Meeting]:
+    """This occurrence and every later scheduled one of its series."""
+    if meeting.series_id is None:
+        return [meeting]
+    return list(
+        Meeting.objects.filter(
+            series_id=meeting.series_id,
+            status=MeetingStatus.SCHEDULED,
+            conference__start__gte=meeting.conference.start,
+        )
+        .select_related("conference")
+        .order_by("conference__start")
+    )
+
+
+def reschedule_following(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> list[Meeting]:
+    """Move this occurrence to `slot` and shift every later one by the same amount.
+
+    All or nothing: a conflict in any occurrence refuses the whole change and
+    reports each conflicting occurrence.
+    """
+    validate_slot(slot)
+    shift = slot.start - meeting.conference.start
+    length = slot.end - slot.start
+    with transaction.atomic():
+        occurrences = [lock_changeable(occurrence) for occurrence in following(meeting)]
+        moves = []
+        conflicts = []
+        bridge = get_bridge(meeting.conference.bridge_id, lock=True)
+        for occurrence in occurrences:
+            start = occurrence.conference.start + shift
+            new_slot = Slot(start, start + length, slot.setup_minutes)
+            plan = current_plan(occurrence, new_slot)
+            report = find_conflicts(plan, bridge, user, occurrence.conference_id)
+            if report:
+                conflicts.append((new_slot, report))
+            moves.append((occurrence, new_slot))
+        if conflicts:
+            raise SeriesConflict(conflicts)
+        for occurrence, new_slot in moves:
+            before = slot_of(occurrence)
+            move_conference(
+                occurrence.conference, new_slot.start, new_slot.end, new_slot.setup_minutes
+            )
+            revise(
+                occurrence,
+                user,
+                "meeting.rescheduled",
+                {"from": slot_changes(before), "to": slot_changes(new_slot), "following": True},
+            )
+    return [occurrence for occurrence, _slot in moves]
+
+
+def cancel_following(meeting: Meeting, reason: str, user: AbstractBaseUser) -> list[Meeting]:
+    """Cancel this occurrence and every later one; each becomes a calendar exception."""
+    with transaction.atomic():
+        return [cancel(occurrence, reason, user) for occurrence in following(meeting)]

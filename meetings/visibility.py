@@ -1,0 +1,49 @@
+"""Who may see which meeting, and how much of it.
+
+Two questions, each answered with one query over any number of meetings:
+which meetings concern a user (appear in their lists), and of those, whose
+details they may read. A confidential meeting shows only as busy time to
+anyone who is not its organiser or an invited attendee.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import is_secretariat
+from conferencing.conference_models import Leg
+from meetings.models import Attendee, Classification, Meeting
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def invited(user: User) -> Q:
+    return Q(organiser=user) | Q(Exists(Attendee.objects.filter(meeting=OuterRef("pk"), user=user)))
+
+
+def serving(user: User) -> Q:
+    return Q(
+        Exists(Leg.objects.filter(conference=OuterRef("conference"), endpoint__technicians=user))
+    )
+
+
+def concerning(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Meetings the user's lists show: all for the secretariat; otherwise those
+    they organise or attend, or whose sites they serve as technician."""
+    meetings = Meeting.objects.all() if meetings is None else meetings
+    if not user.is_authenticated:
+        return meetings.none()
+    if is_secretariat(user):
+        return meetings
+    return meetings.filter(invited(user) | serving(user))
+
+
+def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Of the meetings concerning the user, those whose title, agenda and sites they may read."""
+    meetings = concerning(user, meetings)
+    if not user.is_authenticated:
+        return meetings
+    return meetings.filter(~Q(classification=Classification.CONFIDENTIAL) | invited(user))
+
+
+def details_visible(meeting: Meeting, user: User) -> bool:
+    return with_details(user, Meeting.objects.filter(pk=meeting.pk)).exists()
