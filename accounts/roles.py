@@ -65,3 +65,13 @@ def can_view_endpoints(user: User) -> bool:
 
 def can_manage_endpoints(user: User) -> bool:
     return is_secretariat(user)
+
+
+def can_book_meetings(user: User) -> bool:
+    """Only the secretariat books, moves, re-sites and cancels sessions."""
+    return is_secretariat(user)
+
+
+def can_view_meetings(user: User) -> bool:
+    """Every role has sessions that concern it; which ones is meetings.visibility's answer."""
+    return can_view_endpoints(user)

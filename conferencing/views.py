@@ -1,12 +1,8 @@
 """Web pages of the site directory and the secretariat's CSV import and export."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.decorators import role_required
 from accounts.roles import can_manage_endpoints, can_view_endpoints
 from conferencing import import_jobs
 from conferencing.endpoint_export import export_endpoints
@@ -51,23 +48,6 @@ LIST_FIELDS = [
 ]
 SUMMARY_FIELDS = ["code", "name", "level", "path", "is_active"]
 UTF8_BOM = "\ufeff"
-
-
-def role_required(predicate: Callable) -> Callable:
-    """Anonymous users go to the login page; signed-in users the predicate refuses get 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorator
 
 
 @require_GET
