@@ -6,16 +6,18 @@ serialised and the capacity sweep cannot race; site overlaps across bridges
 are caught by the check here and, on PostgreSQL, by the exclusion constraint.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connections
 from django.db.models import Count
 
 from conferencing.conference_models import (
     Conference,
     ConferenceStatus,
     Leg,
+    LegQuerySet,
     LegRole,
     reservation_start,
 )
@@ -63,11 +65,24 @@ class CapacityOverload:
     capacity: int
 
 
+ExcludedConferences = int | Collection[int] | None
+
+
+def excluding(legs: LegQuerySet, conference_ids: ExcludedConferences) -> LegQuerySet:
+    """Leave out the legs of the conference(s) being changed: one id, or several when a
+    series' occurrences move together."""
+    if conference_ids is None:
+        return legs
+    if isinstance(conference_ids, int):
+        return legs.exclude(conference_id=conference_ids)
+    return legs.exclude(conference_id__in=list(conference_ids))
+
+
 def find_site_conflicts(
     endpoint_ids: Iterable[int],
     window_start: datetime,
     window_end: datetime,
-    exclude_conference_id: int | None = None,
+    exclude_conference_id: ExcludedConferences = None,
 ) -> list[SiteConflict]:
     """Every reserved leg of these sites whose window overlaps; one query."""
     legs = (
@@ -75,8 +90,7 @@ def find_site_conflicts(
         .overlapping(window_start, window_end)
         .filter(endpoint_id__in=list(endpoint_ids))
     )
-    if exclude_conference_id is not None:
-        legs = legs.exclude(conference_id=exclude_conference_id)
+    legs = excluding(legs, exclude_conference_id)
     rows = legs.order_by("endpoint__path", "reserved_from").values_list(
         "endpoint_id",
         "endpoint__code",
@@ -103,7 +117,7 @@ def find_capacity_overloads(
     window_start: datetime,
     window_end: datetime,
     new_legs: int,
-    exclude_conference_id: int | None = None,
+    exclude_conference_id: ExcludedConferences = None,
 ) -> list[CapacityOverload]:
     """Instants where the bridge would carry more legs than its ports; one query.
 
@@ -115,8 +129,7 @@ def find_capacity_overloads(
         .overlapping(window_start, window_end)
         .filter(conference__bridge_id=bridge.pk)
     )
-    if exclude_conference_id is not None:
-        legs = legs.exclude(conference_id=exclude_conference_id)
+    legs = excluding(legs, exclude_conference_id)
     windows = legs.values("conference_id", "reserved_from", "reserved_until").annotate(
         count=Count("id")
     )
@@ -162,6 +175,34 @@ def create_conference(plan: ConferencePlan) -> Conference:
 
 
 def add_legs(conference: Conference, endpoint_ids: Iterable[int], host_id: int) -> None:
+    """One INSERT, the legs in the order given (tree order: concurrent bookings then
+    take the sites' index entries in the same order and wait rather than deadlock)."""
+    endpoint_ids = list(endpoint_ids)
+    if not endpoint_ids:
+        return
+    connection = connections[Leg.objects.db]
+    if connection.vendor == "postgresql":
+        # The ids travel as one array: building, compiling and binding 3,356 Leg
+        # objects (20,000 parameters) took 100 of a national booking's 280 ms
+        # (bench/booking.py); the rows PostgreSQL writes are the same.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Leg._meta.db_table} "
+                "(conference_id, endpoint_id, role, reserved_from, reserved_until, is_reserved) "
+                "SELECT %s, site, CASE WHEN site = %s THEN %s ELSE %s END, %s, %s, TRUE "
+                "FROM unnest(%s::bigint[]) WITH ORDINALITY AS sites (site, position) "
+                "ORDER BY position",
+                [
+                    conference.pk,
+                    host_id,
+                    LegRole.HOST.value,
+                    LegRole.PARTICIPANT.value,
+                    conference.reserved_from,
+                    conference.end,
+                    endpoint_ids,
+                ],
+            )
+        return
     Leg.objects.bulk_create(
         [
             Leg(
@@ -183,6 +224,21 @@ def move_conference(
     conference.start, conference.end, conference.setup_minutes = start, end, setup_minutes
     conference.save(update_fields=["start", "end", "setup_minutes", "updated_at"])
     conference.legs.update(reserved_from=conference.reserved_from, reserved_until=end)
+
+
+def move_conferences(moves: list[tuple[Conference, datetime, datetime, int]]) -> None:
+    """Move several conferences together (a series' "this and following").
+
+    Their legs are freed first and reserved again at the end: moved one at a time,
+    an occurrence shifted onto a sibling's old time would meet it there, and
+    PostgreSQL checks the exclusion constraint row by row, not at commit. The
+    caller has checked that the new windows are free and do not overlap.
+    """
+    conference_ids = [conference.pk for conference, *_times in moves]
+    Leg.objects.filter(conference_id__in=conference_ids).update(is_reserved=False)
+    for conference, start, end, setup_minutes in moves:
+        move_conference(conference, start, end, setup_minutes)
+    Leg.objects.filter(conference_id__in=conference_ids).update(is_reserved=True)
 
 
 def replace_sites(conference: Conference, endpoint_ids: Iterable[int], host_id: int) -> None:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "accounts",
     "audit",
@@ -184,17 +185,37 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its WWW-Authenticate header turns "not signed in" into 401 (not 403)
+    # for every client; the browser's session still works through the second class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's inline scripts would break under the CSP, and
+    # /api/v1/docs/ documents everything.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Giao Ban API",
     "DESCRIPTION": "Booking, readiness and records of multi-level video conferences.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, stable whatever else the schema grows.
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "conferencing.api.serializers.LEVEL_CHOICES",
+        "LegRoleEnum": "conferencing.conference_models.LegRole",
+        "AttendeeRoleEnum": "meetings.models.AttendeeRole",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "ClassificationEnum": "meetings.models.Classification",
+    },
 }
 
 LOGGING = {

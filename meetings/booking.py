@@ -6,7 +6,7 @@ and every change attendees would notice raises the meeting's SEQUENCE.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -151,6 +151,15 @@ def find_conflicts(
     )
 
 
+def iso(moment: datetime) -> str:
+    """One spelling for every instant the domain reports or audits: ISO 8601 in UTC.
+
+    Stored times come back in UTC and requested ones in the caller's offset; without
+    this a report (overlap = max/min of the two) mixed "+00:00" and "+07:00".
+    """
+    return moment.astimezone(UTC).isoformat()
+
+
 def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[dict]:
     """Name the other session, unless it is confidential and the user is not invited."""
     if not conflicts:
@@ -172,16 +181,16 @@ def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible:
         "site_name": conflict.endpoint_name,
         "meeting_id": meeting.pk if shown else None,
         "meeting_title": meeting.title if shown else _("Busy (confidential session)"),
-        "meeting_start": meeting.conference.start.isoformat(),
-        "meeting_end": meeting.conference.end.isoformat(),
-        "overlap_start": conflict.overlap_start.isoformat(),
-        "overlap_end": conflict.overlap_end.isoformat(),
+        "meeting_start": iso(meeting.conference.start),
+        "meeting_end": iso(meeting.conference.end),
+        "overlap_start": iso(conflict.overlap_start),
+        "overlap_end": iso(conflict.overlap_end),
     }
 
 
 def describe_overload(overload: CapacityOverload) -> dict:
     return {
-        "instant": overload.instant.isoformat(),
+        "instant": iso(overload.instant),
         "legs": overload.legs,
         "capacity": overload.capacity,
     }
@@ -255,8 +264,8 @@ def create_meeting(details: Details, conference, user, **fields) -> Meeting:
 def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
     return {
         "title": meeting.title,
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat(),
+        "start": iso(plan.start),
+        "end": iso(plan.end),
         "setup_minutes": plan.setup_minutes,
         "bridge": plan.bridge_id,
         "sites": len(plan.endpoint_ids),
@@ -321,8 +330,8 @@ def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
 
 def slot_changes(slot: Slot) -> dict:
     return {
-        "start": slot.start.isoformat(),
-        "end": slot.end.isoformat(),
+        "start": iso(slot.start),
+        "end": iso(slot.end),
         "setup_minutes": slot.setup_minutes,
     }
 

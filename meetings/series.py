@@ -6,8 +6,10 @@ occurrence stays as a cancelled meeting (the calendar's EXDATE); a moved one
 keeps `occurrence_start` (the calendar's RECURRENCE-ID).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
@@ -18,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
-from conferencing.reservations import ConferencePlan, create_conference, move_conference
+from conferencing.conference_models import reservation_start
+from conferencing.reservations import ConferencePlan, create_conference, move_conferences
 from meetings.booking import (
     BookingError,
     BookingRequest,
@@ -29,6 +32,7 @@ from meetings.booking import (
     current_plan,
     find_conflicts,
     get_bridge,
+    iso,
     lock_changeable,
     refuse_race,
     resolve_plan,
@@ -57,12 +61,31 @@ class SeriesConflict(Exception):
         self.conflicts = conflicts
 
 
+def series_zone() -> ZoneInfo:
+    """The wall clock a series keeps. Always the site's zone, never the request's
+    active one: parse_rule and expand must agree, or every occurrence shifts."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def parse_rule(rule: str, first: datetime) -> rrule:
-    """A daily, weekly or monthly RRULE bounded by COUNT or UNTIL, in local wall time."""
+    """A daily, weekly or monthly RRULE bounded by COUNT or UNTIL, in local wall time.
+
+    UNTIL is an instant when it ends in Z (RFC 5545, what calendar clients send) and
+    local wall time otherwise (what the web form sends).
+    """
     text = rule.strip().removeprefix("RRULE:")
-    local_first = timezone.localtime(first).replace(tzinfo=None)
+    zone = series_zone()
+    local_first = timezone.localtime(first, zone).replace(tzinfo=None)
     try:
-        parsed = rrulestr(f"RRULE:{text}", dtstart=local_first, ignoretz=True)
+        # One RRULE line only: a DTSTART or EXDATE line would move or hide
+        # occurrences (a DTSTART in 2000 books sessions in the past).
+        if any(char in text for char in ":\r\n"):
+            raise ValueError(text)
+        try:
+            parsed = rrulestr(f"RRULE:{text}", dtstart=local_first.replace(tzinfo=zone))
+        except ValueError:
+            # A floating UNTIL: dateutil wants both sides naive.
+            parsed = rrulestr(f"RRULE:{text}", dtstart=local_first, ignoretz=True)
     except (ValueError, TypeError, OverflowError):
         raise BookingError(_("The recurrence rule is malformed."), "rrule") from None
     if not isinstance(parsed, rrule) or parsed._freq not in ALLOWED_FREQUENCIES:
@@ -81,9 +104,13 @@ def too_many_message() -> str:
 
 
 def expand(rule: str, slot: Slot) -> list[Slot]:
-    """Every occurrence's slot, keeping the first one's local time and length."""
+    """Every occurrence's slot, keeping the first one's local time and length.
+
+    Refuses a rule whose occurrences overlap one another (setup window included):
+    they share every site, and none is stored yet for the conflict check to see.
+    """
     parsed = parse_rule(rule, slot.start)
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = series_zone()
     horizon = slot.start + SERIES_HORIZON
     length = slot.end - slot.start
     slots = []
@@ -96,7 +123,18 @@ def expand(rule: str, slot: Slot) -> list[Slot]:
             raise BookingError(too_many_message(), "rrule")
     if not slots:
         raise BookingError(_("The recurrence rule gives no occurrence."), "rrule")
+    reject_overlaps(slots)
     return slots
+
+
+def reject_overlaps(slots: list[Slot], field: str = "rrule") -> None:
+    """Occurrences in time order must not overlap, setup window included."""
+    for previous, current in pairwise(slots):
+        if reservation_start(current.start, current.setup_minutes) < previous.end:
+            raise BookingError(
+                _("The occurrences of a series must not overlap (setup window included)."),
+                field,
+            )
 
 
 def occurrence_plans(request: BookingRequest, rule: str) -> list[tuple[Slot, ConferencePlan]]:
@@ -151,7 +189,9 @@ def book_series(
                 raise SeriesConflict(outcome.skipped)
             outcome.series = Series.objects.create(
                 rrule=rule.strip().removeprefix("RRULE:"),
-                first_start=request.slot.start,
+                # The rule's first occurrence, which is not the requested start when
+                # BYDAY skips that day: RFC 5545 counts DTSTART as an occurrence.
+                first_start=plans[0][0].start,
                 created_by=user,
             )
             for slot, plan in free:
@@ -172,12 +212,28 @@ def book_series(
                 {
                     "rrule": outcome.series.rrule,
                     "booked": len(outcome.booked),
-                    "skipped": [slot.start.isoformat() for slot, _r in outcome.skipped],
+                    "skipped": [iso(slot.start) for slot, _r in outcome.skipped],
                 },
             )
     except IntegrityError as error:
-        raise refuse_race(plans[0][1], user, error) from None
+        raise race_lost(error, plans, user) from None
     return outcome
+
+
+def race_lost(
+    error: IntegrityError,
+    plans: list[tuple[Slot, ConferencePlan]],
+    user: AbstractBaseUser,
+    exclude_conference_ids: Collection[int] | None = None,
+) -> SeriesConflict:
+    """A concurrent booking took a site between our check and our write (PostgreSQL's
+    exclusion constraint said so; anything else is re-raised): after the rollback,
+    report each occurrence that is no longer free."""
+    reports = [
+        (slot, refuse_race(plan, user, error, exclude_conference_ids).report)
+        for slot, plan in plans
+    ]
+    return SeriesConflict([(slot, report) for slot, report in reports if report])
 
 
 def following(meeting: Meeting) -> list[Meeting]:
@@ -204,33 +260,48 @@ def reschedule_following(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -
     validate_slot(slot)
     shift = slot.start - meeting.conference.start
     length = slot.end - slot.start
-    with transaction.atomic():
-        occurrences = [lock_changeable(occurrence) for occurrence in following(meeting)]
-        moves = []
-        conflicts = []
-        bridge = get_bridge(meeting.conference.bridge_id, lock=True)
-        for occurrence in occurrences:
-            start = occurrence.conference.start + shift
-            new_slot = Slot(start, start + length, slot.setup_minutes)
-            plan = current_plan(occurrence, new_slot)
-            report = find_conflicts(plan, bridge, user, occurrence.conference_id)
-            if report:
-                conflicts.append((new_slot, report))
-            moves.append((occurrence, new_slot))
-        if conflicts:
-            raise SeriesConflict(conflicts)
-        for occurrence, new_slot in moves:
-            before = slot_of(occurrence)
-            move_conference(
-                occurrence.conference, new_slot.start, new_slot.end, new_slot.setup_minutes
-            )
-            revise(
-                occurrence,
-                user,
-                "meeting.rescheduled",
-                {"from": slot_changes(before), "to": slot_changes(new_slot), "following": True},
-            )
+    plans: list[tuple[Slot, ConferencePlan]] = []
+    moving: set[int] = set()
+    try:
+        with transaction.atomic():
+            occurrences = [lock_changeable(occurrence) for occurrence in following(meeting)]
+            moves = []
+            for occurrence in occurrences:
+                start = occurrence.conference.start + shift
+                moves.append((occurrence, Slot(start, start + length, slot.setup_minutes)))
+            reject_overlaps([new_slot for _occurrence, new_slot in moves], "end")
+            plans = [(new_slot, current_plan(occ, new_slot)) for occ, new_slot in moves]
+            # Every one of them moves: none may stand in another's way at its old time.
+            moving = {occurrence.conference_id for occurrence in occurrences}
+            bridge = get_bridge(meeting.conference.bridge_id, lock=True)
+            conflicts = []
+            for new_slot, plan in plans:
+                report = find_conflicts(plan, bridge, user, moving)
+                if report:
+                    conflicts.append((new_slot, report))
+            if conflicts:
+                raise SeriesConflict(conflicts)
+            move_all(moves, user)
+    except IntegrityError as error:
+        raise race_lost(error, plans, user, moving) from None
     return [occurrence for occurrence, _slot in moves]
+
+
+def move_all(moves: list[tuple[Meeting, Slot]], user: AbstractBaseUser) -> None:
+    befores = [slot_of(occurrence) for occurrence, _slot in moves]
+    move_conferences(
+        [
+            (occurrence.conference, new_slot.start, new_slot.end, new_slot.setup_minutes)
+            for occurrence, new_slot in moves
+        ]
+    )
+    for (occurrence, new_slot), before in zip(moves, befores, strict=True):
+        revise(
+            occurrence,
+            user,
+            "meeting.rescheduled",
+            {"from": slot_changes(before), "to": slot_changes(new_slot), "following": True},
+        )
 
 
 def cancel_following(meeting: Meeting, reason: str, user: AbstractBaseUser) -> list[Meeting]:

@@ -4,6 +4,8 @@ alice: secretariat · bob: technician · carol: attendee · mallory: signed in, 
 """
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -40,3 +42,10 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English must not leave English active for the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

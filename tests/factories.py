@@ -1,9 +1,17 @@
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.roles import Role
-from conferencing.models import Bridge, Endpoint, Level
+from conferencing.models import Bridge, Endpoint, Level, path_for
+from conferencing.site_selection import SiteSelection
+from meetings.booking import BookingRequest, Details, Slot, book
+from meetings.models import Meeting
 
 DEMO_PASSWORD = "correct-horse-battery"
 
@@ -48,3 +56,90 @@ class BridgeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"MCU {n}")
     dial_in = factory.Sequence(lambda n: f"sip:mcu{n}@vc.example.vn")
     port_capacity = 40
+
+
+# -- Booking: sites, requests and booked sessions (booking domain tests) -------------------------
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_time(days_ahead: int, hour: int, minute: int = 0) -> datetime:
+    """An aware Asia/Ho_Chi_Minh wall-clock time, `days_ahead` days after today there."""
+    today = timezone.localdate(timezone=LOCAL_ZONE)
+    return datetime.combine(today + timedelta(days=days_ahead), dt_time(hour, minute), LOCAL_ZONE)
+
+
+def site_tree(provinces: int = 2, communes: int = 3) -> dict[str, Endpoint]:
+    """TW at the centre; provinces T01, T02…; communes X0101, X0102… under each."""
+    centre = EndpointFactory(code="TW", name="Trung ương", level=Level.CENTRAL)
+    sites = {"TW": centre}
+    for p in range(1, provinces + 1):
+        province = EndpointFactory(code=f"T{p:02d}", level=Level.PROVINCE, parent=centre)
+        sites[province.code] = province
+        for c in range(1, communes + 1):
+            commune = EndpointFactory(code=f"X{p:02d}{c:02d}", level=Level.COMMUNE, parent=province)
+            sites[commune.code] = commune
+    return sites
+
+
+def bulk_communes(parent: Endpoint, count: int, prefix: str = "B") -> list[Endpoint]:
+    """`count` commune sites under `parent` in one INSERT (paths set here: no save())."""
+    return Endpoint.objects.bulk_create(
+        Endpoint(
+            code=f"{prefix}{n:05d}",
+            name=f"Xã {prefix}{n:05d}",
+            level=Level.COMMUNE,
+            parent=parent,
+            path=path_for(f"{prefix}{n:05d}", parent.path),
+        )
+        for n in range(count)
+    )
+
+
+class SlotFactory(factory.Factory):
+    class Meta:
+        model = Slot
+
+    start = factory.LazyFunction(lambda: local_time(7, 8))
+    end = factory.LazyAttribute(lambda slot: slot.start + timedelta(hours=2))
+    setup_minutes = 60
+
+
+class DetailsFactory(factory.Factory):
+    class Meta:
+        model = Details
+
+    title = factory.Sequence(lambda n: f"Giao ban {n}")
+
+
+class BookingRequestFactory(factory.Factory):
+    """`BookingRequestFactory(bridge_id=bridge.pk, sites=SiteSelection(sites=("T01",)),
+    host_code="T01", slot__start=local_time(7, 8))`."""
+
+    class Meta:
+        model = BookingRequest
+
+    details = factory.SubFactory(DetailsFactory)
+    slot = factory.SubFactory(SlotFactory)
+    bridge_id = factory.LazyFunction(lambda: BridgeFactory().pk)
+    sites = SiteSelection(sites=("T01",))
+    host_code = "T01"
+
+
+def booked(user, **request) -> Meeting:
+    """A session booked through the domain, as the secretariat would: `booked(alice, ...)`
+    with BookingRequestFactory's arguments."""
+    return book(BookingRequestFactory(**request), user)
+
+
+def stored_counts() -> dict[str, int]:
+    """What a refused booking must leave untouched."""
+    from audit.models import AuditEntry
+    from conferencing.models import Conference, Leg
+
+    return {
+        "conferences": Conference.objects.count(),
+        "legs": Leg.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "audit_entries": AuditEntry.objects.count(),
+    }

@@ -30,7 +30,13 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
     response = client_as(alice).get(reverse("home"))
 
     assert response.status_code == 200
-    assert nav_links(response) == ["/", "/endpoints/", "/endpoints/import/"]
+    assert nav_links(response) == [
+        "/",
+        "/meetings/",
+        "/meetings/new/",
+        "/endpoints/",
+        "/endpoints/import/",
+    ]
     assert response.context["user_roles"] == ["Thư ký"]
 
 
@@ -41,7 +47,7 @@ def test_home_technician_and_attendee_see_sites_only(db, client_as, persona, req
     response = client_as(user).get(reverse("home"))
 
     assert response.status_code == 200
-    assert nav_links(response) == ["/", "/endpoints/"]
+    assert nav_links(response) == ["/", "/meetings/", "/endpoints/"]
     assert b"/endpoints/import/" not in response.content
 
 
@@ -58,7 +64,7 @@ def test_home_staff_sees_administration_link(client_as, db):
 
     response = client_as(staff).get(reverse("home"))
 
-    assert nav_links(response) == ["/", "/endpoints/", "/admin/"]
+    assert nav_links(response) == ["/", "/meetings/", "/endpoints/", "/admin/"]
 
 
 def test_home_greets_user_by_name(client_as, alice, english):

@@ -1,0 +1,212 @@
+"""Meetings over JSON: each action parses, authorises and calls one domain function."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from meetings import booking, series
+from meetings.api import queries
+from meetings.api.errors import DomainErrorsMixin
+from meetings.api.permissions import MeetingPermission
+from meetings.api.serializers import (
+    SCOPE_FOLLOWING,
+    BookSerializer,
+    CancelSerializer,
+    ChangeSitesSerializer,
+    CheckResultSerializer,
+    CheckSerializer,
+    ConflictSerializer,
+    MeetingDetailSerializer,
+    MeetingFilterSerializer,
+    MeetingsChangedSerializer,
+    RescheduleSerializer,
+    SeriesBookedSerializer,
+    SeriesRefSerializer,
+    conflicts_data,
+    meeting_detail,
+    meeting_items,
+    meeting_items_schema,
+    occurrence_data,
+)
+from meetings.models import Meeting
+from meetings.visibility import User, concerning
+
+BAD_REQUEST = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=_('Invalid input: {"field": ["message"]}, "non_field_errors" for the whole.'),
+)
+CONFLICT = OpenApiResponse(
+    ConflictSerializer,
+    description=_("Sites or bridge ports are taken; nothing was written."),
+)
+SECRETARIAT_ONLY = _("Secretariat only.")
+
+
+class MeetingPagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
+    """Sessions: every role reads those that concern it; only the secretariat books and changes."""
+
+    queryset = Meeting.objects.all()  # documents the id's type; get_queryset decides
+    permission_classes = [MeetingPermission]
+    pagination_class = MeetingPagination
+    lookup_value_regex = "[0-9]+"
+    # Views below name their serializers; this one documents the default body.
+    serializer_class = MeetingDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        meetings = queries.details() if self.action == "retrieve" else queries.summaries()
+        return concerning(self.request.user, meetings)
+
+    @extend_schema(
+        summary=_("List the sessions that concern me"),
+        description=_(
+            "The secretariat sees every session; others those they organise or attend, or "
+            "whose sites they serve. A confidential session the user is not invited to shows "
+            "as busy time only."
+        ),
+        parameters=[MeetingFilterSerializer],
+        responses={200: meeting_items_schema(many=True), 400: BAD_REQUEST},
+    )
+    def list(self, request: Request) -> Response:
+        filters = MeetingFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        meetings = queries.filter_meetings(
+            self.get_queryset(), filters.validated_data, request.user
+        )
+        page = self.paginate_queryset(meetings)
+        return self.get_paginated_response(meeting_items(page, request.user))
+
+    @extend_schema(
+        summary=_("Book a session, or a series with `rrule`"),
+        description=SECRETARIAT_ONLY,
+        request=BookSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="Booked",
+                serializers=[MeetingDetailSerializer, SeriesBookedSerializer],
+                resource_type_field_name=None,
+            ),
+            400: BAD_REQUEST,
+            409: CONFLICT,
+        },
+    )
+    def create(self, request: Request) -> Response:
+        serializer = BookSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["rrule"]:
+            outcome = series.book_series(
+                serializer.booking_request(), data["rrule"], request.user, data["skip_conflicts"]
+            )
+            return Response(
+                {
+                    "series": SeriesRefSerializer(outcome.series).data,
+                    "booked": changed_items(outcome.booked, request.user),
+                    "skipped": [occurrence_data(slot, report) for slot, report in outcome.skipped],
+                },
+                status=status.HTTP_201_CREATED,
+            )
+        meeting = booking.book(serializer.booking_request(), request.user)
+        return Response(fresh_detail(meeting, request.user), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Dry run: what booking this would run into; nothing is written"),
+        description=SECRETARIAT_ONLY,
+        request=CheckSerializer,
+        responses={200: CheckResultSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=False, methods=["post"])
+    def check(self, request: Request) -> Response:
+        serializer = CheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = serializer.validated_data["rrule"]
+        if rule:
+            occurrences = series.check_series(serializer.booking_request(), rule, request.user)
+            return Response(
+                {
+                    "ok": not any(report for _slot, report in occurrences),
+                    "occurrences": [occurrence_data(slot, report) for slot, report in occurrences],
+                }
+            )
+        report = booking.check(serializer.booking_request(), request.user)
+        return Response({"ok": not report, **conflicts_data(report)})
+
+    @extend_schema(
+        summary=_("One session; a confidential one I am not invited to shows as busy time"),
+        description=_("404 for a session that does not concern the user."),
+        responses={200: meeting_items_schema(many=False)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(meeting_detail(self.get_object(), request.user))
+
+    @extend_schema(
+        summary=_("Move a session, or it and the following ones of its series"),
+        description=SECRETARIAT_ONLY,
+        request=RescheduleSerializer,
+        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        meeting = self.get_object()
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slot = serializer.slot(meeting)
+        if serializer.validated_data["scope"] == SCOPE_FOLLOWING:
+            changed = series.reschedule_following(meeting, slot, request.user)
+        else:
+            changed = [booking.reschedule(meeting, slot, request.user)]
+        return Response({"meetings": changed_items(changed, request.user)})
+
+    @extend_schema(
+        summary=_("Make the session's sites exactly this selection"),
+        description=SECRETARIAT_ONLY,
+        request=ChangeSitesSerializer,
+        responses={200: MeetingDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def sites(self, request: Request, pk: str) -> Response:
+        meeting = self.get_object()
+        serializer = ChangeSitesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting = booking.change_sites(
+            meeting, serializer.selection(), serializer.validated_data["host"], request.user
+        )
+        return Response(fresh_detail(meeting, request.user))
+
+    @extend_schema(
+        summary=_("Cancel a session, or it and the following ones of its series"),
+        description=SECRETARIAT_ONLY,
+        request=CancelSerializer,
+        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        meeting = self.get_object()
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        if serializer.validated_data["scope"] == SCOPE_FOLLOWING:
+            changed = series.cancel_following(meeting, reason, request.user)
+        else:
+            changed = [booking.cancel(meeting, reason, request.user)]
+        return Response({"meetings": changed_items(changed, request.user)})
+
+
+def changed_items(meetings: list[Meeting], user: User) -> list[dict]:
+    """Meetings an action changed, re-read with their list annotations in one query."""
+    fresh = queries.summaries().filter(pk__in=[meeting.pk for meeting in meetings])
+    return meeting_items(list(fresh), user)
+
+
+def fresh_detail(meeting: Meeting, user: User) -> dict:
+    return meeting_detail(queries.details().get(pk=meeting.pk), user)

@@ -1,0 +1,12 @@
+"""Web pages of sessions: the agenda, the week, a meeting, and the secretariat's actions.
+
+Thin views: parse a form, authorise (accounts.roles, meetings.visibility), call
+one function of meetings.booking or meetings.series, render.
+"""
+
+from meetings.views.booking import book, check
+from meetings.views.changes import cancel, change_sites, reschedule
+from meetings.views.lists import agenda, week
+from meetings.views.page import detail
+
+__all__ = ["agenda", "book", "cancel", "change_sites", "check", "detail", "reschedule", "week"]

@@ -1,0 +1,112 @@
+"""Booking a session or a series, and the dry run the form calls while it is filled in."""
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import can_book_meetings
+from meetings import booking, series
+from meetings.booking import BookingConflict, BookingError
+from meetings.forms import BookingForm
+from meetings.series import SeriesConflict
+from meetings.views.common import (
+    AuthenticatedHttpRequest,
+    CheckResult,
+    conflict_result,
+    series_result,
+    site_options,
+)
+
+TEMPLATE = "meetings/book.html"
+
+
+def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
+    """What booking this form would run into, without writing anything."""
+    if not form.is_valid():
+        missing = form.missing()
+        if missing:
+            return CheckResult("incomplete", messages=missing)
+        return CheckResult(
+            "invalid",
+            messages=[
+                f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                for name, errors in form.errors.items()
+                for error in errors
+            ],
+        )
+    request = form.booking_request()
+    rule = form.rule()
+    try:
+        if rule is None:
+            return conflict_result(booking.check(request, user))
+        checked = series.check_series(request, rule, user)
+    except BookingError as error:
+        return CheckResult("error", messages=[error.message])
+    return series_result(checked, len(checked), form.cleaned_data["skip_conflicts"])
+
+
+@require_POST
+@role_required(can_book_meetings)
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = BookingForm(request.POST, for_check=True)
+    return render(request, f"{TEMPLATE}#conflicts", {"check": dry_run(form, request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(can_book_meetings)
+def book(request: AuthenticatedHttpRequest) -> HttpResponse:
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = BookingForm(request.POST)
+        if form.is_valid():
+            try:
+                return booked(request, form)
+            except BookingError as error:
+                form.add_booking_error(error)
+            except BookingConflict as conflict:
+                result, status = conflict_result(conflict.report), 409
+            except SeriesConflict as conflict:
+                skip = form.cleaned_data["skip_conflicts"]
+                # With skipping on, a refusal means no occurrence at all was free.
+                checked = len(conflict.conflicts) if skip else None
+                result, status = series_result(conflict.conflicts, checked, skip), 409
+    else:
+        form = BookingForm()
+    return render(
+        request,
+        TEMPLATE,
+        {"form": form, "check": result, "site_options": site_options()},
+        status=status,
+    )
+
+
+def booked(request: AuthenticatedHttpRequest, form: BookingForm) -> HttpResponse:
+    """Book what the valid form describes; raise the domain's refusal unchanged."""
+    rule = form.rule()
+    if rule is None:
+        meeting = booking.book(form.booking_request(), request.user)
+        messages.success(request, _("The session was booked."))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    outcome = series.book_series(
+        form.booking_request(), rule, request.user, form.cleaned_data["skip_conflicts"]
+    )
+    booked_count, skipped = len(outcome.booked), len(outcome.skipped)
+    text = ngettext(
+        "The series was booked: %(count)d session.",
+        "The series was booked: %(count)d sessions.",
+        booked_count,
+    ) % {"count": booked_count}
+    if skipped:
+        text += " " + ngettext(
+            "%(count)d conflicting occurrence was skipped.",
+            "%(count)d conflicting occurrences were skipped.",
+            skipped,
+        ) % {"count": skipped}
+    messages.success(request, text)
+    return redirect("meetings:detail", meeting_id=outcome.booked[0].pk)

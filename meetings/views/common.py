@@ -1,0 +1,181 @@
+"""What the session pages share: finding a meeting the user may see, the list
+annotations, and the conflict report put in the shape the templates show."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferencing.conference_models import Leg, LegRole
+from conferencing.models import Endpoint
+from meetings.booking import ConflictReport, Slot
+from meetings.models import Meeting, MeetingStatus
+from meetings.visibility import User as AnyUser
+from meetings.visibility import concerning, details_visible, with_details
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    # What a view behind role_required receives: anonymous users never get that far.
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        user: User
+
+else:
+    AuthenticatedHttpRequest = HttpRequest
+
+# A conflict with a national session can name thousands of sites: show a few per session.
+SITES_SHOWN = 8
+
+
+def with_summary(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Each meeting with its conference, host site name and number of sites; one query."""
+    legs = Leg.objects.filter(conference=OuterRef("conference_id"))
+    return (
+        meetings.select_related("conference")
+        .annotate(
+            host_name=Subquery(legs.filter(role=LegRole.HOST).values("endpoint__name")[:1]),
+            site_count=Subquery(
+                legs.order_by().values("conference").annotate(count=Count("pk")).values("count")
+            ),
+        )
+        .order_by("conference__start", "pk")
+    )
+
+
+def detail_ids(user: AnyUser, meetings: list[Meeting]) -> set[int]:
+    """Of these meetings, the ids whose details the user may read; one query."""
+    if not meetings:
+        return set()
+    listed = Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
+    return set(with_details(user, listed).values_list("pk", flat=True))
+
+
+def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
+    """The meeting if it concerns the user, else 404: outsiders learn nothing of it."""
+    meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
+    return get_object_or_404(concerning(user, meetings), pk=meeting_id)
+
+
+def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
+    """The meeting for a change page, or where to send the user instead.
+
+    A confidential meeting the user is not invited to is not theirs to change
+    (404, as for its details); one that is over or cancelled goes back to its page.
+    """
+    meeting = concerning_meeting(request.user, meeting_id)
+    if not details_visible(meeting, request.user):
+        raise Http404
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.conference.start <= timezone.now():
+        messages.error(request, _("Only a scheduled session that has not started can be changed."))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return meeting
+
+
+def is_changeable(meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.SCHEDULED and meeting.conference.start > timezone.now()
+
+
+def site_options() -> list[tuple[str, str]]:
+    """Code and name of every active site, for the pickers' shared datalist; one query."""
+    return list(Endpoint.objects.active().in_tree_order().values_list("code", "name").iterator())
+
+
+# --- conflicts, as the templates show them -------------------------------------------------------
+
+
+@dataclass
+class ConflictGroup:
+    """The sites one other session takes, for one occurrence of what is being booked."""
+
+    meeting_id: int | None
+    title: str
+    start: datetime
+    end: datetime
+    sites: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shown_sites(self) -> list[tuple[str, str]]:
+        return self.sites[:SITES_SHOWN]
+
+    @property
+    def more_sites(self) -> int:
+        return max(len(self.sites) - SITES_SHOWN, 0)
+
+
+@dataclass
+class Overload:
+    instant: datetime
+    legs: int
+    capacity: int
+
+
+@dataclass
+class OccurrenceConflicts:
+    slot: Slot | None
+    groups: list[ConflictGroup]
+    overloads: list[Overload]
+
+
+@dataclass
+class CheckResult:
+    """What the conflicts panel shows: one of incomplete, invalid, error, clear, conflicts."""
+
+    state: str
+    messages: list[str] = field(default_factory=list)
+    occurrences: list[OccurrenceConflicts] = field(default_factory=list)
+    # How many occurrences were checked; None when only the conflicting ones are known.
+    checked: int | None = 1
+    skip_conflicts: bool = False
+
+    @property
+    def site_codes(self) -> list[str]:
+        """Every busy site's code, once: what "leave out the busy sites" adds."""
+        codes = (code for o in self.occurrences for g in o.groups for code, _name in g.sites)
+        return list(dict.fromkeys(codes))
+
+    @property
+    def free(self) -> int | None:
+        return None if self.checked is None else self.checked - len(self.occurrences)
+
+
+def present_report(report: ConflictReport, slot: Slot | None = None) -> OccurrenceConflicts:
+    groups: dict[tuple, ConflictGroup] = {}
+    for conflict in report.sites:
+        key = (conflict["meeting_id"], conflict["meeting_start"], conflict["meeting_title"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ConflictGroup(
+                meeting_id=conflict["meeting_id"],
+                title=conflict["meeting_title"],
+                start=datetime.fromisoformat(conflict["meeting_start"]),
+                end=datetime.fromisoformat(conflict["meeting_end"]),
+            )
+        group.sites.append((conflict["site"], conflict["site_name"]))
+    overloads = [
+        Overload(datetime.fromisoformat(item["instant"]), item["legs"], item["capacity"])
+        for item in report.capacity
+    ]
+    return OccurrenceConflicts(slot=slot, groups=list(groups.values()), overloads=overloads)
+
+
+def conflict_result(report: ConflictReport) -> CheckResult:
+    if not report:
+        return CheckResult("clear")
+    return CheckResult("conflicts", occurrences=[present_report(report)])
+
+
+def series_result(
+    conflicts: list[tuple[Slot, ConflictReport]], checked: int | None, skip_conflicts: bool
+) -> CheckResult:
+    occurrences = [present_report(report, slot) for slot, report in conflicts if report]
+    state = "conflicts" if occurrences else "clear"
+    return CheckResult(
+        state, occurrences=occurrences, checked=checked, skip_conflicts=skip_conflicts
+    )

@@ -1,0 +1,85 @@
+"""The meeting page: everything about one session, or only its time when it is confidential."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import role_required
+from accounts.roles import can_book_meetings, can_view_meetings
+from conferencing.conference_models import Leg, LegRole
+from conferencing.models import Endpoint, Level
+from meetings.models import Meeting, MeetingStatus
+from meetings.views.common import concerning_meeting, is_changeable
+from meetings.visibility import details_visible
+
+
+@dataclass
+class LevelGroup:
+    label: str
+    sites: list[Endpoint]
+
+
+def sites_by_level(legs: list[Leg]) -> list[LevelGroup]:
+    """The session's sites grouped by level, top of the tree first, each in tree order."""
+    groups: dict[int, list[Endpoint]] = {}
+    for leg in legs:
+        groups.setdefault(leg.endpoint.level, []).append(leg.endpoint)
+    return [LevelGroup(str(Level(level).label), groups[level]) for level in sorted(groups)]
+
+
+def series_summary(meeting: Meeting) -> dict | None:
+    series = meeting.series
+    if series is None:
+        return None
+    scheduled = series.occurrences.filter(status=MeetingStatus.SCHEDULED)
+    return {
+        "rule": describe_rule(series.rrule),
+        "scheduled": scheduled.count(),
+        "first_start": series.first_start,
+    }
+
+
+FREQUENCIES = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
+
+
+def describe_rule(rule: str) -> dict:
+    """The parts of an RRULE the page names: frequency, count, last day (None if absent)."""
+    parts = dict(part.partition("=")[::2] for part in rule.upper().split(";") if "=" in part)
+    until = parts.get("UNTIL", "")
+    return {
+        "frequency": FREQUENCIES.get(parts.get("FREQ", "")),
+        "count": int(parts["COUNT"]) if parts.get("COUNT", "").isdigit() else None,
+        "until": f"{until[6:8]}/{until[4:6]}/{until[0:4]}" if len(until) >= 8 else None,
+    }
+
+
+@require_GET
+@role_required(can_view_meetings)
+def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = concerning_meeting(request.user, meeting_id)
+    if not details_visible(meeting, request.user):
+        return render(request, "meetings/busy.html", {"meeting": meeting})
+    legs = list(
+        meeting.conference.legs.select_related("endpoint")
+        .only("role", "endpoint__code", "endpoint__name", "endpoint__level", "endpoint__path")
+        .order_by("endpoint__path")
+    )
+    attendees = meeting.attendees.select_related("user").order_by(
+        "user__first_name", "user__last_name", "user__username"
+    )
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "conference": meeting.conference,
+            "host": next((leg.endpoint for leg in legs if leg.role == LegRole.HOST), None),
+            "site_count": len(legs),
+            "levels": sites_by_level(legs),
+            "attendees": attendees,
+            "series": series_summary(meeting),
+            "can_change": can_book_meetings(request.user) and is_changeable(meeting),
+        },
+    )

@@ -1,0 +1,212 @@
+/* Booking and site forms: the live conflict check, the site pickers' helpers, the series fields.
+
+   Everything here is an enhancement: without JavaScript the form still posts, the server
+   still reports conflicts on submit, and codes can be typed into the text areas. */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 400;
+  var CODE_SEPARATORS = /[\s,;]+/;
+
+  function splitCodes(text) {
+    return text.split(CODE_SEPARATORS).filter(Boolean);
+  }
+
+  /* Add codes to a comma-separated text area, each once, and tell the form it changed. */
+  function appendCodes(textarea, codes) {
+    var present = splitCodes(textarea.value);
+    codes.forEach(function (code) {
+      if (present.indexOf(code) === -1) {
+        present.push(code);
+      }
+    });
+    textarea.value = present.join(", ");
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  /* Lower case without Vietnamese diacritics: "Hà Nội" is found by "ha noi". */
+  function fold(text) {
+    return text
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d");
+  }
+
+  function setUpCodeAdders() {
+    document.querySelectorAll(".code-adder").forEach(function (adder) {
+      var target = document.getElementById(adder.dataset.target);
+      var input = adder.querySelector("input");
+      var button = adder.querySelector("button");
+      if (!target || !input || !button) {
+        return;
+      }
+      function add() {
+        var codes = splitCodes(input.value.trim());
+        if (codes.length) {
+          appendCodes(target, codes);
+          input.value = "";
+        }
+      }
+      button.addEventListener("click", add);
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          add();
+        }
+      });
+      // Picking a suggestion of the datalist adds it at once.
+      input.addEventListener("input", function (event) {
+        if (event.inputType === "insertReplacementText" || event.inputType === undefined) {
+          add();
+        }
+      });
+      adder.hidden = false;
+    });
+  }
+
+  function setUpProvinceFilter() {
+    var filter = document.getElementById("province-filter");
+    var list = filter && document.getElementById(filter.dataset.filter);
+    if (!list) {
+      return;
+    }
+    var choices = Array.prototype.slice.call(list.querySelectorAll("[data-search]"));
+    choices.forEach(function (choice) {
+      choice.dataset.folded = fold(choice.dataset.search);
+    });
+    filter.addEventListener("input", function () {
+      var wanted = fold(filter.value.trim());
+      choices.forEach(function (choice) {
+        var input = choice.querySelector("input");
+        // A ticked province stays visible, so the filter never hides a choice made.
+        choice.hidden = wanted !== "" && !input.checked && choice.dataset.folded.indexOf(wanted) === -1;
+      });
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+    filter.hidden = false;
+  }
+
+  function setUpSeriesFields() {
+    var repeat = document.getElementById("id_repeat");
+    var details = document.getElementById("series-details");
+    if (!repeat || !details) {
+      return;
+    }
+    function sync() {
+      details.hidden = !repeat.value;
+    }
+    repeat.addEventListener("change", sync);
+    sync();
+  }
+
+  /* "Leave the busy sites out": the button comes with the conflicts, in any panel. */
+  function setUpExcludeBusy() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest(".exclude-busy");
+      var target = document.getElementById("id_exclude_sites");
+      if (!button || !target) {
+        return;
+      }
+      var exclusions = document.getElementById("exclusions");
+      if (exclusions) {
+        exclusions.open = true;
+      }
+      appendCodes(target, button.dataset.codes.split(","));
+    });
+    revealExcludeBusy(document);
+  }
+
+  function revealExcludeBusy(root) {
+    if (!document.getElementById("id_exclude_sites")) {
+      return;
+    }
+    root.querySelectorAll(".exclude-busy").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  /* The dry run: post the whole form to data-check-url a moment after the last change
+     and show the fragment it answers. Only the answer to the latest request is shown. */
+  function setUpLiveCheck() {
+    var form = document.querySelector("form[data-check-url]");
+    var panel = document.getElementById("conflicts");
+    if (!form || !panel) {
+      return;
+    }
+    var timer = null;
+    var controller = null;
+    var latest = 0;
+
+    function run() {
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      var request = ++latest;
+      var token = form.querySelector("[name=csrfmiddlewaretoken]");
+      panel.classList.add("is-checking");
+      panel.setAttribute("aria-busy", "true");
+      fetch(form.dataset.checkUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-CSRFToken": token ? token.value : "", Accept: "text/html" },
+        credentials: "same-origin",
+        cache: "no-store",
+        signal: controller.signal,
+      })
+        .then(function (response) {
+          // A redirect means the session expired (the login page): not a fragment to show.
+          if (!response.ok || response.redirected) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          if (request !== latest) {
+            return;
+          }
+          panel.innerHTML = html;
+          revealExcludeBusy(panel);
+          done();
+        })
+        .catch(function (error) {
+          if (error.name === "AbortError" || request !== latest) {
+            return;
+          }
+          var message = document.createElement("p");
+          message.className = "conflicts-status conflicts-problem";
+          message.textContent = panel.dataset.unavailableText || "";
+          panel.replaceChildren(message);
+          done();
+        });
+    }
+
+    function done() {
+      panel.classList.remove("is-checking");
+      panel.removeAttribute("aria-busy");
+    }
+
+    function schedule(event) {
+      // The helper inputs (code adders, province filter) have no name: not part of the booking.
+      if (!event.target.name || event.target.name === "csrfmiddlewaretoken") {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, DEBOUNCE_MS);
+    }
+
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+  }
+
+  setUpCodeAdders();
+  setUpProvinceFilter();
+  setUpSeriesFields();
+  setUpExcludeBusy();
+  setUpLiveCheck();
+})();

@@ -1,0 +1,153 @@
+"""Who sees which meeting, and whose details: one query whatever the number of meetings.
+
+Arranged: alice (secretariat) organises an internal session at T01 that carol
+attends; dung (secretariat) organises a confidential session at X0101, where
+bob is the technician, and a public one at T02.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.roles import Role
+from conferencing.site_selection import SiteSelection
+from meetings.models import Classification, Meeting
+from meetings.visibility import concerning, details_visible, with_details
+from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
+
+
+def at(*codes: str) -> SiteSelection:
+    return SiteSelection(sites=codes)
+
+
+@pytest.fixture
+def dung(db):
+    return UserFactory(username="dung", roles=[Role.SECRETARIAT])
+
+
+@pytest.fixture
+def meetings(alice, bob, carol, dung):
+    sites = site_tree(provinces=2, communes=1)
+    sites["X0101"].technicians.add(bob)
+    bridge = BridgeFactory()
+    start = local_time(7, 8)
+    internal = booked(
+        alice,
+        bridge_id=bridge.pk,
+        sites=at("T01"),
+        host_code="T01",
+        slot__start=start,
+        details__title="Nội bộ",
+        details__attendees=((carol.pk, "member"),),
+    )
+    confidential = booked(
+        dung,
+        bridge_id=bridge.pk,
+        sites=at("X0101"),
+        host_code="X0101",
+        slot__start=start,
+        details__title="Mật",
+        details__classification=Classification.CONFIDENTIAL,
+    )
+    public = booked(
+        dung,
+        bridge_id=bridge.pk,
+        sites=at("T02"),
+        host_code="T02",
+        slot__start=start + timedelta(days=1),
+        details__title="Công khai",
+        details__classification=Classification.PUBLIC,
+    )
+    return {"internal": internal, "confidential": confidential, "public": public}
+
+
+def titles(queryset) -> list[str]:
+    return sorted(queryset.values_list("title", flat=True))
+
+
+def test_concerning_the_secretariat_is_every_meeting(meetings, alice):
+    assert titles(concerning(alice)) == ["Công khai", "Mật", "Nội bộ"]
+
+
+def test_with_details_the_secretariat_does_not_read_a_confidential_meeting_it_is_not_in(
+    meetings, alice
+):
+    assert titles(with_details(alice)) == ["Công khai", "Nội bộ"]
+
+
+def test_with_details_the_organiser_reads_their_confidential_meeting(meetings, dung):
+    assert titles(with_details(dung)) == ["Công khai", "Mật", "Nội bộ"]
+
+
+def test_concerning_an_attendee_is_the_meetings_they_are_invited_to(meetings, carol):
+    assert (titles(concerning(carol)), titles(with_details(carol))) == (["Nội bộ"], ["Nội bộ"])
+
+
+def test_an_attendee_invited_to_a_confidential_meeting_reads_it(meetings, carol):
+    meetings["confidential"].attendees.create(user=carol)
+
+    assert titles(with_details(carol)) == ["Mật", "Nội bộ"]
+
+
+def test_a_technician_sees_a_confidential_meeting_at_their_site_only_as_busy(meetings, bob):
+    assert (titles(concerning(bob)), titles(with_details(bob))) == (["Mật"], [])
+
+
+def test_a_technician_reads_an_internal_meeting_at_their_site(meetings, bob):
+    meetings["confidential"].classification = Classification.INTERNAL
+    meetings["confidential"].save()
+
+    assert titles(with_details(bob)) == ["Mật"]
+
+
+def test_a_public_meeting_does_not_concern_an_unrelated_attendee(meetings, carol):
+    assert "Công khai" not in titles(concerning(carol))
+
+
+def test_a_signed_in_user_without_a_role_sees_nothing(meetings, mallory):
+    assert (titles(concerning(mallory)), titles(with_details(mallory))) == ([], [])
+
+
+def test_an_anonymous_user_sees_nothing(meetings):
+    anonymous = AnonymousUser()
+
+    assert (titles(concerning(anonymous)), titles(with_details(anonymous))) == ([], [])
+
+
+def test_concerning_narrows_a_given_queryset(meetings, alice):
+    later = Meeting.objects.filter(conference__start__gt=local_time(7, 12))
+
+    assert titles(concerning(alice, later)) == ["Công khai"]
+
+
+def test_details_visible_answers_for_one_meeting(meetings, alice, dung, bob, mallory):
+    confidential = meetings["confidential"]
+
+    assert [details_visible(confidential, user) for user in (alice, dung, bob, mallory)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_with_details_costs_the_same_queries_for_1_or_3_meetings(
+    alice, carol, count, django_assert_num_queries
+):
+    site_tree(provinces=3, communes=0)
+    bridge = BridgeFactory()
+    for n in range(count):
+        booked(
+            alice,
+            bridge_id=bridge.pk,
+            sites=at(f"T0{n + 1}"),
+            host_code=f"T0{n + 1}",
+            details__attendees=((carol.pk, "member"),),
+        )
+
+    with django_assert_num_queries(2):
+        readable = list(with_details(carol))
+
+    assert len(readable) == count
