@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from conferencing.readiness_models import ReadinessState
+
 MAX_SETUP_MINUTES = 24 * 60
 DEFAULT_SETUP_MINUTES = 60
 
@@ -54,6 +56,9 @@ class Conference(models.Model):
         choices=ConferenceStatus.choices,
         default=ConferenceStatus.SCHEDULED,
     )
+    # Raised by every readiness report of this conference, in the report's
+    # transaction: boards catch up from it, whatever the channel layer lost.
+    readiness_seq = models.PositiveBigIntegerField(_("readiness sequence"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -108,6 +113,18 @@ class Leg(models.Model):
     reserved_until = models.DateTimeField(_("reserved until"))
     # False once the conference is cancelled: the leg stays as history, the time is freed.
     is_reserved = models.BooleanField(_("reserved"), default=True)
+    # The latest readiness report; its history is in ReadinessEvent.
+    state = models.CharField(
+        _("readiness"),
+        max_length=16,
+        choices=ReadinessState.choices,
+        default=ReadinessState.PENDING,
+    )
+    state_seq = models.PositiveBigIntegerField(_("readiness sequence"), default=0)
+    state_changed_at = models.DateTimeField(_("last report at"), null=True, blank=True)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    people_present = models.PositiveIntegerField(_("people present"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = LegQuerySet.as_manager()
 
@@ -127,7 +144,8 @@ class Leg(models.Model):
         indexes = [
             models.Index(
                 fields=["endpoint", "reserved_from", "reserved_until"], name="leg_site_window"
-            )
+            ),
+            models.Index(fields=["conference", "state_seq"], name="leg_conference_state_seq"),
         ]
 
     def __str__(self) -> str:

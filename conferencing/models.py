@@ -181,3 +181,4 @@ from conferencing.conference_models import (  # noqa: E402, F401
     LegRole,
 )
 from conferencing.import_job_models import EndpointImportJob  # noqa: E402, F401
+from conferencing.readiness_models import ReadinessEvent, ReadinessState  # noqa: E402, F401
