@@ -152,6 +152,31 @@ STORAGES = {
     },
 }
 
+# E-mail: SMTP when SMTP_HOST is set, else one file per message under var/mail.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Giao Ban <no-reply@giaoban.local>")
+SMTP_HOST = env_str("SMTP_HOST")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": env_int("SMTP_PORT", 587, 1),
+                "username": env_str("SMTP_USER"),
+                "password": env_secret("SMTP_PASSWORD"),
+                "use_tls": env_bool("SMTP_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": VAR_DIR / "mail"},
+        }
+    }
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [

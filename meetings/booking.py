@@ -30,6 +30,7 @@ from conferencing.reservations import (
 )
 from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
+from meetings.readiness_notice import schedule_readiness_notice
 from meetings.visibility import with_details
 
 MAX_SESSION_LENGTH = timedelta(hours=24)
@@ -258,6 +259,7 @@ def create_meeting(details: Details, conference, user, **fields) -> Meeting:
     Attendee.objects.bulk_create(
         Attendee(meeting=meeting, user_id=user_id, role=role) for user_id, role in details.attendees
     )
+    schedule_readiness_notice(conference)
     return meeting
 
 
@@ -318,6 +320,7 @@ def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
             plan = current_plan(meeting, slot)
             reserve(plan, user, exclude_conference_id=meeting.conference_id)
             move_conference(meeting.conference, slot.start, slot.end, slot.setup_minutes)
+            schedule_readiness_notice(meeting.conference)
             return revise(
                 meeting,
                 user,

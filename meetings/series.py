@@ -42,6 +42,7 @@ from meetings.booking import (
     validate_slot,
 )
 from meetings.models import Meeting, MeetingStatus, Series
+from meetings.readiness_notice import schedule_readiness_notice
 
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400
@@ -296,6 +297,7 @@ def move_all(moves: list[tuple[Meeting, Slot]], user: AbstractBaseUser) -> None:
         ]
     )
     for (occurrence, new_slot), before in zip(moves, befores, strict=True):
+        schedule_readiness_notice(occurrence.conference)
         revise(
             occurrence,
             user,

@@ -1,0 +1,233 @@
+"""WebSocket consumers of the readiness protocol (docs/readiness-protocol.md).
+
+Thin: they check who is asking at connect, validate each envelope, call one
+domain function through database_sync_to_async and answer. Rules live in
+conferencing.readiness and conferencing.readiness_board.
+"""
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from conferencing import readiness, readiness_board
+
+MAX_MESSAGE_BYTES = 4096
+RATE_PER_SECOND = 5.0
+RATE_BURST = 20
+COALESCE_SECONDS = 0.25
+SAFETY_POLL_SECONDS = 5.0
+CLOSE_UNAUTHORISED = 4403
+
+
+class TokenBucket:
+    """Per-connection flood control: `burst` messages at once, `rate` a second after."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.capacity = rate, float(burst)
+        self.tokens, self.updated = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def language_of(scope: dict) -> str:
+    """The language the user chose on the site (its cookie), else the default."""
+    chosen = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen and translation.check_for_language(chosen) else settings.LANGUAGE_CODE
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class EnvelopeConsumer(AsyncWebsocketConsumer):
+    """One envelope for every message: {type, id, content} in, {type, in_response, content} out."""
+
+    handlers: dict[str, str] = {}
+
+    async def connect(self) -> None:
+        self.bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+        self.language = language_of(self.scope)
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not await self.authorise(user):
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        await self.accept()
+        await self.joined()
+
+    async def authorise(self, user) -> bool:
+        raise NotImplementedError
+
+    async def joined(self) -> None:
+        """Called once the socket is accepted."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            await self.answer(text_data, bytes_data)
+
+    async def answer(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        message_id = None
+        try:
+            if not self.bucket.take():
+                raise ProtocolError("rate_limited", _("Too many messages: slow down."))
+            envelope = self.parse(text_data, bytes_data)
+            message_id = envelope.get("id")
+            handler = self.handlers.get(envelope.get("type"))
+            if handler is None:
+                raise ProtocolError("unknown_type", _("Unknown message type."))
+            reply = await getattr(self, handler)(envelope.get("content") or {}, message_id)
+        except ProtocolError as error:
+            await self.send_error(error.code, error.message, message_id)
+        except readiness.ReadinessRefused as error:
+            await self.send_error(error.code, error.message, message_id)
+        else:
+            if reply is not None:
+                await self.send_envelope(*reply, in_response=message_id)
+
+    def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict:
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None or len(raw) > MAX_MESSAGE_BYTES:
+            raise ProtocolError("too_large", _("The message is too large."))
+        try:
+            envelope = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ProtocolError("bad_json", _("The message is not valid JSON.")) from None
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("type"), str):
+            raise ProtocolError("bad_envelope", _("A message needs a type, an id and a content."))
+        message_id = envelope.get("id")
+        if message_id is not None and not (isinstance(message_id, str) and len(message_id) <= 64):
+            raise ProtocolError(
+                "bad_envelope", _("A message id is a string of at most 64 characters.")
+            )
+        if not isinstance(envelope.get("content", {}), dict):
+            raise ProtocolError("bad_envelope", _("A message's content is an object."))
+        return envelope
+
+    async def send_envelope(self, kind: str, content: Any, in_response: str | None = None) -> None:
+        await self.send(
+            text_data=json.dumps(
+                {"type": kind, "in_response": in_response, "content": content}, ensure_ascii=False
+            )
+        )
+
+    async def send_error(self, code: str, message: str, in_response: str | None) -> None:
+        await self.send_envelope("error", {"code": code, "message": message}, in_response)
+
+
+class TechnicianConsumer(EnvelopeConsumer):
+    """A technician's phone: sends reports, receives acknowledgements for its own reports."""
+
+    handlers = {"report": "handle_report", "ping": "handle_ping"}
+
+    async def authorise(self, user) -> bool:
+        return True  # every report is checked against the sites the user serves
+
+    async def handle_ping(self, content: dict, message_id: str | None):
+        return "pong", {}
+
+    async def handle_report(self, content: dict, message_id: str | None):
+        report = parse_report(content, message_id or "")
+        outcome = await database_sync_to_async(readiness.submit_report)(report, self.scope["user"])
+        event = outcome.event
+        return "ack", {
+            "leg": event.leg_id,
+            "state": event.to_state,
+            "seq": event.seq,
+            "at": event.at.isoformat(),
+            "replayed": outcome.replayed,
+        }
+
+
+def parse_report(content: dict, client_id: str) -> readiness.Report:
+    leg = content.get("leg")
+    people = content.get("people")
+    checklist = content.get("checklist") or {}
+    if not isinstance(leg, int) or isinstance(leg, bool):
+        raise ProtocolError("invalid", _("A report names its leg by number."))
+    if people is not None and (not isinstance(people, int) or isinstance(people, bool)):
+        raise ProtocolError("invalid", _("The number of people present is a whole number."))
+    if not isinstance(checklist, dict) or not isinstance(content.get("note", ""), str):
+        raise ProtocolError("invalid", _("The checklist is an object and the note a text."))
+    if not isinstance(content.get("state"), str):
+        raise ProtocolError("invalid", _("Unknown readiness state."))
+    return readiness.Report(
+        leg_id=leg,
+        state=content["state"],
+        checklist=checklist,
+        people_present=people,
+        note=content.get("note", ""),
+        client_id=client_id,
+    )
+
+
+class BoardConsumer(EnvelopeConsumer):
+    """The secretariat's grid: a snapshot, then coalesced deltas at most every 250 ms."""
+
+    handlers = {"snapshot": "handle_snapshot", "ping": "handle_ping"}
+
+    async def authorise(self, user) -> bool:
+        self.conference_id = int(self.scope["url_route"]["kwargs"]["conference_id"])
+        return await database_sync_to_async(readiness_board.may_watch)(user, self.conference_id)
+
+    async def joined(self) -> None:
+        self.group = readiness.board_group(self.conference_id)
+        self.seq = 0
+        self.dirty = asyncio.Event()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.send_snapshot(None)
+        self.pump = asyncio.create_task(self.pump_deltas())
+
+    async def disconnect(self, code: int) -> None:
+        pump = getattr(self, "pump", None)
+        if pump is not None:
+            pump.cancel()
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def readiness_changed(self, event: dict) -> None:
+        if event.get("seq", 0) > self.seq:
+            self.dirty.set()
+
+    async def pump_deltas(self) -> None:
+        """At most one delta per tick, carrying every cell changed since the last one.
+
+        A periodic look at the database also catches news the channel layer
+        lost (Redis pub/sub drops messages on reconnect)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.dirty.wait(), SAFETY_POLL_SECONDS)
+            self.dirty.clear()
+            delta = await database_sync_to_async(readiness_board.changes_since)(
+                self.conference_id, self.seq
+            )
+            if delta["seq"] > self.seq:
+                self.seq = delta["seq"]
+                await self.send_envelope("delta", delta)
+            await asyncio.sleep(COALESCE_SECONDS)
+
+    async def send_snapshot(self, in_response: str | None) -> None:
+        snapshot = await database_sync_to_async(readiness_board.snapshot)(self.conference_id)
+        self.seq = snapshot["seq"]
+        await self.send_envelope("snapshot", snapshot, in_response)
+
+    async def handle_snapshot(self, content: dict, message_id: str | None):
+        await self.send_snapshot(message_id)
+
+    async def handle_ping(self, content: dict, message_id: str | None):
+        return "pong", {"seq": self.seq}

@@ -1,0 +1,104 @@
+"""What a readiness board shows: a snapshot of every site, then the changes since a sequence.
+
+Both are a bounded number of queries whatever the size of the session, so a
+board of 3,356 sites costs the same to refresh as one of ten.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from accounts.roles import is_secretariat
+from conferencing.conference_models import Conference, Leg, LegRole
+from conferencing.models import PATH_SEPARATOR, Endpoint, Level
+
+CELL_FIELDS = (
+    "pk",
+    "state",
+    "state_seq",
+    "state_changed_at",
+    "people_present",
+    "note",
+    "checklist",
+)
+
+
+def may_watch(user: AbstractBaseUser, conference_id: int) -> bool:
+    """The secretariat, and the technicians of the host site."""
+    if not user.is_authenticated:
+        return False
+    if is_secretariat(user):
+        return Conference.objects.filter(pk=conference_id).exists()
+    return Leg.objects.filter(
+        conference_id=conference_id, role=LegRole.HOST, endpoint__technicians=user
+    ).exists()
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def cell(row: dict) -> dict:
+    return {
+        "leg": row["pk"],
+        "state": row["state"],
+        "seq": row["state_seq"],
+        "at": iso(row["state_changed_at"]),
+        "people": row["people_present"],
+        "note": row["note"],
+        "checklist": row["checklist"],
+    }
+
+
+def province_names() -> dict[str, tuple[str, str]]:
+    return {
+        code: (code, name)
+        for code, name in Endpoint.objects.at_level(Level.PROVINCE).values_list("code", "name")
+    }
+
+
+def province_of(path: str, provinces: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    for code in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR):
+        if code in provinces:
+            return provinces[code]
+    return None
+
+
+def snapshot(conference_id: int) -> dict:
+    """Every site of the session with its state; three queries."""
+    seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
+    provinces = province_names()
+    rows = (
+        Leg.objects.filter(conference_id=conference_id)
+        .order_by("endpoint__path")
+        .values(
+            *CELL_FIELDS,
+            "role",
+            "endpoint__code",
+            "endpoint__name",
+            "endpoint__level",
+            "endpoint__path",
+        )
+    )
+    cells = []
+    for row in rows:
+        province = province_of(row["endpoint__path"], provinces)
+        cells.append(
+            {
+                **cell(row),
+                "site": row["endpoint__code"],
+                "name": row["endpoint__name"],
+                "level": Level(row["endpoint__level"]).slug,
+                "province": province[0] if province else None,
+                "province_name": province[1] if province else None,
+                "host": row["role"] == LegRole.HOST,
+            }
+        )
+    return {"seq": seq, "cells": cells}
+
+
+def changes_since(conference_id: int, since: int) -> dict:
+    """The cells changed after `since`, and the sequence they bring the board to; two queries."""
+    seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
+    rows = Leg.objects.filter(conference_id=conference_id, state_seq__gt=since).values(*CELL_FIELDS)
+    return {"since": since, "seq": seq, "cells": [cell(row) for row in rows]}

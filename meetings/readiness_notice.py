@@ -1,0 +1,72 @@
+"""Telling each site's technicians that a session's readiness window has opened.
+
+The e-mail is a deferred task, enqueued after the booking commits with
+run_after = the window's opening. Moving a session enqueues a new one; the
+old one finds the window moved and sends nothing, so no task needs cancelling.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from conferencing.conference_models import Conference, ConferenceStatus
+from conferencing.models import Endpoint
+from meetings.models import Classification, Meeting
+
+logger = logging.getLogger(__name__)
+
+
+def schedule_readiness_notice(conference: Conference) -> None:
+    """Enqueue the notice once the current transaction commits."""
+    conference_id, opens_at = conference.pk, conference.reserved_from
+    transaction.on_commit(
+        lambda: send_readiness_notice.using(run_after=opens_at).enqueue(
+            conference_id, opens_at.isoformat()
+        )
+    )
+
+
+@task()
+def send_readiness_notice(conference_id: int, opens_at: str) -> int:
+    """E-mail every technician of every site of the session; returns how many got it."""
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is None or conference.status != ConferenceStatus.SCHEDULED:
+        return 0
+    if conference.reserved_from != datetime.fromisoformat(opens_at):
+        return 0  # the session moved: the notice enqueued by the move will go instead
+    meeting = Meeting.objects.get(conference=conference)
+    recipients = sorted(
+        set(
+            Endpoint.objects.filter(legs__conference=conference, legs__is_reserved=True)
+            .exclude(technicians__email="")
+            .values_list("technicians__email", flat=True)
+        )
+        - {None}
+    )
+    if not recipients:
+        return 0
+    context = {
+        "meeting": meeting,
+        # Technicians are not necessarily invited: a confidential title stays hidden.
+        "confidential": meeting.classification == Classification.CONFIDENTIAL,
+        "start": timezone.localtime(conference.start),
+        "end": timezone.localtime(conference.end),
+        "opens": timezone.localtime(conference.reserved_from),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("meetings/email/readiness_notice_subject.txt", context)
+        body = render_to_string("meetings/email/readiness_notice.txt", context)
+    subject = " ".join(subject.split())
+    with get_connection() as connection:
+        messages = [
+            EmailMessage(subject, body, to=[address], connection=connection)
+            for address in recipients
+        ]
+        connection.send_messages(messages)
+    return len(recipients)
