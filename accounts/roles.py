@@ -75,3 +75,10 @@ def can_book_meetings(user: User) -> bool:
 def can_view_meetings(user: User) -> bool:
     """Every role has sessions that concern it; which ones is meetings.visibility's answer."""
     return can_view_endpoints(user)
+
+
+def ensure_role_groups(sender=None, using: str = "default", **kwargs) -> None:
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)

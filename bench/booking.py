@@ -17,11 +17,16 @@ new free evening slot right after the busy day (back to back with it):
 Prints human-readable lines, then one JSON object as the last line.
 """
 
+import sys
+
+# bench/calendar.py (the name its issue gives) would shadow the standard library's
+# calendar module for every script run from this directory: take the directory off first.
+sys.path[:] = [entry for entry in sys.path if entry != __file__.rpartition("/")[0]]
+
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable

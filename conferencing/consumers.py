@@ -8,6 +8,7 @@ conferencing.readiness and conferencing.readiness_board.
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conferencing import readiness, readiness_board
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 5.0
@@ -64,8 +67,13 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
         self.language = language_of(self.scope)
+        self.refused = False
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not await self.authorise(user):
+            # Accept, then close: a close before accepting is an HTTP 403 to the
+            # browser, which reports 1006 and never sees 4403 — and keeps retrying.
+            self.refused = True
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         await self.accept()
@@ -78,16 +86,28 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
         """Called once the socket is accepted."""
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.refused:
+            return  # sent before our close arrived: a refused socket does nothing
         with translation.override(self.language):
             await self.answer(text_data, bytes_data)
 
     async def answer(self, text_data: str | None, bytes_data: bytes | None) -> None:
         message_id = None
         try:
-            if not self.bucket.take():
-                raise ProtocolError("rate_limited", _("Too many messages: slow down."))
-            envelope = self.parse(text_data, bytes_data)
+            limited = not self.bucket.take()
+            try:
+                envelope = self.parse(text_data, bytes_data)
+            except ProtocolError:
+                if limited:
+                    raise ProtocolError(
+                        "rate_limited", _("Too many messages: slow down.")
+                    ) from None
+                raise
             message_id = envelope.get("id")
+            if limited:
+                # Answered with its id (parsing 4 KiB is cheap), so the client knows
+                # which report to send again, later, with the same id.
+                raise ProtocolError("rate_limited", _("Too many messages: slow down."))
             handler = self.handlers.get(envelope.get("type"))
             if handler is None:
                 raise ProtocolError("unknown_type", _("Unknown message type."))
@@ -101,7 +121,8 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
                 await self.send_envelope(*reply, in_response=message_id)
 
     def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict:
-        raw = text_data if text_data is not None else bytes_data
+        raw = text_data.encode() if text_data is not None else bytes_data
+        # Bytes, not characters: 4 KiB of Vietnamese text is far fewer than 4,096 letters.
         if raw is None or len(raw) > MAX_MESSAGE_BYTES:
             raise ProtocolError("too_large", _("The message is too large."))
         try:
@@ -134,6 +155,11 @@ class TechnicianConsumer(EnvelopeConsumer):
     """A technician's phone: sends reports, receives acknowledgements for its own reports."""
 
     handlers = {"report": "handle_report", "ping": "handle_ping"}
+    # Request and answer only: the phone needs no channel of the layer (an alias that
+    # is not configured gives none). So a technician can connect and report while
+    # Redis is down — the report is saved, only the boards' nudge is lost and their
+    # poll catches up — and thousands of phones cost Redis no subscriptions.
+    channel_layer_alias = "readiness.technician.no-layer"
 
     async def authorise(self, user) -> bool:
         return True  # every report is checked against the sites the user serves
@@ -189,6 +215,9 @@ class BoardConsumer(EnvelopeConsumer):
         self.group = readiness.board_group(self.conference_id)
         self.seq = 0
         self.dirty = asyncio.Event()
+        # A snapshot asked for by the client and a delta of the pump must not
+        # interleave: each delta's `since` is the seq of what was sent just before.
+        self.sending = asyncio.Lock()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.send_snapshot(None)
         self.pump = asyncio.create_task(self.pump_deltas())
@@ -196,9 +225,17 @@ class BoardConsumer(EnvelopeConsumer):
     async def disconnect(self, code: int) -> None:
         pump = getattr(self, "pump", None)
         if pump is not None:
+            # Wait for it: a query it has running finishes and gives its connection back.
             pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception:
+                # Redis is down: the subscription went with the connection. Leaving
+                # must not fail, or the server logs a crash for every closing board.
+                logger.warning("board %s left without the channel layer", self.group)
 
     async def readiness_changed(self, event: dict) -> None:
         if event.get("seq", 0) > self.seq:
@@ -213,18 +250,27 @@ class BoardConsumer(EnvelopeConsumer):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.dirty.wait(), SAFETY_POLL_SECONDS)
             self.dirty.clear()
+            try:
+                await self.send_delta()
+            except Exception:
+                # A database hiccup must not stop the board for good: try next tick.
+                logger.warning("board %s could not refresh", self.group, exc_info=True)
+            await asyncio.sleep(COALESCE_SECONDS)
+
+    async def send_delta(self) -> None:
+        async with self.sending:
             delta = await database_sync_to_async(readiness_board.changes_since)(
                 self.conference_id, self.seq
             )
             if delta["seq"] > self.seq:
                 self.seq = delta["seq"]
                 await self.send_envelope("delta", delta)
-            await asyncio.sleep(COALESCE_SECONDS)
 
     async def send_snapshot(self, in_response: str | None) -> None:
-        snapshot = await database_sync_to_async(readiness_board.snapshot)(self.conference_id)
-        self.seq = snapshot["seq"]
-        await self.send_envelope("snapshot", snapshot, in_response)
+        async with self.sending:
+            snapshot = await database_sync_to_async(readiness_board.snapshot)(self.conference_id)
+            self.seq = snapshot["seq"]
+            await self.send_envelope("snapshot", snapshot, in_response)
 
     async def handle_snapshot(self, content: dict, message_id: str | None):
         await self.send_snapshot(message_id)

@@ -6,6 +6,7 @@ board told. A failed broadcast loses nothing: boards catch up from the
 sequence number, which lives in the database.
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import ConferenceStatus, Leg
+from conferencing.conference_models import Conference, ConferenceStatus, Leg
 from conferencing.readiness_models import ReadinessEvent, ReadinessState
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 CHECK_ITEMS = ("audio", "video", "network", "display")
 MAX_NOTE_LENGTH = 500
 MAX_PEOPLE = 10_000
+ANNOUNCE_TIMEOUT_SECONDS = 1.0
 
 S = ReadinessState
 PRE_SESSION_STATES = {S.PENDING, S.CHECKING, S.READY, S.PROBLEM}
@@ -122,36 +124,56 @@ def submit_report(report: Report, user: AbstractBaseUser, now: datetime | None =
     nothing and returns the first outcome."""
     validate(report)
     now = now or timezone.now()
-    if report.client_id:
-        earlier = ReadinessEvent.objects.filter(actor=user, client_id=report.client_id).first()
-        if earlier is not None:
-            return Outcome(earlier, replayed=True)
+    earlier = earlier_report(user, report.client_id)
+    if earlier is not None:
+        return Outcome(earlier, replayed=True)
     try:
         with transaction.atomic():
-            event = apply(report, user, now)
+            outcome = apply(report, user, now)
     except IntegrityError:
         # The same client id committed by a concurrent retry a moment ago.
-        earlier = ReadinessEvent.objects.filter(actor=user, client_id=report.client_id).first()
+        earlier = earlier_report(user, report.client_id)
         if earlier is None:
             raise
         return Outcome(earlier, replayed=True)
-    conference_id = event.leg.conference_id
-    transaction.on_commit(lambda: announce(conference_id, event.seq))
-    return Outcome(event, replayed=False)
+    if not outcome.replayed:
+        conference_id, seq = outcome.event.leg.conference_id, outcome.event.seq
+        transaction.on_commit(lambda: announce(conference_id, seq))
+    return outcome
 
 
-def apply(report: Report, user: AbstractBaseUser, now: datetime) -> ReadinessEvent:
+def earlier_report(user: AbstractBaseUser, client_id: str) -> ReadinessEvent | None:
+    if not client_id:
+        return None
+    return ReadinessEvent.objects.filter(actor=user, client_id=client_id).first()
+
+
+def apply(report: Report, user: AbstractBaseUser, now: datetime) -> Outcome:
+    # Lock the conference, then the leg: the order in which moving, re-siting and
+    # cancelling a session take them (the meeting and its conference, then the
+    # legs). Leg first would deadlock a report against a reschedule in the open
+    # window; this way the report waits for the move and judges the new times.
+    conference = (
+        Conference.objects.select_for_update(of=("self",)).filter(legs__pk=report.leg_id).first()
+    )
     leg = (
         Leg.objects.select_for_update(of=("self",))
-        .select_related("conference", "endpoint")
-        .filter(pk=report.leg_id)
+        .select_related("endpoint")
+        .filter(pk=report.leg_id, conference=conference)
         .first()
+        if conference is not None
+        else None
     )
     if leg is None or not leg.is_reserved:
         raise ReadinessRefused("not_found", _("This site is not in that session."))
     if not serves(user, leg):
         raise ReadinessRefused("forbidden", _("You are not a technician of this site."))
-    conference = leg.conference
+    # A retry that waited for these locks behind its own first attempt: answer that
+    # one (judged against the state the first attempt produced, it would be refused).
+    earlier = earlier_report(user, report.client_id)
+    if earlier is not None:
+        return Outcome(earlier, replayed=True)
+    leg.conference = conference
     if conference.status != ConferenceStatus.SCHEDULED or not (
         conference.reserved_from <= now < conference.end
     ):
@@ -191,14 +213,24 @@ def apply(report: Report, user: AbstractBaseUser, now: datetime) -> ReadinessEve
             "note",
         ]
     )
-    return event
+    return Outcome(event, replayed=False)
 
 
 def announce(conference_id: int, seq: int) -> None:
     """Tell the conference's boards there is news; never raises: the report is safe."""
     try:
-        async_to_sync(get_channel_layer().group_send)(
-            board_group(conference_id), {"type": "readiness.changed", "seq": seq}
-        )
+        async_to_sync(notify_boards)(conference_id, seq)
     except Exception:
         logger.warning("readiness broadcast for conference %s failed", conference_id, exc_info=True)
+
+
+async def notify_boards(conference_id: int, seq: int) -> None:
+    # Bounded: a Redis that accepts connections but does not answer would otherwise
+    # hold the technician's acknowledgement, and the thread that does every
+    # consumer's database work, for as long as TCP takes to give up.
+    await asyncio.wait_for(
+        get_channel_layer().group_send(
+            board_group(conference_id), {"type": "readiness.changed", "seq": seq}
+        ),
+        ANNOUNCE_TIMEOUT_SECONDS,
+    )

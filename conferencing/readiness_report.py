@@ -54,7 +54,7 @@ def punctuality(first_ready_at: datetime | None, start: datetime) -> str:
 
 
 def summarise(conference: Conference) -> ReadinessSummary:
-    """Three queries whatever the number of sites. A site counts as ready when it
+    """Two queries whatever the number of sites. A site counts as ready when it
     first reported ready or connected."""
     provinces = province_names()
     rows = (

@@ -188,8 +188,10 @@ def add_legs(conference: Conference, endpoint_ids: Iterable[int], host_id: int) 
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Leg._meta.db_table} "
-                "(conference_id, endpoint_id, role, reserved_from, reserved_until, is_reserved) "
-                "SELECT %s, site, CASE WHEN site = %s THEN %s ELSE %s END, %s, %s, TRUE "
+                "(conference_id, endpoint_id, role, reserved_from, reserved_until, is_reserved, "
+                "state, state_seq, checklist, note) "
+                "SELECT %s, site, CASE WHEN site = %s THEN %s ELSE %s END, %s, %s, TRUE, "
+                "'pending', 0, '{}'::jsonb, '' "
                 "FROM unnest(%s::bigint[]) WITH ORDINALITY AS sites (site, position) "
                 "ORDER BY position",
                 [

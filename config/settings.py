@@ -88,6 +88,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url("DATABASE_URL", VAR_DIR / "giaoban.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: PostgreSQL compiles queries whose estimated cost is high, such as a
+    # calendar feed's 10,000 rows with per-row subqueries, and compiling took up to a
+    # second where the query itself takes 0.2 s.
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in-memory for one process; with REDIS_URL, the Redis pub/sub
@@ -110,6 +115,31 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Cache (calendar events' text, feed rate limits): this process's memory by default;
+# with REDIS_URL, Redis, shared by every process.
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "giaoban",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "giaoban",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000, 100)},
+        }
+    }
+
+# The address people reach the web interface at: links in calendar events and e-mails.
+SITE_URL = env_url("SITE_URL", ("http", "https")) or "http://127.0.0.1:8000"
+# Requests per hour one calendar feed URL may make before it gets 429.
+CALENDAR_FEED_RATE_LIMIT = env_int("CALENDAR_FEED_RATE_LIMIT", 60, 1)
 
 S3_ENDPOINT_URL = env_url("S3_ENDPOINT_URL", ("http", "https"))
 S3_PUBLIC_ENDPOINT_URL = env_url("S3_PUBLIC_ENDPOINT_URL", ("http", "https"))
@@ -177,7 +207,14 @@ else:
         }
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Queues: "default" (readiness notices, imports) and "calendar" (invitation e-mails, which
+# can fan out to thousands of addresses); bin/run's worker processes both.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "calendar"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

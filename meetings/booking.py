@@ -29,6 +29,7 @@ from conferencing.reservations import (
     replace_sites,
 )
 from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
+from meetings.calendar_hooks import meeting_changed
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
 from meetings.readiness_notice import schedule_readiness_notice
 from meetings.visibility import with_details
@@ -240,6 +241,7 @@ def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
         with transaction.atomic():
             reserve(plan, user)
             meeting = create_meeting(details, create_conference(plan), user)
+            meeting_changed(meeting)
             trail.record(user, "meeting.booked", meeting, booking_summary(meeting, plan))
     except IntegrityError as error:
         raise refuse_race(plan, user, error) from None
@@ -303,9 +305,11 @@ def slot_of(meeting: Meeting) -> Slot:
 
 
 def revise(meeting: Meeting, user, action: str, changes: dict) -> Meeting:
-    """Raise the SEQUENCE calendar clients compare, and audit the change."""
+    """Raise the SEQUENCE calendar clients compare, audit the change and, after the
+    commit, send the invitations' update (or cancellation)."""
     meeting.sequence += 1
     meeting.save(update_fields=["sequence", "status", "cancel_reason", "updated_at"])
+    meeting_changed(meeting)
     trail.record(user, action, meeting, changes)
     return meeting
 

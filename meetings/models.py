@@ -139,3 +139,12 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
+
+
+# Models kept in their own modules, imported here so Django registers them.
+from meetings.calendar_models import (  # noqa: E402, F401
+    CalendarPreference,
+    FeedKind,
+    FeedToken,
+    SentInvitation,
+)

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -63,10 +63,9 @@ def send_readiness_notice(conference_id: int, opens_at: str) -> int:
         subject = render_to_string("meetings/email/readiness_notice_subject.txt", context)
         body = render_to_string("meetings/email/readiness_notice.txt", context)
     subject = " ".join(subject.split())
-    with get_connection() as connection:
-        messages = [
-            EmailMessage(subject, body, to=[address], connection=connection)
-            for address in recipients
-        ]
+    # One message per address (technicians do not see each other's), one connection
+    # for all. `mailers` (Django 6.1): get_connection() is deprecated.
+    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    with mailers.default as connection:
         connection.send_messages(messages)
     return len(recipients)

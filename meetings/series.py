@@ -41,6 +41,7 @@ from meetings.booking import (
     slot_of,
     validate_slot,
 )
+from meetings.calendar_hooks import series_booked
 from meetings.models import Meeting, MeetingStatus, Series
 from meetings.readiness_notice import schedule_readiness_notice
 
@@ -206,6 +207,8 @@ def book_series(
                         occurrence_start=slot.start,
                     )
                 )
+            # One invitation for the whole series (RRULE), not one per occurrence.
+            series_booked(outcome.series)
             trail.record(
                 user,
                 "series.booked",

@@ -143,3 +143,49 @@ def stored_counts() -> dict[str, int]:
         "meetings": Meeting.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
     }
+
+
+# -- Readiness: sessions whose check window is open now, technicians of sites --------------------
+
+
+def open_session(
+    user,
+    sites: tuple[str, ...] = ("T01",),
+    host_code: str = "T01",
+    starts_in: timedelta = timedelta(minutes=30),
+    setup_minutes: int = 60,
+    **request,
+) -> Meeting:
+    """A session booked relative to the real clock: by default it starts in 30 minutes
+    with a 60-minute setup window, so its readiness window opened 30 minutes ago."""
+    return booked(
+        user,
+        sites=SiteSelection(sites=sites),
+        host_code=host_code,
+        slot__start=timezone.now() + starts_in,
+        slot__setup_minutes=setup_minutes,
+        **request,
+    )
+
+
+def start_now(meeting: Meeting, started_ago: timedelta = timedelta(minutes=5)) -> Meeting:
+    """Make a booked session one that is running (booking refuses the past): the
+    conference and its legs' windows are moved so it started `started_ago` ago."""
+    from conferencing.models import Conference, Leg
+
+    conference = meeting.conference
+    length = conference.end - conference.start
+    start = timezone.now() - started_ago
+    Conference.objects.filter(pk=conference.pk).update(start=start, end=start + length)
+    Leg.objects.filter(conference=conference).update(
+        reserved_from=start - timedelta(minutes=conference.setup_minutes),
+        reserved_until=start + length,
+    )
+    conference.refresh_from_db()
+    return meeting
+
+
+def serve(user, *codes: str) -> None:
+    """Make `user` a technician of the sites with these codes."""
+    for endpoint in Endpoint.objects.filter(code__in=codes):
+        endpoint.technicians.add(user)

@@ -33,6 +33,7 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
     assert nav_links(response) == [
         "/",
         "/meetings/",
+        "/calendar/",
         "/meetings/new/",
         "/endpoints/",
         "/endpoints/import/",
@@ -40,14 +41,25 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
     assert response.context["user_roles"] == ["Thư ký"]
 
 
-@pytest.mark.parametrize("persona", ["bob", "carol"])
-def test_home_technician_and_attendee_see_sites_only(db, client_as, persona, request):
-    user = request.getfixturevalue(persona)
-
-    response = client_as(user).get(reverse("home"))
+def test_home_technician_sees_sessions_console_and_sites(client_as, bob):
+    response = client_as(bob).get(reverse("home"))
 
     assert response.status_code == 200
-    assert nav_links(response) == ["/", "/meetings/", "/endpoints/"]
+    assert nav_links(response) == [
+        "/",
+        "/meetings/",
+        "/meetings/console/",
+        "/calendar/",
+        "/endpoints/",
+    ]
+    assert b"/endpoints/import/" not in response.content
+
+
+def test_home_attendee_sees_sessions_and_sites(client_as, carol):
+    response = client_as(carol).get(reverse("home"))
+
+    assert response.status_code == 200
+    assert nav_links(response) == ["/", "/meetings/", "/calendar/", "/endpoints/"]
     assert b"/endpoints/import/" not in response.content
 
 
@@ -64,7 +76,7 @@ def test_home_staff_sees_administration_link(client_as, db):
 
     response = client_as(staff).get(reverse("home"))
 
-    assert nav_links(response) == ["/", "/meetings/", "/endpoints/", "/admin/"]
+    assert nav_links(response) == ["/", "/meetings/", "/calendar/", "/endpoints/", "/admin/"]
 
 
 def test_home_greets_user_by_name(client_as, alice, english):

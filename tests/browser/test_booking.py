@@ -14,12 +14,7 @@ from meetings.booking import BookingRequest, Details, Slot, book
 from meetings.models import Meeting
 from tests.factories import DEMO_PASSWORD, BridgeFactory, EndpointFactory, UserFactory, local_time
 
-# serialized_rollback: the flush after this test would otherwise leave later tests
-# without the role groups of the data migration.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Giao ban tỉnh P1 tháng 12"
 

@@ -7,12 +7,7 @@ from accounts.roles import Role
 from conferencing.models import Level
 from tests.factories import DEMO_PASSWORD, EndpointFactory, UserFactory
 
-# serialized_rollback: the flush after this test would otherwise leave later tests
-# without the role groups of the data migration.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_in_and_switch_language_on_endpoints(page):

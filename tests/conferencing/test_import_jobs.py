@@ -23,9 +23,7 @@ TWO_SITES = HEADER + (
 )
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
-# serialized_rollback: the flush after a transactional test empties every table, the role
-# groups of the data migration included; this puts them back for the tests that follow.
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+transactional = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -37,12 +37,7 @@ ONLY_SQLITE = pytest.mark.skipif(
     "constraint instead of one write lock",
 )
 
-# Threads need committed data, hence transaction=True. Not serialized_rollback: after the
-# plain transactional tests of tests/config, which run first, reloading the serialized
-# content types collides with the ones their flush re-created. (A serialized test that
-# runs after these ones, e.g. `pytest tests/meetings tests/conferencing`, hits the same
-# collision the other way round: the suite mixes both kinds.) UserFactory re-creates
-# the role groups the flush removes.
+# Threads need committed data, hence transaction=True.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

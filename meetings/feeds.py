@@ -1,0 +1,294 @@
+"""Subscription feeds: which meetings each holds, its validator, and its cached assembly.
+
+- personal: the sessions the owner organises or is invited to, or whose sites they serve;
+- site: every session of one site;
+- organisation (secretariat): every session, optionally only those with a site in one
+  province's subtree and/or a site at one level.
+
+A feed keeps past sessions for FEED_HISTORY and cancelled ones until
+CANCELLED_RETENTION after their end, so subscribed clients see them cancelled
+before they go. A series is in a feed whole (master, EXDATEs, overrides) as
+long as one of its occurrences is.
+
+Caching: the validator (ETag) comes from one aggregate query over the feed's
+meetings, itself cached until the next booking change (or VALIDATOR_SECONDS),
+so a conditional request is answered 304 before anything is built. Each
+event's serialised text is cached under its version (meeting id, SEQUENCE,
+updated_at, visibility variant, the viewer's site), and a feed is the join of
+those texts, by pages of PAGE_SIZE events, inside a wrapper icalendar wrote.
+Tokens are never cached: a revoked one stops at once.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conferencing.conference_models import Leg
+from conferencing.models import Level
+from meetings import ical
+from meetings.calendar_content import (
+    Unit,
+    Viewer,
+    Wording,
+    content_rows,
+    digest,
+    key_rows,
+    needed,
+    personal_membership,
+    plan_units,
+    viewer_of,
+)
+from meetings.calendar_hooks import generation
+from meetings.calendar_models import FeedKind, FeedToken
+from meetings.models import Meeting, MeetingStatus
+
+FEED_HISTORY = timedelta(days=180)
+CANCELLED_RETENTION = timedelta(days=30)
+REFRESH_INTERVAL = timedelta(hours=1)
+# An event's text is keyed by its version; names of sites, bridges and people it shows
+# are not part of that version, so a renamed site shows within a day.
+EVENT_CACHE_SECONDS = 24 * 3600
+CONTENT_BY_ID = 500
+PAGE_SIZE = 100
+# How long a computed validator serves conditional requests while no booking changes.
+VALIDATOR_SECONDS = 600
+SEEN_CACHE_SECONDS = 30 * 24 * 3600
+RATE_WINDOW_SECONDS = 3600
+# Raised whenever the text of events changes shape: old cache entries are then ignored.
+FORMAT_VERSION = 1
+
+
+# -- Which meetings ------------------------------------------------------------------------------
+
+
+def membership(feed: FeedToken) -> Q:
+    """The meetings a feed holds, whatever their time; subqueries, so no duplicate rows."""
+    if feed.kind == FeedKind.PERSONAL:
+        return personal_membership(feed.user)
+    if feed.kind == FeedKind.SITE:
+        return Q(
+            conference_id__in=Leg.objects.filter(endpoint=feed.endpoint).values("conference_id")
+        )
+    condition = Q()
+    if feed.province is not None:
+        condition &= Q(
+            conference_id__in=Leg.objects.filter(
+                endpoint__path__startswith=feed.province.path
+            ).values("conference_id")
+        )
+    if feed.level is not None:
+        condition &= Q(
+            conference_id__in=Leg.objects.filter(endpoint__level=feed.level).values("conference_id")
+        )
+    return condition
+
+
+def in_window(now: datetime) -> Q:
+    """Past sessions for FEED_HISTORY, cancelled ones for CANCELLED_RETENTION after their end."""
+    kept = ~Q(status=MeetingStatus.CANCELLED) & Q(conference__end__gte=now - FEED_HISTORY)
+    cancelled = Q(status=MeetingStatus.CANCELLED, conference__end__gte=now - CANCELLED_RETENTION)
+    return kept | cancelled
+
+
+def feed_meetings(feed: FeedToken, now: datetime) -> QuerySet[Meeting]:
+    """Single meetings in the window, and every occurrence (of this feed) of each series
+    that has one in the window."""
+    members = Meeting.objects.filter(membership(feed))
+    window = in_window(now)
+    series_in_window = members.filter(window, series__isnull=False).values("series_id")
+    return members.filter(Q(window, series__isnull=True) | Q(series_id__in=series_in_window))
+
+
+def viewer_for(feed: FeedToken) -> Viewer:
+    if feed.kind == FeedKind.PERSONAL:
+        return viewer_of(feed.user)
+    if feed.kind == FeedKind.SITE:
+        return Viewer(feed.user, Q(endpoint=feed.endpoint))
+    return Viewer(feed.user)
+
+
+def feed_language(feed: FeedToken) -> str:
+    preference = getattr(feed.user, "calendar_preference", None)
+    return (preference.language if preference else "") or settings.LANGUAGE_CODE
+
+
+def feed_name(feed: FeedToken) -> str:
+    if feed.kind == FeedKind.PERSONAL:
+        name = feed.user.get_full_name() or feed.user.get_username()
+        return _("Giao Ban: sessions of %(name)s") % {"name": name}
+    if feed.kind == FeedKind.SITE:
+        site = feed.endpoint.name if feed.endpoint else ""
+        return _("Giao Ban: sessions at %(site)s") % {"site": site}
+    parts = [_("Giao Ban: all sessions")]
+    if feed.province is not None:
+        parts.append(feed.province.name)
+    if feed.level is not None:
+        parts.append(str(Level(feed.level).label))
+    return " · ".join(parts)
+
+
+# -- Validator -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Validator:
+    etag: str
+    last_modified: datetime
+
+
+def validator(feed: FeedToken, now: datetime) -> Validator:
+    """The feed's ETag and Last-Modified, from the cache while no meeting changed
+    (meetings.calendar_hooks raises the generation on every booking change), else
+    from one aggregate query. Cached for VALIDATOR_SECONDS at most, which bounds how
+    late a change made outside the booking actions (a technician added to a site)
+    or in another process reaches a conditional request."""
+    day = timezone.localdate(now).isoformat()
+    key = f"cal:validator:{feed.pk}:{generation()}:{day}"
+    found = cache.get(key)
+    if found is None:
+        found = compute_validator(feed, now, day)
+        cache.set(key, found, VALIDATOR_SECONDS)
+    return found
+
+
+def compute_validator(feed: FeedToken, now: datetime, day: str) -> Validator:
+    """One aggregate query over the feed's meetings that ended within FEED_HISTORY (a
+    superset of what the feed shows, cheaper to select: no series or cancellation
+    rule).
+
+    The ETag changes with any change to one of them (updated_at, SEQUENCE), with
+    meetings entering or leaving the feed (count, sum of ids), with the owner's
+    language, and once a day, which bounds how long a cancelled session past its
+    retention, a renamed site or bridge can stay behind 304s. Last-Modified is when
+    this process first served this ETag: it moves exactly when the ETag does.
+    """
+    recent = Meeting.objects.filter(
+        membership(feed), conference__end__gte=now - FEED_HISTORY
+    ).order_by()
+    figures = recent.aggregate(
+        count=Count("pk"), latest=Max("updated_at"), ids=Sum("pk"), sequences=Sum("sequence")
+    )
+    latest = figures["latest"]
+    parts = (
+        FORMAT_VERSION,
+        feed.pk,
+        feed_language(feed),
+        settings.SITE_URL,
+        figures["count"],
+        latest.timestamp() if latest else 0,
+        figures["ids"] or 0,
+        figures["sequences"] or 0,
+        day,
+    )
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    seen = cache.get_or_set(f"cal:seen:{feed.pk}:{etag}", now, SEEN_CACHE_SECONDS) or now
+    return Validator(etag=etag, last_modified=seen)
+
+
+# -- Assembly ------------------------------------------------------------------------------------
+
+
+def calendar_data(name: str) -> ical.CalendarData:
+    return ical.CalendarData(
+        name=name, method="PUBLISH", zone=settings.TIME_ZONE, refresh=REFRESH_INTERVAL
+    )
+
+
+@lru_cache(maxsize=256)
+def wrapper(name: str) -> bytes:
+    """The feed's VCALENDAR without events (its VTIMEZONE takes a while to compute)."""
+    return ical.serialize(ical.build_calendar(calendar_data(name)))
+
+
+def key_prefix(language: str) -> str:
+    site = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=6).hexdigest()
+    return f"cal:{FORMAT_VERSION}:{language}:{site}:"
+
+
+def assemble(
+    meetings: QuerySet[Meeting], viewer: Viewer, name: str, language: str
+) -> tuple[bytes, int]:
+    """The feed text joined from cached event texts, the missing ones built (and
+    cached); returns the text and how many events were built.
+
+    Events are cached one by one under their version; consecutive events are also
+    cached by pages of PAGE_SIZE, keyed by the versions of the events they hold, so
+    a warm feed reads a hundred entries instead of ten thousand. One query for the
+    key rows; one more for the content of what must be built.
+    """
+    wording = Wording()
+    units = plan_units(key_rows(meetings, viewer), wording)
+    prefix = key_prefix(language)
+    pages = [units[start : start + PAGE_SIZE] for start in range(0, len(units), PAGE_SIZE)]
+    page_keys = [prefix + "p:" + digest("|".join(unit.key for unit in page)) for page in pages]
+    page_texts = cache.get_many(page_keys) if page_keys else {}
+    missing_pages = [
+        (key, page) for key, page in zip(page_keys, pages, strict=True) if key not in page_texts
+    ]
+    built = 0
+    if missing_pages:
+        events = [unit for _key, page in missing_pages for unit in page]
+        texts, built = event_texts(meetings, viewer, wording, prefix, events)
+        new_pages = {
+            key: b"".join(texts[prefix + unit.key] for unit in page) for key, page in missing_pages
+        }
+        cache.set_many(new_pages, EVENT_CACHE_SECONDS)
+        page_texts.update(new_pages)
+    body = ical.assemble(wrapper(name), [page_texts[key] for key in page_keys])
+    return body, built
+
+
+def event_texts(
+    meetings: QuerySet[Meeting], viewer: Viewer, wording: Wording, prefix: str, units: list[Unit]
+) -> tuple[dict[str, bytes], int]:
+    """The text of each of these events, from the cache or built; and how many were built."""
+    keys = [prefix + unit.key for unit in units]
+    texts = cache.get_many(keys)
+    missing = [(key, unit) for key, unit in zip(keys, units, strict=True) if key not in texts]
+    if missing:
+        ids = needed([unit for _key, unit in missing])
+        # A few: by id. Many (a cold cache): the feed's own query, not a huge IN list.
+        source = Meeting.objects.filter(pk__in=ids) if len(ids) <= CONTENT_BY_ID else meetings
+        content = {row["pk"]: row for row in content_rows(source, viewer)}
+        built = {
+            key: ical.serialize(ical.build_event(unit.build(content), wording.zone))
+            for key, unit in missing
+        }
+        cache.set_many(built, EVENT_CACHE_SECONDS)
+        texts.update(built)
+    return texts, len(missing)
+
+
+def feed_body(feed: FeedToken, now: datetime) -> bytes:
+    """The whole feed, in the owner's language."""
+    language = feed_language(feed)
+    with translation.override(language):
+        body, _built = assemble(
+            feed_meetings(feed, now), viewer_for(feed), feed_name(feed), language
+        )
+    return body
+
+
+# -- Rate limit ----------------------------------------------------------------------------------
+
+
+def rate_limited(token_hash: str, now: datetime) -> int | None:
+    """Count a request of this token; None if allowed, else seconds until the next window."""
+    window = int(now.timestamp()) // RATE_WINDOW_SECONDS
+    key = f"cal:rate:{token_hash}:{window}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS + 60)
+        count = 1
+    if count <= settings.CALENDAR_FEED_RATE_LIMIT:
+        return None
+    return (window + 1) * RATE_WINDOW_SECONDS - int(now.timestamp())

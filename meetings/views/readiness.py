@@ -1,0 +1,416 @@
+"""Readiness on the web: the technician's console and its HTTP fallback, the live board
+of a session, and the readiness report once it is over.
+
+The board's cells come over the board socket (docs/readiness-protocol.md): its page is
+only the frame. The console's forms post to `console_report`, which calls the same
+domain function as the technician socket (conferencing.readiness.submit_report), so a
+phone whose network blocks WebSockets still reports.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import can_view_meetings, is_technician
+from conferencing import readiness
+from conferencing.conference_models import Conference, ConferenceStatus, Leg, LegRole
+from conferencing.models import Level
+from conferencing.readiness_board import may_watch
+from conferencing.readiness_models import ReadinessState
+from conferencing.readiness_report import PUNCTUALITY_LABELS, Punctuality, summarise, summary_csv
+from meetings.models import Meeting
+from meetings.views.common import AuthenticatedHttpRequest, detail_ids
+from meetings.visibility import details_visible
+
+# The console lists sessions from a day before their window opens until an hour after.
+CONSOLE_AHEAD = timedelta(hours=24)
+CONSOLE_BEHIND = timedelta(hours=1)
+
+S = ReadinessState
+# The states a technician can report, in the order of the console's buttons.
+REPORTABLE = [S.CHECKING, S.READY, S.PROBLEM, S.CONNECTED, S.DISCONNECTED]
+
+CHECK_LABELS = {
+    "audio": gettext_lazy("Audio"),
+    "video": gettext_lazy("Video"),
+    "network": gettext_lazy("Network"),
+    "display": gettext_lazy("Display"),
+}
+assert set(CHECK_LABELS) == set(readiness.CHECK_ITEMS)
+
+
+class Phase:
+    """Where a session stands for its technicians."""
+
+    UPCOMING = "upcoming"  # the setup window has not opened: no report yet
+    SETUP = "setup"  # the window is open, the session has not started
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+def phase_of(conference: Conference, now: datetime) -> str:
+    if now < conference.reserved_from:
+        return Phase.UPCOMING
+    if now < conference.start:
+        return Phase.SETUP
+    if now < conference.end:
+        return Phase.RUNNING
+    return Phase.ENDED
+
+
+def next_states(current: str, in_session: bool) -> list[str]:
+    """The states a site in `current` may report next, asked of the domain's own rule."""
+    return [
+        state
+        for state in REPORTABLE
+        if readiness.transition_error(current, state, in_session) is None
+    ]
+
+
+def transition_table(in_session: bool) -> dict[str, list[str]]:
+    """Every state's next states, for the console's script (it re-draws buttons after an ack)."""
+    return {state: next_states(state, in_session) for state in S.values}
+
+
+def new_client_id() -> str:
+    """The id of one report: a form posted twice (double tap, reload) is applied once."""
+    return uuid.uuid4().hex
+
+
+def state_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in S.choices}
+
+
+# --- the technician's console ------------------------------------------------------------------
+
+
+@dataclass
+class ConsoleLeg:
+    leg: Leg
+    next_states: list[str]
+    client_id: str = field(default_factory=new_client_id)
+
+    @property
+    def is_host(self) -> bool:
+        return self.leg.role == LegRole.HOST
+
+    @property
+    def checks(self) -> list[tuple[str, str, bool]]:
+        """Each checklist item with its label and the last report's answer."""
+        reported = self.leg.checklist if isinstance(self.leg.checklist, dict) else {}
+        return [
+            (item, str(label), reported.get(item) is True) for item, label in CHECK_LABELS.items()
+        ]
+
+
+@dataclass
+class ConsoleSession:
+    conference: Conference
+    meeting: Meeting
+    title_visible: bool
+    phase: str
+    legs: list[ConsoleLeg] = field(default_factory=list)
+
+    @property
+    def accepts_reports(self) -> bool:
+        return self.phase in (Phase.SETUP, Phase.RUNNING)
+
+    @property
+    def serves_host(self) -> bool:
+        return any(item.is_host for item in self.legs)
+
+    @property
+    def phase_note(self) -> str:
+        return phase_note(self.conference, self.phase)
+
+
+def phase_texts() -> dict[str, str]:
+    """One sentence per phase; {time} is the next moment that matters. console.js gets
+    the same texts, to change them when a window opens while the page is open."""
+    return {
+        Phase.UPCOMING: _("Reports open at {time}, when the setup window starts."),
+        Phase.SETUP: _("Setup window open: report your checks before the start at {time}."),
+        Phase.RUNNING: _("In session until {time}: report connected or disconnected."),
+        Phase.ENDED: _("The session ended at {time}: reports are closed."),
+    }
+
+
+def phase_note(conference: Conference, phase: str) -> str:
+    moment = {
+        Phase.UPCOMING: conference.reserved_from,
+        Phase.SETUP: conference.start,
+        Phase.RUNNING: conference.end,
+        Phase.ENDED: conference.end,
+    }[phase]
+    return phase_texts()[phase].format(time=timezone.localtime(moment).strftime("%H:%M"))
+
+
+def console_sessions(user: AbstractBaseUser, now: datetime) -> list[ConsoleSession]:
+    """The sessions the user's sites must join, soonest first, each with the user's legs;
+    two queries whatever their number."""
+    legs = (
+        Leg.objects.reserved()
+        .filter(
+            endpoint__technicians=user,
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__meeting__isnull=False,
+            reserved_from__lte=now + CONSOLE_AHEAD,
+            reserved_until__gt=now - CONSOLE_BEHIND,
+        )
+        .select_related("conference__meeting", "endpoint")
+        .order_by("conference__start", "conference_id", "endpoint__path")
+    )
+    sessions: dict[int, ConsoleSession] = {}
+    for leg in legs:
+        conference = leg.conference
+        session = sessions.get(conference.pk)
+        if session is None:
+            session = sessions[conference.pk] = ConsoleSession(
+                conference=conference,
+                meeting=conference.meeting,
+                title_visible=False,
+                phase=phase_of(conference, now),
+            )
+        allowed = (
+            next_states(leg.state, session.phase == Phase.RUNNING)
+            if session.accepts_reports
+            else []
+        )
+        session.legs.append(ConsoleLeg(leg=leg, next_states=allowed))
+    visible = detail_ids(user, [session.meeting for session in sessions.values()])
+    for session in sessions.values():
+        session.title_visible = session.meeting.pk in visible
+    return list(sessions.values())
+
+
+@require_GET
+@role_required(is_technician)
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/console.html",
+        {
+            "sessions": console_sessions(request.user, timezone.now()),
+            "buttons": [(state, S(state).label) for state in REPORTABLE],
+            "transitions": json.dumps(
+                {"setup": transition_table(False), "running": transition_table(True)}
+            ),
+            "max_note": readiness.MAX_NOTE_LENGTH,
+            "max_people": readiness.MAX_PEOPLE,
+            "texts": json.dumps(console_texts(), ensure_ascii=False),
+        },
+    )
+
+
+def console_texts() -> dict:
+    """What console.js writes, translated here: the script has no message catalogue."""
+    return {
+        "states": state_labels(),
+        "phases": phase_texts(),
+        "sending": _("Sending…"),
+        "received": _("Received ✓ {time}"),
+        "retrying": _("Not confirmed yet: it will be sent again when the connection is back."),
+        "resend": _("Not confirmed: press the button again to send the report as a form."),
+        "last_report": _("Last report at {time}"),
+        "live": _("Live: reports reach the board at once"),
+        "connecting": _("Connecting…"),
+        "fallback": _("No live connection: reports are sent as forms"),
+    }
+
+
+class ReportForm(forms.Form):
+    """The console's fallback post. Types only: the domain validates the rest, so both
+    ways in give the same answers."""
+
+    leg = forms.IntegerField(label=gettext_lazy("site"), min_value=1)
+    state = forms.CharField(label=gettext_lazy("state"))
+    people = forms.IntegerField(label=gettext_lazy("people present"), required=False)
+    note = forms.CharField(label=gettext_lazy("note"), required=False, strip=True)
+    client_id = forms.CharField(label=gettext_lazy("message id"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for item, label in CHECK_LABELS.items():
+            self.fields[f"checklist_{item}"] = forms.BooleanField(required=False, label=label)
+
+    def report(self) -> readiness.Report:
+        data = self.cleaned_data
+        return readiness.Report(
+            leg_id=data["leg"],
+            state=data["state"],
+            checklist={item: data[f"checklist_{item}"] for item in CHECK_LABELS},
+            people_present=data["people"],
+            note=data["note"],
+            client_id=data["client_id"],
+        )
+
+
+@require_POST
+@role_required(is_technician)
+def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A report sent as a plain form, when the phone cannot keep a WebSocket open."""
+    form = ReportForm(request.POST)
+    back = reverse("meetings:console")
+    if not form.is_valid():
+        field_name, errors = next(iter(form.errors.items()))
+        messages.error(
+            request,
+            _("Nothing was reported: %(field)s: %(error)s")
+            % {"field": form.fields[field_name].label, "error": errors[0]},
+        )
+        return redirect(back)
+    try:
+        outcome = readiness.submit_report(form.report(), request.user)
+    except readiness.ReadinessRefused as refused:
+        messages.error(request, _("Nothing was reported: %(reason)s") % {"reason": refused.message})
+        return redirect(f"{back}#leg-{form.cleaned_data['leg']}")
+    event = outcome.event
+    messages.success(
+        request,
+        _("Report received at %(time)s: %(site)s is “%(state)s”.")
+        % {
+            "time": timezone.localtime(event.at).strftime("%H:%M:%S"),
+            "site": event.leg.endpoint.name,
+            "state": S(event.to_state).label,
+        },
+    )
+    return redirect(f"{back}#leg-{event.leg_id}")
+
+
+# --- the board and the report ------------------------------------------------------------------
+
+
+def watched_meeting(user: AbstractBaseUser, meeting_id: int) -> Meeting:
+    """The meeting whose readiness the user may watch (readiness_board.may_watch), else 403."""
+    meeting = get_object_or_404(Meeting.objects.select_related("conference"), pk=meeting_id)
+    if not may_watch(user, meeting.conference_id):
+        raise PermissionDenied
+    return meeting
+
+
+def board_texts() -> dict:
+    """What board.js writes, translated here: the script has no message catalogue."""
+    return {
+        "states": state_labels(),
+        "levels": {level.slug: str(level.label) for level in Level},
+        "checks": {item: str(label) for item, label in CHECK_LABELS.items()},
+        "host": _("host site"),
+        "host_short": _("host"),
+        "no_province": _("Other sites"),
+        "no_sites": _("This session has no site."),
+        "ready_of": _("{ready} of {total} ready"),
+        "never": _("no report yet"),
+        "just_now": _("just now"),
+        "minutes_ago": _("{n} min ago"),
+        "hours_ago": _("{n} h ago"),
+        "last_report": _("Last report"),
+        "people": _("People present"),
+        "note": _("Note"),
+        "live": _("Live"),
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Connection lost: reconnecting…"),
+        "refused": _("You may no longer watch this board."),
+        "updated": _("Updated {time}"),
+    }
+
+
+@require_GET
+@role_required(can_view_meetings)
+def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = watched_meeting(request.user, meeting_id)
+    conference = meeting.conference
+    return render(
+        request,
+        "meetings/board.html",
+        {
+            "meeting": meeting,
+            "conference": conference,
+            "title_visible": details_visible(meeting, request.user),
+            "ended": conference.end <= timezone.now(),
+            "ws_path": f"/ws/conferences/{conference.pk}/board/",
+            "states": S.choices,
+            "texts": json.dumps(board_texts(), ensure_ascii=False),
+        },
+    )
+
+
+@dataclass
+class ProvinceRow:
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def on_time_percent(self) -> int:
+        return round(100 * self.counts[Punctuality.ON_TIME] / self.total) if self.total else 0
+
+
+def minutes_late(first_ready_at: datetime | None, start: datetime) -> int | None:
+    if first_ready_at is None or first_ready_at <= start:
+        return None
+    return max(1, round((first_ready_at - start).total_seconds() / 60))
+
+
+@require_GET
+@role_required(can_view_meetings)
+def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = watched_meeting(request.user, meeting_id)
+    conference = meeting.conference
+    summary = summarise(conference)
+    levels = {level.slug: str(level.label) for level in Level}
+    states = state_labels()
+    sites = [
+        {
+            "site": site,
+            "level": levels[site.level],
+            "state": states[site.final_state],
+            "punctuality": PUNCTUALITY_LABELS[site.punctuality],
+            "late_by": minutes_late(site.first_ready_at, conference.start),
+        }
+        for site in summary.sites
+    ]
+    return render(
+        request,
+        "meetings/readiness_report.html",
+        {
+            "meeting": meeting,
+            "conference": conference,
+            "title_visible": details_visible(meeting, request.user),
+            "ended": conference.end <= timezone.now(),
+            "summary": summary,
+            "total": len(summary.sites),
+            "provinces": [
+                ProvinceRow(name, counts) for name, counts in summary.by_province.items()
+            ],
+            "sites": sites,
+            "punctuality_labels": PUNCTUALITY_LABELS,
+        },
+    )
+
+
+@require_GET
+@role_required(can_view_meetings)
+def readiness_csv(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = watched_meeting(request.user, meeting_id)
+    # The byte order mark makes spreadsheet programs read the Vietnamese names as UTF-8.
+    content = "\ufeff" + summary_csv(summarise(meeting.conference))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="giaoban-readiness-{meeting.pk}.csv"'
+    return response

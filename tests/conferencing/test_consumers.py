@@ -1,0 +1,728 @@
+"""The readiness sockets (docs/readiness-protocol.md) against the real ASGI application.
+
+Every test that passes messages runs with the in-memory channel layer and with Redis
+pub/sub (`channel_layer`). Sessions are booked relative to the real clock: the
+`session` fixture's readiness window opened 30 minutes ago and the session starts
+in 30 minutes. bob serves T01 (the host) and X0101, dung serves X0102.
+"""
+
+import asyncio
+import itertools
+import json
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+
+from conferencing import consumers
+from conferencing.models import Leg
+from conferencing.readiness_models import ReadinessEvent
+from config.asgi import application
+from tests.conferencing.websocket_helpers import (
+    TECHNICIAN_PATH,
+    assert_error,
+    board_path,
+    close_code,
+    headers_for,
+    nothing_more,
+    open_socket,
+    receive,
+    report,
+    request,
+    send,
+    session_cookie,
+    socket,
+)
+from tests.factories import open_session, serve, start_now
+
+transactional = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def release_db_connections():
+    """Give back the connection the consumers' database thread may still hold.
+
+    Seen with channels 4.3 and asgiref 3.13 on PostgreSQL: after a test, the
+    connection opened by the last database_sync_to_async call on that thread was
+    still checked out of the pool, and at the end of the run it kept the test
+    database from being dropped. Closing from inside sync_to_async, on that same
+    thread, gives it back.
+    """
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
+
+
+@pytest.fixture
+def cookies(alice, bob, carol, dung, mallory) -> dict[str, str | None]:
+    """Session cookies of the personas; `anonymous` has none."""
+    users = (alice, bob, carol, dung, mallory)
+    return {user.username: session_cookie(user) for user in users} | {"anonymous": None}
+
+
+def stored_events(conference_id: int) -> list[tuple]:
+    return list(
+        ReadinessEvent.objects.filter(leg__conference_id=conference_id)
+        .order_by("seq")
+        .values_list("seq", "leg__endpoint__code", "from_state", "to_state", "actor__username")
+    )
+
+
+def leg_states(conference_id: int) -> dict[int, str]:
+    return dict(Leg.objects.filter(conference_id=conference_id).values_list("pk", "state"))
+
+
+def snapshot_cell(legs: dict[str, int], code: str, name: str, level: str, province: str, **state):
+    return {
+        "leg": legs[code],
+        "state": "pending",
+        "seq": 0,
+        "at": None,
+        "people": None,
+        "note": "",
+        "checklist": {},
+        "site": code,
+        "name": name,
+        "level": level,
+        "province": province,
+        "province_name": f"Điểm cầu {province}",
+        "host": code == "T01",
+        **state,
+    }
+
+
+# -- Who may open which socket -------------------------------------------------------------------
+
+
+@transactional
+async def test_outsiders_are_refused_at_connect(channel_layer, session, cookies):
+    board = board_path(session.conference_id)
+    attempts = {
+        # dung serves a participant site: no board for him.
+        f"board-{who}": (board, cookies[who])
+        for who in ["carol", "dung", "mallory", "anonymous"]
+    } | {
+        "board-of-no-conference": (board_path(session.conference_id + 1000), cookies["alice"]),
+        "technician-anonymous": (TECHNICIAN_PATH, None),
+    }
+
+    codes = {name: await close_code(path, cookie) for name, (path, cookie) in attempts.items()}
+
+    assert codes == dict.fromkeys(attempts, consumers.CLOSE_UNAUTHORISED)
+    assert consumers.CLOSE_UNAUTHORISED == 4403
+
+
+@transactional
+async def test_refused_board_ignores_what_was_sent_before_the_close(
+    channel_layer, session, cookies
+):
+    communicator = WebsocketCommunicator(
+        application, board_path(session.conference_id), headers=headers_for(cookies["mallory"])
+    )
+    await communicator.connect(timeout=5)  # accepted, only to deliver the close code
+    try:
+        await send(communicator, "snapshot")
+        await send(communicator, "ping")
+        closed = await communicator.receive_output(timeout=5)
+        quiet = await communicator.receive_nothing(timeout=0.3)
+    finally:
+        await communicator.disconnect()
+
+    assert closed == {"type": "websocket.close", "code": 4403}
+    assert quiet is True  # no snapshot leaked, no pong
+
+
+@transactional
+async def test_board_opens_for_secretariat_and_host_technicians(channel_layer, session, cookies):
+    firsts = {}
+    for who in ["alice", "bob"]:
+        async with socket(board_path(session.conference_id), cookies[who]) as board:
+            first = await receive(board)
+        firsts[who] = (first["type"], first["in_response"], first["content"]["seq"])
+
+    assert firsts == {"alice": ("snapshot", None, 0), "bob": ("snapshot", None, 0)}
+
+
+# -- Snapshot, deltas, coalescing --------------------------------------------------------------
+
+
+@transactional
+async def test_board_snapshot_lists_every_site_in_tree_order(channel_layer, session, legs, cookies):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        snapshot = await receive(board)
+
+    assert snapshot == {
+        "type": "snapshot",
+        "in_response": None,
+        "content": {
+            "seq": 0,
+            "cells": [
+                snapshot_cell(legs, "T01", "Điểm cầu T01", "province", "T01"),
+                snapshot_cell(legs, "X0101", "Điểm cầu X0101", "commune", "T01"),
+                snapshot_cell(legs, "X0102", "Điểm cầu X0102", "commune", "T01"),
+                snapshot_cell(legs, "T02", "Điểm cầu T02", "province", "T02"),
+                snapshot_cell(legs, "X0201", "Điểm cầu X0201", "commune", "T02"),
+                snapshot_cell(legs, "X0202", "Điểm cầu X0202", "commune", "T02"),
+            ],
+        },
+    }
+
+
+@transactional
+async def test_report_is_stored_then_acknowledged(channel_layer, session, legs, cookies):
+    content = report(legs["T01"], "checking", checklist={"audio": True}, people=12, note="Tầng 3")
+
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        ack = await request(phone, "report", content, "msg-1")
+
+    assert ack == {
+        "type": "ack",
+        "in_response": "msg-1",
+        "content": {
+            "leg": legs["T01"],
+            "state": "checking",
+            "seq": 1,
+            "at": ack["content"]["at"],
+            "replayed": False,
+        },
+    }
+    events = await database_sync_to_async(stored_events)(session.conference_id)
+    assert events == [(1, "T01", "pending", "checking", "bob")]
+
+
+@transactional
+async def test_board_gets_a_delta_after_a_report(channel_layer, session, legs, cookies):
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        content = report(legs["X0101"], "checking", checklist=ALL_OK, people=3, note="ok")
+        ack = await request(phone, "report", content)
+        delta = await receive(board)
+
+    assert delta == {
+        "type": "delta",
+        "in_response": None,
+        "content": {
+            "since": 0,
+            "seq": 1,
+            "cells": [
+                {
+                    "leg": legs["X0101"],
+                    "state": "checking",
+                    "seq": 1,
+                    "at": ack["content"]["at"],
+                    "people": 3,
+                    "note": "ok",
+                    "checklist": ALL_OK,
+                }
+            ],
+        },
+    }
+
+
+# bob walks his two sites through the pre-session states; dung his one.
+ROUNDS = [
+    ("bob", "T01", "checking"),
+    ("bob", "X0101", "checking"),
+    ("dung", "X0102", "checking"),
+    ("bob", "T01", "problem"),
+    ("bob", "X0101", "ready"),
+    ("dung", "X0102", "ready"),
+    ("bob", "T01", "checking"),
+    ("bob", "X0101", "checking"),
+    ("dung", "X0102", "problem"),
+    ("bob", "T01", "ready"),
+    ("bob", "X0101", "problem"),
+    ("dung", "X0102", "checking"),
+    ("bob", "X0101", "checking"),
+    ("bob", "X0101", "ready"),
+]
+
+
+async def collect_deltas(board, last_seq: int) -> list[tuple[float, dict]]:
+    """Each delta with the moment it arrived, until the board reaches `last_seq`."""
+    deltas: list[tuple[float, dict]] = []
+    while not deltas or deltas[-1][1]["seq"] < last_seq:
+        message = await receive(board)
+        assert message["type"] == "delta"
+        deltas.append((time.monotonic(), message["content"]))
+    return deltas
+
+
+@transactional
+async def test_board_deltas_are_coalesced_ordered_and_complete(
+    channel_layer, session, legs, cookies
+):
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as bob_phone,
+        socket(TECHNICIAN_PATH, cookies["dung"]) as dung_phone,
+    ):
+        snapshot = await receive(board)
+        collecting = asyncio.create_task(collect_deltas(board, len(ROUNDS)))
+        phones = {"bob": bob_phone, "dung": dung_phone}
+        for who, code, state in ROUNDS:
+            ack = await request(phones[who], "report", report(legs[code], state))
+            assert ack["type"] == "ack", ack
+            await asyncio.sleep(0.04)
+        deltas = await asyncio.wait_for(collecting, timeout=5)
+        assert await nothing_more(board, timeout=0.4)
+
+    contents = [content for _at, content in deltas]
+    assert 2 <= len(contents) < len(ROUNDS)
+    assert [c["since"] for c in contents] == [snapshot["content"]["seq"]] + [
+        c["seq"] for c in contents[:-1]
+    ]
+    assert all(a["seq"] < b["seq"] for a, b in itertools.pairwise(contents))
+    assert contents[-1]["seq"] == len(ROUNDS)
+    gaps = [later - earlier for (earlier, _a), (later, _b) in itertools.pairwise(deltas)]
+    assert min(gaps) >= 0.2
+    shown = {cell["leg"]: cell["state"] for c in contents for cell in c["cells"]}
+    stored = await database_sync_to_async(leg_states)(session.conference_id)
+    assert shown == {leg: stored[leg] for leg in (legs["T01"], legs["X0101"], legs["X0102"])}
+    assert shown == {legs["T01"]: "ready", legs["X0101"]: "ready", legs["X0102"]: "checking"}
+    assert all(c["since"] < cell["seq"] <= c["seq"] for c in contents for cell in c["cells"])
+
+
+@transactional
+async def test_retried_report_applies_once(channel_layer, session, legs, cookies):
+    content = report(legs["T01"], "checking", note="first")
+
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        first = await request(phone, "report", content, "same-id")
+        retry = await request(phone, "report", content, "same-id")
+        delta = await receive(board)
+        quiet = await nothing_more(board, timeout=0.5)
+
+    assert first["content"]["replayed"] is False
+    assert retry == {**first, "content": {**first["content"], "replayed": True}}
+    assert (delta["content"]["since"], delta["content"]["seq"]) == (0, 1)
+    assert quiet is True
+    events = await database_sync_to_async(stored_events)(session.conference_id)
+    assert events == [(1, "T01", "pending", "checking", "bob")]
+
+
+@transactional
+async def test_retry_after_reconnect_still_applies_once(channel_layer, session, legs, cookies):
+    content = report(legs["T01"], "checking")
+
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        first = await request(phone, "report", content, "lost-ack")
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        retry = await request(phone, "report", content, "lost-ack")
+
+    assert (first["content"]["replayed"], retry["content"]["replayed"]) == (False, True)
+    assert retry["content"]["seq"] == first["content"]["seq"] == 1
+    events = await database_sync_to_async(stored_events)(session.conference_id)
+    assert events == [(1, "T01", "pending", "checking", "bob")]
+
+
+@transactional
+async def test_technicians_receive_only_their_own_acknowledgements(
+    channel_layer, session, legs, cookies
+):
+    async with (
+        socket(TECHNICIAN_PATH, cookies["bob"]) as bob_phone,
+        socket(TECHNICIAN_PATH, cookies["dung"]) as dung_phone,
+    ):
+        bob_ack = await request(bob_phone, "report", report(legs["T01"], "checking"))
+        dung_heard = await nothing_more(dung_phone, timeout=0.3)
+        dung_ack = await request(dung_phone, "report", report(legs["X0102"], "checking"))
+        bob_heard = await nothing_more(bob_phone, timeout=0.3)
+
+    assert (bob_ack["content"]["leg"], dung_ack["content"]["leg"]) == (legs["T01"], legs["X0102"])
+    assert (dung_heard, bob_heard) == (True, True)
+
+
+@transactional
+async def test_board_hears_only_its_own_conference(
+    channel_layer, session, legs, cookies, alice, bob
+):
+    other = await database_sync_to_async(open_session)(
+        alice, sites=("TW",), host_code="TW", bridge_id=session.conference.bridge_id
+    )
+    await database_sync_to_async(serve)(bob, "TW")
+    other_leg = await database_sync_to_async(lambda: other.conference.legs.get().pk)()
+
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(board_path(other.conference_id), cookies["alice"]) as other_board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        await receive(other_board)
+        await request(phone, "report", report(other_leg, "checking"))
+        delta = await receive(other_board)
+        quiet = await nothing_more(board, timeout=0.5)
+
+    assert [cell["leg"] for cell in delta["content"]["cells"]] == [other_leg]
+    assert quiet is True
+
+
+@transactional
+async def test_board_snapshot_on_request_restarts_the_sequence_chain(
+    channel_layer, session, legs, cookies
+):
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        await request(phone, "report", report(legs["T01"], "checking"))
+        await receive(board)
+        # The client noticed a gap (or just wants to be sure): it asks for a snapshot.
+        reloaded = await request(board, "snapshot", message_id="reload-1")
+        await request(phone, "report", report(legs["T01"], "ready"))
+        delta = await receive(board)
+
+    assert reloaded["type"] == "snapshot"
+    assert reloaded["content"]["seq"] == 1
+    cell = next(c for c in reloaded["content"]["cells"] if c["leg"] == legs["T01"])
+    assert (cell["state"], cell["seq"]) == ("checking", 1)
+    assert (delta["content"]["since"], delta["content"]["seq"]) == (1, 2)
+
+
+@transactional
+async def test_board_reconnect_starts_with_a_fresh_snapshot(channel_layer, session, legs, cookies):
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        async with socket(board_path(session.conference_id), cookies["bob"]) as board:
+            await receive(board)
+        # Reports made while the board was away.
+        await request(phone, "report", report(legs["T01"], "checking"))
+        await request(phone, "report", report(legs["X0101"], "checking"))
+        async with socket(board_path(session.conference_id), cookies["bob"]) as board:
+            first = await receive(board)
+            pong = await request(board, "ping")
+
+    assert first["type"] == "snapshot"
+    assert first["content"]["seq"] == 2
+    states = {c["site"]: (c["state"], c["seq"]) for c in first["content"]["cells"]}
+    assert (states["T01"], states["X0101"], states["T02"]) == (
+        ("checking", 1),
+        ("checking", 2),
+        ("pending", 0),
+    )
+    assert pong["content"] == {"seq": 2}
+
+
+@transactional
+async def test_report_while_the_session_runs_reaches_connected(
+    channel_layer, session, legs, cookies
+):
+    await database_sync_to_async(start_now)(session)
+
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        connected = await request(phone, "report", report(legs["T01"], "connected"))
+        dropped = await request(phone, "report", report(legs["T01"], "disconnected"))
+        deltas = await collect_deltas(board, 2)
+
+    assert (connected["content"]["state"], dropped["content"]["state"]) == (
+        "connected",
+        "disconnected",
+    )
+    assert deltas[-1][1]["cells"][0]["state"] == "disconnected"
+
+
+# -- Errors: a stable code, and the socket stays usable ------------------------------------------
+
+
+def envelope(kind: str, content=None, message_id: str = "m-1") -> str:
+    message = {"type": kind, "id": message_id}
+    if content is not None:
+        message["content"] = content
+    return json.dumps(message, ensure_ascii=False)
+
+
+TECHNICIAN_ERRORS = {
+    # id: (message text, given the session's legs; expected code; in_response)
+    "bad-json": (lambda legs: "{not json", "bad_json", None),
+    "bad-json-binary": (lambda legs: b"\xff\xfe", "bad_json", None),
+    "envelope-array": (lambda legs: "[1, 2]", "bad_envelope", None),
+    "envelope-no-type": (lambda legs: '{"id": "m-1", "content": {}}', "bad_envelope", None),
+    "envelope-number-id": (lambda legs: '{"type": "ping", "id": 7}', "bad_envelope", None),
+    "envelope-long-id": (lambda legs: envelope("ping", message_id="i" * 65), "bad_envelope", None),
+    "envelope-content-list": (lambda legs: envelope("ping", []), "bad_envelope", None),
+    "too-large": (lambda legs: envelope("ping", {"pad": "a" * 4096}), "too_large", None),
+    "too-large-in-bytes": (
+        # 1,500 letters but 4,500 bytes of UTF-8: the limit is in bytes.
+        lambda legs: envelope("report", report(legs["T01"], "checking", note="ệ" * 1500)),
+        "too_large",
+        None,
+    ),
+    "unknown-type": (lambda legs: envelope("hello"), "unknown_type", "m-1"),
+    "board-type-on-phone": (lambda legs: envelope("snapshot"), "unknown_type", "m-1"),
+    "invalid-state": (
+        lambda legs: envelope("report", report(legs["T01"], "asleep")),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-state-pending": (
+        lambda legs: envelope("report", report(legs["T01"], "pending")),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-state-missing": (
+        lambda legs: envelope("report", {"leg": legs["T01"]}),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-leg-code": (
+        lambda legs: envelope("report", report("T01", "checking")),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-checklist-value": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", checklist={"audio": "ok"})),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-checklist-item": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", checklist={"smell": True})),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-checklist-list": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", checklist=["audio"])),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-people-negative": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", people=-1)),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-people-text": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", people="12")),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-people-boolean": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", people=True)),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-note-long": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", note="n" * 501)),
+        "invalid",
+        "m-1",
+    ),
+    "invalid-note-number": (
+        lambda legs: envelope("report", report(legs["T01"], "checking", note=5)),
+        "invalid",
+        "m-1",
+    ),
+    "not-found": (lambda legs: envelope("report", report(987654, "checking")), "not_found", "m-1"),
+    "forbidden-other-site": (
+        lambda legs: envelope("report", report(legs["T02"], "checking")),
+        "forbidden",
+        "m-1",
+    ),
+    "illegal-transition": (
+        lambda legs: envelope("report", report(legs["T01"], "ready")),
+        "illegal_transition",
+        "m-1",
+    ),
+    "in-session-state-before-start": (
+        lambda legs: envelope("report", report(legs["T01"], "connected")),
+        "illegal_transition",
+        "m-1",
+    ),
+}
+
+
+async def error_and_pong(communicator, message: str | bytes) -> tuple[str, str, str | None, str]:
+    """Send a raw message; the error it earns, then proof the socket still answers."""
+    if isinstance(message, bytes):
+        await communicator.send_to(bytes_data=message)
+    else:
+        await communicator.send_to(text_data=message)
+    error = await receive(communicator)
+    pong = await request(communicator, "ping")
+    return error["type"], error["content"]["code"], error["in_response"], pong["type"]
+
+
+@transactional
+async def test_technician_errors_have_stable_codes_and_keep_the_socket(
+    channel_layer, session, legs, cookies
+):
+    answers = {}
+    for case, (message, _code, _in_response) in TECHNICIAN_ERRORS.items():
+        # A socket per case: together they would trip the flood limit.
+        async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+            answers[case] = await error_and_pong(phone, message(legs))
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        ack = await request(phone, "report", report(legs["T01"], "checking"))
+
+    assert answers == {
+        case: ("error", code, in_response, "pong")
+        for case, (_message, code, in_response) in TECHNICIAN_ERRORS.items()
+    }
+    assert ack["type"] == "ack"
+    events = await database_sync_to_async(stored_events)(session.conference_id)
+    assert events == [(1, "T01", "pending", "checking", "bob")]
+
+
+@transactional
+async def test_illegal_transition_says_from_and_to(channel_layer, session, legs, cookies):
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        message_id = await send(phone, "report", report(legs["T01"], "ready"))
+        error = await assert_error(phone, "illegal_transition", message_id)
+
+    assert error["content"]["message"] == "A site cannot go from “Not reported” to “Ready”."
+
+
+@transactional
+async def test_mallory_is_forbidden_to_report(channel_layer, session, legs, cookies):
+    async with socket(TECHNICIAN_PATH, cookies["mallory"]) as phone:
+        message_id = await send(phone, "report", report(legs["T01"], "checking"))
+        await assert_error(phone, "forbidden", message_id)
+
+    assert await database_sync_to_async(stored_events)(session.conference_id) == []
+
+
+def sessions_outside_their_windows(alice, bob) -> dict[str, int]:
+    """T01's legs in a session whose window opens in two hours and in one that ended."""
+    serve(bob, "T01")
+    ended = start_now(open_session(alice), started_ago=timedelta(hours=3))
+    # Starts in 3 hours with a 60-minute setup window: it opens in 2 hours.
+    later = open_session(alice, starts_in=timedelta(hours=3))
+    return {
+        "before-window": later.conference.legs.get().pk,
+        "after-end": ended.conference.legs.get().pk,
+    }
+
+
+@transactional
+async def test_report_outside_the_window_is_refused(channel_layer, readiness_sites, alice, bob):
+    legs = await database_sync_to_async(sessions_outside_their_windows)(alice, bob)
+    cookie = await database_sync_to_async(session_cookie)(bob)
+
+    codes = {}
+    async with socket(TECHNICIAN_PATH, cookie) as phone:
+        for when, leg in legs.items():
+            message_id = await send(phone, "report", report(leg, "checking"))
+            codes[when] = (await assert_error(phone, "outside_window", message_id))["content"][
+                "code"
+            ]
+
+    assert codes == {"before-window": "outside_window", "after-end": "outside_window"}
+    assert await database_sync_to_async(ReadinessEvent.objects.count)() == 0
+
+
+BOARD_ERRORS = {
+    "bad-json": ("nope", "bad_json", None),
+    "envelope-no-type": ('{"id": "m-1"}', "bad_envelope", None),
+    "too-large": (envelope("ping", {"pad": "a" * 4096}), "too_large", None),
+    "report-on-board": (envelope("report", {"leg": 1, "state": "ready"}), "unknown_type", "m-1"),
+}
+
+
+@transactional
+async def test_board_errors_have_stable_codes_and_keep_the_socket(
+    channel_layer, session, legs, cookies
+):
+    async with (
+        socket(board_path(session.conference_id), cookies["alice"]) as board,
+        socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
+    ):
+        await receive(board)
+        answers = {
+            case: await error_and_pong(board, text) for case, (text, *_) in BOARD_ERRORS.items()
+        }
+        await request(phone, "report", report(legs["T01"], "checking"))
+        delta = await receive(board)
+
+    assert answers == {
+        case: ("error", code, in_response, "pong")
+        for case, (_text, code, in_response) in BOARD_ERRORS.items()
+    }
+    assert (delta["content"]["since"], delta["content"]["seq"]) == (0, 1)
+
+
+@transactional
+async def test_flood_is_rate_limited_per_connection_and_the_socket_recovers(
+    channel_layer, session, cookies
+):
+    flood = consumers.RATE_BURST + 5
+
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        for number in range(flood):
+            await send(phone, "ping", message_id=f"p{number}")
+        answers = [await receive(phone) for _ in range(flood)]
+        async with socket(TECHNICIAN_PATH, cookies["bob"]) as second_phone:
+            other_connection = await request(second_phone, "ping")
+        await asyncio.sleep(1.5 / consumers.RATE_PER_SECOND)
+        later = await request(phone, "ping")
+
+    assert [a["type"] for a in answers] == ["pong"] * consumers.RATE_BURST + ["error"] * 5
+    assert [a["content"]["code"] for a in answers[consumers.RATE_BURST :]] == ["rate_limited"] * 5
+    # Answered with the id of the message refused, so the client knows what to resend.
+    assert [a["in_response"] for a in answers] == [f"p{n}" for n in range(flood)]
+    assert (other_connection["type"], later["type"]) == ("pong", "pong")
+
+
+# -- The channel layer goes away -----------------------------------------------------------------
+
+
+async def connect_when_layer_is_back(path: str, cookie: str, deadline_s: float = 10.0):
+    """Reconnect as a browser would after a failure: again until the server accepts."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            return await open_socket(path, cookie)
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "the board could not reconnect"
+            await asyncio.sleep(0.25)
+
+
+@transactional
+async def test_report_survives_the_channel_layer_being_down(
+    private_redis, session, legs, cookies, monkeypatch
+):
+    monkeypatch.setattr(consumers, "SAFETY_POLL_SECONDS", 0.5)
+    conference_id = session.conference_id
+    async with socket(board_path(conference_id), cookies["alice"]) as board:
+        await receive(board)
+        private_redis.stop()
+
+        # The phone connects and reports while Redis is down.
+        async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+            started = time.monotonic()
+            ack = await request(
+                phone, "report", report(legs["T01"], "checking", note="Redis is down"), "r-1"
+            )
+            took = time.monotonic() - started
+        # The nudge was lost; the board's own look at the database finds the change.
+        delta = await receive(board)
+    private_redis.start()
+    board = await connect_when_layer_is_back(board_path(conference_id), cookies["alice"])
+    try:
+        snapshot = await receive(board)
+    finally:
+        await board.disconnect()
+
+    assert (ack["type"], ack["content"]["seq"], ack["content"]["replayed"]) == ("ack", 1, False)
+    assert took < 2
+    events = await database_sync_to_async(stored_events)(conference_id)
+    assert events == [(1, "T01", "pending", "checking", "bob")]
+    assert (delta["content"]["since"], delta["content"]["seq"]) == (0, 1)
+    assert snapshot["content"]["seq"] == 1
+    cell = next(c for c in snapshot["content"]["cells"] if c["site"] == "T01")
+    assert (cell["state"], cell["seq"], cell["note"]) == ("checking", 1, "Redis is down")

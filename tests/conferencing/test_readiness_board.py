@@ -1,0 +1,192 @@
+"""What a readiness board may show and to whom (conferencing.readiness_board)."""
+
+from datetime import UTC, timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from accounts.roles import Role
+from conferencing.readiness import Report, submit_report
+from conferencing.readiness_board import changes_since, may_watch, snapshot
+from tests.factories import BridgeFactory, UserFactory, open_session, serve
+
+ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
+
+
+def iso(moment) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+# -- Who may watch -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("alice", True), ("bob", True), ("dung", False), ("carol", False), ("mallory", False)],
+    ids=["secretariat", "host-technician", "participant-technician", "attendee", "no-role"],
+)
+def test_board_is_for_the_secretariat_and_the_host_sites_technicians(
+    request, session, persona, allowed
+):
+    user = request.getfixturevalue(persona)
+
+    assert may_watch(user, session.conference_id) is allowed
+
+
+def test_board_is_closed_to_anonymous_users(session):
+    assert may_watch(AnonymousUser(), session.conference_id) is False
+
+
+def test_board_is_open_to_a_superuser_without_roles(session):
+    admin = UserFactory(username="admin", is_superuser=True)
+
+    assert may_watch(admin, session.conference_id) is True
+
+
+def test_board_of_a_conference_that_does_not_exist_is_closed(session, alice):
+    assert may_watch(alice, session.conference_id + 1000) is False
+
+
+def test_host_technician_of_one_session_may_not_watch_another(session, alice, bob):
+    # bob serves T01, the host of `session`; here T02 hosts and T01 only takes part.
+    other = open_session(
+        alice,
+        sites=("T01", "T02"),
+        host_code="T02",
+        starts_in=timedelta(days=2),
+        bridge_id=session.conference.bridge_id,
+    )
+
+    assert (may_watch(bob, session.conference_id), may_watch(bob, other.conference_id)) == (
+        True,
+        False,
+    )
+
+
+def test_technician_role_alone_does_not_open_a_board(session):
+    stranger = UserFactory(username="eve", roles=[Role.TECHNICIAN])
+
+    assert may_watch(stranger, session.conference_id) is False
+
+
+# -- Snapshot ------------------------------------------------------------------------------------
+
+
+def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
+    now = timezone.now()
+    submit_report(Report(legs["T01"], "checking"), bob, now - timedelta(minutes=2))
+    submit_report(Report(legs["T01"], "ready", ALL_OK, 9, "Sẵn sàng"), bob, now)
+
+    board = snapshot(session.conference_id)
+
+    assert board["seq"] == 2
+    assert board["cells"][0] == {
+        "leg": legs["T01"],
+        "state": "ready",
+        "seq": 2,
+        "at": iso(now),
+        "people": 9,
+        "note": "Sẵn sàng",
+        "checklist": ALL_OK,
+        "site": "T01",
+        "name": "Điểm cầu T01",
+        "level": "province",
+        "province": "T01",
+        "province_name": "Điểm cầu T01",
+        "host": True,
+    }
+    assert [(c["site"], c["state"], c["seq"]) for c in board["cells"]] == [
+        ("T01", "ready", 2),
+        ("X0101", "pending", 0),
+        ("X0102", "pending", 0),
+        ("T02", "pending", 0),
+        ("X0201", "pending", 0),
+        ("X0202", "pending", 0),
+    ]
+
+
+def test_snapshot_of_the_central_site_has_no_province(readiness_sites, alice):
+    meeting = open_session(alice, sites=("TW", "X0201"), host_code="TW")
+
+    cells = snapshot(meeting.conference_id)["cells"]
+
+    assert [
+        (c["site"], c["level"], c["province"], c["province_name"], c["host"]) for c in cells
+    ] == [
+        ("TW", "central", None, None, True),
+        ("X0201", "commune", "T02", "Điểm cầu T02", False),
+    ]
+
+
+@pytest.mark.parametrize("sites", [1, 3])
+def test_snapshot_takes_three_queries_whatever_the_number_of_sites(
+    readiness_sites, alice, django_assert_num_queries, sites
+):
+    codes = ("T01", "X0101", "X0102")[:sites]
+    meeting = open_session(alice, sites=codes, host_code="T01", bridge_id=BridgeFactory().pk)
+
+    with django_assert_num_queries(3):
+        board = snapshot(meeting.conference_id)
+
+    assert len(board["cells"]) == sites
+
+
+# -- Changes since a sequence number -------------------------------------------------------------
+
+
+def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dung):
+    submit_report(Report(legs["T01"], "checking"), bob)  # 1
+    submit_report(Report(legs["X0101"], "checking"), bob)  # 2
+    submit_report(Report(legs["X0102"], "checking"), dung)  # 3
+    submit_report(Report(legs["T01"], "ready"), bob)  # 4
+
+    since_two = changes_since(session.conference_id, 2)
+
+    assert (since_two["since"], since_two["seq"]) == (2, 4)
+    assert sorted((c["leg"], c["state"], c["seq"]) for c in since_two["cells"]) == sorted(
+        [(legs["X0102"], "checking", 3), (legs["T01"], "ready", 4)]
+    )
+    assert set(since_two["cells"][0]) == {
+        "leg",
+        "state",
+        "seq",
+        "at",
+        "people",
+        "note",
+        "checklist",
+    }
+
+
+def test_changes_since_the_current_sequence_are_empty(session, legs, bob):
+    submit_report(Report(legs["T01"], "checking"), bob)
+
+    assert changes_since(session.conference_id, 1) == {"since": 1, "seq": 1, "cells": []}
+
+
+def test_changes_since_zero_after_no_report_are_empty(session):
+    assert changes_since(session.conference_id, 0) == {"since": 0, "seq": 0, "cells": []}
+
+
+@pytest.mark.parametrize("changed", [1, 3])
+def test_changes_since_take_two_queries_whatever_the_number_of_cells(
+    session, legs, bob, dung, django_assert_num_queries, changed
+):
+    reports = [(legs["T01"], bob), (legs["X0101"], bob), (legs["X0102"], dung)][:changed]
+    for leg, user in reports:
+        submit_report(Report(leg, "checking"), user)
+
+    with django_assert_num_queries(2):
+        delta = changes_since(session.conference_id, 0)
+
+    assert len(delta["cells"]) == changed
+
+
+def test_changes_of_another_conference_are_not_included(session, legs, alice, bob):
+    serve(bob, "TW")
+    other = open_session(
+        alice, sites=("TW",), host_code="TW", bridge_id=session.conference.bridge_id
+    )
+    submit_report(Report(other.conference.legs.get().pk, "checking"), bob)
+
+    assert changes_since(session.conference_id, 0) == {"since": 0, "seq": 0, "cells": []}

@@ -1,0 +1,141 @@
+"""After the session: who was ready on time, who late, who never (conferencing.readiness_report).
+
+A site counts as ready from its first `ready` or `connected` report; on time when
+that was no later than the start.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from conferencing.readiness import Report, submit_report
+from conferencing.readiness_report import (
+    Punctuality,
+    SiteReadiness,
+    summarise,
+    summary_csv,
+)
+from tests.factories import BridgeFactory, open_session, serve
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+MINUTE = timedelta(minutes=1)
+T01_NAME, T02_NAME = "Điểm cầu T01", "Điểm cầu T02"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def reported(session, legs, bob, dung):
+    """The six sites' reports around the start; returns the conference's start."""
+    serve(dung, "T02", "X0201")
+    start = session.conference.start
+    for code, user, state, minutes in [
+        ("T01", bob, "checking", -20),
+        ("T01", bob, "ready", -10),  # on time
+        ("X0101", bob, "checking", -5),
+        ("X0101", bob, "problem", -3),
+        ("X0102", dung, "checking", -5),  # never ready
+        ("X0201", dung, "checking", -1),
+        ("X0201", dung, "ready", 0),  # at the very start: on time
+        ("T01", bob, "connected", 2),
+        ("T02", dung, "connected", 1),  # joined without reporting ready: late
+        ("X0101", bob, "checking", 1),
+        ("X0101", bob, "ready", 4),  # late
+    ]:
+        submit_report(Report(legs[code], state), user, start + minutes * MINUTE)
+    return start
+
+
+def test_summary_judges_each_site_by_its_first_ready_report(session, reported):
+    summary = summarise(session.conference)
+
+    assert summary.sites == [
+        SiteReadiness(
+            "T01", T01_NAME, "province", T01_NAME, reported - 10 * MINUTE, "connected", "on_time"
+        ),
+        SiteReadiness(
+            "X0101", "Điểm cầu X0101", "commune", T01_NAME, reported + 4 * MINUTE, "ready", "late"
+        ),
+        SiteReadiness("X0102", "Điểm cầu X0102", "commune", T01_NAME, None, "checking", "never"),
+        SiteReadiness(
+            "T02", T02_NAME, "province", T02_NAME, reported + MINUTE, "connected", "late"
+        ),
+        SiteReadiness("X0201", "Điểm cầu X0201", "commune", T02_NAME, reported, "ready", "on_time"),
+        SiteReadiness("X0202", "Điểm cầu X0202", "commune", T02_NAME, None, "pending", "never"),
+    ]
+
+
+def test_summary_counts_by_province_and_in_total(session, reported):
+    summary = summarise(session.conference)
+
+    assert summary.by_province == {
+        T01_NAME: {Punctuality.ON_TIME: 1, Punctuality.LATE: 1, Punctuality.NEVER: 1},
+        T02_NAME: {Punctuality.ON_TIME: 1, Punctuality.LATE: 1, Punctuality.NEVER: 1},
+    }
+    assert summary.totals == {"on_time": 2, "late": 2, "never": 2}
+
+
+def test_summary_of_a_session_nobody_reported_for(session):
+    summary = summarise(session.conference)
+
+    assert summary.totals == {"on_time": 0, "late": 0, "never": 6}
+    assert {site.final_state for site in summary.sites} == {"pending"}
+
+
+def test_summary_puts_the_central_site_under_no_province(readiness_sites, alice):
+    meeting = open_session(alice, sites=("TW",), host_code="TW")
+
+    summary = summarise(meeting.conference)
+
+    assert summary.by_province == {"": {"on_time": 0, "late": 0, "never": 1}}
+
+
+def hanoi_text(moment) -> str:
+    return moment.astimezone(HANOI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_summary_csv_has_a_row_per_site_in_local_time(session, reported):
+    text = summary_csv(summarise(session.conference))
+
+    assert text.split("\r\n") == [
+        "Site code,Site,Level,Province,First ready at,Final state,Readiness",
+        f"T01,{T01_NAME},Province,{T01_NAME},{hanoi_text(reported - 10 * MINUTE)},"
+        "Connected,Ready on time",
+        f"X0101,Điểm cầu X0101,Commune,{T01_NAME},{hanoi_text(reported + 4 * MINUTE)},Ready,Late",
+        f"X0102,Điểm cầu X0102,Commune,{T01_NAME},,Checking,Never ready",
+        f"T02,{T02_NAME},Province,{T02_NAME},{hanoi_text(reported + MINUTE)},Connected,Late",
+        f"X0201,Điểm cầu X0201,Commune,{T02_NAME},{hanoi_text(reported)},Ready,Ready on time",
+        f"X0202,Điểm cầu X0202,Commune,{T02_NAME},,Not reported,Never ready",
+        "",
+    ]
+
+
+def test_summary_csv_quotes_names_with_commas(readiness_sites, alice):
+    readiness_sites["T01"].name = 'UBND tỉnh, "phòng họp A"'
+    readiness_sites["T01"].save()
+    meeting = open_session(alice)
+
+    rows = summary_csv(summarise(meeting.conference)).split("\r\n")
+
+    assert rows[1] == 'T01,"UBND tỉnh, ""phòng họp A""",Province,"UBND tỉnh, ""phòng họp A""",,' + (
+        "Not reported,Never ready"
+    )
+
+
+@pytest.mark.parametrize("sites", [1, 3])
+def test_summary_takes_the_same_queries_whatever_the_number_of_sites(
+    readiness_sites, alice, django_assert_num_queries, sites
+):
+    codes = ("T01", "X0101", "X0102")[:sites]
+    meeting = open_session(alice, sites=codes, host_code="T01", bridge_id=BridgeFactory().pk)
+
+    with django_assert_num_queries(2):
+        summary = summarise(meeting.conference)
+
+    assert len(summary.sites) == sites
