@@ -225,7 +225,9 @@ def test_event_content_for_an_invited_attendee(client, alice, carol, sites, brid
 
     (event,) = vevents(parse(text))
     assert str(event["SUMMARY"]) == "Giao ban trực tuyến quý IV"
-    assert str(event["LOCATION"]) == f"3 sites, hosted by {Endpoint.objects.get(code='T01').name}"
+    assert str(event["LOCATION"]) == (
+        f"3 điểm cầu, điểm cầu chủ trì: {Endpoint.objects.get(code='T01').name}"
+    )
     assert event["DTSTART"].dt == local(meeting.conference.start)
     assert event["DTSTART"].params["TZID"] == "Asia/Ho_Chi_Minh"
     assert event["DTEND"].dt == local(meeting.conference.end)
@@ -238,11 +240,14 @@ def test_event_content_for_an_invited_attendee(client, alice, carol, sites, brid
         "1. Tổng kết",
         "2. Kế hoạch, phân công; thảo luận",
         "",
-        "Organising unit: Văn phòng UBND tỉnh",
-        f"Host site: {Endpoint.objects.get(code='T01').name}",
-        f"Your site: {Endpoint.objects.get(code='T01').name}, dial-in sip:t01@vc.example.vn",
-        f"Bridge (MCU) dial-in: {bridge.dial_in}",
-        f"Session page: http://127.0.0.1:8000/meetings/{meeting.pk}/",
+        "Đơn vị tổ chức: Văn phòng UBND tỉnh",
+        f"Điểm cầu chủ trì: {Endpoint.objects.get(code='T01').name}",
+        (
+            f"Điểm cầu của bạn: {Endpoint.objects.get(code='T01').name}, "
+            "số quay vào sip:t01@vc.example.vn"
+        ),
+        f"Số quay vào cầu nối (MCU): {bridge.dial_in}",
+        f"Trang phiên họp: http://127.0.0.1:8000/meetings/{meeting.pk}/",
     ]
 
 
@@ -255,7 +260,7 @@ def test_feed_calendar_properties(client, alice, technician, sites, bridge):
     calendar = parse(text)
     assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(calendar["X-WR-CALNAME"]) == (
-        f"Giao Ban: sessions at {Endpoint.objects.get(code='T01').name}"
+        f"Giao Ban: các phiên họp tại {Endpoint.objects.get(code='T01').name}"
     )
     assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Ho_Chi_Minh"
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in unfolded(text).split("\r\n")
@@ -321,7 +326,7 @@ def test_confidential_details_never_reach_a_feed_of_someone_not_invited(
 
     for text in (outsider, site, organisation):
         (event,) = vevents(parse(text))
-        assert str(event["SUMMARY"]) == "Confidential meeting"
+        assert str(event["SUMMARY"]) == "Cuộc họp mật"
         assert str(event["CLASS"]) == "CONFIDENTIAL"
         assert event["DTSTART"].dt == local(secret.conference.start)
         assert "LOCATION" not in event
@@ -453,7 +458,7 @@ def test_series_cancelled_whole_is_one_cancelled_event(client, alice, technician
     with translation.override("en"):
         (event,) = vevents(parse(feed_of(client, technician)))
     assert str(event["STATUS"]) == "CANCELLED"
-    assert str(event["SUMMARY"]) == "Cancelled: Giao ban tuần"
+    assert str(event["SUMMARY"]) == "Đã hủy: Giao ban tuần"
     assert int(event["SEQUENCE"]) == 3
 
 

@@ -158,9 +158,9 @@ def test_worker_emails_each_technician_once_when_the_window_opens(technicians, a
     assert [message.to for message in mailoutbox] == [["bob@example.vn"], ["dung@example.vn"]]
     start = timezone.localtime(meeting.conference.start).strftime("%d/%m/%Y %H:%M")
     assert {message.subject for message in mailoutbox} == {
-        f"Technical check open: Giao ban trực tuyến quý IV at {start}"
+        f"Mở kiểm tra kỹ thuật: Giao ban trực tuyến quý IV lúc {start}"
     }
-    assert "Session: Giao ban trực tuyến quý IV" in mailoutbox[0].body
+    assert "Phiên họp: Giao ban trực tuyến quý IV" in mailoutbox[0].body
     assert [(status, value) for *_when, status, value in notices()] == [("SUCCESSFUL", 2)]
 
 
@@ -188,8 +188,8 @@ def test_confidential_title_is_not_in_the_notice(technicians, alice, mailoutbox)
     for message in mailoutbox:
         assert "Phương án nhân sự" not in message.subject
         assert "Phương án nhân sự" not in message.body
-        assert message.subject.startswith("Technical check open: confidential session at ")
-        assert "Session: confidential session" in message.body
+        assert message.subject.startswith("Mở kiểm tra kỹ thuật: phiên họp mật lúc ")
+        assert "Phiên họp: phiên họp mật" in message.body
 
 
 @with_worker
