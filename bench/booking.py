@@ -19,23 +19,23 @@ Prints human-readable lines, then one JSON object as the last line.
 
 import sys
 
-# bench/calendar.py (the name its issue gives) would shadow the standard library's
-# calendar module for every script run from this directory: take the directory off first.
-sys.path[:] = [entry for entry in sys.path if entry != __file__.rpartition("/")[0]]
+# Run as a script, this directory would come first on sys.path, where bench/calendar.py
+# (the name its issue gives) shadows the standard library's calendar: put the project
+# root there instead, so the shared frame imports as bench._legs.
+sys.path[:] = [__file__.rsplit("/", 2)[0]] + [
+    entry for entry in sys.path if entry != __file__.rpartition("/")[0]
+]
 
 import json
-import os
 import statistics
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench import _legs
+
 BENCH_DATABASE = "giaoban_bench_booking"
+# DEBUG off: Django would otherwise keep the SQL of every query (a 3,356-row INSERT).
+LEG_SETTINGS = {"DEBUG": "0", "SECRET_KEY": "bench-only-not-a-secret"}
 REPETITIONS = 30
 EXISTING_CONFERENCES = 5_000
 SITES_PER_CONFERENCE = 10
@@ -50,7 +50,7 @@ def main() -> int:
     if sys.argv[1:] == ["--leg"]:
         print(json.dumps(run_leg()))
         return 0
-    result = postgres_leg()
+    result = _legs.postgres_leg(__file__, LEG_SETTINGS, BENCH_DATABASE)
     if result is None:
         return 1
     print(
@@ -73,62 +73,6 @@ def main() -> int:
         print(f"goal {key} <= {goal} ms: {result[key]:.1f} ms, {verdict}")
     print(json.dumps(result))
     return 0
-
-
-def postgres_leg() -> dict | None:
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    admin_url = with_database(server, "postgres")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        print(f"benchmark skipped: cannot connect to {admin_url}: {exc}")
-        return None
-    with admin, tempfile.TemporaryDirectory(prefix="giaoban-bench-") as var_dir:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-        try:
-            env = leg_environment(
-                VAR_DIR=var_dir, DATABASE_URL=with_database(server, BENCH_DATABASE)
-            )
-            return run_child(env)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
-
-
-def leg_environment(**overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
-    # DEBUG off: Django would otherwise keep the SQL of every query (a 3,356-row INSERT).
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-not-a-secret",
-        LOG_LEVEL="WARNING",
-        **overrides,
-    )
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
-def run_child(env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--leg"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"benchmark leg failed with status {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # -- In the child -------------------------------------------------------------------------------

@@ -11,22 +11,22 @@ human-readable lines, then one JSON object as the last line.
 
 import sys
 
-# bench/calendar.py (the name its issue gives) would shadow the standard library's
-# calendar module for every script run from this directory: take the directory off first.
-sys.path[:] = [entry for entry in sys.path if entry != __file__.rpartition("/")[0]]
+# Run as a script, this directory would come first on sys.path, where bench/calendar.py
+# (the name its issue gives) shadows the standard library's calendar: put the project
+# root there instead, so the shared frame imports as bench._legs.
+sys.path[:] = [__file__.rsplit("/", 2)[0]] + [
+    entry for entry in sys.path if entry != __file__.rpartition("/")[0]
+]
 
 import json
-import os
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench import _legs
+
 BENCH_DATABASE = "giaoban_bench"
+# DEBUG on: the queries are counted from connection.queries.
+LEG_SETTINGS = {"DEBUG": "1"}
 GOAL_S = 5.0
 
 
@@ -34,8 +34,8 @@ def main() -> int:
     if sys.argv[1:] == ["--leg"]:
         print(json.dumps(run_leg()))
         return 0
-    sqlite = sqlite_leg()
-    postgres = postgres_leg()
+    sqlite = _legs.sqlite_leg(__file__, LEG_SETTINGS)
+    postgres = _legs.postgres_leg(__file__, LEG_SETTINGS, BENCH_DATABASE)
     results = {"sqlite": sqlite, "postgresql": postgres}
     for leg in results.values():
         if leg is None:
@@ -67,64 +67,6 @@ def summary(sqlite: dict | None, postgres: dict | None) -> dict:
         "queries_reimport": max((leg["queries_reimport"] for leg in legs), default=None),
         "sites": legs[0]["sites"] if legs else 0,
     }
-
-
-def sqlite_leg() -> dict:
-    with tempfile.TemporaryDirectory(prefix="giaoban-bench-") as var_dir:
-        env = leg_environment(VAR_DIR=var_dir)
-        env.pop("DATABASE_URL", None)
-        return run_child(env)
-
-
-def postgres_leg() -> dict | None:
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    admin_url = with_database(server, "postgres")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        print(f"postgresql leg skipped: cannot connect to {admin_url}: {exc}")
-        return None
-    with admin, tempfile.TemporaryDirectory(prefix="giaoban-bench-") as var_dir:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-        try:
-            env = leg_environment(
-                VAR_DIR=var_dir, DATABASE_URL=with_database(server, BENCH_DATABASE)
-            )
-            return run_child(env)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
-
-
-def leg_environment(**overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", LOG_LEVEL="WARNING", **overrides
-    )
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
-def run_child(env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--leg"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"benchmark leg failed with status {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_leg() -> dict:
