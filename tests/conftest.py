@@ -6,6 +6,7 @@ alice: secretariat · bob: technician · carol: attendee · mallory: signed in, 
 import pytest
 from django.conf import settings
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -49,3 +50,20 @@ def default_language():
     """A request in English must not leave English active for the next test."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def api():
+    """An API client whose text assertions are on the English msgids, whatever the .po says."""
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def api_as(api):
+    """Sign the API client in as a persona: `api_as(alice)`."""
+
+    def sign_in(user):
+        api.force_login(user)
+        return api
+
+    return sign_in

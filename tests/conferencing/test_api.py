@@ -1,35 +1,11 @@
 import pytest
-from django.utils import translation
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from conferencing.models import Level
 from tests.factories import BridgeFactory, EndpointFactory
 
 ENDPOINTS_URL = "/api/v1/endpoints/"
 BRIDGES_URL = "/api/v1/bridges/"
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Requests activate their language for the thread; leave the default to the next test."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def api():
-    """Text assertions below are on the English msgids, whatever the .po files say."""
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture
-def api_as(api):
-    def sign_in(user):
-        api.force_login(user)
-        return api
-
-    return sign_in
 
 
 @pytest.fixture

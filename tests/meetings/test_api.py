@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from audit.models import AuditEntry
@@ -45,28 +44,6 @@ def written() -> dict[str, int]:
         "series": Series.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Requests activate their language for the thread; leave the default to the next test."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def api():
-    """Text assertions below are on the English msgids, whatever the .po files say."""
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture
-def api_as(api):
-    def sign_in(user):
-        api.force_login(user)
-        return api
-
-    return sign_in
 
 
 @pytest.fixture
