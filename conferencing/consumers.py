@@ -6,27 +6,25 @@ conferencing.readiness and conferencing.readiness_board.
 """
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conferencing import readiness, readiness_board
+from conferencing import readiness, readiness_board, readiness_feed
+from conferencing.sync_calls import in_database
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 5.0
 RATE_BURST = 20
-COALESCE_SECONDS = 0.25
-SAFETY_POLL_SECONDS = 5.0
 CLOSE_UNAUTHORISED = 4403
 
 
@@ -81,6 +79,16 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
 
     async def authorise(self, user) -> bool:
         raise NotImplementedError
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels' own dispatch first closes stale database connections, a hop to the
+        # one thread of synchronous code for every message of every socket. The
+        # database calls here go through database_sync_to_async, which closes them
+        # itself, so the hop only queued each message behind everyone's queries.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def joined(self) -> None:
         """Called once the socket is accepted."""
@@ -169,7 +177,7 @@ class TechnicianConsumer(EnvelopeConsumer):
 
     async def handle_report(self, content: dict, message_id: str | None):
         report = parse_report(content, message_id or "")
-        outcome = await database_sync_to_async(readiness.submit_report)(report, self.scope["user"])
+        outcome = await in_database(readiness.submit_report)(report, self.scope["user"])
         event = outcome.event
         return "ack", {
             "leg": event.leg_id,
@@ -203,72 +211,34 @@ def parse_report(content: dict, client_id: str) -> readiness.Report:
 
 
 class BoardConsumer(EnvelopeConsumer):
-    """The secretariat's grid: a snapshot, then coalesced deltas at most every 250 ms."""
+    """The secretariat's grid: a snapshot, then coalesced deltas at most every 250 ms.
+
+    The deltas come from the conference's feed (conferencing.readiness_feed),
+    shared by every board of the session in this process."""
 
     handlers = {"snapshot": "handle_snapshot", "ping": "handle_ping"}
+    # The feed listens to the channel layer for the whole conference; the board needs
+    # no channel of its own.
+    channel_layer_alias = "readiness.board.no-layer"
 
     async def authorise(self, user) -> bool:
         self.conference_id = int(self.scope["url_route"]["kwargs"]["conference_id"])
-        return await database_sync_to_async(readiness_board.may_watch)(user, self.conference_id)
+        return await in_database(readiness_board.may_watch)(user, self.conference_id)
 
     async def joined(self) -> None:
-        self.group = readiness.board_group(self.conference_id)
         self.seq = 0
-        self.dirty = asyncio.Event()
-        # A snapshot asked for by the client and a delta of the pump must not
-        # interleave: each delta's `since` is the seq of what was sent just before.
         self.sending = asyncio.Lock()
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.send_snapshot(None)
-        self.pump = asyncio.create_task(self.pump_deltas())
+        readiness_feed.watch(self.conference_id, self)
+        self.watching = True
 
     async def disconnect(self, code: int) -> None:
-        pump = getattr(self, "pump", None)
-        if pump is not None:
-            # Wait for it: a query it has running finishes and gives its connection back.
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
-        if hasattr(self, "group"):
-            try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
-            except Exception:
-                # Redis is down: the subscription went with the connection. Leaving
-                # must not fail, or the server logs a crash for every closing board.
-                logger.warning("board %s left without the channel layer", self.group)
-
-    async def readiness_changed(self, event: dict) -> None:
-        if event.get("seq", 0) > self.seq:
-            self.dirty.set()
-
-    async def pump_deltas(self) -> None:
-        """At most one delta per tick, carrying every cell changed since the last one.
-
-        A periodic look at the database also catches news the channel layer
-        lost (Redis pub/sub drops messages on reconnect)."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.dirty.wait(), SAFETY_POLL_SECONDS)
-            self.dirty.clear()
-            try:
-                await self.send_delta()
-            except Exception:
-                # A database hiccup must not stop the board for good: try next tick.
-                logger.warning("board %s could not refresh", self.group, exc_info=True)
-            await asyncio.sleep(COALESCE_SECONDS)
-
-    async def send_delta(self) -> None:
-        async with self.sending:
-            delta = await database_sync_to_async(readiness_board.changes_since)(
-                self.conference_id, self.seq
-            )
-            if delta["seq"] > self.seq:
-                self.seq = delta["seq"]
-                await self.send_envelope("delta", delta)
+        if getattr(self, "watching", False):
+            await readiness_feed.unwatch(self.conference_id, self)
 
     async def send_snapshot(self, in_response: str | None) -> None:
         async with self.sending:
-            snapshot = await database_sync_to_async(readiness_board.snapshot)(self.conference_id)
+            snapshot = await in_database(readiness_board.snapshot)(self.conference_id)
             self.seq = snapshot["seq"]
             await self.send_envelope("snapshot", snapshot, in_response)
 

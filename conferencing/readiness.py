@@ -6,27 +6,22 @@ board told. A failed broadcast loses nothing: boards catch up from the
 sequence number, which lives in the database.
 """
 
-import asyncio
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferencing.conference_models import Conference, ConferenceStatus, Leg
+from conferencing.models import Endpoint
+from conferencing.readiness_broadcast import announce
 from conferencing.readiness_models import ReadinessEvent, ReadinessState
-
-logger = logging.getLogger(__name__)
 
 CHECK_ITEMS = ("audio", "video", "network", "display")
 MAX_NOTE_LENGTH = 500
 MAX_PEOPLE = 10_000
-ANNOUNCE_TIMEOUT_SECONDS = 1.0
 
 S = ReadinessState
 PRE_SESSION_STATES = {S.PENDING, S.CHECKING, S.READY, S.PROBLEM}
@@ -40,10 +35,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Once the session runs, any site may say it joined, whatever it reported before.
 IN_SESSION_ONLY = {S.CONNECTED, S.DISCONNECTED}
-
-
-def board_group(conference_id: int) -> str:
-    return f"board.{conference_id}"
 
 
 class ReadinessRefused(Exception):
@@ -102,44 +93,25 @@ def transition_error(current: str, wanted: str, in_session: bool) -> str | None:
     return None
 
 
-def serves(user: AbstractBaseUser, leg: Leg) -> bool:
-    return leg.endpoint.technicians.filter(pk=user.pk).exists()
-
-
-def next_seq(conference_id: int) -> int:
-    """Raise the conference's readiness sequence and return it; the row lock it
-    takes orders concurrent reports of one conference."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE conferencing_conference SET readiness_seq = readiness_seq + 1 "
-            "WHERE id = %s RETURNING readiness_seq",
-            [conference_id],
-        )
-        return cursor.fetchone()[0]
-
-
 def submit_report(report: Report, user: AbstractBaseUser, now: datetime | None = None) -> Outcome:
     """Apply a technician's report: appended to the log, the leg's state updated,
     the board told after commit. A retried message (same client id) changes
     nothing and returns the first outcome."""
     validate(report)
     now = now or timezone.now()
-    earlier = earlier_report(user, report.client_id)
-    if earlier is not None:
-        return Outcome(earlier, replayed=True)
     try:
         with transaction.atomic():
-            outcome = apply(report, user, now)
+            event, conference_id = apply(report, user, now)
+    except Replayed as replay:
+        return Outcome(ReadinessEvent.objects.get(pk=replay.event_id), replayed=True)
     except IntegrityError:
         # The same client id committed by a concurrent retry a moment ago.
         earlier = earlier_report(user, report.client_id)
         if earlier is None:
             raise
         return Outcome(earlier, replayed=True)
-    if not outcome.replayed:
-        conference_id, seq = outcome.event.leg.conference_id, outcome.event.seq
-        transaction.on_commit(lambda: announce(conference_id, seq))
-    return outcome
+    transaction.on_commit(lambda: announce(conference_id, event.seq))
+    return Outcome(event, replayed=False)
 
 
 def earlier_report(user: AbstractBaseUser, client_id: str) -> ReadinessEvent | None:
@@ -148,45 +120,45 @@ def earlier_report(user: AbstractBaseUser, client_id: str) -> ReadinessEvent | N
     return ReadinessEvent.objects.filter(actor=user, client_id=client_id).first()
 
 
-def apply(report: Report, user: AbstractBaseUser, now: datetime) -> Outcome:
+class Replayed(Exception):
+    """Raised inside the report's transaction to undo its sequence number."""
+
+    def __init__(self, event_id: int) -> None:
+        self.event_id = event_id
+
+
+def apply(report: Report, user: AbstractBaseUser, now: datetime) -> tuple[ReadinessEvent, int]:
+    """The event written and its conference, in four statements: the hot path of a
+    national session's thousands of reports."""
     # Lock the conference, then the leg: the order in which moving, re-siting and
     # cancelling a session take them (the meeting and its conference, then the
     # legs). Leg first would deadlock a report against a reschedule in the open
     # window; this way the report waits for the move and judges the new times.
-    conference = (
-        Conference.objects.select_for_update(of=("self",)).filter(legs__pk=report.leg_id).first()
-    )
-    leg = (
-        Leg.objects.select_for_update(of=("self",))
-        .select_related("endpoint")
-        .filter(pk=report.leg_id, conference=conference)
-        .first()
-        if conference is not None
-        else None
-    )
-    if leg is None or not leg.is_reserved:
+    # Raising the sequence is what takes the conference's lock; a refusal rolls it back.
+    locked = lock_conference(report.leg_id, now)
+    if locked is None:
         raise ReadinessRefused("not_found", _("This site is not in that session."))
-    if not serves(user, leg):
+    seq, conference_id, status, started = locked
+    leg = lock_leg(report.leg_id, user, report.client_id, now)
+    if leg.earlier_event_id is not None:
+        # A retry, perhaps one that waited for these locks behind its own first
+        # attempt: answer that one (judged against the state the first attempt
+        # produced, it would be refused), even after the window closed.
+        raise Replayed(leg.earlier_event_id)
+    if not leg.is_reserved:
+        raise ReadinessRefused("not_found", _("This site is not in that session."))
+    if not leg.served:
         raise ReadinessRefused("forbidden", _("You are not a technician of this site."))
-    # A retry that waited for these locks behind its own first attempt: answer that
-    # one (judged against the state the first attempt produced, it would be refused).
-    earlier = earlier_report(user, report.client_id)
-    if earlier is not None:
-        return Outcome(earlier, replayed=True)
-    leg.conference = conference
-    if conference.status != ConferenceStatus.SCHEDULED or not (
-        conference.reserved_from <= now < conference.end
-    ):
+    if status != ConferenceStatus.SCHEDULED or not leg.window_open:
         raise ReadinessRefused(
             "outside_window",
             _("Reports are accepted from the start of the setup window until the session ends."),
         )
-    error = transition_error(leg.state, report.state, conference.start <= now)
+    error = transition_error(leg.state, report.state, started)
     if error:
         raise ReadinessRefused("illegal_transition", error)
-    seq = next_seq(conference.pk)
-    event = ReadinessEvent.objects.create(
-        leg=leg,
+    event = ReadinessEvent(
+        leg_id=report.leg_id,
         seq=seq,
         actor=user,
         at=now,
@@ -197,40 +169,59 @@ def apply(report: Report, user: AbstractBaseUser, now: datetime) -> Outcome:
         note=report.note,
         client_id=report.client_id,
     )
-    leg.state, leg.state_seq, leg.state_changed_at = report.state, seq, now
-    leg.checklist, leg.people_present, leg.note = (
-        report.checklist,
-        report.people_present,
-        report.note,
+    event.save(force_insert=True)
+    Leg.objects.filter(pk=report.leg_id).update(
+        state=report.state,
+        state_seq=seq,
+        state_changed_at=now,
+        checklist=report.checklist,
+        people_present=report.people_present,
+        note=report.note,
     )
-    leg.save(
-        update_fields=[
-            "state",
-            "state_seq",
-            "state_changed_at",
-            "checklist",
-            "people_present",
-            "note",
-        ]
-    )
-    return Outcome(event, replayed=False)
+    return event, conference_id
 
 
-def announce(conference_id: int, seq: int) -> None:
-    """Tell the conference's boards there is news; never raises: the report is safe."""
-    try:
-        async_to_sync(notify_boards)(conference_id, seq)
-    except Exception:
-        logger.warning("readiness broadcast for conference %s failed", conference_id, exc_info=True)
+@dataclass(frozen=True)
+class LockedLeg:
+    state: str
+    is_reserved: bool
+    window_open: bool
+    served: bool
+    earlier_event_id: int | None
 
 
-async def notify_boards(conference_id: int, seq: int) -> None:
-    # Bounded: a Redis that accepts connections but does not answer would otherwise
-    # hold the technician's acknowledgement, and the thread that does every
-    # consumer's database work, for as long as TCP takes to give up.
-    await asyncio.wait_for(
-        get_channel_layer().group_send(
-            board_group(conference_id), {"type": "readiness.changed", "seq": seq}
-        ),
-        ANNOUNCE_TIMEOUT_SECONDS,
-    )
+def lock_conference(leg_id: int, now: datetime) -> tuple[int, int, str, bool] | None:
+    """Raise the readiness sequence of the leg's conference; the new sequence, the
+    conference, its status and whether it has started."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table(Conference)} SET readiness_seq = readiness_seq + 1 "
+            f"WHERE id = (SELECT conference_id FROM {table(Leg)} WHERE id = %s) "
+            "RETURNING readiness_seq, id, status, start <= %s",
+            [leg_id, connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+
+
+def lock_leg(leg_id: int, user: AbstractBaseUser, client_id: str, now: datetime) -> LockedLeg:
+    technicians = Endpoint.technicians.through
+    moment = connection.ops.adapt_datetimefield_value(now)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT leg.state, leg.is_reserved, "
+            "leg.reserved_from <= %s AND %s < leg.reserved_until, "
+            f"EXISTS (SELECT 1 FROM {table(technicians)} t "
+            "WHERE t.endpoint_id = leg.endpoint_id AND t.user_id = %s), "
+            f"(SELECT e.id FROM {table(ReadinessEvent)} e "
+            "WHERE e.actor_id = %s AND e.client_id = %s AND e.client_id <> '') "
+            f"FROM {table(Leg)} leg WHERE leg.id = %s{lock}",
+            [moment, moment, user.pk, user.pk, client_id, leg_id],
+        )
+        state, is_reserved, window_open, served, earlier = cursor.fetchone()
+    return LockedLeg(state, bool(is_reserved), bool(window_open), bool(served), earlier)
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)

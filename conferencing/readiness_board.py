@@ -65,7 +65,12 @@ def province_of(path: str, provinces: dict[str, tuple[str, str]]) -> tuple[str, 
 
 
 def snapshot(conference_id: int) -> dict:
-    """Every site of the session with its state; three queries."""
+    """Every site of the session with its state; three queries.
+
+    The sequence is read first and the cells after, so reports committed in
+    between may show: the snapshot then stands at the newest of them. Reports of
+    a conference commit in the order of their sequence numbers (each holds the
+    conference's row until it commits), so no older one can still be missing."""
     seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
     provinces = province_names()
     rows = (
@@ -94,11 +99,12 @@ def snapshot(conference_id: int) -> dict:
                 "host": row["role"] == LegRole.HOST,
             }
         )
-    return {"seq": seq, "cells": cells}
+    return {"seq": max([seq, *(cell["seq"] for cell in cells)]), "cells": cells}
 
 
 def changes_since(conference_id: int, since: int) -> dict:
     """The cells changed after `since`, and the sequence they bring the board to; two queries."""
     seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
     rows = Leg.objects.filter(conference_id=conference_id, state_seq__gt=since).values(*CELL_FIELDS)
-    return {"since": since, "seq": seq, "cells": [cell(row) for row in rows]}
+    cells = [cell(row) for row in rows]
+    return {"since": since, "seq": max([seq, *(cell["seq"] for cell in cells)]), "cells": cells}

@@ -17,9 +17,9 @@ import redis
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
+from django.db import connection, connections
 
-from conferencing import consumers
+from conferencing import consumers, readiness_feed
 from conferencing.models import Leg
 from conferencing.readiness_models import ReadinessEvent
 from config.asgi import application
@@ -45,16 +45,21 @@ transactional = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 async def release_db_connections():
-    """Give back the connection the consumers' database thread may still hold.
+    """Give back every connection the consumers' database threads used.
 
-    Seen with channels 4.3 and asgiref 3.13 on PostgreSQL: after a test, the
-    connection opened by the last database_sync_to_async call on that thread was
-    still checked out of the pool, and at the end of the run it kept the test
-    database from being dropped. Closing from inside sync_to_async, on that same
-    thread, gives it back.
+    On PostgreSQL the consumers run their calls on a pool of threads
+    (conferencing.sync_calls), and connections handed back to the pool stay open
+    in it: at the end of the run they kept the test database from being dropped.
+    Closing the pool closes them; the next test opens a new one.
     """
     yield
-    await sync_to_async(connections.close_all)()
+    await sync_to_async(close_connections_and_pool)()
+
+
+def close_connections_and_pool() -> None:
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        connection.close_pool()
 
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
@@ -282,7 +287,7 @@ async def test_board_deltas_are_coalesced_ordered_and_complete(
     assert [c["since"] for c in contents] == [snapshot["content"]["seq"]] + [
         c["seq"] for c in contents[:-1]
     ]
-    assert all(a["seq"] < b["seq"] for a, b in itertools.pairwise(contents))
+    assert all(a["seq"] < b["seq"] for a, b in itertools.pairwise(contents)), contents
     assert contents[-1]["seq"] == len(ROUNDS)
     gaps = [later - earlier for (earlier, _a), (later, _b) in itertools.pairwise(deltas)]
     assert min(gaps) >= 0.2
@@ -696,7 +701,7 @@ async def connect_when_layer_is_back(path: str, cookie: str, deadline_s: float =
 async def test_report_survives_the_channel_layer_being_down(
     private_redis, session, legs, cookies, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "SAFETY_POLL_SECONDS", 0.5)
+    monkeypatch.setattr(readiness_feed, "SAFETY_POLL_SECONDS", 0.5)
     conference_id = session.conference_id
     async with socket(board_path(conference_id), cookies["alice"]) as board:
         await receive(board)

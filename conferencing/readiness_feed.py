@@ -1,0 +1,178 @@
+"""One feed of readiness changes per conference and server process, shared by its boards.
+
+Fifty boards of one national session watched by one process cost one channel
+subscription and one query per tick, and each delta is serialised once per
+distinct board position, instead of fifty of each. A board only registers here;
+the feed tells it what changed after the sequence number it holds.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import weakref
+from typing import Protocol
+
+from channels.layers import get_channel_layer
+
+from conferencing import readiness_board
+from conferencing.readiness_broadcast import board_group
+from conferencing.sync_calls import in_database
+
+logger = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 0.25
+SAFETY_POLL_SECONDS = 5.0
+RESUBSCRIBE_SECONDS = 1.0
+UNSUBSCRIBE_TIMEOUT_SECONDS = 1.0
+
+
+class Watcher(Protocol):
+    """A board socket as the feed sees it."""
+
+    seq: int
+    # Held while the board sends anything (its snapshot, a delta): what it sends is
+    # in order of sequence, and each delta's `since` is what was sent just before.
+    sending: asyncio.Lock
+
+    async def send(self, text_data: str) -> None: ...
+
+
+class ConferenceFeed:
+    def __init__(self, conference_id: int) -> None:
+        self.conference_id = conference_id
+        self.boards: set[Watcher] = set()
+        self.dirty = asyncio.Event()
+        self.heard = 0  # the highest sequence number announced or sent
+        self.tasks: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        self.tasks = [asyncio.create_task(self.listen()), asyncio.create_task(self.pump())]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            # Waited for: a query it has running finishes and gives its connection back.
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def listen(self) -> None:
+        """Subscribe to the conference's nudges; after a channel layer failure, again."""
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        group = board_group(self.conference_id)
+        while True:
+            channel = None
+            try:
+                channel = await layer.new_channel()
+                await layer.group_add(group, channel)
+                while True:
+                    message = await layer.receive(channel)
+                    if message.get("seq", 0) > self.heard:
+                        self.dirty.set()
+            except Exception:
+                # Redis is down: the safety poll keeps the boards right meanwhile.
+                logger.warning("readiness feed %s lost the channel layer", group, exc_info=True)
+                await asyncio.sleep(RESUBSCRIBE_SECONDS)
+            finally:
+                if channel is not None:
+                    await self.unsubscribe(layer, group, channel)
+
+    @staticmethod
+    async def unsubscribe(layer, group: str, channel: str) -> None:
+        try:
+            await asyncio.wait_for(layer.group_discard(group, channel), UNSUBSCRIBE_TIMEOUT_SECONDS)
+        except Exception:
+            # The subscription went with the connection, or goes with the process.
+            logger.info("readiness feed %s left without the channel layer", group)
+
+    async def pump(self) -> None:
+        """At most one delta per tick to each board, carrying every cell it has not seen.
+
+        A periodic look at the database also catches news the channel layer lost
+        (Redis pub/sub drops messages on reconnect)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.dirty.wait(), SAFETY_POLL_SECONDS)
+            self.dirty.clear()
+            try:
+                await self.refresh()
+            except Exception:
+                # A database hiccup must not stop the boards for good: try next tick.
+                logger.warning(
+                    "readiness feed %s could not refresh", self.conference_id, exc_info=True
+                )
+            await asyncio.sleep(COALESCE_SECONDS)
+
+    async def refresh(self) -> None:
+        boards = list(self.boards)
+        if not boards:
+            return
+        since = min(board.seq for board in boards)
+        delta = await in_database(readiness_board.changes_since)(self.conference_id, since)
+        seq, cells = delta["seq"], delta["cells"]
+        self.heard = max(self.heard, seq)
+        texts: dict[int, str] = {}
+        for board in boards:
+            if board.seq >= seq or board not in self.boards:
+                continue
+            if board.sending.locked():
+                self.dirty.set()  # its snapshot is on the way: look again next tick
+                continue
+            async with board.sending:
+                if board.seq >= seq:
+                    continue
+                text = texts.get(board.seq)
+                if text is None:
+                    text = texts[board.seq] = delta_text(board.seq, seq, cells)
+                board.seq = seq
+                try:
+                    await board.send(text_data=text)
+                except Exception:
+                    logger.info("readiness feed %s: a board went away", self.conference_id)
+
+
+def delta_text(since: int, seq: int, cells: list[dict]) -> str:
+    content = {"since": since, "seq": seq, "cells": [cell for cell in cells if cell["seq"] > since]}
+    return json.dumps(
+        {"type": "delta", "in_response": None, "content": content}, ensure_ascii=False
+    )
+
+
+# Per event loop: a feed's tasks belong to the loop that runs its boards.
+_feeds: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, ConferenceFeed]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def feeds_of_this_loop() -> dict[int, ConferenceFeed]:
+    loop = asyncio.get_running_loop()
+    feeds = _feeds.get(loop)
+    if feeds is None:
+        feeds = _feeds[loop] = {}
+    return feeds
+
+
+def watch(conference_id: int, board: Watcher) -> None:
+    """Register a board that has its snapshot; it gets deltas from the next tick on."""
+    feeds = feeds_of_this_loop()
+    feed = feeds.get(conference_id)
+    if feed is None:
+        feed = feeds[conference_id] = ConferenceFeed(conference_id)
+        feed.start()
+    feed.boards.add(board)
+    feed.dirty.set()  # news may have come between its snapshot and now
+
+
+async def unwatch(conference_id: int, board: Watcher) -> None:
+    feeds = feeds_of_this_loop()
+    feed = feeds.get(conference_id)
+    if feed is None:
+        return
+    feed.boards.discard(board)
+    if not feed.boards:
+        # Out of the registry before waiting: a board joining meanwhile starts a new feed.
+        del feeds[conference_id]
+        await feed.stop()

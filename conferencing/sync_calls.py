@@ -1,0 +1,30 @@
+"""Running the synchronous domain functions from the WebSocket consumers."""
+
+import functools
+from collections.abc import Callable
+
+from channels.db import database_sync_to_async
+from django.db import connection
+
+
+def in_database[**P, R](function: Callable[P, R]):
+    """`function` run off the event loop, as `database_sync_to_async` does, but not
+    necessarily on its one shared thread.
+
+    That thread serialises every consumer's database work in the process: one
+    report waits for the round trips of all the reports before it. With
+    PostgreSQL (a pool of connections, row locks that order what must be
+    ordered) calls run side by side on a pool of threads, each giving its
+    connection back to the pool when done. SQLite writes one at a time anyway,
+    so there they keep the shared thread."""
+    if connection.vendor == "sqlite":
+        return database_sync_to_async(function)
+
+    @functools.wraps(function)
+    def then_give_back_the_connection(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return database_sync_to_async(then_give_back_the_connection, thread_sensitive=False)
