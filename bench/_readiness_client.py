@@ -359,6 +359,8 @@ class Board:
         self.seq: int | None = None
         self.snapshot = asyncio.get_running_loop().create_future()
         self.awaiting_snapshot = False
+        self.snapshot_legs: set[int] = set()
+        self.snapshot_bytes = 0
         self.legs: frozenset[int] = frozenset()
         self.seen: dict[int, list[tuple[int, float]]] = {}
         self.states: dict[int, str] = {}
@@ -395,13 +397,18 @@ class BoardWorker:
         envelope = json.loads(data)
         kind, content = envelope["type"], envelope["content"]
         if kind == "snapshot":
-            board.snapshots += 1
-            board.awaiting_snapshot = False
-            board.seq = content["seq"]
+            # In parts of a few hundred cells; the board's sequence moves with the last.
             board.record(content["cells"], received_at)
-            if not board.snapshot.done():
-                board.legs = frozenset(cell["leg"] for cell in content["cells"])
-                board.snapshot.set_result(len(data))
+            board.snapshot_legs.update(cell["leg"] for cell in content["cells"])
+            board.snapshot_bytes += len(data)
+            if content.get("part", 1) == content.get("parts", 1):
+                board.snapshots += 1
+                board.awaiting_snapshot = False
+                board.seq = content["seq"]
+                if not board.snapshot.done():
+                    board.legs = frozenset(board.snapshot_legs)
+                    board.snapshot.set_result(board.snapshot_bytes)
+                board.snapshot_legs, board.snapshot_bytes = set(), 0
         elif kind == "delta":
             board.deltas += 1
             board.delta_bytes += len(data)

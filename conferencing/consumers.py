@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conferencing import readiness, readiness_board, readiness_feed
+from conferencing import readiness, readiness_board, readiness_feed, report_queue
 from conferencing.sync_calls import in_database
 
 logger = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ class TechnicianConsumer(EnvelopeConsumer):
 
     async def handle_report(self, content: dict, message_id: str | None):
         report = parse_report(content, message_id or "")
-        outcome = await in_database(readiness.submit_report)(report, self.scope["user"])
+        outcome = await report_queue.queue_of_this_loop().submit(report, self.scope["user"])
         event = outcome.event
         return "ack", {
             "leg": event.leg_id,
@@ -240,7 +240,10 @@ class BoardConsumer(EnvelopeConsumer):
         async with self.sending:
             snapshot = await in_database(readiness_board.snapshot)(self.conference_id)
             self.seq = snapshot["seq"]
-            await self.send_envelope("snapshot", snapshot, in_response)
+            pages = readiness_board.pages(snapshot["cells"])
+            for number, cells in enumerate(pages, start=1):
+                content = {"seq": self.seq, "cells": cells, "part": number, "parts": len(pages)}
+                await self.send_envelope("snapshot", content, in_response)
 
     async def handle_snapshot(self, content: dict, message_id: str | None):
         await self.send_snapshot(message_id)

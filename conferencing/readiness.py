@@ -6,16 +6,17 @@ board told. A failed broadcast loses nothing: boards catch up from the
 sequence number, which lives in the database.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import Conference, ConferenceStatus, Leg
-from conferencing.models import Endpoint
+from conferencing import readiness_rows
+from conferencing.conference_models import ConferenceStatus
 from conferencing.readiness_broadcast import announce
 from conferencing.readiness_models import ReadinessEvent, ReadinessState
 
@@ -96,132 +97,154 @@ def transition_error(current: str, wanted: str, in_session: bool) -> str | None:
 def submit_report(report: Report, user: AbstractBaseUser, now: datetime | None = None) -> Outcome:
     """Apply a technician's report: appended to the log, the leg's state updated,
     the board told after commit. A retried message (same client id) changes
-    nothing and returns the first outcome."""
-    validate(report)
+    nothing and returns the first outcome. Refusals raise ReadinessRefused."""
+    (result,) = submit_reports([(report, user)], now)
+    if isinstance(result, ReadinessRefused):
+        raise result
+    return result
+
+
+def submit_reports(
+    reports: list[tuple[Report, AbstractBaseUser]], now: datetime | None = None
+) -> list[Outcome | ReadinessRefused]:
+    """Apply reports in one transaction, each judged as if alone and in this order:
+    the outcome of each, or why it was refused (a refusal changes nothing).
+
+    The server's sockets hand over every report that arrived while the last
+    write was under way: a national session's hundreds of reports a second then
+    cost a few transactions a second, not one each. Side effects: events
+    appended, legs updated, each conference's readiness sequence raised, and
+    after commit one nudge per conference to its boards."""
     now = now or timezone.now()
+    results: list[Outcome | ReadinessRefused | None] = [None] * len(reports)
+    valid = []
+    for index, (report, _user) in enumerate(reports):
+        try:
+            validate(report)
+        except ReadinessRefused as refusal:
+            results[index] = refusal
+        else:
+            valid.append(index)
+    if not valid:
+        return results
     try:
         with transaction.atomic():
-            event, conference_id = apply(report, user, now)
-    except Replayed as replay:
-        return Outcome(ReadinessEvent.objects.get(pk=replay.event_id), replayed=True)
+            judged, sequences = apply([reports[index] for index in valid], now)
     except IntegrityError:
+        if len(valid) > 1:
+            # A client id committed meanwhile by another server process: judge each alone.
+            for index in valid:
+                results[index] = submit_reports([reports[index]], now)[0]
+            return results
         # The same client id committed by a concurrent retry a moment ago.
-        earlier = earlier_report(user, report.client_id)
+        report, user = reports[valid[0]]
+        earlier = earlier_reports([(user, report.client_id)]).get((user.pk, report.client_id))
         if earlier is None:
             raise
-        return Outcome(earlier, replayed=True)
-    transaction.on_commit(lambda: announce(conference_id, event.seq))
-    return Outcome(event, replayed=False)
+        results[valid[0]] = Outcome(earlier, replayed=True)
+        return results
+    for index, result in zip(valid, judged, strict=True):
+        results[index] = result
+    for conference_id, seq in sequences.items():
+        transaction.on_commit(functools.partial(announce, conference_id, seq))
+    return results
 
 
-def earlier_report(user: AbstractBaseUser, client_id: str) -> ReadinessEvent | None:
-    if not client_id:
-        return None
-    return ReadinessEvent.objects.filter(actor=user, client_id=client_id).first()
+def earlier_reports(
+    keys: list[tuple[AbstractBaseUser, str]],
+) -> dict[tuple[int, str], ReadinessEvent]:
+    """The events already written for these (user, client id) pairs."""
+    keys = [(user, client_id) for user, client_id in keys if client_id]
+    if not keys:
+        return {}
+    wanted = {(user.pk, client_id) for user, client_id in keys}
+    events = ReadinessEvent.objects.filter(
+        actor__in={user.pk for user, _ in keys}, client_id__in={client_id for _, client_id in keys}
+    )
+    return {
+        (event.actor_id, event.client_id): event
+        for event in events
+        if (event.actor_id, event.client_id) in wanted
+    }
 
 
-class Replayed(Exception):
-    """Raised inside the report's transaction to undo its sequence number."""
+def apply(
+    reports: list[tuple[Report, AbstractBaseUser]], now: datetime
+) -> tuple[list[Outcome | ReadinessRefused], dict[int, int]]:
+    """Judge and write validated reports; their outcomes, and each touched
+    conference's new readiness sequence. A fixed number of statements."""
+    leg_ids = sorted({report.leg_id for report, _ in reports})
+    # Conferences, then legs: the order in which moving, re-siting and cancelling a
+    # session take them (the meeting and its conference, then the legs). Leg first
+    # would deadlock a report against a reschedule in the open window; this way the
+    # report waits for the move and judges the new times. Each in order of id, so
+    # two batches never wait for each other's rows crosswise.
+    conferences = readiness_rows.lock_conferences(leg_ids, now)
+    legs = readiness_rows.lock_legs(leg_ids, now)
+    served = readiness_rows.technician_pairs(
+        {leg.endpoint_id for leg in legs.values()}, {user.pk for _, user in reports}
+    )
+    # Retries, perhaps ones that waited for these locks behind their first attempt:
+    # answered with that one (judged against the state it produced, they would be
+    # refused), even after the window closed.
+    earlier = earlier_reports([(user, report.client_id) for report, user in reports])
+    outcomes: list[Outcome | ReadinessRefused] = []
+    events: list[ReadinessEvent] = []
+    for report, user in reports:
+        replayed = earlier.get((user.pk, report.client_id)) if report.client_id else None
+        if replayed is not None:
+            outcomes.append(Outcome(replayed, replayed=True))
+            continue
+        leg = legs.get(report.leg_id)
+        try:
+            conference = judge(report, user, leg, conferences, served)
+        except ReadinessRefused as refusal:
+            outcomes.append(refusal)
+            continue
+        conference.seq += 1
+        event = ReadinessEvent(
+            leg_id=report.leg_id,
+            seq=conference.seq,
+            actor=user,
+            at=now,
+            from_state=leg.state,
+            to_state=report.state,
+            checklist=report.checklist,
+            people_present=report.people_present,
+            note=report.note,
+            client_id=report.client_id,
+        )
+        leg.apply(event)
+        events.append(event)
+        outcomes.append(Outcome(event, replayed=False))
+        if report.client_id:
+            earlier[(user.pk, report.client_id)] = event
+    if events:
+        readiness_rows.write(events, legs, conferences)
+    return outcomes, {
+        conference.pk: conference.seq for conference in conferences.values() if conference.changed
+    }
 
-    def __init__(self, event_id: int) -> None:
-        self.event_id = event_id
 
-
-def apply(report: Report, user: AbstractBaseUser, now: datetime) -> tuple[ReadinessEvent, int]:
-    """The event written and its conference, in four statements: the hot path of a
-    national session's thousands of reports."""
-    # Lock the conference, then the leg: the order in which moving, re-siting and
-    # cancelling a session take them (the meeting and its conference, then the
-    # legs). Leg first would deadlock a report against a reschedule in the open
-    # window; this way the report waits for the move and judges the new times.
-    # Raising the sequence is what takes the conference's lock; a refusal rolls it back.
-    locked = lock_conference(report.leg_id, now)
-    if locked is None:
+def judge(
+    report: Report,
+    user: AbstractBaseUser,
+    leg: "readiness_rows.LockedLeg | None",
+    conferences: "dict[int, readiness_rows.LockedConference]",
+    served: set[tuple[int, int]],
+) -> "readiness_rows.LockedConference":
+    """The report's conference if the rules accept the report; else ReadinessRefused."""
+    if leg is None or not leg.is_reserved:
         raise ReadinessRefused("not_found", _("This site is not in that session."))
-    seq, conference_id, status, started = locked
-    leg = lock_leg(report.leg_id, user, report.client_id, now)
-    if leg.earlier_event_id is not None:
-        # A retry, perhaps one that waited for these locks behind its own first
-        # attempt: answer that one (judged against the state the first attempt
-        # produced, it would be refused), even after the window closed.
-        raise Replayed(leg.earlier_event_id)
-    if not leg.is_reserved:
-        raise ReadinessRefused("not_found", _("This site is not in that session."))
-    if not leg.served:
+    if (leg.endpoint_id, user.pk) not in served:
         raise ReadinessRefused("forbidden", _("You are not a technician of this site."))
-    if status != ConferenceStatus.SCHEDULED or not leg.window_open:
+    conference = conferences[leg.conference_id]
+    if conference.status != ConferenceStatus.SCHEDULED or not leg.window_open:
         raise ReadinessRefused(
             "outside_window",
             _("Reports are accepted from the start of the setup window until the session ends."),
         )
-    error = transition_error(leg.state, report.state, started)
+    error = transition_error(leg.state, report.state, conference.started)
     if error:
         raise ReadinessRefused("illegal_transition", error)
-    event = ReadinessEvent(
-        leg_id=report.leg_id,
-        seq=seq,
-        actor=user,
-        at=now,
-        from_state=leg.state,
-        to_state=report.state,
-        checklist=report.checklist,
-        people_present=report.people_present,
-        note=report.note,
-        client_id=report.client_id,
-    )
-    event.save(force_insert=True)
-    Leg.objects.filter(pk=report.leg_id).update(
-        state=report.state,
-        state_seq=seq,
-        state_changed_at=now,
-        checklist=report.checklist,
-        people_present=report.people_present,
-        note=report.note,
-    )
-    return event, conference_id
-
-
-@dataclass(frozen=True)
-class LockedLeg:
-    state: str
-    is_reserved: bool
-    window_open: bool
-    served: bool
-    earlier_event_id: int | None
-
-
-def lock_conference(leg_id: int, now: datetime) -> tuple[int, int, str, bool] | None:
-    """Raise the readiness sequence of the leg's conference; the new sequence, the
-    conference, its status and whether it has started."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table(Conference)} SET readiness_seq = readiness_seq + 1 "
-            f"WHERE id = (SELECT conference_id FROM {table(Leg)} WHERE id = %s) "
-            "RETURNING readiness_seq, id, status, start <= %s",
-            [leg_id, connection.ops.adapt_datetimefield_value(now)],
-        )
-        row = cursor.fetchone()
-    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
-
-
-def lock_leg(leg_id: int, user: AbstractBaseUser, client_id: str, now: datetime) -> LockedLeg:
-    technicians = Endpoint.technicians.through
-    moment = connection.ops.adapt_datetimefield_value(now)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT leg.state, leg.is_reserved, "
-            "leg.reserved_from <= %s AND %s < leg.reserved_until, "
-            f"EXISTS (SELECT 1 FROM {table(technicians)} t "
-            "WHERE t.endpoint_id = leg.endpoint_id AND t.user_id = %s), "
-            f"(SELECT e.id FROM {table(ReadinessEvent)} e "
-            "WHERE e.actor_id = %s AND e.client_id = %s AND e.client_id <> '') "
-            f"FROM {table(Leg)} leg WHERE leg.id = %s{lock}",
-            [moment, moment, user.pk, user.pk, client_id, leg_id],
-        )
-        state, is_reserved, window_open, served, earlier = cursor.fetchone()
-    return LockedLeg(state, bool(is_reserved), bool(window_open), bool(served), earlier)
-
-
-def table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return conference

@@ -12,6 +12,10 @@ from accounts.roles import is_secretariat
 from conferencing.conference_models import Conference, Leg, LegRole
 from conferencing.models import PATH_SEPARATOR, Endpoint, Level
 
+# Cells per message. A cell with the longest note and site name is about 2 KB of
+# JSON, and Daphne closes a socket (1011) rather than send a message over 1 MiB.
+PAGE_CELLS = 400
+
 CELL_FIELDS = (
     "pk",
     "state",
@@ -108,3 +112,24 @@ def changes_since(conference_id: int, since: int) -> dict:
     rows = Leg.objects.filter(conference_id=conference_id, state_seq__gt=since).values(*CELL_FIELDS)
     cells = [cell(row) for row in rows]
     return {"since": since, "seq": max([seq, *(cell["seq"] for cell in cells)]), "cells": cells}
+
+
+def pages(cells: list[dict], size: int | None = None) -> list[list[dict]]:
+    """The snapshot's cells in messages of at most `size` (one page when there are none)."""
+    size = size or PAGE_CELLS
+    return [cells[start : start + size] for start in range(0, len(cells), size)] or [[]]
+
+
+def delta_pages(since: int, seq: int, cells: list[dict], size: int | None = None) -> list[dict]:
+    """The delta from `since` to `seq` as consecutive deltas of at most `size` cells.
+
+    Cut in order of the cells' sequence numbers, so each part brings the board to
+    the sequence of its newest cell and the next part starts from there."""
+    size = size or PAGE_CELLS
+    ordered = sorted(cells, key=lambda cell: cell["seq"])
+    parts = []
+    for chunk in pages(ordered, size):
+        end = chunk[-1]["seq"] if chunk and len(parts) < (len(ordered) - 1) // size else seq
+        parts.append({"since": since, "seq": end, "cells": chunk})
+        since = end
+    return parts

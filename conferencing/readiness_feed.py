@@ -114,7 +114,7 @@ class ConferenceFeed:
         delta = await in_database(readiness_board.changes_since)(self.conference_id, since)
         seq, cells = delta["seq"], delta["cells"]
         self.heard = max(self.heard, seq)
-        texts: dict[int, str] = {}
+        messages: dict[int, list[str]] = {}
         for board in boards:
             if board.seq >= seq or board not in self.boards:
                 continue
@@ -124,21 +124,23 @@ class ConferenceFeed:
             async with board.sending:
                 if board.seq >= seq:
                     continue
-                text = texts.get(board.seq)
-                if text is None:
-                    text = texts[board.seq] = delta_text(board.seq, seq, cells)
+                texts = messages.get(board.seq)
+                if texts is None:
+                    texts = messages[board.seq] = delta_texts(board.seq, seq, cells)
                 board.seq = seq
                 try:
-                    await board.send(text_data=text)
+                    for text in texts:
+                        await board.send(text_data=text)
                 except Exception:
                     logger.info("readiness feed %s: a board went away", self.conference_id)
 
 
-def delta_text(since: int, seq: int, cells: list[dict]) -> str:
-    content = {"since": since, "seq": seq, "cells": [cell for cell in cells if cell["seq"] > since]}
-    return json.dumps(
-        {"type": "delta", "in_response": None, "content": content}, ensure_ascii=False
-    )
+def delta_texts(since: int, seq: int, cells: list[dict]) -> list[str]:
+    unseen = [cell for cell in cells if cell["seq"] > since]
+    return [
+        json.dumps({"type": "delta", "in_response": None, "content": part}, ensure_ascii=False)
+        for part in readiness_board.delta_pages(since, seq, unseen)
+    ]
 
 
 # Per event loop: a feed's tasks belong to the loop that runs its boards.

@@ -372,6 +372,23 @@
     });
   }
 
+  // A snapshot comes in parts (at most a few hundred cells each): drawn once whole.
+  let snapshotCells = [];
+
+  function onSnapshotPart(content) {
+    if (!content.part || content.part === 1) {
+      snapshotCells = [];
+    }
+    snapshotCells = snapshotCells.concat(content.cells || []);
+    if (content.part && content.part < content.parts) {
+      return false;
+    }
+    const cells = snapshotCells;
+    snapshotCells = [];
+    onSnapshot({ seq: content.seq, cells: cells });
+    return true;
+  }
+
   function onSnapshot(content) {
     // A snapshot is the sign of a healthy socket: only then is the backoff reset.
     failures = 0;
@@ -440,7 +457,9 @@
     lastHeard = Date.now();
     const content = message.content || {};
     if (message.type === "snapshot") {
-      onSnapshot(content);
+      if (!onSnapshotPart(content)) {
+        return;
+      }
     } else if (message.type === "delta") {
       onDelta(content);
     } else if (message.type === "pong") {

@@ -14,12 +14,10 @@ from datetime import timedelta
 
 import pytest
 import redis
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connection, connections
 
-from conferencing import consumers, readiness_feed
+from conferencing import consumers, readiness_board, readiness_feed
 from conferencing.models import Leg
 from conferencing.readiness_models import ReadinessEvent
 from config.asgi import application
@@ -41,35 +39,10 @@ from tests.conferencing.websocket_helpers import (
 from tests.factories import open_session, serve, start_now
 
 transactional = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-async def release_db_connections():
-    """Give back every connection the consumers' database threads used.
-
-    On PostgreSQL the consumers run their calls on a pool of threads
-    (conferencing.sync_calls), and connections handed back to the pool stay open
-    in it: at the end of the run they kept the test database from being dropped.
-    Closing the pool closes them; the next test opens a new one.
-    """
-    yield
-    await sync_to_async(close_connections_and_pool)()
-
-
-def close_connections_and_pool() -> None:
-    connections.close_all()
-    if connection.vendor == "postgresql":
-        connection.close_pool()
+pytestmark = pytest.mark.usefixtures("released_connections")
 
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
-
-
-@pytest.fixture
-def cookies(alice, bob, carol, dung, mallory) -> dict[str, str | None]:
-    """Session cookies of the personas; `anonymous` has none."""
-    users = (alice, bob, carol, dung, mallory)
-    return {user.username: session_cookie(user) for user in users} | {"anonymous": None}
 
 
 def stored_events(conference_id: int) -> list[tuple]:
@@ -176,8 +149,29 @@ async def test_board_snapshot_lists_every_site_in_tree_order(channel_layer, sess
                 snapshot_cell(legs, "X0201", "Điểm cầu X0201", "commune", "T02"),
                 snapshot_cell(legs, "X0202", "Điểm cầu X0202", "commune", "T02"),
             ],
+            "part": 1,
+            "parts": 1,
         },
     }
+
+
+@transactional
+async def test_board_snapshot_of_a_large_session_comes_in_parts(
+    channel_layer, session, legs, cookies, monkeypatch
+):
+    monkeypatch.setattr(readiness_board, "PAGE_CELLS", 4)
+
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        first, second = await receive(board), await receive(board)
+        quiet = await board.receive_nothing(timeout=0.3)
+
+    assert [(m["type"], m["content"]["part"], m["content"]["parts"]) for m in (first, second)] == [
+        ("snapshot", 1, 2),
+        ("snapshot", 2, 2),
+    ]
+    assert [len(m["content"]["cells"]) for m in (first, second)] == [4, 2]
+    assert {m["content"]["seq"] for m in (first, second)} == {0}
+    assert quiet is True
 
 
 @transactional

@@ -18,7 +18,13 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from conferencing.models import Bridge, Conference, Leg
-from conferencing.readiness import Outcome, ReadinessRefused, Report, submit_report
+from conferencing.readiness import (
+    Outcome,
+    ReadinessRefused,
+    Report,
+    submit_report,
+    submit_reports,
+)
 from conferencing.readiness_broadcast import ANNOUNCE_TIMEOUT_SECONDS, board_group
 from conferencing.readiness_models import ReadinessEvent
 from meetings.booking import Slot, cancel, reschedule
@@ -411,6 +417,68 @@ def test_report_at_the_limits_is_accepted(session, legs, bob):
     outcome = submit_report(report, bob)
 
     assert (outcome.event.people_present, len(outcome.event.note)) == (10_000, 500)
+
+
+# -- Several reports in one write (what the server's sockets hand over together) --------------
+
+
+def test_reports_written_together_are_judged_one_after_the_other(
+    session, legs, bob, dung, conference
+):
+    results = submit_reports(
+        [
+            (Report(leg_id=legs["T01"], state="checking"), bob),
+            (Report(leg_id=legs["T01"], state="ready", checklist=ALL_OK), bob),
+            (Report(leg_id=legs["X0102"], state="ready"), dung),  # not checked first
+            (Report(leg_id=legs["X0102"], state="checking"), bob),  # not his site
+            (Report(leg_id=legs["X0102"], state="checking", note="x" * 501), dung),
+            (Report(leg_id=legs["X0102"], state="checking"), dung),
+        ]
+    )
+
+    assert [
+        (result.event.seq, result.event.from_state, result.event.to_state)
+        if isinstance(result, Outcome)
+        else result.code
+        for result in results
+    ] == [
+        (1, "pending", "checking"),
+        (2, "checking", "ready"),
+        "illegal_transition",
+        "forbidden",
+        "invalid",
+        (3, "pending", "checking"),
+    ]
+    assert history(legs["T01"]) == [(1, "pending", "checking"), (2, "checking", "ready")]
+    assert Leg.objects.values_list("state", "state_seq").get(pk=legs["T01"]) == ("ready", 2)
+    assert seq_of(conference) == 3
+
+
+def test_a_message_sent_twice_in_one_write_applies_once(session, legs, bob, conference):
+    report = Report(leg_id=legs["T01"], state="checking", client_id="double-tap")
+
+    first, second = submit_reports([(report, bob), (report, bob)])
+
+    assert (first.replayed, second.replayed, second.event) == (False, True, first.event)
+    assert ReadinessEvent.objects.count() == 1
+    assert seq_of(conference) == 1
+
+
+@pytest.mark.parametrize("count", [1, 3, 30])
+def test_a_write_costs_the_same_statements_for_one_report_or_many(
+    session, legs, bob, django_assert_num_queries, count
+):
+    legs_of_bob = [legs["T01"], legs["X0101"]]
+    reports = [
+        (Report(leg_id=legs_of_bob[n % 2], state="checking" if n < 2 else "ready"), bob)
+        for n in range(count)
+    ]
+
+    # savepoint, 2 locks, technicians, events, legs, sequence, release
+    with django_assert_num_queries(8):
+        results = submit_reports(reports)
+
+    assert isinstance(results[0], Outcome)
 
 
 # -- A retried report applies once ---------------------------------------------------------------

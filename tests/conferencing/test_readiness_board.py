@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from conferencing.readiness import Report, submit_report
-from conferencing.readiness_board import changes_since, may_watch, snapshot
+from conferencing.readiness_board import changes_since, delta_pages, may_watch, pages, snapshot
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
@@ -190,3 +190,35 @@ def test_changes_of_another_conference_are_not_included(session, legs, alice, bo
     submit_report(Report(other.conference.legs.get().pk, "checking"), bob)
 
     assert changes_since(session.conference_id, 0) == {"since": 0, "seq": 0, "cells": []}
+
+
+# -- Messages small enough to send ---------------------------------------------------------------
+
+
+def cells_with_seqs(*seqs: int) -> list[dict]:
+    return [{"leg": 100 + seq, "seq": seq} for seq in seqs]
+
+
+def test_pages_cut_a_snapshot_into_messages_of_at_most_the_page_size():
+    cells = cells_with_seqs(*range(1, 11))
+
+    assert [len(page) for page in pages(cells, size=4)] == [4, 4, 2]
+    assert pages([], size=4) == [[]]
+
+
+def test_a_long_delta_becomes_a_chain_of_deltas_in_sequence_order():
+    cells = cells_with_seqs(9, 3, 7, 12, 5)
+
+    parts = delta_pages(2, 15, cells, size=2)
+
+    assert [(part["since"], part["seq"], [c["seq"] for c in part["cells"]]) for part in parts] == [
+        (2, 5, [3, 5]),
+        (5, 9, [7, 9]),
+        (9, 15, [12]),
+    ]
+
+
+def test_a_short_delta_stays_one_message_up_to_the_boards_sequence():
+    assert delta_pages(2, 15, cells_with_seqs(9), size=2) == [
+        {"since": 2, "seq": 15, "cells": cells_with_seqs(9)}
+    ]
