@@ -22,3 +22,20 @@ def record(
         target_id=str(target.pk),
         changes=changes or {},
     )
+
+
+def record_all(
+    entries: list[tuple[AbstractBaseUser | None, str, models.Model, dict[str, Any]]],
+) -> None:
+    """Append one entry per (actor, action, target, changes) in one statement; call
+    inside the transaction of the actions they record."""
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            changes=changes,
+        )
+        for actor, action, target, changes in entries
+    )

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Model
 
+from audit import trail
 from conferencing.conference_models import Conference, Leg
 from conferencing.models import Endpoint
 from conferencing.readiness_models import ReadinessEvent
@@ -106,9 +107,21 @@ def write(
     legs: dict[int, LockedLeg],
     conferences: dict[int, LockedConference],
 ) -> None:
-    """Append the events; each leg takes the state of its latest, each conference its
-    new sequence. Three statements, and one more per further conference."""
+    """Append the events and their audit entries; each leg takes the state of its
+    latest, each conference its new sequence. Four statements, and one more per
+    further conference."""
     insert_events(events)
+    trail.record_all(
+        [
+            (
+                event.actor,
+                "readiness.report",
+                Leg(pk=event.leg_id),
+                {"from": event.from_state, "to": event.to_state, "seq": event.seq},
+            )
+            for event in events
+        ]
+    )
     update_legs([leg.latest for leg in legs.values() if leg.latest is not None])
     with connection.cursor() as cursor:
         for conference in conferences.values():

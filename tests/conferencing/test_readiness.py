@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from conferencing.models import Bridge, Conference, Leg
 from conferencing.readiness import (
     Outcome,
@@ -120,6 +121,22 @@ def test_report_appends_an_event_and_updates_the_leg(session, legs, bob, confere
         leg.note,
     ) == ("checking", 1, now, {"audio": True, "video": False}, 14, "Phòng họp tầng 3")
     assert seq_of(conference) == 1
+
+
+def test_each_transition_leaves_an_audit_entry(session, legs, bob):
+    walk(legs["T01"], bob, ["checking", "ready"])
+
+    assert list(
+        AuditEntry.objects.filter(action="readiness.report")
+        .order_by("id")
+        .values_list("actor__username", "action", "target_type", "target_id", "changes")
+    ) == [
+        ("bob", "readiness.report", "conferencing.leg", str(legs["T01"]), entry)
+        for entry in (
+            {"from": "pending", "to": "checking", "seq": 1},
+            {"from": "checking", "to": "ready", "seq": 2},
+        )
+    ]
 
 
 def test_reports_of_a_conference_share_one_rising_sequence(session, legs, bob, dung, conference):
@@ -474,8 +491,8 @@ def test_a_write_costs_the_same_statements_for_one_report_or_many(
         for n in range(count)
     ]
 
-    # savepoint, 2 locks, technicians, events, legs, sequence, release
-    with django_assert_num_queries(8):
+    # savepoint, 2 locks, technicians, events, audit entries, legs, sequence, release
+    with django_assert_num_queries(9):
         results = submit_reports(reports)
 
     assert isinstance(results[0], Outcome)
