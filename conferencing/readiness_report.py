@@ -127,6 +127,18 @@ def summary_csv(summary: ReadinessSummary) -> str:
     return buffer.getvalue()
 
 
+def province_csv(summary: ReadinessSummary) -> str:
+    """One row per province (and the total): how many sites were ready on time,
+    late, never."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Province"), *(str(label) for label in PUNCTUALITY_LABELS.values())])
+    for province, counts in summary.by_province.items():
+        writer.writerow([province, *(counts[key] for key in PUNCTUALITY_LABELS)])
+    writer.writerow([_("All sites"), *(summary.totals[key] for key in PUNCTUALITY_LABELS)])
+    return buffer.getvalue()
+
+
 def local_text(moment: datetime | None) -> str:
     """Spreadsheet-friendly local time (Asia/Ho_Chi_Minh by default)."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,13 @@ from conferencing.conference_models import Conference, ConferenceStatus, Leg, Le
 from conferencing.models import Level
 from conferencing.readiness_board import may_watch
 from conferencing.readiness_models import ReadinessState
-from conferencing.readiness_report import PUNCTUALITY_LABELS, Punctuality, summarise, summary_csv
+from conferencing.readiness_report import (
+    PUNCTUALITY_LABELS,
+    Punctuality,
+    province_csv,
+    summarise,
+    summary_csv,
+)
 from meetings.models import Meeting
 from meetings.views.common import AuthenticatedHttpRequest, detail_ids
 from meetings.visibility import details_visible
@@ -409,8 +415,17 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
 @role_required(can_view_meetings)
 def readiness_csv(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = watched_meeting(request.user, meeting_id)
+    by = request.GET.get("by", "site")
+    if by not in CSV_LAYOUTS:
+        return HttpResponseBadRequest(_("Unknown layout: by=site or by=province."))
     # The byte order mark makes spreadsheet programs read the Vietnamese names as UTF-8.
-    content = "\ufeff" + summary_csv(summarise(meeting.conference))
+    content = "\ufeff" + CSV_LAYOUTS[by](summarise(meeting.conference))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="giaoban-readiness-{meeting.pk}.csv"'
+    suffix = "" if by == "site" else "-provinces"
+    response["Content-Disposition"] = (
+        f'attachment; filename="giaoban-readiness-{meeting.pk}{suffix}.csv"'
+    )
     return response
+
+
+CSV_LAYOUTS = {"site": summary_csv, "province": province_csv}

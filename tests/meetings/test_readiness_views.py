@@ -663,6 +663,26 @@ def test_csv_lists_every_site_with_its_readiness(client_as, alice, held, english
     ]
 
 
+def test_csv_by_province_counts_each_provinces_sites(client_as, alice, held, english):
+    response = client_as(alice).get(url_for("csv", held), {"by": "province"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="giaoban-readiness-{held.pk}-provinces.csv"'
+    )
+    assert rows == [
+        ["Province", "Ready on time", "Late", "Never ready"],
+        ["Điểm cầu T01", "1", "2", "1"],
+        ["All sites", "1", "2", "1"],
+    ]
+
+
+def test_csv_in_an_unknown_layout_is_a_bad_request(client_as, alice, held, english):
+    response = client_as(alice).get(url_for("csv", held), {"by": "weekday"})
+
+    assert response.status_code == 400
+
+
 @pytest.mark.parametrize("codes", ["X0101", "T01 X0101 X0102 X0103"])
 def test_report_query_count_is_constant(
     client_as, alice, bridge, sites, django_assert_num_queries, codes
