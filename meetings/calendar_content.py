@@ -46,8 +46,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from conferencing.conference_models import Leg, LegRole
 from meetings.ical import (
@@ -95,8 +95,8 @@ KEY_COLUMNS = (
     "viewer_site_id",
     "series_sequence",
 )
-CONTENT_FIELDS = (
-    *KEY_COLUMNS,
+# What an event says besides its key columns.
+EVENT_COLUMNS = (
     "updated_at",
     "uid",
     "title",
@@ -117,6 +117,9 @@ CONTENT_FIELDS = (
     "viewer_site",
     "viewer_dial",
 )
+CONTENT_FIELDS = (*KEY_COLUMNS, *EVENT_COLUMNS)
+# What building an event (`Unit.build`) reads: its columns and these key columns.
+BUILD_FIELDS = ("pk", "sequence", "status", "occurrence_start", "details", *EVENT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -193,8 +196,13 @@ def key_of(row: dict) -> KeyRow:
     return KeyRow._make(row[name] for name in KEY_COLUMNS)
 
 
-def content_rows(meetings: QuerySet[Meeting], viewer: Viewer) -> list[dict]:
-    """Everything the events of these meetings say, in start order; one query."""
+def content_rows(
+    meetings: QuerySet[Meeting], viewer: Viewer, with_key_columns: bool = True
+) -> list[dict]:
+    """Everything the events of these meetings say; one query. With the key columns
+    (what `key_of` reads), in start order, for a whole calendar planned from these
+    rows; without, in no order, for a feed that planned its events from its key rows
+    and only looks rows up by id (two subqueries and a sort less)."""
     legs = Leg.objects.filter(conference=OuterRef("conference_id"))
     viewer_site: Subquery | Value
     viewer_dial: Subquery | Value
@@ -204,26 +212,66 @@ def content_rows(meetings: QuerySet[Meeting], viewer: Viewer) -> list[dict]:
         viewer_dial = Subquery(own.values("endpoint__dial_string")[:1])
     else:
         viewer_site = viewer_dial = Value("")
+    if with_key_columns:
+        source, fields = with_keys(meetings, viewer), CONTENT_FIELDS
+    else:
+        source = meetings.annotate(details=details_expression(viewer.user)).order_by()
+        fields = BUILD_FIELDS
     return list(
-        with_keys(meetings, viewer)
-        .annotate(
+        source.annotate(
             host_name=Subquery(legs.filter(role=LegRole.HOST).values("endpoint__name")[:1]),
             site_count=Subquery(
                 legs.order_by().values("conference").annotate(count=Count("pk")).values("count")
             ),
             viewer_site=viewer_site,
             viewer_dial=viewer_dial,
-        )
-        .values(*CONTENT_FIELDS)
+        ).values(*fields)
     )
 
 
 # -- From rows to events -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Phrases:
+    """The wording of events in one language, translated once per build: gettext for
+    every event was half the cost of wording it."""
+
+    confidential: str
+    busy: str
+    cancelled: str
+    cancel_reason: str
+    organising_unit: str
+    host_site: str
+    your_site: str
+    your_site_dial: str
+    bridge_dial: str
+    session_page: str
+
+    @classmethod
+    def active(cls) -> "Phrases":
+        """In the active language."""
+        return cls(
+            confidential=_("Confidential meeting"),
+            busy=_(
+                "Busy: a confidential session. Only its organiser and the people invited "
+                "see its details."
+            ),
+            cancelled=_("Cancelled: %(title)s"),
+            cancel_reason=_("Cancelled. Reason: %(reason)s"),
+            organising_unit=_("Organising unit: %(unit)s"),
+            host_site=_("Host site: %(site)s"),
+            your_site=_("Your site: %(site)s"),
+            your_site_dial=_("Your site: %(site)s, dial-in %(dial)s"),
+            bridge_dial=_("Bridge (MCU) dial-in: %(dial)s"),
+            session_page=_("Session page: %(url)s"),
+        )
+
+
 @dataclass
 class Wording:
-    """What events of one build share: where links point, the zone, the stamp."""
+    """What events of one build share: where links point, the zone, the stamp, and the
+    phrases, in the language active when the Wording is made."""
 
     site_url: str = ""
     zone: ZoneInfo = field(default_factory=series_zone)
@@ -234,30 +282,45 @@ class Wording:
         base = self.site_url or settings.SITE_URL
         path = reverse("meetings:detail", kwargs={"meeting_id": _URL_PLACEHOLDER})
         self._url = base.rstrip("/") + path.replace(str(_URL_PLACEHOLDER), "{}")
+        self.phrases = Phrases.active()
+        self._language = get_language()
+        self._site_counts: dict[int, str] = {}
 
     def meeting_url(self, meeting_id: int) -> str:
         return self._url.format(meeting_id)
 
+    def sites_hosted_by(self, count: int) -> str:
+        """The "%(count)d sites, hosted by %(host)s" template in its plural form for
+        `count`, looked up once per count."""
+        found = self._site_counts.get(count)
+        if found is None:
+            with override(self._language):
+                found = ngettext(
+                    "%(count)d site, hosted by %(host)s",
+                    "%(count)d sites, hosted by %(host)s",
+                    count,
+                )
+            self._site_counts[count] = found
+        return found
+
 
 def event_data(row: dict, wording: Wording, **overrides) -> EventData:
     """The VEVENT of one content row (the busy version unless the viewer may read it)."""
+    phrases = wording.phrases
     cancelled = row["status"] == MeetingStatus.CANCELLED
     url = wording.meeting_url(row["pk"])
     if row["details"]:
         summary = row["title"]
-        location = location_text(row)
-        description = description_text(row, url)
+        location = location_text(row, wording)
+        description = description_text(row, url, phrases)
         organizer = organizer_of(row)
     else:
-        summary = _("Confidential meeting")
+        summary = phrases.confidential
         location = ""
-        description = _(
-            "Busy: a confidential session. Only its organiser and the people invited "
-            "see its details."
-        )
+        description = phrases.busy
         organizer = None
     if cancelled:
-        summary = _("Cancelled: %(title)s") % {"title": summary}
+        summary = phrases.cancelled % {"title": summary}
     data = {
         "uid": row["uid"],
         "sequence": row["sequence"],
@@ -278,17 +341,15 @@ def event_data(row: dict, wording: Wording, **overrides) -> EventData:
     return EventData(**data)
 
 
-def location_text(row: dict) -> str:
+def location_text(row: dict, wording: Wording) -> str:
     count = row["site_count"] or 0
     host = row["host_name"] or ""
     if count <= 1:
         return host
-    return ngettext(
-        "%(count)d site, hosted by %(host)s", "%(count)d sites, hosted by %(host)s", count
-    ) % {"count": count, "host": host}
+    return wording.sites_hosted_by(count) % {"count": count, "host": host}
 
 
-def description_text(row: dict, url: str) -> str:
+def description_text(row: dict, url: str, phrases: Phrases) -> str:
     lines = []
     agenda = (row["agenda"] or "").strip()
     if agenda:
@@ -296,24 +357,21 @@ def description_text(row: dict, url: str) -> str:
             agenda = agenda[: AGENDA_SUMMARY - 1].rstrip() + "…"
         lines += [agenda, ""]
     if row["status"] == MeetingStatus.CANCELLED and row["cancel_reason"]:
-        lines.append(_("Cancelled. Reason: %(reason)s") % {"reason": row["cancel_reason"]})
+        lines.append(phrases.cancel_reason % {"reason": row["cancel_reason"]})
     if row["organising_unit"]:
-        lines.append(_("Organising unit: %(unit)s") % {"unit": row["organising_unit"]})
+        lines.append(phrases.organising_unit % {"unit": row["organising_unit"]})
     if row["host_name"]:
-        lines.append(_("Host site: %(site)s") % {"site": row["host_name"]})
+        lines.append(phrases.host_site % {"site": row["host_name"]})
     if row["viewer_site"]:
         if row["viewer_dial"]:
             lines.append(
-                _("Your site: %(site)s, dial-in %(dial)s")
-                % {"site": row["viewer_site"], "dial": row["viewer_dial"]}
+                phrases.your_site_dial % {"site": row["viewer_site"], "dial": row["viewer_dial"]}
             )
         else:
-            lines.append(_("Your site: %(site)s") % {"site": row["viewer_site"]})
+            lines.append(phrases.your_site % {"site": row["viewer_site"]})
     if row["conference__bridge__dial_in"]:
-        lines.append(
-            _("Bridge (MCU) dial-in: %(dial)s") % {"dial": row["conference__bridge__dial_in"]}
-        )
-    lines.append(_("Session page: %(url)s") % {"url": url})
+        lines.append(phrases.bridge_dial % {"dial": row["conference__bridge__dial_in"]})
+    lines.append(phrases.session_page % {"url": url})
     return "\n".join(lines)
 
 

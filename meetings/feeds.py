@@ -256,7 +256,8 @@ def event_texts(
         ids = needed([unit for _key, unit in missing])
         # A few: by id. Many (a cold cache): the feed's own query, not a huge IN list.
         source = Meeting.objects.filter(pk__in=ids) if len(ids) <= CONTENT_BY_ID else meetings
-        content = {row["pk"]: row for row in content_rows(source, viewer)}
+        rows = content_rows(source, viewer, with_key_columns=False)
+        content = {row["pk"]: row for row in rows}
         built = {
             key: ical.serialize(ical.build_event(unit.build(content), wording.zone))
             for key, unit in missing

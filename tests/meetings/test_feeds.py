@@ -12,11 +12,15 @@ import recurring_ical_events
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone, translation
+from icalendar import Parameters
+from icalendar.parser import content_line
+from icalendar.parser.string import _foldline
+from icalendar.timezone import tzid
 
 from accounts.roles import Role
 from conferencing.models import Conference, Endpoint, Leg, Level
 from conferencing.site_selection import SiteSelection
-from meetings import feeds
+from meetings import feeds, ical, ical_fast
 from meetings.booking import Slot, cancel, change_sites, reschedule
 from meetings.calendar_content import viewer_of
 from meetings.calendar_hooks import raise_generation
@@ -639,6 +643,44 @@ def test_warm_feed_is_assembled_from_cached_events_and_only_changes_are_rebuilt(
 
     assert (cold_built, warm_built, changed_built) == (4, 0, 1)
     assert warm == cold
+
+
+def test_cold_warm_and_icalendar_alone_write_the_same_feed(
+    client, alice, technician, carol, sites, bridge, monkeypatch
+):
+    """The feed text is icalendar's: built cold, assembled warm from the cache, and
+    written by icalendar alone, without meetings.ical_fast, it is the same bytes."""
+    first = local_time(3, 8)
+    outcome = weekly(alice, bridge, first, count=4, codes=("T01", "X0101"), title="Giao ban tuần")
+    reschedule(outcome.booked[1], Slot(first + WEEK + HOUR, first + WEEK + 3 * HOUR, 60), alice)
+    cancel(outcome.booked[2], "Nghỉ lễ", alice)
+    secret = book_at(
+        alice, bridge, local_time(4, 8), title="Họp mật", classification=Classification.CONFIDENTIAL
+    )
+    invite(secret, carol)
+    odd = book_at(alice, bridge, local_time(5, 8), codes=("T01", "T02"), host="T02")
+    Meeting.objects.filter(pk=odd.pk).update(
+        title=("Họp\x07 khẩn 🚨🇻🇳\u2028" + "Điểm cầu " * 40)[:300],
+        agenda="Nội dung 😀 \\ ; ,\r\n" * 50,
+    )
+    cancel(book_at(alice, bridge, local_time(6, 8)), "Hoãn", alice)
+    _feed, token = new_feed(technician)
+
+    cold = fetch(client, token)
+    warm = fetch(client, token)
+    with monkeypatch.context() as pristine:
+        pristine.setattr(content_line, "_foldline", _foldline)
+        pristine.setattr(tzid, "tzids_from_tzinfo", ical_fast._ICALENDAR_TZIDS_FROM_TZINFO)
+        pristine.setattr(Parameters, "__init__", ical_fast._ICALENDAR_PARAMETERS_INIT)
+        pristine.setattr(ical, "serialize", lambda component: component.to_ical())
+        cache.clear()
+        feeds.wrapper.cache_clear()
+        icalendar_alone = fetch(client, token)
+    feeds.wrapper.cache_clear()
+
+    assert len(vevents(parse(cold))) == 5  # series master, its override, three singles
+    assert warm == cold
+    assert icalendar_alone == cold
 
 
 def test_events_cached_for_one_viewer_are_not_served_to_another_variant(

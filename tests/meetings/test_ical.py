@@ -2,6 +2,7 @@
 where it matters (TZID, refresh hints, escaping), and that bad text still parses."""
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -204,20 +205,34 @@ def test_lone_surrogates_are_dropped_so_the_text_encodes():
     assert str(vevents(parse(text))[0]["SUMMARY"]) == "Họp tỉnh"
 
 
-def test_fast_folding_cuts_exactly_where_icalendar_does():
-    from icalendar.parser.string import _foldline
-
-    rng = random.Random(2026)
-    alphabet = ["a", "\\", "^", "ư", "ệ", "😀", " ", ",", ";", "\\n", "Đ", "\\\\"]
-    lines = ["", "a" * 74, "a" * 75, "\\" * 200, "^" * 76, "😀" * 40, "a" * 73 + "\\n"]
-    lines += [
-        "".join(rng.choice(alphabet) for _n in range(rng.randint(0, 400))) for _i in range(3000)
-    ]
-
-    assert [ical.fast_foldline(line) for line in lines] == [_foldline(line) for line in lines]
+# clean_line and clean_text as they were before their shortcut for text that needs no
+# cleaning: the shortcut must change nothing.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+LINE_BREAKS = re.compile("\r\n|\r|\n|\u2028|\u2029|\x85")
+BLANKS = re.compile(r"[ \t]+")
 
 
-def test_icalendar_folds_with_the_fast_function():
-    from icalendar.parser import content_line
+def reference_clean_line(text, limit=None):
+    text = CONTROL.sub("", LINE_BREAKS.sub(" ", text or ""))
+    return ical.shorten(BLANKS.sub(" ", text).strip(), limit)
 
-    assert content_line._foldline is ical.fast_foldline
+
+def reference_clean_text(text, limit=None):
+    lines = LINE_BREAKS.sub("\n", text or "").split("\n")
+    text = "\n".join(CONTROL.sub("", line.replace("\t", " ")).rstrip() for line in lines)
+    return ical.shorten(text.strip(), limit)
+
+
+def test_cleaning_gives_what_the_regular_expressions_give():
+    # Every character the regular expressions could touch (they match none above U+FFFF).
+    every_character = [chr(code) for code in [*range(0x10000), *range(0x10000, 0x110000, 97)]]
+    samples = [f"a{char}b" for char in every_character] + [f"{char}a" for char in every_character]
+    rng = random.Random(5545)
+    pieces = [" ", "  ", "\t", "\n", "\r\n", "\u2028", "\x85", "\x00", "\ud800", "\ufffe"]
+    pieces += ["\xa0", "\u3000", "\u200d", "\ufeff", "a", "Đ", "😀", "x" * 60]
+    samples += ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _n in range(20000)]
+    samples += ["", None]
+
+    for sample in samples:
+        assert ical.clean_line(sample, 40) == reference_clean_line(sample, 40), repr(sample)
+        assert ical.clean_text(sample, 40) == reference_clean_text(sample, 40), repr(sample)
