@@ -1,6 +1,7 @@
 """Settings, read from the environment only (README: Configuration)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -182,6 +183,22 @@ STORAGES = {
     },
 }
 
+# Records (docs/records.md). An upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary
+# file, never memory: documents are streamed from it to storage chunk by chunk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+RECORDS_MAX_DOCUMENT_BYTES = env_int("RECORDS_MAX_DOCUMENT_BYTES", 100 * 1024 * 1024, 1)
+# Life of a presigned download link (S3 mode); a watched recording's link lives longer,
+# since the player asks for more of the file whenever the viewer seeks.
+RECORDS_LINK_SECONDS = env_int("RECORDS_LINK_SECONDS", 300, 1)
+RECORDS_PLAYBACK_LINK_SECONDS = env_int("RECORDS_PLAYBACK_LINK_SECONDS", 4 * 3600, 1)
+# Days a version is kept before `manage.py purge_records` removes its file; 0 (None
+# here): kept for ever. Minutes are the lasting record of a session and are never purged
+# by default; recordings, the bulk of the storage, are kept five years.
+RECORDS_RETENTION_DAYS: dict[str, int | None] = {
+    kind: env_int(f"RECORDS_RETENTION_DAYS_{kind.upper()}", default, 0) or None
+    for kind, default in [("agenda", 3650), ("minutes", 0), ("recording", 1825), ("other", 3650)]
+}
+
 # E-mail: SMTP when SMTP_HOST is set, else one file per message under var/mail.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Giao Ban <no-reply@giaoban.local>")
 SMTP_HOST = env_str("SMTP_HOST")
@@ -207,14 +224,20 @@ else:
         }
     }
 
-# Queues: "default" (readiness notices, imports) and "calendar" (invitation e-mails, which
-# can fan out to thousands of addresses); bin/run's worker processes both.
+# Queues: "default" (readiness notices, imports), "calendar" (invitation e-mails, which
+# can fan out to thousands of addresses) and "records" (hashing recordings, sweeping
+# abandoned uploads); bin/run's worker processes all three.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "calendar"],
+        "QUEUES": ["default", "calendar", "records"],
     }
 }
+
+# Recordings (meetings/recording_uploads.py): the largest accepted, and how long an
+# untouched upload lives before the periodic sweep aborts it.
+RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
+RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -242,6 +265,12 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+if S3_ENDPOINT_URL:
+    # A recording watched in the browser plays from a presigned URL on the S3 host.
+    _s3_public = urlsplit(S3_PUBLIC_ENDPOINT_URL or S3_ENDPOINT_URL)
+    SECURE_CSP["media-src"] = [CSP.SELF, f"{_s3_public.scheme}://{_s3_public.netloc}"]
+    # The recording upload page PUTs parts straight to the bucket (and reads their ETag).
+    SECURE_CSP["connect-src"] = [CSP.SELF, f"{_s3_public.scheme}://{_s3_public.netloc}"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 

@@ -148,3 +148,14 @@ from meetings.calendar_models import (  # noqa: E402, F401
     FeedToken,
     SentInvitation,
 )
+from meetings.record_models import (  # noqa: E402, F401
+    Record,
+    RecordKind,
+    RecordStatus,
+    RecordVersion,
+)
+from meetings.recording_upload_models import (  # noqa: E402, F401
+    RecordingUpload,
+    UploadMode,
+    UploadStatus,
+)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from meetings import views
 from meetings.views import readiness
+from meetings.views import records as record_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,4 +19,35 @@ urlpatterns = [
     path("<int:meeting_id>/board/", readiness.board, name="board"),
     path("<int:meeting_id>/readiness/", readiness.readiness_report, name="readiness"),
     path("<int:meeting_id>/readiness.csv", readiness.readiness_csv, name="readiness-csv"),
+    path("<int:meeting_id>/records/", record_views.upload, name="record-upload"),
+    path(
+        "<int:meeting_id>/records/<int:record_id>/hold/",
+        record_views.legal_hold,
+        name="record-hold",
+    ),
+    path(
+        "<int:meeting_id>/records/versions/<int:version_id>/file/",
+        record_views.download,
+        name="record-download",
+    ),
+    path(
+        "<int:meeting_id>/records/versions/<int:version_id>/watch/",
+        record_views.watch,
+        name="record-watch",
+    ),
+    path(
+        "<int:meeting_id>/records/versions/<int:version_id>/submit/",
+        record_views.submit,
+        name="record-submit",
+    ),
+    path(
+        "<int:meeting_id>/records/versions/<int:version_id>/approve/",
+        record_views.approve,
+        name="record-approve",
+    ),
+    path(
+        "<int:meeting_id>/records/versions/<int:version_id>/return/",
+        record_views.return_minutes,
+        name="record-return",
+    ),
 ]

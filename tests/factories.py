@@ -1,3 +1,5 @@
+import hashlib
+import uuid
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -189,3 +191,53 @@ def serve(user, *codes: str) -> None:
     """Make `user` a technician of the sites with these codes."""
     for endpoint in Endpoint.objects.filter(code__in=codes):
         endpoint.technicians.add(user)
+
+
+# -- Records: documents and recordings of a meeting (records tests) -----------------------------
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    """`RecordFactory(meeting=meeting, kind=RecordKind.MINUTES)`: a meeting is required."""
+
+    class Meta:
+        model = "meetings.Record"
+
+    kind = "agenda"
+    title = factory.Sequence(lambda n: f"Tài liệu {n}")
+
+
+class RecordVersionFactory(factory.django.DjangoModelFactory):
+    """A version row (no object in storage: see `stored_version`); size and SHA-256 are
+    those of `content`, the number the record's next."""
+
+    class Meta:
+        model = "meetings.RecordVersion"
+
+    class Params:
+        content = PDF_BYTES
+
+    record = factory.SubFactory(RecordFactory)
+    number = factory.LazyAttribute(lambda version: version.record.versions.count() + 1)
+    key = factory.LazyAttribute(
+        lambda version: f"records/{version.record.meeting.uid}/{uuid.uuid4().hex}"
+    )
+    original_name = "Biên bản họp giao ban.pdf"
+    size = factory.LazyAttribute(lambda version: len(version.content))
+    content_type = "application/pdf"
+    sha256 = factory.LazyAttribute(lambda version: hashlib.sha256(version.content).hexdigest())
+    status = "available"
+    uploaded_by = factory.SubFactory(UserFactory)
+    published_at = factory.LazyAttribute(
+        lambda version: timezone.now() if version.status == "published" else None
+    )
+
+
+def stored_version(content: bytes = PDF_BYTES, **fields):
+    """A version whose object is in the configured record storage with these bytes."""
+    from meetings import record_storage
+
+    version = RecordVersionFactory(content=content, **fields)
+    record_storage.save_stream(version.key, [content], content_type=version.content_type)
+    return version

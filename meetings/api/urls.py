@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from meetings.api import recording_uploads, records
 from meetings.api.views import MeetingViewSet
 
 app_name = "meetings-api"
@@ -8,3 +10,59 @@ router = SimpleRouter()
 router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = router.urls
+
+urlpatterns += [
+    path(
+        "meetings/<int:meeting_id>/records/",
+        records.MeetingRecordsView.as_view(),
+        name="meeting-records",
+    ),
+    path("record-versions/<int:pk>/", records.RecordVersionView.as_view(), name="record-version"),
+    path(
+        "record-versions/<int:pk>/download/",
+        records.RecordDownloadView.as_view(),
+        name="record-version-download",
+    ),
+    path(
+        "record-versions/<int:pk>/submit/",
+        records.SubmitView.as_view(),
+        name="record-version-submit",
+    ),
+    path(
+        "record-versions/<int:pk>/approve/",
+        records.ApproveView.as_view(),
+        name="record-version-approve",
+    ),
+    path(
+        "record-versions/<int:pk>/return/",
+        records.ReturnView.as_view(),
+        name="record-version-return",
+    ),
+    path("records/<int:pk>/legal-hold/", records.LegalHoldView.as_view(), name="record-hold"),
+    # Recording uploads: presigned multipart to S3 (parts through the app on local disk).
+    path(
+        "meetings/<int:meeting_id>/recording-uploads/",
+        recording_uploads.CreateRecordingUploadView.as_view(),
+        name="recording-uploads",
+    ),
+    path(
+        "recording-uploads/<int:pk>/",
+        recording_uploads.RecordingUploadView.as_view(),
+        name="recording-upload",
+    ),
+    path(
+        "recording-uploads/<int:pk>/sign/",
+        recording_uploads.SignPartsView.as_view(),
+        name="recording-upload-sign",
+    ),
+    path(
+        "recording-uploads/<int:pk>/parts/<int:number>/",
+        recording_uploads.UploadPartView.as_view(),
+        name="recording-upload-part",
+    ),
+    path(
+        "recording-uploads/<int:pk>/complete/",
+        recording_uploads.CompleteUploadView.as_view(),
+        name="recording-upload-complete",
+    ),
+]

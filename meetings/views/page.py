@@ -12,6 +12,7 @@ from conferencing.conference_models import Leg, LegRole
 from conferencing.models import Endpoint, Level
 from meetings.models import Meeting, MeetingStatus
 from meetings.views.common import concerning_meeting, is_changeable
+from meetings.views.records import records_section
 from meetings.visibility import details_visible
 
 
@@ -81,5 +82,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "attendees": attendees,
             "series": series_summary(meeting),
             "can_change": can_book_meetings(request.user) and is_changeable(meeting),
+            # Details are readable here: the secretariat manages records (records.may_upload).
+            **records_section(request.user, meeting, manage=can_book_meetings(request.user)),
         },
     )

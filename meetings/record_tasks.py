@@ -1,0 +1,82 @@
+"""Background work of records: verifying recordings, sweeping abandoned uploads.
+
+Both run on the "records" queue (bin/run's worker takes it with the others), so
+hashing a 50 GB recording never delays a readiness notice.
+
+The sweep is periodic by re-enqueueing itself: each run enqueues the next one an hour
+later (RECORDS_UPLOAD_CLEANUP_SECONDS), whatever happened in the run. `bin/run prepare`
+starts the chain (`manage.py abort_abandoned_uploads --schedule`) unless a run is
+already waiting, so restarts never multiply it, and a chain lost with a wiped task
+table comes back at the next start.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from meetings import record_storage
+from meetings.record_models import RecordVersion
+from meetings.recording_upload_cleanup import abort_abandoned
+from meetings.recording_verification import verify_recording
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "records"
+VERIFY_RETRY_AFTER = timedelta(minutes=5)
+VERIFY_ATTEMPTS = 12  # an hour of storage outage
+
+
+def cleanup_interval() -> timedelta:
+    return timedelta(seconds=getattr(settings, "RECORDS_UPLOAD_CLEANUP_SECONDS", 3600))
+
+
+def schedule_verification(version: RecordVersion) -> None:
+    """Enqueue the verification once the current transaction commits."""
+    version_id = version.pk
+    transaction.on_commit(lambda: verify_recording_task.enqueue(version_id))
+
+
+@task(queue_name=QUEUE)
+def verify_recording_task(version_id: int, attempt: int = 1) -> str:
+    """The version's status after verification; tried again later if storage is down."""
+    version = RecordVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        return "gone"
+    try:
+        return verify_recording(version).status
+    except record_storage.StorageUnavailable as error:
+        if attempt >= VERIFY_ATTEMPTS:
+            raise
+        logger.warning("verifying record version %s: storage unavailable: %s", version_id, error)
+        verify_recording_task.using(run_after=timezone.now() + VERIFY_RETRY_AFTER).enqueue(
+            version_id, attempt + 1
+        )
+        return "retrying"
+
+
+@task(queue_name=QUEUE)
+def abort_abandoned_uploads_task() -> dict[str, int]:
+    """One sweep (meetings/recording_upload_cleanup.py), then the next one is enqueued."""
+    try:
+        return vars(abort_abandoned())
+    finally:
+        schedule_cleanup(timezone.now() + cleanup_interval())
+
+
+def schedule_cleanup(run_after=None) -> None:
+    abort_abandoned_uploads_task.using(run_after=run_after).enqueue()
+
+
+def cleanup_waiting() -> bool:
+    """A sweep is enqueued and not finished (so `--schedule` adds none)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(task_path=abort_abandoned_uploads_task.module_path)
+        .exclude(status__in=["SUCCESSFUL", "FAILED"])
+        .exists()
+    )

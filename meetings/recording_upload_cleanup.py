@@ -1,0 +1,84 @@
+"""Abandoned recording uploads: given up on after RECORDS_UPLOAD_ABANDON_HOURS.
+
+An upload nobody touched for that long is aborted (the store drops its parts, the
+local part files go). Multipart uploads under records/ that no open session knows
+(the app died between starting one and saving its row) are aborted too, and so are
+part directories without a session. Finished sessions (completed or aborted) are
+deleted after the same period: a page reloaded meanwhile still learns the outcome.
+Nothing orphaned stays in the bucket, on disk or in the database.
+"""
+
+import logging
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from meetings import record_storage
+from meetings.recording_upload_models import RecordingUpload, UploadStatus
+from meetings.recording_uploads import abort_upload
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Cleanup:
+    sessions_aborted: int = 0
+    orphan_uploads_aborted: int = 0
+    orphan_dirs_removed: int = 0
+    sessions_deleted: int = 0
+    storage_errors: int = 0
+
+
+def abandon_after() -> timedelta:
+    return timedelta(hours=getattr(settings, "RECORDS_UPLOAD_ABANDON_HOURS", 24))
+
+
+def abort_abandoned(now: datetime | None = None) -> Cleanup:
+    """One sweep; StorageUnavailable on one upload is counted and the sweep goes on."""
+    cutoff = (now or timezone.now()) - abandon_after()
+    report = Cleanup()
+    for upload in RecordingUpload.objects.abandoned(cutoff).order_by("pk"):
+        try:
+            abort_upload(upload)
+        except record_storage.StorageUnavailable as error:
+            logger.warning("recording upload %s: cannot abort now: %s", upload.pk, error)
+            report.storage_errors += 1
+        else:
+            report.sessions_aborted += 1
+    if record_storage.is_s3():
+        _abort_orphan_uploads(cutoff, report)
+    _remove_orphan_dirs(report)
+    report.sessions_deleted, _by_model = RecordingUpload.objects.filter(
+        status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED], updated_at__lt=cutoff
+    ).delete()
+    return report
+
+
+def _abort_orphan_uploads(cutoff: datetime, report: Cleanup) -> None:
+    try:
+        known = set(RecordingUpload.objects.unfinished().values_list("upload_id", flat=True))
+        for found in record_storage.open_multipart_uploads("records/"):
+            if found.upload_id in known or found.initiated >= cutoff:
+                continue
+            record_storage.abort_multipart(found.key, found.upload_id)
+            report.orphan_uploads_aborted += 1
+    except record_storage.StorageUnavailable as error:
+        logger.warning("recording uploads: cannot list the store's uploads now: %s", error)
+        report.storage_errors += 1
+
+
+def _remove_orphan_dirs(report: Cleanup) -> None:
+    root = Path(settings.VAR_DIR) / "uploads"
+    if not root.is_dir():
+        return
+    unfinished = {
+        str(pk) for pk in RecordingUpload.objects.unfinished().values_list("pk", flat=True)
+    }
+    for directory in root.iterdir():
+        if directory.name not in unfinished:
+            shutil.rmtree(directory, ignore_errors=True)
+            report.orphan_dirs_removed += 1

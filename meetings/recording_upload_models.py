@@ -1,0 +1,95 @@
+"""A recording on its way in: the multipart (S3) or chunked (local disk) upload session.
+
+The row exists from "create" until the recording is a RecordVersion (completed) or
+given up (aborted by its uploader or by abort_abandoned_uploads). Imported at the end
+of meetings/models.py so Django registers it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadMode(models.TextChoices):
+    S3 = "s3", _("Straight to object storage")
+    APP = "app", _("Through the application")
+
+
+class UploadStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COMPLETING = "completing", _("Completing")
+    COMPLETED = "completed", _("Completed")
+    ABORTED = "aborted", _("Aborted")
+
+
+class RecordingUploadQuerySet(models.QuerySet):
+    def unfinished(self) -> "RecordingUploadQuerySet":
+        return self.filter(status__in=[UploadStatus.OPEN, UploadStatus.COMPLETING])
+
+    def abandoned(self, before) -> "RecordingUploadQuerySet":
+        return self.unfinished().filter(updated_at__lt=before)
+
+
+class RecordingUpload(models.Model):
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="recording_uploads",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.BigIntegerField(_("declared size in bytes"))
+    content_type = models.CharField(_("declared content type"), max_length=100)
+    key = models.CharField(_("storage key"), max_length=255, unique=True)
+    mode = models.CharField(_("mode"), max_length=8, choices=UploadMode.choices)
+    upload_id = models.CharField(_("S3 upload id"), max_length=1024, blank=True)
+    part_size = models.BigIntegerField(_("part size in bytes"))
+    part_count = models.PositiveIntegerField(_("number of parts"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=UploadStatus.choices,
+        default=UploadStatus.OPEN,
+        db_index=True,
+    )
+    record = models.ForeignKey(
+        "meetings.Record",
+        verbose_name=_("record to add a version to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason for the new version"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RecordingUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recording upload")
+        verbose_name_plural = _("recording uploads")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="recording_upload_size"),
+            models.CheckConstraint(
+                condition=Q(part_size__gt=0) & Q(part_count__gt=0),
+                name="recording_upload_parts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def expected_size(self, number: int) -> int:
+        """Every part is part_size bytes, except the last, which holds the rest."""
+        if number < self.part_count:
+            return self.part_size
+        return self.size - self.part_size * (self.part_count - 1)
