@@ -77,9 +77,10 @@ def retention_days() -> dict[str, int | None]:
 
 
 def expired_versions(now: datetime | None = None) -> QuerySet[RecordVersion]:
-    """Versions past their kind's retention, not under legal hold, not purged yet."""
+    """Versions past their kind's retention, and recordings that failed verification
+    (bytes nobody may download), not under legal hold, not purged yet."""
     now = now or timezone.now()
-    expired = Q(pk__in=[])
+    expired = Q(status=RecordStatus.FAILED)
     for kind, days in retention_days().items():
         if days:
             expired |= Q(record__kind=kind, uploaded_at__lt=now - timedelta(days=days))

@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from meetings import record_storage
-from meetings.record_models import RecordVersion
+from meetings.record_models import RecordStatus, RecordVersion
 from meetings.recording_upload_cleanup import abort_abandoned
 from meetings.recording_verification import verify_recording
 
@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 QUEUE = "records"
 VERIFY_RETRY_AFTER = timedelta(minutes=5)
 VERIFY_ATTEMPTS = 12  # an hour of storage outage
+# A recording still verifying this long after its upload, with no verification waiting,
+# is enqueued again by the hourly sweep.
+VERIFY_STALLED_AFTER = timedelta(hours=2)
+FINISHED = ["SUCCESSFUL", "FAILED"]
 
 
 def cleanup_interval() -> timedelta:
@@ -58,11 +62,39 @@ def verify_recording_task(version_id: int, attempt: int = 1) -> str:
         return "retrying"
 
 
+def resume_stalled_verifications(now=None) -> int:
+    """Enqueue again the verification of recordings still "verifying" long after their
+    upload with no verification waiting: their task gave up on a storage outage longer
+    than its attempts, or was lost with the task table. How many were enqueued."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    waiting = {
+        (result.get("args") or [None])[0]
+        for result in DBTaskResult.objects.filter(task_path=verify_recording_task.module_path)
+        .exclude(status__in=FINISHED)
+        .values_list("args_kwargs", flat=True)
+    }
+    stalled = (
+        RecordVersion.objects.filter(
+            status=RecordStatus.VERIFYING, uploaded_at__lt=now - VERIFY_STALLED_AFTER
+        )
+        .exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)])
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for version_id in stalled:
+        verify_recording_task.enqueue(version_id)
+        count += 1
+    return count
+
+
 @task(queue_name=QUEUE)
 def abort_abandoned_uploads_task() -> dict[str, int]:
-    """One sweep (meetings/recording_upload_cleanup.py), then the next one is enqueued."""
+    """One sweep (meetings/recording_upload_cleanup.py) with the stalled verifications
+    enqueued again, then the next sweep is enqueued."""
     try:
-        return vars(abort_abandoned())
+        return {**vars(abort_abandoned()), "verifications_resumed": resume_stalled_verifications()}
     finally:
         schedule_cleanup(timezone.now() + cleanup_interval())
 
@@ -77,6 +109,6 @@ def cleanup_waiting() -> bool:
 
     return (
         DBTaskResult.objects.filter(task_path=abort_abandoned_uploads_task.module_path)
-        .exclude(status__in=["SUCCESSFUL", "FAILED"])
+        .exclude(status__in=FINISHED)
         .exists()
     )

@@ -67,7 +67,4 @@ def verify_recording(version: RecordVersion) -> RecordVersion:
             reason=_("The stored recording has %(actual)s bytes instead of %(size)s.")
             % {"actual": found.size, "size": version.size},
         )
-    if found.content_type != version.content_type:
-        RecordVersion.objects.filter(pk=version.pk).update(content_type=found.content_type)
-        version.content_type = found.content_type
-    return records.mark_verified(version, sha256=found.sha256)
+    return records.mark_verified(version, sha256=found.sha256, content_type=found.content_type)

@@ -247,8 +247,11 @@ def _add_version(
     return version
 
 
-def mark_verified(version: RecordVersion, *, sha256: str) -> RecordVersion:
-    """The recording's bytes were checked: it becomes available with its SHA-256.
+def mark_verified(
+    version: RecordVersion, *, sha256: str, content_type: str | None = None
+) -> RecordVersion:
+    """The recording's bytes were checked: it becomes available with its SHA-256, and
+    with the content type found in its bytes when one is given.
 
     Side effects: audit "record.verified". Refuses a version not in "verifying".
     """
@@ -258,13 +261,20 @@ def mark_verified(version: RecordVersion, *, sha256: str) -> RecordVersion:
         version = _locked(version, RecordStatus.VERIFYING)
         version.sha256 = sha256
         version.status = RecordStatus.AVAILABLE
-        version.save(update_fields=["sha256", "status"])
-        trail.record(None, "record.verified", version, {"sha256": sha256})
+        version.content_type = content_type or version.content_type
+        version.save(update_fields=["sha256", "status", "content_type"])
+        trail.record(
+            None,
+            "record.verified",
+            version,
+            {"sha256": sha256, "content_type": version.content_type},
+        )
     return version
 
 
 def mark_failed(version: RecordVersion, *, reason: str) -> RecordVersion:
-    """Verification refused the recording: it never becomes visible.
+    """Verification refused the recording: it never becomes visible, and the next
+    `purge_records` deletes its object whatever the retention (record_integrity).
 
     Side effects: audit "record.failed" with the reason. Refuses a version not in
     "verifying".
@@ -306,7 +316,12 @@ def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
         version.reviewed_by = actor
         version.reviewed_at = now
         version.published_at = now
-        version.save(update_fields=["status", "reviewed_by", "reviewed_at", "published_at"])
+        # A comment from an earlier return was for the authors, not for the attendees
+        # who see the published version; the audit entry "record.returned" keeps it.
+        version.review_comment = ""
+        version.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "published_at", "review_comment"]
+        )
         trail.record(
             actor,
             "record.published",

@@ -24,10 +24,10 @@ from rest_framework.response import Response
 
 from meetings import record_documents, record_downloads, record_storage, records
 from meetings.api.permissions import MeetingPermission
-from meetings.models import Meeting
 from meetings.record_models import Record, RecordKind, RecordVersion
 from meetings.records import RecordError
-from meetings.visibility import User, concerning, details_visible
+from meetings.views.common import readable_meeting
+from meetings.visibility import User
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
 
@@ -159,17 +159,19 @@ def record_items(versions: QuerySet[RecordVersion]) -> list[dict]:
     return list(grouped.values())
 
 
-def readable_meeting(user: User, meeting_id: int) -> Meeting:
-    meeting = get_object_or_404(concerning(user), pk=meeting_id)
-    if not details_visible(meeting, user):
-        raise Http404
-    return meeting
-
-
 def visible_version(user: User, pk: int) -> RecordVersion:
     """A version the user sees (records.visible_versions), else 404."""
     version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
     found = records.visible_versions(user, version.record.meeting).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def downloadable_version(user: User, pk: int) -> RecordVersion:
+    """A version the user sees whose bytes are stored (records.downloadable), else 404."""
+    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
+    found = records.downloadable(user, version.record.meeting, pk)
     if found is None:
         raise Http404
     return found
@@ -267,9 +269,7 @@ class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        version = visible_version(request.user, pk)
-        if version.status not in records.STORED_STATUSES:
-            raise Http404
+        version = downloadable_version(request.user, pk)
         try:
             return record_downloads.serve(
                 request, version, inline=request.query_params.get("inline") == "1"

@@ -63,15 +63,21 @@ def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     return get_object_or_404(concerning(user, meetings), pk=meeting_id)
 
 
+def readable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
+    """The meeting if the user may read its details; 404 otherwise (nothing leaks)."""
+    meeting = concerning_meeting(user, meeting_id)
+    if not details_visible(meeting, user):
+        raise Http404
+    return meeting
+
+
 def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
     """The meeting for a change page, or where to send the user instead.
 
     A confidential meeting the user is not invited to is not theirs to change
     (404, as for its details); one that is over or cancelled goes back to its page.
     """
-    meeting = concerning_meeting(request.user, meeting_id)
-    if not details_visible(meeting, request.user):
-        raise Http404
+    meeting = readable_meeting(request.user, meeting_id)
     if meeting.status != MeetingStatus.SCHEDULED or meeting.conference.start <= timezone.now():
         messages.error(request, _("Only a scheduled session that has not started can be changed."))
         return redirect("meetings:detail", meeting_id=meeting.pk)

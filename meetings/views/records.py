@@ -23,8 +23,8 @@ from meetings.models import Meeting
 from meetings.record_forms import DocumentUploadForm, LegalHoldForm, ReturnForm
 from meetings.record_models import Record, RecordKind, RecordStatus, RecordVersion
 from meetings.records import RecordError
-from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting
-from meetings.visibility import User, details_visible
+from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting, readable_meeting
+from meetings.visibility import User
 
 
 @dataclass
@@ -57,14 +57,6 @@ def records_section(user: User, meeting: Meeting, manage: bool) -> dict:
         "return_form": ReturnForm() if manage else None,
         "downloadable_statuses": records.STORED_STATUSES,
     }
-
-
-def readable_meeting(user: User, meeting_id: int) -> Meeting:
-    """The meeting if the user may read its details; 404 otherwise (nothing leaks)."""
-    meeting = concerning_meeting(user, meeting_id)
-    if not details_visible(meeting, user):
-        raise Http404
-    return meeting
 
 
 def back_to_records(meeting: Meeting) -> HttpResponse:

@@ -3,9 +3,12 @@
 import contextlib
 import io
 import itertools
+import signal
 import socket
 import threading
 import zipfile
+
+from django.core.management import call_command
 
 from conferencing.site_selection import SiteSelection
 from meetings.models import Classification, Meeting
@@ -160,3 +163,20 @@ class TcpProxy:
                 sock.close()
             self.sockets.clear()
         self.thread.join(timeout=5)
+
+
+# The worker installs its own handlers for these; a test restores pytest's.
+WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+
+
+def run_records_worker() -> None:
+    """Run what the "records" queue holds with the real worker (closes the connection:
+    tests calling it need `django_db(transaction=True)`)."""
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--queue-name", "records", verbosity=0
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)

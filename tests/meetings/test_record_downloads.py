@@ -15,6 +15,7 @@ import pytest
 from django.test import AsyncRequestFactory
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from rest_framework.request import Request
 
 from audit.models import AuditEntry
 from meetings import record_downloads
@@ -203,6 +204,19 @@ def test_under_asgi_the_file_is_read_chunk_by_chunk_through_an_async_iterator(
 
     assert response.is_async is True
     assert [len(chunk) for chunk in asyncio.run(collect())] == [1000] * 5
+
+
+def test_an_api_request_under_asgi_is_read_through_an_async_iterator_too(local, meeting, alice):
+    version = recording(meeting, alice)
+    request = Request(AsyncRequestFactory().get("/"))
+
+    response = record_downloads.stream(request, version, inline=False)
+
+    async def collect() -> bytes:
+        return b"".join([chunk async for chunk in response.streaming_content])
+
+    assert response.is_async is True
+    assert asyncio.run(collect()) == VIDEO
 
 
 # --- S3 mode: a presigned redirect, never the bytes ----------------------------------------------

@@ -200,6 +200,26 @@ def test_an_expired_version_is_purged_and_its_row_kept(local, retention, meeting
     )
 
 
+def test_a_recording_that_failed_verification_is_purged_whatever_its_retention(
+    local, retention, meeting, alice
+):
+    version = stored_version(
+        b"not a video",
+        record=RecordFactory(meeting=meeting, kind=RecordKind.RECORDING),
+        status=RecordStatus.FAILED,
+        uploaded_by=alice,
+    )
+
+    out = purge()
+
+    version.refresh_from_db()
+    assert version.status == RecordStatus.PURGED
+    assert not record_storage.exists(version.key)
+    assert "1 versions purged, 0 failed." in out
+    entry = AuditEntry.objects.get(action="record.purged")
+    assert entry.changes["previous_status"] == "failed"
+
+
 def test_a_version_within_its_retention_stays(local, retention, meeting, alice):
     version = aged(document(meeting, alice), days=29)
 

@@ -181,6 +181,20 @@ def test_returned_minutes_carry_the_comment_and_can_be_submitted_again(meeting, 
     assert entry.changes == {"comment": "Thiếu chữ ký chủ trì."}
 
 
+def test_published_minutes_no_longer_carry_the_comment_of_an_earlier_return(meeting, alice):
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, alice)
+    records.return_for_changes(version, alice, "Thiếu chữ ký chủ trì.")
+    records.submit(version, alice)
+
+    published = records.approve(version, alice)
+
+    published.refresh_from_db()
+    assert published.review_comment == ""
+    entry = AuditEntry.objects.get(action="record.returned")
+    assert entry.changes == {"comment": "Thiếu chữ ký chủ trì."}
+
+
 def test_returning_needs_a_comment(meeting, alice):
     version = document(meeting, alice, RecordKind.MINUTES)
     records.submit(version, alice)
