@@ -12,7 +12,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.daphne_bodies import leave_form_bodies_to_django  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
+
+leave_form_bodies_to_django()
 
 application = ProtocolTypeRouter(
     {
