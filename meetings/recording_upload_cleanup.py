@@ -1,10 +1,14 @@
 """Abandoned recording uploads: given up on after RECORDS_UPLOAD_ABANDON_HOURS.
 
 An upload nobody touched for that long is aborted (the store drops its parts, the
-local part files go). Multipart uploads under records/ that no open session knows
-(the app died between starting one and saving its row) are aborted too, and so are
-part directories without a session. Finished sessions (completed or aborted) are
-deleted after the same period: a page reloaded meanwhile still learns the outcome.
+local part files go). One left "completing" that long (the process died while
+completing it) is put back to "open": completing it again finds the object whole if
+it was assembled, and if nobody does, a later sweep aborts it. Multipart uploads under
+records/ that no open session knows (the app died between starting one and saving its
+row) are aborted too, and so are part directories without a session that are older
+than the same period (a younger one may belong to an upload created during the sweep).
+Finished sessions (completed or aborted) are deleted after the same period: a page
+reloaded meanwhile still learns the outcome.
 Nothing orphaned stays in the bucket, on disk or in the database.
 """
 
@@ -19,7 +23,7 @@ from django.utils import timezone
 
 from meetings import record_storage
 from meetings.recording_upload_models import RecordingUpload, UploadStatus
-from meetings.recording_uploads import abort_upload
+from meetings.recording_uploads import UploadError, abort_upload
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Cleanup:
     sessions_aborted: int = 0
+    sessions_released: int = 0
     orphan_uploads_aborted: int = 0
     orphan_dirs_removed: int = 0
     sessions_deleted: int = 0
@@ -41,17 +46,22 @@ def abort_abandoned(now: datetime | None = None) -> Cleanup:
     """One sweep; StorageUnavailable on one upload is counted and the sweep goes on."""
     cutoff = (now or timezone.now()) - abandon_after()
     report = Cleanup()
+    report.sessions_released = RecordingUpload.objects.filter(
+        status=UploadStatus.COMPLETING, updated_at__lt=cutoff
+    ).update(status=UploadStatus.OPEN, updated_at=timezone.now())
     for upload in RecordingUpload.objects.abandoned(cutoff).order_by("pk"):
         try:
             abort_upload(upload)
         except record_storage.StorageUnavailable as error:
             logger.warning("recording upload %s: cannot abort now: %s", upload.pk, error)
             report.storage_errors += 1
+        except UploadError as error:  # completing or finished since the query
+            logger.info("recording upload %s: not aborted: %s", upload.pk, error.code)
         else:
             report.sessions_aborted += 1
     if record_storage.is_s3():
         _abort_orphan_uploads(cutoff, report)
-    _remove_orphan_dirs(report)
+    _remove_orphan_dirs(cutoff, report)
     report.sessions_deleted, _by_model = RecordingUpload.objects.filter(
         status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED], updated_at__lt=cutoff
     ).delete()
@@ -71,7 +81,10 @@ def _abort_orphan_uploads(cutoff: datetime, report: Cleanup) -> None:
         report.storage_errors += 1
 
 
-def _remove_orphan_dirs(report: Cleanup) -> None:
+def _remove_orphan_dirs(cutoff: datetime, report: Cleanup) -> None:
+    """Part directories of no unfinished upload. The list of uploads is read before the
+    directories: one created in between is not in it, but is younger than the cutoff
+    (its directory's mtime changes with every part), so it is left alone."""
     root = Path(settings.VAR_DIR) / "uploads"
     if not root.is_dir():
         return
@@ -79,6 +92,12 @@ def _remove_orphan_dirs(report: Cleanup) -> None:
         str(pk) for pk in RecordingUpload.objects.unfinished().values_list("pk", flat=True)
     }
     for directory in root.iterdir():
-        if directory.name not in unfinished:
-            shutil.rmtree(directory, ignore_errors=True)
-            report.orphan_dirs_removed += 1
+        if directory.name in unfinished:
+            continue
+        try:
+            if directory.stat().st_mtime >= cutoff.timestamp():
+                continue
+        except FileNotFoundError:
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        report.orphan_dirs_removed += 1

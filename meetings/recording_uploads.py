@@ -16,9 +16,12 @@ Storage outages raise record_storage.StorageUnavailable (503): the session stays
 and resumable, and nothing half-written becomes a record.
 """
 
+import contextlib
 import hashlib
 import math
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -117,7 +120,7 @@ def create_upload(
     of a published record without a reason: before any byte moves.
     """
     if size <= 0:
-        raise UploadError(_("The file is empty."), "empty", field="size")
+        raise UploadError(_("The file is empty."), "empty_file", field="size")
     if size > max_recording_bytes():
         raise UploadError(
             _("The recording is larger than the limit of %(limit)s GiB.")
@@ -153,7 +156,9 @@ def create_upload(
         )
     except BaseException:
         if upload_id:
-            record_storage.abort_multipart(key, upload_id)
+            # The row's own error matters; an outage here leaves an orphan for the sweep.
+            with contextlib.suppress(record_storage.StorageUnavailable):
+                record_storage.abort_multipart(key, upload_id)
         raise
     return upload
 
@@ -169,6 +174,14 @@ def _require_open(upload: RecordingUpload) -> None:
             "not_open",
             status=409,
         )
+
+
+def _upload_missing() -> UploadError:
+    return UploadError(
+        _("Object storage no longer knows this upload; start again."),
+        "upload_missing",
+        status=409,
+    )
 
 
 def _require_number(upload: RecordingUpload, number: int) -> None:
@@ -213,7 +226,9 @@ def receive_part(upload: RecordingUpload, number: int, body: BinaryIO) -> Part:
     """Local mode: stream one part's request body to var/uploads/<id>/<n>-<md5>.part.
 
     The MD5 is the part's etag, as S3 would give it. A body of the wrong size is
-    refused and not kept; a part sent again replaces the earlier one.
+    refused and not kept; a part sent again replaces the earlier one. Each request
+    writes a temporary file of its own, renamed into place once whole: overlapping
+    retries of the same part never write into each other's file.
     """
     _require_open(upload)
     if upload.mode != UploadMode.APP:
@@ -226,11 +241,12 @@ def receive_part(upload: RecordingUpload, number: int, body: BinaryIO) -> Part:
     expected = upload.expected_size(number)
     directory = parts_dir(upload)
     directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f"{number}.receiving"
+    handle, name = tempfile.mkstemp(dir=directory, prefix=f"{number}.", suffix=".receiving")
+    partial = Path(name)
     digest = hashlib.md5(usedforsecurity=False)
     size = 0
     try:
-        with partial.open("wb") as target:
+        with os.fdopen(handle, "wb") as target:
             while chunk := body.read(RECEIVE_CHUNK):
                 size += len(chunk)
                 if size > expected:
@@ -243,10 +259,12 @@ def receive_part(upload: RecordingUpload, number: int, body: BinaryIO) -> Part:
                 % {"number": number, "expected": expected},
                 "wrong_size",
             )
-        for earlier in directory.glob(f"{number}-*.part"):
-            earlier.unlink()
         etag = digest.hexdigest()
-        partial.rename(directory / f"{number}-{etag}.part")
+        final = directory / f"{number}-{etag}.part"
+        os.replace(partial, final)
+        for earlier in directory.glob(f"{number}-*.part"):
+            if earlier != final:
+                earlier.unlink(missing_ok=True)
         _touch(upload)
     finally:
         partial.unlink(missing_ok=True)
@@ -261,14 +279,37 @@ def _local_parts(upload: RecordingUpload) -> list[Part]:
     return sorted(parts, key=lambda part: part.number)
 
 
-def stored_parts(upload: RecordingUpload) -> list[Part]:
-    """The parts received so far (S3: the store's list, the truth): what a resumed page
-    needs not send again. None for a finished upload."""
-    if upload.status != UploadStatus.OPEN:
-        return []
+ASSEMBLED_ETAG = "assembled"
+
+
+def _held_parts(upload: RecordingUpload) -> list[Part]:
+    """The parts the store holds (S3: ListParts, the truth); UploadMissing if it forgot
+    the upload."""
     if upload.mode == UploadMode.S3:
         return record_storage.list_parts(upload.key, upload.upload_id)
     return _local_parts(upload)
+
+
+def stored_parts(upload: RecordingUpload) -> list[Part]:
+    """The parts received so far: what a resumed page needs not send again. Empty for a
+    finished upload.
+
+    If S3 already assembled the object (the answer to completing was lost), every part
+    is listed as received (etag "assembled"), so that the page goes on to complete, which
+    finds the object whole. If the store forgot the upload and holds no object,
+    UploadMissing (409 upload_missing): the page starts again.
+    """
+    if upload.status != UploadStatus.OPEN:
+        return []
+    try:
+        return _held_parts(upload)
+    except record_storage.UploadMissing:
+        if not _assembled_earlier(upload):
+            raise
+    return [
+        Part(number, upload.expected_size(number), ASSEMBLED_ETAG)
+        for number in range(1, upload.part_count + 1)
+    ]
 
 
 # -- Complete -------------------------------------------------------------------------------------
@@ -283,7 +324,8 @@ def _check_parts(upload: RecordingUpload, sent: list[tuple[int, str]], stored: l
     for number in numbers:
         _require_number(upload, number)
     held = {part.number: part for part in stored}
-    missing = [n for n in range(1, upload.part_count + 1) if n not in numbers or n not in held]
+    listed = set(numbers)
+    missing = [n for n in range(1, upload.part_count + 1) if n not in listed or n not in held]
     if missing:
         raise UploadError(
             _("Parts are missing: %(numbers)s.") % {"numbers": ", ".join(map(str, missing[:20]))},
@@ -319,29 +361,40 @@ def _claim(upload: RecordingUpload) -> RecordingUpload:
 
 
 def _release(upload: RecordingUpload) -> None:
-    """completing → open: the store failed, the upload stays resumable."""
-    RecordingUpload.objects.filter(pk=upload.pk, status=UploadStatus.COMPLETING).update(
+    """completing → open: completion failed, the upload stays resumable. Nothing if the
+    upload left "completing" meanwhile (discarded)."""
+    released = RecordingUpload.objects.filter(pk=upload.pk, status=UploadStatus.COMPLETING).update(
         status=UploadStatus.OPEN, updated_at=timezone.now()
     )
-    upload.status = UploadStatus.OPEN
+    if released:
+        upload.status = UploadStatus.OPEN
 
 
-def _concatenated(upload: RecordingUpload) -> Iterator[bytes]:
-    for part in _local_parts(upload):
-        path = parts_dir(upload) / f"{part.number}-{part.etag}.part"
+def _concatenated(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Iterator[bytes]:
+    """The checked parts, in order (the files named by their numbers and etags)."""
+    for number, etag in parts:
+        path = parts_dir(upload) / f"{number}-{etag.strip().strip(chr(34))}.part"
         with path.open("rb") as source:
             while chunk := source.read(record_storage.CHUNK_SIZE):
                 yield chunk
 
 
 def _assemble(upload: RecordingUpload, parts: list[tuple[int, str]]) -> None:
-    """Make the object from the parts; StorageUnavailable leaves the parts where they are."""
+    """Make the object from the parts; StorageUnavailable leaves the parts where they are.
+
+    S3 answering that it no longer knows the upload may mean that it assembled the
+    object on an earlier attempt whose answer was lost (the SDK tried again): if the
+    object is there, whole, go on; else upload_missing (409)."""
     if upload.mode == UploadMode.S3:
-        record_storage.complete_multipart(upload.key, upload.upload_id, parts)
+        try:
+            record_storage.complete_multipart(upload.key, upload.upload_id, parts)
+        except record_storage.UploadMissing:
+            if not _assembled_earlier(upload):
+                raise _upload_missing() from None
     else:
         record_storage.delete(upload.key)  # a partial copy of an earlier, failed attempt
         record_storage.save_stream(
-            upload.key, _concatenated(upload), content_type=upload.content_type
+            upload.key, _concatenated(upload, parts), content_type=upload.content_type
         )
 
 
@@ -360,19 +413,18 @@ def complete_upload(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Re
     Side effects: the object under upload.key; a RecordVersion (and its Record) with an
     audit entry; the upload "completed", its local part files deleted; after commit,
     the verification task is enqueued. On a refusal nothing changes (the upload stays
-    open); on StorageUnavailable the upload stays open and can be completed again.
+    open). Once claimed ("completing"), any failure but a refusal of the assembled
+    object (wrong size, records.RecordError: discarded, "aborted") puts the upload back
+    to "open": StorageUnavailable, the store forgetting the upload, a database error.
+    Completing again then goes on, finding the object whole if it was assembled.
     """
     _require_open(upload)
     try:
-        stored = stored_parts(upload)
+        stored = _held_parts(upload)
     except record_storage.UploadMissing:
         stored = None
         if not _assembled_earlier(upload):
-            raise UploadError(
-                _("Object storage no longer knows this upload; start again."),
-                "upload_missing",
-                status=409,
-            ) from None
+            raise _upload_missing() from None
     if stored is not None:
         _check_parts(upload, parts, stored)
     upload = _claim(upload)
@@ -380,30 +432,40 @@ def complete_upload(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Re
         if stored is not None:
             _assemble(upload, parts)
         actual = record_storage.size_of(upload.key)
-    except record_storage.StorageUnavailable:
+        if actual != upload.size:
+            _discard(upload)
+            raise UploadError(
+                _("The stored recording has %(actual)s bytes instead of %(size)s.")
+                % {"actual": actual, "size": upload.size},
+                "wrong_size",
+                status=409,
+            )
+        try:
+            version = _record(upload)
+        except records.RecordError:
+            _discard(upload)
+            raise
+    except Exception:
         _release(upload)
-        raise
-    if actual != upload.size:
-        _discard(upload)
-        raise UploadError(
-            _("The stored recording has %(actual)s bytes instead of %(size)s.")
-            % {"actual": actual, "size": upload.size},
-            "wrong_size",
-            status=409,
-        )
-    try:
-        version = _record(upload)
-    except records.RecordError:
-        _discard(upload)
         raise
     shutil.rmtree(parts_dir(upload), ignore_errors=True)
     return version
 
 
 def _record(upload: RecordingUpload) -> RecordVersion:
+    """The version and the upload "completed", in one transaction, if the upload is
+    still the one this completion claimed ("completing"); else not_open (409)."""
     from meetings.record_tasks import schedule_verification
 
     with transaction.atomic():
+        locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
+        if locked.status != UploadStatus.COMPLETING:
+            raise UploadError(
+                _("This upload is no longer open (%(status)s).")
+                % {"status": locked.get_status_display()},
+                "not_open",
+                status=409,
+            )
         version = records.add_recording_version(
             meeting=upload.meeting,
             title=upload.title,
@@ -415,10 +477,11 @@ def _record(upload: RecordingUpload) -> RecordVersion:
             record=upload.record,
             reason=upload.reason,
         )
-        upload.status = UploadStatus.COMPLETED
-        upload.record = version.record
-        upload.save(update_fields=["status", "record", "updated_at"])
+        locked.status = UploadStatus.COMPLETED
+        locked.record = version.record
+        locked.save(update_fields=["status", "record", "updated_at"])
         schedule_verification(version)
+    upload.status, upload.record = locked.status, locked.record
     return version
 
 
@@ -437,14 +500,24 @@ def _discard(upload: RecordingUpload) -> None:
 
 def abort_upload(upload: RecordingUpload) -> None:
     """Give up: the store forgets the parts (and any object under the key), the local
-    part files go, the session is "aborted". StorageUnavailable leaves it as it was."""
-    if upload.status == UploadStatus.COMPLETED:
-        raise UploadError(_("This upload is already a record."), "not_open", status=409)
-    if upload.mode == UploadMode.S3 and upload.upload_id:
-        record_storage.abort_multipart(upload.key, upload.upload_id)
-    record_storage.delete(upload.key)
-    shutil.rmtree(parts_dir(upload), ignore_errors=True)
-    RecordingUpload.objects.filter(pk=upload.pk).update(
-        status=UploadStatus.ABORTED, updated_at=timezone.now()
-    )
+    part files go, the session is "aborted". StorageUnavailable leaves it as it was.
+
+    Only an open upload: one being completed (or finished) is refused with not_open
+    (409). The row stays locked while the store drops the parts, so a completion cannot
+    claim it meanwhile."""
+    with transaction.atomic():
+        locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
+        if locked.status != UploadStatus.OPEN:
+            raise UploadError(
+                _("This upload can no longer be cancelled (%(status)s).")
+                % {"status": locked.get_status_display()},
+                "not_open",
+                status=409,
+            )
+        if locked.mode == UploadMode.S3 and locked.upload_id:
+            record_storage.abort_multipart(locked.key, locked.upload_id)
+        record_storage.delete(locked.key)
+        shutil.rmtree(parts_dir(locked), ignore_errors=True)
+        locked.status = UploadStatus.ABORTED
+        locked.save(update_fields=["status", "updated_at"])
     upload.status = UploadStatus.ABORTED

@@ -10,6 +10,7 @@ being down is 503 `storage_unavailable`, and the upload stays resumable.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_secretariat
-from meetings import recording_uploads, records
+from meetings import record_storage, recording_uploads, records
 from meetings.api.records import (
     UNAVAILABLE,
     RecordErrorSerializer,
@@ -38,7 +39,7 @@ from meetings.recording_uploads import UploadError
 REFUSED = OpenApiResponse(
     RecordErrorSerializer,
     description=_(
-        "Refused (400; 409 for the upload's state): codes empty, too_large, wrong_type, "
+        "Refused (400; 409 for the upload's state): codes empty_file, too_large, wrong_type, "
         "title_required, wrong_record, wrong_kind, reason_required, part_out_of_range, "
         "too_many_parts, parts_out_of_order, part_missing, wrong_size, wrong_etag, "
         "not_open, wrong_mode, upload_missing."
@@ -149,6 +150,14 @@ class UploadErrorsMixin(RecordErrorsMixin):
             if exc.field:
                 body["field"] = exc.field
             return Response(body, status=exc.status)
+        if isinstance(exc, record_storage.ObjectMissing):  # UploadMissing too
+            return Response(
+                {
+                    "detail": gettext("Object storage no longer knows this upload; start again."),
+                    "code": "upload_missing",
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return super().handle_exception(exc)
 
 
@@ -208,7 +217,12 @@ class RecordingUploadView(UploadErrorsMixin, GenericAPIView):
 
     @extend_schema(
         summary=_("An upload and the parts received so far (to resume after a reload)"),
-        responses={200: UploadSerializer, 404: NOT_FOUND, 503: UNAVAILABLE},
+        description=_(
+            "An upload that object storage already assembled lists every part (etag "
+            "assembled): complete it. 409 upload_missing: the store forgot the upload; "
+            "start again."
+        ),
+        responses={200: UploadSerializer, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
     )
     def get(self, request: Request, pk: int) -> Response:
         upload = my_upload(request, pk)

@@ -6,7 +6,10 @@
    are PUT to the application. Three parts travel at a time; a failed part is tried
    again up to 5 times with a growing pause. The upload id is remembered per file
    (name, size, last modified) in localStorage: choosing the same file after a reload
-   asks the API which parts arrived and sends only the others. */
+   asks the API which parts arrived and sends only the others (all of them listed: the
+   store assembled the file already, complete it; 409: the store forgot the upload,
+   start again). The Cancel button is hidden while the parts are being completed:
+   the server refuses to abort an upload it is completing. */
 (function () {
   "use strict";
 
@@ -47,7 +50,7 @@
   }
 
   function problem(data, status) {
-    var error = new Error("HTTP " + status);
+    var error = new Error(text("Http", { status: status }));
     error.status = status;
     if (data && data.detail) {
       error.message = data.detail;
@@ -261,8 +264,12 @@
         return create();
       },
       function (error) {
-        if (error.status === 404) {
+        if (error.status === 404 || error.status === 409) {
+          // 404: gone; 409 (upload_missing): the store forgot the parts. Start again.
           window.localStorage.removeItem(key);
+          if (error.status === 409) {
+            api("DELETE", uploadUrl(known)).catch(function () {});
+          }
           return create();
         }
         throw error;
@@ -289,6 +296,7 @@
   function start(file) {
     submit.disabled = true;
     cancelButton.hidden = false;
+    cancelButton.disabled = false;
     bar.hidden = false;
     bar.value = 0;
     var upload = { file: file, key: storageKey(file), urls: {}, etags: {}, loading: {}, requests: {}, queue: [], cancelled: false };
@@ -317,6 +325,8 @@
         if (upload.cancelled) {
           return null;
         }
+        cancelButton.hidden = true; // the server completes it now: too late to cancel
+        cancelButton.disabled = true;
         return complete(upload, 0).then(function (done) {
           window.localStorage.removeItem(upload.key);
           bar.value = 100;
@@ -361,7 +371,7 @@
 
   cancelButton.addEventListener("click", function () {
     var upload = current;
-    if (!upload) {
+    if (!upload || cancelButton.disabled) {
       return;
     }
     upload.cancelled = true;

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from meetings import record_storage
@@ -19,6 +19,14 @@ from tests.factories import RecordFactory, stored_version
 from tests.meetings.record_helpers import PDF, local_storage, s3_storage, session
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The commands report in the active language; these tests read the English report
+    (tests/meetings/test_record_commands_vi.py reads the Vietnamese one)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ identity file (parts PUT to presigned URLs) and app mode on local disk (parts PU
 the application), the same checks in both."""
 
 import hashlib
+import io
+import os
 import signal
 import urllib.error
 import urllib.request
@@ -10,16 +12,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from meetings import record_storage
+from meetings import record_storage, recording_uploads, records
 from meetings.models import Classification
 from meetings.record_models import RecordKind, RecordStatus, RecordVersion
 from meetings.recording_upload_cleanup import abort_abandoned
 from meetings.recording_upload_models import RecordingUpload, UploadStatus
-from meetings.recording_uploads import parts_dir, plan_parts
+from meetings.recording_uploads import parts_dir, plan_parts, receive_part
 from meetings.recording_verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
@@ -229,7 +232,7 @@ def test_a_new_version_of_a_recording(api_as, alice, meeting, mode):
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
-        ({"size": 0}, "empty"),
+        ({"size": 0}, "empty_file"),
         ({"size": 50 * GiB + 1}, "too_large"),
         ({"file_name": "bien-ban.pdf", "content_type": "application/pdf"}, "wrong_type"),
         ({"file_name": "video.exe", "content_type": ""}, "wrong_type"),
@@ -556,3 +559,271 @@ def test_completion_enqueues_the_verification(api_as, mode):
     version = RecordVersion.objects.get()
     assert version.status == RecordStatus.AVAILABLE
     assert version.sha256 == hashlib.sha256(payload).hexdigest()
+
+
+# -- Failures while completing, aborting and sweeping ---------------------------------------------
+
+
+def test_a_database_error_while_recording_leaves_the_upload_open(
+    api_as, alice, meeting, mode, monkeypatch
+):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    real = records.add_recording_version
+
+    def failing(**fields):  # the database fails once the object is assembled
+        monkeypatch.setattr(records, "add_recording_version", real)
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(records, "add_recording_version", failing)
+    with pytest.raises(DatabaseError):
+        complete(api, upload, etags)
+    after_failure = RecordingUpload.objects.get().status
+    again = complete(api, upload, etags)
+
+    assert after_failure == UploadStatus.OPEN
+    assert again.status_code == 202, again.content
+    version = RecordVersion.objects.get()
+    assert b"".join(record_storage.open_chunks(version.key)) == payload
+
+
+def test_the_store_forgetting_the_upload_while_completing_is_409_and_leaves_it_open(
+    api_as, alice, meeting, s3_mode, monkeypatch
+):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    real = record_storage.complete_multipart
+
+    def forgotten(key, upload_id, parts):  # the store drops it between checks and assembly
+        record_storage.abort_multipart(key, upload_id)
+        return real(key, upload_id, parts)
+
+    monkeypatch.setattr(record_storage, "complete_multipart", forgotten)
+    response = complete(api, upload, etags)
+
+    assert (response.status_code, response.json()["code"]) == (409, "upload_missing")
+    assert RecordingUpload.objects.get().status == UploadStatus.OPEN
+    assert RecordVersion.objects.count() == 0
+    assert not record_storage.exists(RecordingUpload.objects.get().key)
+
+
+def test_an_assembly_whose_answer_was_lost_goes_on(api_as, alice, meeting, s3_mode, monkeypatch):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    real = record_storage.complete_multipart
+
+    def answer_lost(key, upload_id, parts):
+        # S3 assembles the object, the answer is lost, the SDK tries again and S3 no
+        # longer knows the upload (SeaweedFS answers a repeated completion: simulated).
+        real(key, upload_id, parts)
+        raise record_storage.UploadMissing(key)
+
+    monkeypatch.setattr(record_storage, "complete_multipart", answer_lost)
+    response = complete(api, upload, etags)
+
+    assert response.status_code == 202, response.content
+    version = RecordVersion.objects.get()
+    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert RecordingUpload.objects.get().status == UploadStatus.COMPLETED
+
+
+def test_an_upload_being_completed_cannot_be_aborted(api_as, alice, meeting, mode):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    RecordingUpload.objects.update(status=UploadStatus.COMPLETING)  # another request completes
+
+    response = api.delete(upload_url(upload))
+    RecordingUpload.objects.update(status=UploadStatus.OPEN)
+    completed = complete(api, upload, etags)
+
+    assert (response.status_code, response.json()["code"]) == (409, "not_open")
+    assert response.json()["detail"]
+    assert completed.status_code == 202, completed.content  # nothing was deleted
+    assert b"".join(record_storage.open_chunks(RecordVersion.objects.get().key)) == payload
+
+
+def test_an_upload_aborted_while_assembling_does_not_become_a_record(
+    api_as, alice, meeting, mode, monkeypatch
+):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    real = record_storage.size_of
+
+    def aborted_meanwhile(key):  # the row leaves "completing" behind this completion's back
+        RecordingUpload.objects.update(status=UploadStatus.ABORTED)
+        return real(key)
+
+    monkeypatch.setattr(record_storage, "size_of", aborted_meanwhile)
+    response = complete(api, upload, etags)
+
+    assert (response.status_code, response.json()["code"]) == (409, "not_open")
+    assert RecordingUpload.objects.get().status == UploadStatus.ABORTED
+    assert RecordVersion.objects.count() == 0
+
+
+def test_a_stale_completing_upload_is_reopened_by_the_sweep(api_as, alice, meeting, mode):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    RecordingUpload.objects.update(  # the process died while completing it, a day ago
+        status=UploadStatus.COMPLETING, updated_at=timezone.now() - timedelta(hours=25)
+    )
+
+    report = abort_abandoned()
+    completed = complete(api, upload, etags)
+
+    assert (report.sessions_released, report.sessions_aborted) == (1, 0)
+    assert completed.status_code == 202, completed.content
+
+
+def test_overlapping_sends_of_the_same_part_do_not_mix(alice, meeting, settings, tmp_path):
+    local_storage(settings, tmp_path)
+    settings.VAR_DIR = tmp_path
+    payload = video(2 * PART)
+    row = recording_uploads.create_upload(
+        meeting=meeting,
+        user=alice,
+        title="Ghi hình",
+        file_name="ghi-hình.mp4",
+        size=len(payload),
+        content_type="video/mp4",
+    )
+    first = payload[:PART]
+
+    class Retried(io.BytesIO):
+        """The first request's body; a retry of the same part arrives while it streams."""
+
+        retried = None
+
+        def read(self, size=-1):
+            if self.tell() == recording_uploads.RECEIVE_CHUNK and self.retried is None:
+                self.retried = receive_part(row, 1, io.BytesIO(first))
+            return super().read(size)
+
+    body = Retried(first)
+    part = receive_part(row, 1, body)
+
+    etag = hashlib.md5(first).hexdigest()
+    assert part.etag == body.retried.etag == etag
+    files = sorted(path.name for path in parts_dir(row).iterdir())
+    assert files == [f"1-{etag}.part"]
+    assert (parts_dir(row) / files[0]).read_bytes() == first
+
+
+def test_the_sweep_keeps_a_young_part_directory_it_has_no_row_for(
+    api_as, alice, meeting, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    local_storage(settings, tmp_path)
+    young = tmp_path / "uploads" / "999998"  # an upload created after the sweep's query
+    young.mkdir(parents=True)
+    old = tmp_path / "uploads" / "999999"
+    old.mkdir()
+    a_day_ago = (timezone.now() - timedelta(hours=25)).timestamp()
+    os.utime(old, (a_day_ago, a_day_ago))
+
+    report = abort_abandoned()
+
+    assert young.is_dir()
+    assert not old.exists()
+    assert report.orphan_dirs_removed == 1
+
+
+def test_resuming_an_upload_the_store_already_assembled_completes_it(
+    api_as, alice, meeting, s3_mode
+):
+    api = api_as(alice)
+    payload = video()
+    upload = create(api, meeting, size=len(payload)).json()
+    etags = send(api, upload, payload)
+    row = RecordingUpload.objects.get()
+    # S3 assembled the object, but the answer never reached the application.
+    record_storage.complete_multipart(row.key, row.upload_id, sorted(etags.items()))
+
+    resumed = api.get(upload_url(upload))
+    listed = {p["number"]: p["etag"] for p in resumed.json()["parts"]}
+    completed = complete(api, upload, listed)
+
+    assert resumed.status_code == 200, resumed.content
+    assert sorted(listed) == [1, 2]
+    assert completed.status_code == 202, completed.content
+    assert b"".join(record_storage.open_chunks(RecordVersion.objects.get().key)) == payload
+
+
+def test_resuming_an_upload_the_store_forgot_is_409(api_as, alice, meeting, s3_mode):
+    api = api_as(alice)
+    upload = create(api, meeting).json()
+    row = RecordingUpload.objects.get()
+    record_storage.abort_multipart(row.key, row.upload_id)
+
+    resumed = api.get(upload_url(upload))
+    aborted = api.delete(upload_url(upload))
+
+    assert (resumed.status_code, resumed.json()["code"]) == (409, "upload_missing")
+    assert resumed.json()["detail"]
+    assert aborted.status_code == 204  # the page then drops it and starts again
+
+
+class CountedInt(int):
+    """A part number that counts how often it is compared for equality."""
+
+    comparisons = 0
+
+    def __eq__(self, other):
+        CountedInt.comparisons += 1
+        return int(self) == other
+
+    __hash__ = int.__hash__
+
+
+def test_checking_thousands_of_parts_takes_linear_work(meeting, alice):
+    count = 2000
+    row = RecordingUpload(meeting=meeting, created_by=alice, size=count * PART)
+    row.part_size, row.part_count = PART, count
+    sent = [(CountedInt(n), "e") for n in range(1, count + 1)]
+    stored = [record_storage.Part(n, PART, "e") for n in range(1, count + 1)]
+    CountedInt.comparisons = 0
+
+    recording_uploads._check_parts(row, sent, stored)
+
+    assert CountedInt.comparisons < 10 * count  # a list lookup per part: about count² / 2
+
+
+def test_a_database_error_is_not_hidden_by_an_outage_when_aborting(
+    alice, meeting, settings, seaweedfs, tmp_path, monkeypatch
+):
+    settings.VAR_DIR = tmp_path
+    s3_storage(settings, seaweedfs)
+    (port,) = free_ports(1)
+
+    def failing(**fields):  # the row cannot be saved, and the store goes down meanwhile
+        dead_s3_storage(settings, seaweedfs, port)
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(RecordingUpload.objects, "create", failing)
+    with pytest.raises(IntegrityError):
+        recording_uploads.create_upload(
+            meeting=meeting,
+            user=alice,
+            title="Ghi hình",
+            file_name="ghi-hình.mp4",
+            size=PART,
+            content_type="video/mp4",
+        )
+
+
+def test_the_page_passes_a_translated_generic_error(client_as, alice, meeting):
+    page = client_as(alice).get(reverse("meetings:detail", kwargs={"meeting_id": meeting.pk}))
+
+    assert b'data-text-http="' in page.content

@@ -30,13 +30,15 @@ class Command(BaseCommand):
         report = abort_abandoned()
         self.stdout.write(
             _(
-                "Uploads older than %(hours)s h: %(sessions)d aborted, %(orphans)d orphan "
-                "uploads aborted, %(dirs)d part directories removed, %(deleted)d finished "
-                "sessions deleted, %(errors)d storage errors."
+                "Uploads older than %(hours)s h: %(sessions)d aborted, %(released)d reopened "
+                "after a completion that never finished, %(orphans)d orphan uploads aborted, "
+                "%(dirs)d part directories removed, %(deleted)d finished sessions deleted, "
+                "%(errors)d storage errors."
             )
             % {
                 "hours": int(abandon_after().total_seconds() // 3600),
                 "sessions": report.sessions_aborted,
+                "released": report.sessions_released,
                 "orphans": report.orphan_uploads_aborted,
                 "dirs": report.orphan_dirs_removed,
                 "deleted": report.sessions_deleted,

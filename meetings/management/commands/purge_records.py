@@ -8,7 +8,8 @@ from meetings.record_integrity import expired_versions, purge, retention_days
 class Command(BaseCommand):
     help = (
         "Delete the files of record versions older than their kind's retention "
-        "(RECORDS_RETENTION_DAYS), except records under legal hold; each version stays, "
+        "(RECORDS_RETENTION_DAYS) and of recordings that failed verification, except records "
+        "under legal hold; each version stays, "
         "marked purged, with an audit entry."
     )
 
@@ -24,9 +25,11 @@ class Command(BaseCommand):
         self.stdout.write(_("Retention in days: %(retention)s") % {"retention": retention})
         purged = failed = 0
         for version in expired_versions():
-            label = (
-                f"{version.record.get_kind_display()} “{version.record.title}” v{version.number}"
-            )
+            label = _("%(kind)s “%(title)s” version %(number)d") % {
+                "kind": version.record.get_kind_display(),
+                "title": version.record.title,
+                "number": version.number,
+            }
             if dry_run:
                 self.stdout.write(_("would purge %(version)s") % {"version": label})
                 continue
