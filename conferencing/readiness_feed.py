@@ -93,10 +93,12 @@ class ConferenceFeed:
 
         A periodic look at the database also catches news the channel layer lost
         (Redis pub/sub drops messages on reconnect)."""
+        loop = asyncio.get_running_loop()
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.dirty.wait(), SAFETY_POLL_SECONDS)
             self.dirty.clear()
+            started = loop.time()
             try:
                 await self.refresh()
             except Exception:
@@ -104,7 +106,9 @@ class ConferenceFeed:
                 logger.warning(
                     "readiness feed %s could not refresh", self.conference_id, exc_info=True
                 )
-            await asyncio.sleep(COALESCE_SECONDS)
+            # Ticks start COALESCE_SECONDS apart: the time a refresh took (its query,
+            # sending to every board) is not added to what the next news waits.
+            await asyncio.sleep(max(0.0, COALESCE_SECONDS - (loop.time() - started)))
 
     async def refresh(self) -> None:
         boards = list(self.boards)
