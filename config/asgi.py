@@ -11,11 +11,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from config import gc_pacing  # noqa: E402
 from config.daphne_bodies import leave_form_bodies_to_django  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
 
 leave_form_bodies_to_django()
+gc_pacing.start(settings.GC_FREEZE_SECONDS)
 
 application = ProtocolTypeRouter(
     {

@@ -239,6 +239,10 @@ TASKS = {
 RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
 RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
 
+# The server process moves objects that lived this long out of the garbage collector's
+# full collections (config/gc_pacing.py); 0 turns it off.
+GC_FREEZE_SECONDS = env_int("GC_FREEZE_SECONDS", 10, 0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -12,6 +12,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Tests leave the collector as it is (config.asgi is imported by the consumer tests).
+GC_FREEZE_SECONDS = 0
+
 # Named explicitly so a Daphne child process (browser tests) opens the same test
 # database as the test run (STACK.md).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
