@@ -226,7 +226,7 @@ else:
 
 # Queues: "default" (readiness notices, imports), "calendar" (invitation e-mails, which
 # can fan out to thousands of addresses) and "records" (hashing recordings, sweeping
-# abandoned uploads); bin/run's worker processes all three.
+# abandoned uploads); bin/run runs one worker for the first two, another for records.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

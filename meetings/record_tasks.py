@@ -1,6 +1,6 @@
 """Background work of records: verifying recordings, sweeping abandoned uploads.
 
-Both run on the "records" queue (bin/run's worker takes it with the others), so
+Both run on the "records" queue (bin/run gives it a worker of its own), so
 hashing a 50 GB recording never delays a readiness notice.
 
 The sweep is periodic by re-enqueueing itself: each run enqueues the next one an hour
