@@ -10,9 +10,7 @@ the recording is listed, waiting for verification.
 import os
 import re
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,12 +21,7 @@ from meetings import record_storage
 from meetings.record_models import RecordStatus, RecordVersion
 from meetings.recording_upload_models import RecordingUpload, UploadStatus
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.fixtures.browser import (
-    STARTUP_TIMEOUT_S,
-    SpawnedDaphneProcess,
-    make_application,
-    use_test_database,
-)
+from tests.fixtures.browser import daphne_on_test_database, serving
 from tests.fixtures.services import configured_s3_server
 from tests.meetings.record_helpers import session
 
@@ -40,53 +33,19 @@ VIDEO_SIZE = 11 * MiB + 12345  # two parts of 8 MiB and the rest
 UPLOAD_TIMEOUT_MS = 60_000
 
 
-@contextmanager
-def environment(**variables: str) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 @pytest.fixture(scope="module")
 def s3_daphne(django_db_setup, seaweedfs) -> Iterator[str]:
     """A Daphne child of its own whose settings put records in SeaweedFS (S3 mode)."""
-    with environment(
+    with serving(
+        daphne_on_test_database(),
         DJANGO_SETTINGS_MODULE="config.test_settings",
         S3_ENDPOINT_URL=seaweedfs.endpoint_url,
         S3_BUCKET=seaweedfs.bucket,
         S3_ACCESS_KEY=seaweedfs.access_key,
         S3_SECRET_KEY=seaweedfs.secret_key,
         S3_REGION=seaweedfs.region,
-    ):
-        process = SpawnedDaphneProcess(
-            "127.0.0.1", make_application, setup=use_test_database, port=0
-        )
-        process.daemon = True
-        process.start()
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not process.ready.wait(timeout=0.2):
-            if not process.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"Daphne (S3 mode) did not start: {process.exitcode}")
-        base_url = f"http://127.0.0.1:{process.port.value}"
-        with urllib.request.urlopen(f"{base_url}/healthz", timeout=10) as response:
-            assert response.status == 200
+    ) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.join(timeout=10)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        process.errors.close()
-        process.errors.join_thread()
 
 
 @pytest.fixture
