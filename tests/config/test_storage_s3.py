@@ -9,15 +9,7 @@ from botocore.exceptions import ClientError
 from django.core.files.base import ContentFile
 from django.utils.http import content_disposition_header
 
-
-def http_get(url: str) -> tuple[int, dict[str, str], bytes]:
-    """A plain, unsigned HTTP GET: what a browser or an anonymous client would send."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
+from tests.fixtures.services import http_get
 
 
 def read(storage, name: str) -> bytes:

@@ -23,6 +23,7 @@ from meetings.models import Classification
 from meetings.record_downloads import RangeNotSatisfiable, byte_range
 from meetings.record_models import RecordKind
 from tests.factories import RecordFactory, stored_version
+from tests.fixtures.services import http_get
 from tests.meetings.record_helpers import WEBM, local_storage, s3_storage, session
 
 VIDEO = WEBM + bytes(range(256)) * 40  # 10,304 bytes
@@ -57,15 +58,6 @@ def file_url(version, **query) -> str:
 def body(response) -> bytes:
     """Read a streamed answer through; the test client closes it then, as a server would."""
     return b"".join(response.streaming_content)
-
-
-def http_get(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 # --- Range, as a player asks for it --------------------------------------------------------------

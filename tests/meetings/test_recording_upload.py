@@ -5,7 +5,6 @@ the application), the same checks in both."""
 import hashlib
 import io
 import os
-import signal
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -26,13 +25,18 @@ from meetings.recording_uploads import parts_dir, plan_parts, receive_part
 from meetings.recording_verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
-from tests.meetings.record_helpers import dead_s3_storage, local_storage, s3_storage, session
+from tests.meetings.record_helpers import (
+    dead_s3_storage,
+    local_storage,
+    run_records_worker,
+    s3_storage,
+    session,
+)
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 PART = 8 * MiB
 MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
-WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
 
 def video(size: int = PART + 1000) -> bytes:
@@ -532,17 +536,6 @@ def test_storage_outage_when_assembling_in_app_mode_keeps_the_parts(
 
 
 # -- The verification task, run by the real worker -----------------------------------------------
-
-
-def run_records_worker() -> None:
-    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
-    try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--queue-name", "records", verbosity=0
-        )
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)
