@@ -32,6 +32,8 @@ VERIFY_ATTEMPTS = 12  # an hour of storage outage
 # is enqueued again by the hourly sweep.
 VERIFY_STALLED_AFTER = timedelta(hours=2)
 FINISHED = ["SUCCESSFUL", "FAILED"]
+# A sweep takes seconds; one "running" for longer than this died with its worker.
+SWEEP_DEAD_AFTER = timedelta(hours=3)
 
 
 def cleanup_interval() -> timedelta:
@@ -104,11 +106,15 @@ def schedule_cleanup(run_after=None) -> None:
 
 
 def cleanup_waiting() -> bool:
-    """A sweep is enqueued and not finished (so `--schedule` adds none)."""
+    """A sweep is enqueued and not finished (so `--schedule` adds none). A sweep still
+    "running" long after it started died with its worker: it does not count, or the
+    chain would never start again."""
     from django_tasks_db.models import DBTaskResult
 
+    died_before = timezone.now() - SWEEP_DEAD_AFTER
     return (
         DBTaskResult.objects.filter(task_path=abort_abandoned_uploads_task.module_path)
         .exclude(status__in=FINISHED)
+        .exclude(status="RUNNING", started_at__lt=died_before)
         .exists()
     )
