@@ -6,7 +6,6 @@ their kind's retention (RECORDS_RETENTION_DAYS), except under legal hold, and
 keeps each version's row, marked purged, as the trace of what existed.
 """
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from django.utils import timezone
 from audit import trail
 from meetings import record_storage
 from meetings.record_models import Record, RecordStatus, RecordVersion
+from meetings.recording_verification import digest
 from meetings.records import PURGEABLE_STATUSES, STORED_STATUSES
 
 MISSING = "missing"
@@ -49,21 +49,16 @@ def verify(version: RecordVersion) -> Problem | None:
 
     A version still being verified has no SHA-256 yet: only its size is compared.
     """
-    hasher = hashlib.sha256()
-    size = 0
     try:
-        for chunk in record_storage.open_chunks(version.key):
-            hasher.update(chunk)
-            size += len(chunk)
+        found = digest(version.key)
     except record_storage.ObjectMissing:
         return Problem(version, MISSING)
     except record_storage.StorageUnavailable as error:
         return Problem(version, UNAVAILABLE, found=str(error))
-    if size != version.size:
-        return Problem(version, SIZE, str(version.size), str(size))
-    digest = hasher.hexdigest()
-    if version.sha256 and digest != version.sha256:
-        return Problem(version, SHA256, version.sha256, digest)
+    if found.size != version.size:
+        return Problem(version, SIZE, str(version.size), str(found.size))
+    if version.sha256 and found.sha256 != version.sha256:
+        return Problem(version, SHA256, version.sha256, found.sha256)
     return None
 
 

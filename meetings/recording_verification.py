@@ -36,7 +36,8 @@ def sniff(head: bytes) -> str | None:
 
 
 def digest(key: str) -> Digest:
-    """Read the object once; ObjectMissing / StorageUnavailable propagate."""
+    """Read the object once: its SHA-256, size and kind of video (verify_records uses it
+    for every kind of record). ObjectMissing / StorageUnavailable propagate."""
     hasher = hashlib.sha256()
     head = b""
     size = 0
