@@ -129,11 +129,8 @@ def upload_document(
     record_storage.StorageUnavailable when storage fails (nothing left behind).
     Side effects: one object in storage, the version and its audit entry.
     """
-    if kind not in records.DOCUMENT_KINDS:
-        raise RecordError(_("Choose the kind of document."), "wrong_kind", "kind")
-    if record is None and not title.strip():
-        raise RecordError(_("Give the record a title."), "title_required", "title")
-    records.check_new_version(meeting=meeting, kind=kind, record=record, reason=reason)
+    records.require_document_kind(kind)
+    records.check_new_version(meeting=meeting, kind=kind, record=record, reason=reason, title=title)
     content_type = check_file(upload)
     key = new_storage_key(meeting.uid)
     hasher = hashlib.sha256()

@@ -129,10 +129,8 @@ def create_upload(
             field="size",
         )
     kind_type = recording_type(file_name, content_type)
-    if record is None and not title.strip():
-        raise records.RecordError(_("Give the record a title."), "title_required", "title")
     records.check_new_version(
-        meeting=meeting, kind=RecordKind.RECORDING, record=record, reason=reason
+        meeting=meeting, kind=RecordKind.RECORDING, record=record, reason=reason, title=title
     )
     part_size, part_count = plan_parts(size)
     key = new_storage_key(meeting.uid)

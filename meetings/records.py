@@ -107,13 +107,16 @@ def is_confidential(version: RecordVersion) -> bool:
 # --- versions ------------------------------------------------------------------------------------
 
 
-def check_new_version(*, meeting: Meeting, kind: str, record: Record | None, reason: str) -> None:
+def check_new_version(
+    *, meeting: Meeting, kind: str, record: Record | None, reason: str, title: str
+) -> None:
     """Refuse, before any byte is stored, a version that could not be written.
 
-    Raises RecordError: the record is another meeting's or another kind, or it
-    has a published version and no reason is given for the correction.
+    Raises RecordError: a new record without a title, a record of another meeting or
+    another kind, or one with a published version and no reason for the correction.
     """
     if record is None:
+        require_title(title)
         return
     if record.meeting_id != meeting.pk:
         raise RecordError(_("This record belongs to another session."), "wrong_record", "record")
@@ -128,6 +131,16 @@ def check_new_version(*, meeting: Meeting, kind: str, record: Record | None, rea
             "reason_required",
             "reason",
         )
+
+
+def require_title(title: str) -> None:
+    if not title.strip():
+        raise RecordError(_("Give the record a title."), "title_required", "title")
+
+
+def require_document_kind(kind: str) -> None:
+    if kind not in DOCUMENT_KINDS:
+        raise RecordError(_("Choose the kind of document."), "wrong_kind", "kind")
 
 
 def add_document_version(
@@ -149,8 +162,7 @@ def add_document_version(
     Side effects: creates the Record when `record` is None; audit "record.uploaded".
     The caller deletes the stored object if this raises.
     """
-    if kind not in DOCUMENT_KINDS:
-        raise RecordError(_("Choose the kind of document."), "wrong_kind", "kind")
+    require_document_kind(kind)
     status = RecordStatus.DRAFT if kind == RecordKind.MINUTES else RecordStatus.AVAILABLE
     with transaction.atomic():
         return _add_version(
@@ -215,15 +227,13 @@ def _add_version(
     **fields: Any,
 ) -> RecordVersion:
     if record is None:
-        title = title.strip()
-        if not title:
-            raise RecordError(_("Give the record a title."), "title_required", "title")
-        record = Record.objects.create(meeting=meeting, kind=kind, title=title[:300])
+        require_title(title)
+        record = Record.objects.create(meeting=meeting, kind=kind, title=title.strip()[:300])
         number = 1
     else:
         # The lock serialises two uploads of a new version of the same record.
         record = Record.objects.select_for_update().get(pk=record.pk)
-        check_new_version(meeting=meeting, kind=kind, record=record, reason=reason)
+        check_new_version(meeting=meeting, kind=kind, record=record, reason=reason, title=title)
         number = (record.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = RecordVersion.objects.create(
         record=record, number=number, uploaded_by=actor, reason=reason.strip(), **fields
