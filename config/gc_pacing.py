@@ -5,7 +5,7 @@ full collection walks all of them while every thread waits: under a national
 session's reports (bench/readiness.py) those pauses took 300-750 ms, and reports
 queued behind them. They found almost nothing to free: sockets live for hours.
 
-So the objects that have lived FREEZE_SECONDS are moved out of the collector's sight
+So the objects that have lived GC_FREEZE_SECONDS are moved out of the collector's sight
 (`gc.freeze()`, a constant-time splice), and full collections only walk what is
 younger. Cycles among frozen objects (a closed socket's) are reclaimed by one planned
 full collection every FULL_COLLECT_SECONDS: unfreeze, collect, freeze again.
