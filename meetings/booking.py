@@ -5,11 +5,13 @@ without writing. Every action that changes a booking leaves an audit entry,
 and every change attendees would notice raises the meeting's SEQUENCE.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,6 +217,31 @@ def reserve(plan: ConferencePlan, user: AbstractBaseUser, exclude_conference_id=
 
 
 EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
+
+
+def once_more_after_a_deadlock[**P, R](action: Callable[P, R]) -> Callable[P, R]:
+    """Run a booking action's transaction again if PostgreSQL aborted it to break a
+    deadlock.
+
+    Two bookings inserting the same site at once deadlock on the exclusion constraint:
+    each finds the other's uncommitted row and waits for it, and PostgreSQL aborts one.
+    Run again, the aborted one finds the winner (its check, or the constraint's
+    exclusion violation) and answers a conflict rather than an error. Inside a caller's
+    transaction, which the abort has spoilt, nothing can be run again.
+    """
+
+    @functools.wraps(action)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return action(*args, **kwargs)
+        except OperationalError as error:
+            deadlock = getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+            if not deadlock or transaction.get_connection().in_atomic_block:
+                raise
+        return action(*args, **kwargs)
+
+    return run
 
 
 def refuse_race(
@@ -230,6 +257,7 @@ def refuse_race(
     return BookingConflict(report)
 
 
+@once_more_after_a_deadlock
 def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
     """Reserve the sites and the bridge, create the meeting and its attendees; audited."""
     validate_slot(request.slot)
@@ -314,6 +342,7 @@ def revise(meeting: Meeting, user, action: str, changes: dict) -> Meeting:
     return meeting
 
 
+@once_more_after_a_deadlock
 def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
     """Move the session (and its setup window) to a new time, if every site is free then."""
     validate_slot(slot)
@@ -343,6 +372,7 @@ def slot_changes(slot: Slot) -> dict:
     }
 
 
+@once_more_after_a_deadlock
 def change_sites(
     meeting: Meeting, sites: SiteSelection, host_code: str, user: AbstractBaseUser
 ) -> Meeting:

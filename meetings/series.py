@@ -34,6 +34,7 @@ from meetings.booking import (
     get_bridge,
     iso,
     lock_changeable,
+    once_more_after_a_deadlock,
     refuse_race,
     resolve_plan,
     revise,
@@ -167,6 +168,7 @@ def check_series(
     return [(slot, find_conflicts(plan, bridge, user)) for slot, plan in plans]
 
 
+@once_more_after_a_deadlock
 def book_series(
     request: BookingRequest, rule: str, user: AbstractBaseUser, skip_conflicts: bool = False
 ) -> SeriesOutcome:
@@ -255,6 +257,7 @@ def following(meeting: Meeting) -> list[Meeting]:
     )
 
 
+@once_more_after_a_deadlock
 def reschedule_following(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> list[Meeting]:
     """Move this occurrence to `slot` and shift every later one by the same amount.
 
