@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conferencing import readiness, readiness_board, readiness_feed, report_queue
+from conferencing import protocol_text, readiness, readiness_board, readiness_feed, report_queue
 from conferencing.sync_calls import in_database
 
 logger = logging.getLogger(__name__)
@@ -52,9 +52,19 @@ def language_of(scope: dict) -> str:
 
 
 class ProtocolError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """A message refused when read; `in_response` names it when its id could be read."""
+
+    def __init__(self, code: str, message: str, in_response: str | None = None) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.in_response = code, message, in_response
+
+
+def invalid_text(in_response: str | None = None) -> ProtocolError:
+    return ProtocolError(
+        "invalid_text",
+        _("The message holds a control character or broken Unicode text."),
+        in_response,
+    )
 
 
 class EnvelopeConsumer(AsyncWebsocketConsumer):
@@ -121,7 +131,8 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
                 raise ProtocolError("unknown_type", _("Unknown message type."))
             reply = await getattr(self, handler)(envelope.get("content") or {}, message_id)
         except ProtocolError as error:
-            await self.send_error(error.code, error.message, message_id)
+            in_response = error.in_response if message_id is None else message_id
+            await self.send_error(error.code, error.message, in_response)
         except readiness.ReadinessRefused as error:
             await self.send_error(error.code, error.message, message_id)
         else:
@@ -129,7 +140,10 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
                 await self.send_envelope(*reply, in_response=message_id)
 
     def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict:
-        raw = text_data.encode() if text_data is not None else bytes_data
+        try:
+            raw = text_data.encode() if text_data is not None else bytes_data
+        except UnicodeEncodeError:  # a lone surrogate in the frame itself
+            raise invalid_text() from None
         # Bytes, not characters: 4 KiB of Vietnamese text is far fewer than 4,096 letters.
         if raw is None or len(raw) > MAX_MESSAGE_BYTES:
             raise ProtocolError("too_large", _("The message is too large."))
@@ -146,6 +160,10 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
             )
         if not isinstance(envelope.get("content", {}), dict):
             raise ProtocolError("bad_envelope", _("A message's content is an object."))
+        if not protocol_text.is_clean(envelope):
+            # The id is answered only if it is clean itself: echoed, a lone surrogate
+            # cannot be sent (it is not UTF-8) and would break the socket.
+            raise invalid_text(message_id if protocol_text.is_clean(message_id) else None)
         return envelope
 
     async def send_envelope(self, kind: str, content: Any, in_response: str | None = None) -> None:

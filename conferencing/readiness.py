@@ -7,11 +7,18 @@ sequence number, which lives in the database.
 """
 
 import functools
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +26,8 @@ from conferencing import readiness_rows
 from conferencing.conference_models import ConferenceStatus
 from conferencing.readiness_broadcast import announce
 from conferencing.readiness_models import ReadinessEvent, ReadinessState
+
+logger = logging.getLogger(__name__)
 
 CHECK_ITEMS = ("audio", "video", "network", "display")
 MAX_NOTE_LENGTH = 500
@@ -108,7 +117,8 @@ def submit_reports(
     reports: list[tuple[Report, AbstractBaseUser]], now: datetime | None = None
 ) -> list[Outcome | ReadinessRefused]:
     """Apply reports in one transaction, each judged as if alone and in this order:
-    the outcome of each, or why it was refused (a refusal changes nothing).
+    the outcome of each, or why it was refused (a refusal changes nothing). A report
+    the database refuses fails alone (write_batch).
 
     The server's sockets hand over every report that arrived while the last
     write was under way: a national session's hundreds of reports a second then
@@ -125,29 +135,55 @@ def submit_reports(
             results[index] = refusal
         else:
             valid.append(index)
-    if not valid:
-        return results
+    for index, result in zip(
+        valid, write_batch([reports[index] for index in valid], now), strict=True
+    ):
+        results[index] = result
+    return results
+
+
+def write_batch(
+    reports: list[tuple[Report, AbstractBaseUser]], now: datetime
+) -> list[Outcome | ReadinessRefused]:
+    """Judge and write validated reports in one transaction; if the write fails for a
+    reason a report may carry, each half is written apart, down to the report that
+    fails alone: it is refused (`not_stored`), the others are stored.
+
+    Halves, not one by one: one bad report among 500 costs about 18 transactions, not
+    500. Each half is still judged in arrival order, after the halves before it."""
+    if not reports:
+        return []
     try:
         with transaction.atomic():
-            judged, sequences = apply([reports[index] for index in valid], now)
-    except IntegrityError:
-        if len(valid) > 1:
-            # A client id committed meanwhile by another server process: judge each alone.
-            for index in valid:
-                results[index] = submit_reports([reports[index]], now)[0]
-            return results
-        # The same client id committed by a concurrent retry a moment ago.
-        report, user = reports[valid[0]]
-        earlier = earlier_reports([(user, report.client_id)]).get((user.pk, report.client_id))
-        if earlier is None:
-            raise
-        results[valid[0]] = Outcome(earlier, replayed=True)
-        return results
-    for index, result in zip(valid, judged, strict=True):
-        results[index] = result
+            judged, sequences = apply(reports, now)
+    except (OperationalError, InterfaceError):
+        raise  # the database is unreachable: no report would fare better alone
+    except (DatabaseError, ValueError) as error:
+        # A row the database refuses (a constraint, a value it cannot store: a driver
+        # raises ValueError for text that is not UTF-8), or a client id committed
+        # meanwhile by another server process.
+        if len(reports) > 1:
+            middle = len(reports) // 2
+            return write_batch(reports[:middle], now) + write_batch(reports[middle:], now)
+        return [unwritten(*reports[0], error)]
     for conference_id, seq in sequences.items():
         transaction.on_commit(functools.partial(announce, conference_id, seq))
-    return results
+    return judged
+
+
+def unwritten(
+    report: Report, user: AbstractBaseUser, error: Exception
+) -> Outcome | ReadinessRefused:
+    """The answer to one report whose write failed on its own."""
+    if isinstance(error, IntegrityError) and report.client_id:
+        # The same client id committed by a concurrent retry a moment ago.
+        earlier = earlier_reports([(user, report.client_id)]).get((user.pk, report.client_id))
+        if earlier is not None:
+            return Outcome(earlier, replayed=True)
+    logger.error("A readiness report could not be written: %r", report, exc_info=error)
+    return ReadinessRefused(
+        "not_stored", _("The report could not be stored: nothing of it was kept.")
+    )
 
 
 def earlier_reports(
@@ -234,10 +270,10 @@ def judge(
     served: set[tuple[int, int]],
 ) -> "readiness_rows.LockedConference":
     """The report's conference if the rules accept the report; else ReadinessRefused."""
-    if leg is None or not leg.is_reserved:
+    # Another site's leg is answered as a missing one: a refusal must not tell whether
+    # the leg exists (of a confidential session, say).
+    if leg is None or not leg.is_reserved or (leg.endpoint_id, user.pk) not in served:
         raise ReadinessRefused("not_found", _("This site is not in that session."))
-    if (leg.endpoint_id, user.pk) not in served:
-        raise ReadinessRefused("forbidden", _("You are not a technician of this site."))
     conference = conferences[leg.conference_id]
     if conference.status != ConferenceStatus.SCHEDULED or not leg.window_open:
         raise ReadinessRefused(

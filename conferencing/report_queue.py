@@ -38,7 +38,9 @@ class ReportQueue:
                     results = await in_database(readiness.submit_reports)(
                         [(report, user) for report, user, _ in batch]
                     )
-                except Exception as error:  # the database is down: each report says so
+                except Exception as error:
+                    # The database is down (a report it refuses fails alone, inside
+                    # submit_reports): each report says so and its socket closes.
                     results = [error] * len(batch)
                 for (_report, _user, future), result in zip(batch, results, strict=True):
                     if future.done():

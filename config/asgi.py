@@ -10,11 +10,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from config import gc_pacing  # noqa: E402
 from config.daphne_bodies import leave_form_bodies_to_django  # noqa: E402
+from config.websocket_origin import SameOriginValidator  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
 
 leave_form_bodies_to_django()
@@ -23,8 +23,7 @@ gc_pacing.start(settings.GC_FREEZE_SECONDS)
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Same origin (scheme, host and port) or CSRF_TRUSTED_ORIGINS: Django's CSRF rule.
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -163,3 +163,15 @@ def cookies(alice, bob, carol, dung, mallory) -> dict[str, str | None]:
     """Session cookies of the personas; `anonymous` has none."""
     users = (alice, bob, carol, dung, mallory)
     return {user.username: session_cookie(user) for user in users} | {"anonymous": None}
+
+
+@pytest.fixture
+def twenty_legs(alice, bob) -> list[int]:
+    """The legs (by site code) of a session of twenty sites T01, X0101…X0119, all of them
+    served by bob; its readiness window is open."""
+    sites = site_tree(provinces=1, communes=19)
+    codes = sorted(code for code in sites if code != "TW")
+    serve(bob, *codes)
+    meeting = open_session(alice, sites=tuple(codes), host_code="T01", bridge_id=BridgeFactory().pk)
+    by_code = dict(meeting.conference.legs.values_list("endpoint__code", "pk"))
+    return [by_code[code] for code in codes]

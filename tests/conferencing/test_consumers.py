@@ -449,6 +449,12 @@ def envelope(kind: str, content=None, message_id: str = "m-1") -> str:
     return json.dumps(message, ensure_ascii=False)
 
 
+def escaped(kind: str, content=None, message_id: str = "m-1") -> str:
+    """An envelope with every control character and lone surrogate written as a JSON
+    escape, as JSON.stringify writes them (raw control characters are not JSON)."""
+    return json.dumps({"type": kind, "id": message_id, "content": content or {}})
+
+
 TECHNICIAN_ERRORS = {
     # id: (message text, given the session's legs; expected code; in_response)
     "bad-json": (lambda legs: "{not json", "bad_json", None),
@@ -527,10 +533,68 @@ TECHNICIAN_ERRORS = {
         "invalid",
         "m-1",
     ),
+    # Text PostgreSQL cannot store or that is not Unicode (defect 3 of issue #11): refused
+    # when the envelope is read, wherever it is, the id answered when it is itself clean.
+    "text-nul-in-note": (
+        lambda legs: json.dumps(
+            {
+                "type": "report",
+                "id": "m-1",
+                "content": report(legs["T01"], "checking", note="a\u0000b"),
+            }
+        ),
+        "invalid_text",
+        "m-1",
+    ),
+    "text-lone-surrogate-in-note": (
+        lambda legs: json.dumps(
+            {
+                "type": "report",
+                "id": "m-1",
+                "content": report(legs["T01"], "checking", note="\ud800"),
+            }
+        ),
+        "invalid_text",
+        "m-1",
+    ),
+    "text-escape-in-note": (
+        lambda legs: escaped("report", report(legs["T01"], "checking", note="\u001b[2J")),
+        "invalid_text",
+        "m-1",
+    ),
+    "text-lone-surrogate-in-id": (
+        lambda legs: '{"type": "ping", "id": "\\ud800"}',
+        "invalid_text",
+        None,
+    ),
+    "text-nul-in-id": (lambda legs: '{"type": "ping", "id": "a\\u0000"}', "invalid_text", None),
+    "text-nul-in-type": (
+        lambda legs: '{"type": "ping\\u0000", "id": "m-1"}',
+        "invalid_text",
+        "m-1",
+    ),
+    "text-in-a-nested-key": (
+        lambda legs: escaped(
+            "report", report(legs["T01"], "checking", checklist={"au\u0001dio": True})
+        ),
+        "invalid_text",
+        "m-1",
+    ),
+    "text-deep-in-content": (
+        lambda legs: escaped("ping", {"a": [{"b": ["ok", "\u0007"]}]}),
+        "invalid_text",
+        "m-1",
+    ),
+    "text-frame-with-a-raw-surrogate": (
+        lambda legs: '{"type": "ping", "id": "\ud800"}',
+        "invalid_text",
+        None,
+    ),
     "not-found": (lambda legs: envelope("report", report(987654, "checking")), "not_found", "m-1"),
-    "forbidden-other-site": (
+    # Another site's leg is answered as a leg that does not exist (issue #11, defect 9).
+    "not-found-other-site": (
         lambda legs: envelope("report", report(legs["T02"], "checking")),
-        "forbidden",
+        "not_found",
         "m-1",
     ),
     "illegal-transition": (
@@ -588,12 +652,25 @@ async def test_illegal_transition_says_from_and_to(channel_layer, session, legs,
 
 
 @transactional
-async def test_mallory_is_forbidden_to_report(channel_layer, session, legs, cookies):
+async def test_mallory_is_refused_to_report(channel_layer, session, legs, cookies):
     async with socket(TECHNICIAN_PATH, cookies["mallory"]) as phone:
         message_id = await send(phone, "report", report(legs["T01"], "checking"))
-        await assert_error(phone, "forbidden", message_id)
+        await assert_error(phone, "not_found", message_id)
 
     assert await database_sync_to_async(stored_events)(session.conference_id) == []
+
+
+@transactional
+async def test_another_sites_leg_is_answered_as_a_missing_one(
+    channel_layer, session, legs, cookies
+):
+    async with socket(TECHNICIAN_PATH, cookies["dung"]) as phone:
+        others = await request(phone, "report", report(legs["T01"], "checking"))
+        missing = await request(phone, "report", report(legs["T01"] + 1000, "checking"))
+
+    # Nothing tells dung that a leg he does not serve exists.
+    assert others["content"] == missing["content"]
+    assert (others["type"], others["content"]["code"]) == ("error", "not_found")
 
 
 def sessions_outside_their_windows(alice, bob) -> dict[str, int]:
@@ -623,6 +700,72 @@ async def test_report_outside_the_window_is_refused(channel_layer, readiness_sit
 
     assert codes == {"before-window": "outside_window", "after-end": "outside_window"}
     assert await database_sync_to_async(ReadinessEvent.objects.count)() == 0
+
+
+@transactional
+async def test_note_keeps_tabs_and_line_breaks(channel_layer, session, legs, cookies):
+    note = "Tầng 3\tphòng 2\r\nMicro số 4 rè"
+
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        ack = await request(phone, "report", report(legs["T01"], "checking", note=note))
+
+    stored = await database_sync_to_async(
+        lambda: list(ReadinessEvent.objects.values_list("note", flat=True))
+    )()
+    assert (ack["type"], stored) == ("ack", [note])
+
+
+@transactional
+async def test_ping_with_a_lone_surrogate_id_keeps_the_socket(channel_layer, session, cookies):
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        await phone.send_to(text_data='{"type": "ping", "id": "\\ud800"}')
+        error = await assert_error(phone, "invalid_text", None)
+
+    assert error["content"] == {
+        "code": "invalid_text",
+        "message": "The message holds a control character or broken Unicode text.",
+    }
+
+
+@transactional
+@pytest.mark.parametrize("bad_note", ["a\u0000b", "\ud800"], ids=["nul", "lone-surrogate"])
+async def test_one_bad_note_among_twenty_reports_refuses_only_it(
+    channel_layer, twenty_legs, bob, bad_note
+):
+    cookie = await database_sync_to_async(session_cookie)(bob)
+    phones = [await open_socket(TECHNICIAN_PATH, cookie) for _ in twenty_legs]
+    try:
+        # All at once, one socket each (a socket answers its messages in turn): they
+        # reach the report queue together.
+        for number, (phone, leg) in enumerate(zip(phones, twenty_legs, strict=True)):
+            note = bad_note if number == 7 else f"phòng {number}"
+            await phone.send_to(
+                text_data=json.dumps(
+                    {
+                        "type": "report",
+                        "id": f"r{number}",
+                        "content": report(leg, "checking", note=note),
+                    }
+                )
+            )
+        answers = [await receive(phone) for phone in phones]
+        pongs = [(await request(phone, "ping"))["type"] for phone in phones]
+    finally:
+        for phone in phones:
+            await phone.disconnect()
+
+    assert [(a["type"], a["in_response"]) for a in answers] == [
+        ("error" if number == 7 else "ack", f"r{number}") for number in range(20)
+    ]
+    assert answers[7]["content"]["code"] == "invalid_text"
+    assert pongs == ["pong"] * 20
+    states = await database_sync_to_async(
+        lambda: dict(Leg.objects.filter(pk__in=twenty_legs).values_list("pk", "state"))
+    )()
+    assert [states[leg] for leg in twenty_legs] == [
+        "pending" if number == 7 else "checking" for number in range(20)
+    ]
+    assert await database_sync_to_async(ReadinessEvent.objects.count)() == 19
 
 
 BOARD_ERRORS = {

@@ -366,7 +366,7 @@ def test_only_a_technician_of_the_site_may_report(request, session, legs, person
 
     refused = refusal(Report(leg_id=legs[site], state="checking"), user)
 
-    assert refused == ("forbidden", "You are not a technician of this site.")
+    assert refused == ("not_found", "This site is not in that session.")
     assert ReadinessEvent.objects.count() == 0
 
 
@@ -462,7 +462,7 @@ def test_reports_written_together_are_judged_one_after_the_other(
         (1, "pending", "checking"),
         (2, "checking", "ready"),
         "illegal_transition",
-        "forbidden",
+        "not_found",
         "invalid",
         (3, "pending", "checking"),
     ]

@@ -1,6 +1,7 @@
 """Talking to the readiness sockets of the real ASGI application (config.asgi).
 
-A communicator opens with an allowed Origin and the session cookie of a persona;
+A communicator opens as a page of the app would (its Host, the same Origin) with the
+session cookie of a persona;
 `socket()` always disconnects, whatever the test does; `assert_error` checks a
 stable error code and that the socket still answers afterwards.
 """
@@ -16,6 +17,7 @@ from django.test import Client
 
 from config.asgi import application
 
+HOST = (b"host", b"localhost")
 ORIGIN = (b"origin", b"http://localhost")
 TECHNICIAN_PATH = "/ws/readiness/"
 TIMEOUT = 5
@@ -36,7 +38,7 @@ def headers_for(cookie: str | None, language: str = "en") -> list[tuple[bytes, b
     cookies = [f"{settings.LANGUAGE_COOKIE_NAME}={language}"]
     if cookie:
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={cookie}")
-    return [ORIGIN, (b"cookie", "; ".join(cookies).encode())]
+    return [HOST, ORIGIN, (b"cookie", "; ".join(cookies).encode())]
 
 
 @asynccontextmanager

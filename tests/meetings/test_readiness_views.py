@@ -458,7 +458,7 @@ def test_report_post_for_a_site_i_do_not_serve_is_refused(client_as, serving, so
 
     assert response.status_code == 302
     assert written(soon) == before
-    assert messages_of(response) == ["Nothing was reported: You are not a technician of this site."]
+    assert messages_of(response) == ["Nothing was reported: This site is not in that session."]
 
 
 def test_report_post_outside_the_window_is_refused(
