@@ -9,7 +9,7 @@ anyone who is not its organiser or an invited attendee.
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.roles import is_secretariat
+from accounts.roles import can_book_meetings, is_secretariat
 from conferencing.conference_models import Leg
 from meetings.models import Attendee, Classification, Meeting
 
@@ -47,3 +47,16 @@ def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> Query
 
 def details_visible(meeting: Meeting, user: User) -> bool:
     return with_details(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+
+
+def changeable(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Meetings the user may move, re-site or cancel: the secretariat's, except a
+    confidential one it is not invited to (neither the role nor a superuser is exempt)."""
+    meetings = Meeting.objects.all() if meetings is None else meetings
+    if not can_book_meetings(user):
+        return meetings.none()
+    return with_details(user, meetings)
+
+
+def may_change(meeting: Meeting, user: User) -> bool:
+    return changeable(user, Meeting.objects.filter(pk=meeting.pk)).exists()
