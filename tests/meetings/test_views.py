@@ -963,8 +963,8 @@ def test_detail_query_count_is_constant(
     client = client_as(alice)
 
     # session, user, roles, meeting, details visible, legs with their sites, attendees,
-    # may change, records
-    with django_assert_num_queries(9):
+    # may change, records, may watch (readiness links)
+    with django_assert_num_queries(10):
         response = client.get(url_for("detail", meeting))
 
     assert len(response.context["attendees"]) == count
