@@ -8,6 +8,8 @@ or an invited attendee, and is neither changed nor watched by them: the
 secretariat role and the superuser are not exempt (docs/authority.md).
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -100,3 +102,45 @@ def may_watch_conference(user: User, conference_id: int) -> bool:
     """The rule conferencing asks for its board socket (conferencing.watch_policy): false
     alike for a conference that does not exist and for one without a meeting."""
     return watchable(user).filter(conference_id=conference_id).exists()
+
+
+# --- list filters: which sessions a site takes part in -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    """The site filters of the lists, as the web form and the API's query string give them."""
+
+    level: int | None = None
+    subtree: str | None = None  # the path of a site: it and every site below it
+    site_id: int | None = None
+    mine: bool = False
+
+
+def filter_by_sites(
+    meetings: QuerySet[Meeting], user: User, filters: SiteFilters
+) -> QuerySet[Meeting]:
+    """The meetings matching the filters; the one implementation of the agenda, the week
+    and GET /api/v1/meetings/, so that no list tells where a confidential session is."""
+    if filters.level is not None:
+        meetings = with_site(meetings, user, Q(endpoint__level=filters.level))
+    if filters.subtree is not None:
+        meetings = with_site(meetings, user, Q(endpoint__path__startswith=filters.subtree))
+    if filters.site_id is not None:
+        meetings = with_site(meetings, user, Q(endpoint_id=filters.site_id))
+    if filters.mine:
+        meetings = meetings.filter(invited(user) | serving(user))
+    return meetings
+
+
+def with_site(meetings: QuerySet[Meeting], user: User, condition: Q) -> QuerySet[Meeting]:
+    """Meetings with a site matching `condition`, without revealing a busy meeting's sites:
+    for a meeting whose details the user may not read only the sites they serve count.
+    The secretariat is exempt, since booking's dry run already tells it which site is busy."""
+    legs = Leg.objects.filter(condition, conference=OuterRef("conference"))
+    if can_book_meetings(user):
+        return meetings.filter(Exists(legs))
+    readable = with_details(user).values("pk")
+    return meetings.filter(
+        Q(Exists(legs), pk__in=readable) | Q(Exists(legs.filter(endpoint__technicians=user.pk)))
+    )
