@@ -77,7 +77,7 @@ def hosting(user: User) -> Q:
     return Q(
         Exists(
             Leg.objects.filter(
-                conference=OuterRef("conference"), role=LegRole.HOST, endpoint__technicians=user
+                conference=OuterRef("conference"), role=LegRole.HOST, endpoint__technicians=user.pk
             )
         )
     )
