@@ -2,7 +2,7 @@
 
 Thin: they check who is asking at connect, validate each envelope, call one
 domain function through database_sync_to_async and answer. Rules live in
-conferencing.readiness and conferencing.readiness_board.
+conferencing.readiness, conferencing.readiness_board and conferencing.watch_policy.
 """
 
 import asyncio
@@ -17,7 +17,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conferencing import protocol_text, readiness, readiness_board, readiness_feed, report_queue
+from conferencing import (
+    protocol_text,
+    readiness,
+    readiness_board,
+    readiness_feed,
+    report_queue,
+    watch_policy,
+)
 from conferencing.sync_calls import in_database
 
 logger = logging.getLogger(__name__)
@@ -241,7 +248,9 @@ class BoardConsumer(EnvelopeConsumer):
 
     async def authorise(self, user) -> bool:
         self.conference_id = int(self.scope["url_route"]["kwargs"]["conference_id"])
-        return await in_database(readiness_board.may_watch)(user, self.conference_id)
+        # The one rule of who watches (meetings registers it): a confidential session's
+        # board refuses the uninvited as it refuses a conference that does not exist.
+        return await in_database(watch_policy.may_watch)(user, self.conference_id)
 
     async def joined(self) -> None:
         self.seq = 0

@@ -1,14 +1,12 @@
 """What a readiness board shows: a snapshot of every site, then the changes since a sequence.
 
 Both are a bounded number of queries whatever the size of the session, so a
-board of 3,356 sites costs the same to refresh as one of ten.
+board of 3,356 sites costs the same to refresh as one of ten. Who may see them is
+not decided here but by conferencing.watch_policy, the rule meetings registers.
 """
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
-
-from accounts.roles import is_secretariat
 from conferencing.conference_models import Conference, Leg, LegRole
 from conferencing.models import PATH_SEPARATOR, Endpoint, Level
 
@@ -25,17 +23,6 @@ CELL_FIELDS = (
     "note",
     "checklist",
 )
-
-
-def may_watch(user: AbstractBaseUser, conference_id: int) -> bool:
-    """The secretariat, and the technicians of the host site."""
-    if not user.is_authenticated:
-        return False
-    if is_secretariat(user):
-        return Conference.objects.filter(pk=conference_id).exists()
-    return Leg.objects.filter(
-        conference_id=conference_id, role=LegRole.HOST, endpoint__technicians=user
-    ).exists()
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from conferencing import watch_policy
+        from meetings.visibility import may_watch_conference
+
+        # conferencing may not import meetings: its board socket asks the rule given here.
+        watch_policy.register(may_watch_conference)

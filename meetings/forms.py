@@ -13,16 +13,16 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.conference_models import DEFAULT_SETUP_MINUTES, MAX_SETUP_MINUTES, Leg
+from conferencing.conference_models import DEFAULT_SETUP_MINUTES, MAX_SETUP_MINUTES
 from conferencing.models import LEVEL_SLUGS, Bridge, Endpoint, Level
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
 from meetings.models import AttendeeRole, Classification
-from meetings.visibility import invited, serving
+from meetings.visibility import SiteFilters, filter_by_sites
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,19 +106,15 @@ class MeetingFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["province"]).choices = choices
 
     def filter(self, meetings: QuerySet) -> QuerySet:
-        """The meetings matching the cleaned filters; call after is_valid()."""
+        """The meetings matching the cleaned filters; call after is_valid(). The API's own
+        filters (visibility.filter_by_sites): no filter tells where a confidential session is."""
         data = self.cleaned_data
-        legs = Leg.objects.filter(conference=OuterRef("conference"))
-        if data["level"]:
-            meetings = meetings.filter(
-                Exists(legs.filter(endpoint__level=LEVEL_SLUGS[data["level"]]))
-            )
-        if data["province"]:
-            path = self.province_paths[data["province"]]
-            meetings = meetings.filter(Exists(legs.filter(endpoint__path__startswith=path)))
-        if data["mine"]:
-            meetings = meetings.filter(invited(self.user) | serving(self.user))
-        return meetings
+        filters = SiteFilters(
+            level=LEVEL_SLUGS[data["level"]] if data["level"] else None,
+            subtree=self.province_paths[data["province"]] if data["province"] else None,
+            mine=data["mine"],
+        )
+        return filter_by_sites(meetings, self.user, filters)
 
 
 class WeekFilterForm(MeetingFilterForm):

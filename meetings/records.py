@@ -33,7 +33,7 @@ from accounts.roles import is_secretariat
 from audit import trail
 from meetings.models import Classification, Meeting
 from meetings.record_models import Record, RecordKind, RecordStatus, RecordVersion
-from meetings.visibility import User, with_details
+from meetings.visibility import User, may_change, with_details
 
 DOCUMENT_KINDS = (RecordKind.AGENDA, RecordKind.MINUTES, RecordKind.OTHER)
 # What attendees and technicians may see of a record: a version that is out.
@@ -65,8 +65,9 @@ class RecordError(ValueError):
 
 
 def may_upload(user: User, meeting: Meeting) -> bool:
-    """Upload, approve, return and hold: the secretariat, for a meeting whose details it reads."""
-    return is_secretariat(user) and with_details(user).filter(pk=meeting.pk).exists()
+    """Upload, approve, return and hold: whoever may change the meeting (the secretariat,
+    for a meeting whose details it reads: visibility.may_change)."""
+    return may_change(meeting, user)
 
 
 def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:

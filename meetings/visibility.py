@@ -1,16 +1,20 @@
-"""Who may see which meeting, and how much of it.
+"""Who may see, change and watch which meeting: the meetings' one module of authority.
 
-Two questions, each answered with one query over any number of meetings:
-which meetings concern a user (appear in their lists), and of those, whose
-details they may read. A confidential meeting shows only as busy time to
-anyone who is not its organiser or an invited attendee.
+Each question is answered with one query over any number of meetings: which
+meetings concern a user (appear in their lists), and of those, whose details
+they may read; which they may change; whose readiness they may watch. A
+confidential meeting shows only as busy time to anyone who is not its organiser
+or an invited attendee, and is neither changed nor watched by them: the
+secretariat role and the superuser are not exempt (docs/authority.md).
 """
+
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.roles import is_secretariat
-from conferencing.conference_models import Leg
+from accounts.roles import can_book_meetings, is_secretariat
+from conferencing.conference_models import Leg, LegRole
 from meetings.models import Attendee, Classification, Meeting
 
 User = AbstractBaseUser | AnonymousUser
@@ -18,6 +22,12 @@ User = AbstractBaseUser | AnonymousUser
 
 def invited(user: User) -> Q:
     return Q(organiser=user) | Q(Exists(Attendee.objects.filter(meeting=OuterRef("pk"), user=user)))
+
+
+def open_to(user: User) -> Q:
+    """Confidentiality, per person: a meeting that is not confidential, or one the user
+    organises or is invited to."""
+    return ~Q(classification=Classification.CONFIDENTIAL) | invited(user)
 
 
 def serving(user: User) -> Q:
@@ -42,8 +52,95 @@ def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> Query
     meetings = concerning(user, meetings)
     if not user.is_authenticated:
         return meetings
-    return meetings.filter(~Q(classification=Classification.CONFIDENTIAL) | invited(user))
+    return meetings.filter(open_to(user))
 
 
 def details_visible(meeting: Meeting, user: User) -> bool:
     return with_details(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+
+
+def changeable(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Meetings the user may move, re-site or cancel: the secretariat's, except a
+    confidential one it is not invited to (neither the role nor a superuser is exempt)."""
+    meetings = Meeting.objects.all() if meetings is None else meetings
+    if not can_book_meetings(user):
+        return meetings.none()
+    return with_details(user, meetings)
+
+
+def may_change(meeting: Meeting, user: User) -> bool:
+    return changeable(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+
+
+def hosting(user: User) -> Q:
+    """Meetings whose host site the user serves as technician."""
+    return Q(
+        Exists(
+            Leg.objects.filter(
+                conference=OuterRef("conference"), role=LegRole.HOST, endpoint__technicians=user.pk
+            )
+        )
+    )
+
+
+def watchable(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Meetings whose readiness the user may watch (board, its socket, report, CSVs): the
+    secretariat watches every session and a host site's technicians theirs, but a
+    confidential one only if invited. Whoever watches a meeting may read its details."""
+    meetings = Meeting.objects.all() if meetings is None else meetings
+    if not user.is_authenticated:
+        return meetings.none()
+    watchers = Q() if is_secretariat(user) else hosting(user)
+    return meetings.filter(watchers, open_to(user))
+
+
+def may_watch(meeting: Meeting, user: User) -> bool:
+    return watchable(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+
+
+def may_watch_conference(user: User, conference_id: int) -> bool:
+    """The rule conferencing asks for its board socket (conferencing.watch_policy): false
+    alike for a conference that does not exist and for one without a meeting."""
+    return watchable(user).filter(conference_id=conference_id).exists()
+
+
+# --- list filters: which sessions a site takes part in -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    """The site filters of the lists, as the web form and the API's query string give them."""
+
+    level: int | None = None
+    subtree: str | None = None  # the path of a site: it and every site below it
+    site_id: int | None = None
+    mine: bool = False
+
+
+def filter_by_sites(
+    meetings: QuerySet[Meeting], user: User, filters: SiteFilters
+) -> QuerySet[Meeting]:
+    """The meetings matching the filters; the one implementation of the agenda, the week
+    and GET /api/v1/meetings/, so that no list tells where a confidential session is."""
+    if filters.level is not None:
+        meetings = with_site(meetings, user, Q(endpoint__level=filters.level))
+    if filters.subtree is not None:
+        meetings = with_site(meetings, user, Q(endpoint__path__startswith=filters.subtree))
+    if filters.site_id is not None:
+        meetings = with_site(meetings, user, Q(endpoint_id=filters.site_id))
+    if filters.mine:
+        meetings = meetings.filter(invited(user) | serving(user))
+    return meetings
+
+
+def with_site(meetings: QuerySet[Meeting], user: User, condition: Q) -> QuerySet[Meeting]:
+    """Meetings with a site matching `condition`, without revealing a busy meeting's sites:
+    for a meeting whose details the user may not read only the sites they serve count.
+    The secretariat is exempt, since booking's dry run already tells it which site is busy."""
+    legs = Leg.objects.filter(condition, conference=OuterRef("conference"))
+    if can_book_meetings(user):
+        return meetings.filter(Exists(legs))
+    readable = with_details(user).values("pk")
+    return meetings.filter(
+        Q(Exists(legs), pk__in=readable) | Q(Exists(legs.filter(endpoint__technicians=user.pk)))
+    )

@@ -1,19 +1,16 @@
 """The querysets behind the meetings API: constant queries whatever the number of meetings.
 
-The list's filters (level, province, site, mine) answer "which sessions does a
-site take part in". Those filters also apply to confidential sessions the user
-may only see as busy time, so they must not reveal the sites of such a
-session: for them only the sites the user serves as technician count. The
-secretariat is exempt, since the dry run already tells it which site is busy.
+The list's site filters (level, province, site, mine) are the web lists' own,
+meetings.visibility.filter_by_sites: they must not reveal the sites of a
+confidential session the user may only see as busy time.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.roles import can_book_meetings
 from conferencing.conference_models import Leg, LegRole
 from meetings.models import Attendee, Meeting, MeetingQuerySet
-from meetings.visibility import User, invited, serving, with_details
+from meetings.visibility import SiteFilters, User, filter_by_sites
 
 
 def summaries() -> MeetingQuerySet:
@@ -58,7 +55,8 @@ def details() -> MeetingQuerySet:
 
 
 def filter_meetings(meetings: QuerySet[Meeting], filters: dict, user: User) -> QuerySet[Meeting]:
-    """Apply the validated `MeetingFilterSerializer` data."""
+    """Apply the validated `MeetingFilterSerializer` data; the site filters are the web's
+    (visibility.filter_by_sites)."""
     if "from" in filters:
         meetings = meetings.filter(conference__end__gt=filters["from"])
     if "to" in filters:
@@ -67,23 +65,10 @@ def filter_meetings(meetings: QuerySet[Meeting], filters: dict, user: User) -> Q
         meetings = meetings.filter(status=filters["status"])
     if "classification" in filters:
         meetings = meetings.filter(classification=filters["classification"])
-    if "level" in filters:
-        meetings = with_leg(meetings, user, Q(endpoint__level=filters["level"]))
-    if "province" in filters:
-        meetings = with_leg(meetings, user, Q(endpoint__path__startswith=filters["province"].path))
-    if "site" in filters:
-        meetings = with_leg(meetings, user, Q(endpoint=filters["site"]))
-    if filters["mine"]:
-        meetings = meetings.filter(invited(user) | serving(user))
-    return meetings
-
-
-def with_leg(meetings: QuerySet[Meeting], user: User, condition: Q) -> QuerySet[Meeting]:
-    """Meetings with a site matching `condition`, without revealing a busy meeting's sites."""
-    legs = Leg.objects.filter(condition, conference=OuterRef("conference"))
-    if can_book_meetings(user):
-        return meetings.filter(Exists(legs))
-    readable = with_details(user).values("pk")
-    return meetings.filter(
-        Q(Exists(legs), pk__in=readable) | Q(Exists(legs.filter(endpoint__technicians=user.pk)))
+    sites = SiteFilters(
+        level=filters.get("level"),
+        subtree=filters["province"].path if "province" in filters else None,
+        site_id=filters["site"].pk if "site" in filters else None,
+        mine=filters["mine"],
     )
+    return filter_by_sites(meetings, user, sites)

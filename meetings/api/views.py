@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, e
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,7 +36,7 @@ from meetings.api.serializers import (
     occurrence_data,
 )
 from meetings.models import Meeting
-from meetings.visibility import User, concerning
+from meetings.visibility import User, changeable, concerning
 
 BAD_REQUEST = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -46,6 +47,10 @@ CONFLICT = OpenApiResponse(
     description=_("Sites or bridge ports are taken; nothing was written."),
 )
 SECRETARIAT_ONLY = _("Secretariat only.")
+CHANGERS_ONLY = _(
+    "Secretariat only. 404, as for a session that does not exist, for a confidential "
+    "session the user is not invited to."
+)
 
 
 class MeetingPagination(LimitOffsetPagination):
@@ -64,6 +69,10 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
     serializer_class = MeetingDetailSerializer
 
     def get_queryset(self) -> QuerySet[Meeting]:
+        if self.request.method not in SAFE_METHODS:
+            # Every action on one meeting that writes changes it: one rule decides who may,
+            # and a meeting the user may not change is as missing as one that does not exist.
+            return changeable(self.request.user, queries.summaries())
         meetings = queries.details() if self.action == "retrieve" else queries.summaries()
         return concerning(self.request.user, meetings)
 
@@ -151,7 +160,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Move a session, or it and the following ones of its series"),
-        description=SECRETARIAT_ONLY,
+        description=CHANGERS_ONLY,
         request=RescheduleSerializer,
         responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
@@ -169,7 +178,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Make the session's sites exactly this selection"),
-        description=SECRETARIAT_ONLY,
+        description=CHANGERS_ONLY,
         request=ChangeSitesSerializer,
         responses={200: MeetingDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
@@ -185,7 +194,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Cancel a session, or it and the following ones of its series"),
-        description=SECRETARIAT_ONLY,
+        description=CHANGERS_ONLY,
         request=CancelSerializer,
         responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST},
     )

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.roles import User
-from conferencing.conference_models import Leg, LegRole
+from conferencing.conference_models import Leg
 from meetings.models import Meeting, MeetingStatus
+from meetings.visibility import may_watch
 
 register = template.Library()
 
@@ -20,25 +21,18 @@ def is_technician(user: User) -> bool:
 
 @register.simple_tag
 def readiness_links(user: User, meeting: Meeting) -> dict[str, bool]:
-    """Which readiness links the meeting page shows: the board to those who may watch it
-    (readiness_board.may_watch), the report after the session, the console to the
-    technicians of its sites. No query for the secretariat, one for anyone else."""
+    """Which readiness links the meeting page shows: the board (before the end) and the
+    report (after) to those who may watch it — the one rule the pages and the board
+    socket ask, visibility.may_watch — and the console to the technicians of its sites.
+    One query, and one more for a technician."""
     if meeting.status == MeetingStatus.CANCELLED:
         return {"board": False, "report": False, "console": False}
     conference = meeting.conference
     ended = conference.end <= timezone.now()
-    if roles.is_secretariat(user):
-        served: set[str] = set()
-        watch = True
-    else:
-        served = set(
-            Leg.objects.filter(conference=conference, endpoint__technicians=user.pk).values_list(
-                "role", flat=True
-            )
-        )
-        watch = LegRole.HOST in served
-    return {
-        "board": watch and not ended,
-        "report": watch and ended,
-        "console": bool(served) and roles.is_technician(user) and not ended,
-    }
+    watch = may_watch(meeting, user)
+    serves = (
+        roles.is_technician(user)
+        and not ended
+        and Leg.objects.filter(conference=conference, endpoint__technicians=user.pk).exists()
+    )
+    return {"board": watch and not ended, "report": watch and ended, "console": serves}

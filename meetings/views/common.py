@@ -17,7 +17,7 @@ from conferencing.models import Endpoint
 from meetings.booking import ConflictReport, Slot
 from meetings.models import Meeting, MeetingStatus
 from meetings.visibility import User as AnyUser
-from meetings.visibility import concerning, details_visible, with_details
+from meetings.visibility import changeable, concerning, details_visible, with_details
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -74,10 +74,11 @@ def readable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
 def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
     """The meeting for a change page, or where to send the user instead.
 
-    A confidential meeting the user is not invited to is not theirs to change
-    (404, as for its details); one that is over or cancelled goes back to its page.
+    A meeting the user may not change (visibility.changeable) is not found, as one
+    that does not exist; one that is over or cancelled goes back to its page.
     """
-    meeting = readable_meeting(request.user, meeting_id)
+    meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
+    meeting = get_object_or_404(changeable(request.user, meetings), pk=meeting_id)
     if meeting.status != MeetingStatus.SCHEDULED or meeting.conference.start <= timezone.now():
         messages.error(request, _("Only a scheduled session that has not started can be changed."))
         return redirect("meetings:detail", meeting_id=meeting.pk)

@@ -13,7 +13,7 @@ from conferencing.models import Endpoint, Level
 from meetings.models import Meeting, MeetingStatus
 from meetings.views.common import concerning_meeting, is_changeable
 from meetings.views.records import records_section
-from meetings.visibility import details_visible
+from meetings.visibility import details_visible, may_change
 
 
 @dataclass
@@ -81,7 +81,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "levels": sites_by_level(legs),
             "attendees": attendees,
             "series": series_summary(meeting),
-            "can_change": can_book_meetings(request.user) and is_changeable(meeting),
+            "can_change": is_changeable(meeting) and may_change(meeting, request.user),
             # Details are readable here: the secretariat manages records (records.may_upload).
             **records_section(request.user, meeting, manage=can_book_meetings(request.user)),
         },

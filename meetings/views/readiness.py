@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,6 @@ from accounts.roles import can_view_meetings, is_technician
 from conferencing import readiness
 from conferencing.conference_models import Conference, ConferenceStatus, Leg, LegRole
 from conferencing.models import Level
-from conferencing.readiness_board import may_watch
 from conferencing.readiness_models import ReadinessState
 from conferencing.readiness_report import (
     PUNCTUALITY_LABELS,
@@ -40,7 +38,7 @@ from conferencing.readiness_report import (
 )
 from meetings.models import Meeting
 from meetings.views.common import AuthenticatedHttpRequest, detail_ids
-from meetings.visibility import details_visible
+from meetings.visibility import watchable
 
 # The console lists sessions from a day before their window opens until an hour after.
 CONSOLE_AHEAD = timedelta(hours=24)
@@ -130,14 +128,12 @@ class ConsoleSession:
     title_visible: bool
     phase: str
     legs: list[ConsoleLeg] = field(default_factory=list)
+    # The console links the board only for a session the user may watch (visibility.watchable).
+    board: bool = False
 
     @property
     def accepts_reports(self) -> bool:
         return self.phase in (Phase.SETUP, Phase.RUNNING)
-
-    @property
-    def serves_host(self) -> bool:
-        return any(item.is_host for item in self.legs)
 
     @property
     def phase_note(self) -> str:
@@ -166,8 +162,9 @@ def phase_note(conference: Conference, phase: str) -> str:
 
 
 def console_sessions(user: AbstractBaseUser, now: datetime) -> list[ConsoleSession]:
-    """The sessions the user's sites must join, soonest first, each with the user's legs;
-    two queries whatever their number."""
+    """The sessions the user's sites must join, soonest first, each with the user's legs
+    only: a technician reports for their own sites, and sees another site of a session
+    only on its board. Three queries whatever their number."""
     legs = (
         Leg.objects.reserved()
         .filter(
@@ -197,10 +194,21 @@ def console_sessions(user: AbstractBaseUser, now: datetime) -> list[ConsoleSessi
             else []
         )
         session.legs.append(ConsoleLeg(leg=leg, next_states=allowed))
-    visible = detail_ids(user, [session.meeting for session in sessions.values()])
+    meetings = [session.meeting for session in sessions.values()]
+    visible = detail_ids(user, meetings)
+    watched = watched_ids(user, meetings)
     for session in sessions.values():
         session.title_visible = session.meeting.pk in visible
+        session.board = session.meeting.pk in watched
     return list(sessions.values())
+
+
+def watched_ids(user: AbstractBaseUser, meetings: list[Meeting]) -> set[int]:
+    """Of these meetings, the ids whose readiness the user may watch; one query."""
+    if not meetings:
+        return set()
+    listed = Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
+    return set(watchable(user, listed).values_list("pk", flat=True))
 
 
 @require_GET
@@ -301,11 +309,11 @@ def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def watched_meeting(user: AbstractBaseUser, meeting_id: int) -> Meeting:
-    """The meeting whose readiness the user may watch (readiness_board.may_watch), else 403."""
-    meeting = get_object_or_404(Meeting.objects.select_related("conference"), pk=meeting_id)
-    if not may_watch(user, meeting.conference_id):
-        raise PermissionDenied
-    return meeting
+    """The meeting whose readiness the user may watch (visibility.watchable), else 404: one
+    they may not watch answers as one that does not exist. Whoever watches a meeting may
+    read its details, so these pages show its title."""
+    meetings = Meeting.objects.select_related("conference")
+    return get_object_or_404(watchable(user, meetings), pk=meeting_id)
 
 
 def board_texts() -> dict:
@@ -345,7 +353,6 @@ def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "conference": conference,
-            "title_visible": details_visible(meeting, request.user),
             "ended": conference.end <= timezone.now(),
             "ws_path": f"/ws/conferences/{conference.pk}/board/",
             "states": S.choices,
@@ -398,7 +405,6 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
         {
             "meeting": meeting,
             "conference": conference,
-            "title_visible": details_visible(meeting, request.user),
             "ended": conference.end <= timezone.now(),
             "summary": summary,
             "total": len(summary.sites),

@@ -7,8 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.roles import Role
+from conferencing import watch_policy
 from conferencing.readiness import Report, submit_report
-from conferencing.readiness_board import changes_since, delta_pages, may_watch, pages, snapshot
+from conferencing.readiness_board import changes_since, delta_pages, pages, snapshot
+from conferencing.watch_policy import may_watch
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
@@ -18,7 +20,18 @@ def iso(moment) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-# -- Who may watch -------------------------------------------------------------------------------
+# -- Who may watch (the rule meetings registers; confidential sessions: tests/meetings) ----------
+
+
+def test_watch_policy_refuses_every_board_until_a_rule_is_registered(session, alice):
+    registered = watch_policy.registered()
+    watch_policy.register(watch_policy.refuse)
+    try:
+        refused = may_watch(alice, session.conference_id)
+    finally:
+        watch_policy.register(registered)
+
+    assert (refused, may_watch(alice, session.conference_id)) == (False, True)
 
 
 @pytest.mark.parametrize(

@@ -131,9 +131,10 @@ def test_meeting_page_query_count_does_not_grow_with_records(
         RecordVersionFactory(record=record, status="draft", uploaded_by=alice)
     client = client_as(alice)
 
-    # session, user, roles, meeting, details visible, sites, attendees; the records section
-    # adds one: the versions with their records and uploaders
-    with django_assert_num_queries(8):
+    # session, user, roles, meeting, details visible, sites, attendees, may change, may watch
+    # (readiness links); the records section adds one: the versions with their records and
+    # uploaders
+    with django_assert_num_queries(10):
         response = client.get(page_url(meeting))
 
     assert len(response.context["record_rows"]) == count

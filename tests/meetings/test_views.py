@@ -962,8 +962,9 @@ def test_detail_query_count_is_constant(
         Attendee.objects.create(meeting=meeting, user=UserFactory(username=f"guest{number}"))
     client = client_as(alice)
 
-    # session, user, roles, meeting, details visible, legs with their sites, attendees, records
-    with django_assert_num_queries(8):
+    # session, user, roles, meeting, details visible, legs with their sites, attendees,
+    # may change, records, may watch (readiness links)
+    with django_assert_num_queries(10):
         response = client.get(url_for("detail", meeting))
 
     assert len(response.context["attendees"]) == count

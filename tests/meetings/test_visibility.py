@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.roles import Role
 from conferencing.site_selection import SiteSelection
 from meetings.models import Classification, Meeting
-from meetings.visibility import concerning, details_visible, with_details
+from meetings.visibility import changeable, concerning, details_visible, watchable, with_details
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
 
 
@@ -151,3 +151,65 @@ def test_with_details_costs_the_same_queries_for_1_or_3_meetings(
         readable = list(with_details(carol))
 
     assert len(readable) == count
+
+
+# --- who may change, who may watch readiness ------------------------------------------------------
+
+
+def test_changeable_is_the_secretariats_less_confidential_meetings_it_is_not_in(
+    meetings, alice, dung
+):
+    assert (titles(changeable(alice)), titles(changeable(dung))) == (
+        ["Công khai", "Nội bộ"],
+        ["Công khai", "Mật", "Nội bộ"],
+    )
+
+
+def test_changeable_is_nothing_for_an_invited_attendee_without_the_secretariat_role(
+    meetings, carol
+):
+    meetings["confidential"].attendees.create(user=carol)
+
+    assert titles(changeable(carol)) == []
+
+
+def test_watchable_is_the_secretariats_less_confidential_meetings_it_is_not_in(
+    meetings, alice, dung
+):
+    assert (titles(watchable(alice)), titles(watchable(dung))) == (
+        ["Công khai", "Nội bộ"],
+        ["Công khai", "Mật", "Nội bộ"],
+    )
+
+
+def test_watchable_leaves_out_a_confidential_meeting_the_host_technician_is_not_invited_to(
+    meetings, bob
+):
+    before = titles(watchable(bob))
+    meetings["confidential"].attendees.create(user=bob)
+
+    assert (before, titles(watchable(bob))) == ([], ["Mật"])
+
+
+def test_watchable_is_not_for_a_participant_sites_technician(meetings, bob, alice):
+    # bob serves X0101, which here only takes part; T02 hosts.
+    booked(
+        alice,
+        bridge_id=BridgeFactory().pk,
+        sites=at("T02", "X0101"),
+        host_code="T02",
+        slot__start=local_time(9, 8),
+        details__title="Tham dự",
+    )
+
+    assert titles(watchable(bob)) == []
+
+
+def test_watchable_does_not_exempt_the_superuser(meetings):
+    admin = UserFactory(username="admin", is_superuser=True)
+
+    assert titles(watchable(admin)) == ["Công khai", "Nội bộ"]
+
+
+def test_watchable_is_nothing_for_an_anonymous_user(meetings):
+    assert titles(watchable(AnonymousUser())) == []
