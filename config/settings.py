@@ -338,6 +338,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Booking, readiness and records of multi-level video conferences.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Not public (README: API): the schema maps every endpoint and field; integrators hold a
+    # token, people a session. The docs page is behind login_required in config/urls.py.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
