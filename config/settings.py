@@ -272,6 +272,11 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # left ones are whatever the client sent). Never AXES_IPWARE_PROXY_COUNT=1: it made the
 # address NULL and the lockout fell back to username only (STACK.md).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# django-ipware 8's default ("modern") algorithm prefers a public address to a private one
+# wherever it stands in X-Forwarded-For: a client on a private network (most government
+# intranets) could forge "8.8.8.1, " and be counted as 8.8.8.1, a new address each time.
+# The "legacy" algorithm takes the right-most valid entry, as the proxy appended it.
+IPWARE_ALGORITHM = "legacy"
 if BEHIND_PROXY:
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

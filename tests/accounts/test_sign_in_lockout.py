@@ -129,11 +129,24 @@ def test_sign_in_in_proxy_mode_the_right_most_forwarded_address_counts(client, d
     assert elsewhere.status_code == 302
 
 
+def test_sign_in_in_proxy_mode_a_private_client_cannot_pose_as_public_addresses(
+    client, dave, proxy_mode
+):
+    # A client on a government intranet has a private address; the forged public ones
+    # to its left must not count (django-ipware's default algorithm prefers them).
+    for number in range(5):
+        sign_in(client, "dave", "wrong", "10.0.0.2", x_forwarded_for=f"8.8.8.{number}, 10.1.2.3")
+
+    response = sign_in(client, "dave", DEMO_PASSWORD, "10.0.0.2", x_forwarded_for="10.1.2.3")
+
+    assert response.status_code == 429
+
+
 def client_address_settings(**environment: str) -> str:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.AXES_IPWARE_PROXY_ORDER, s.AXES_IPWARE_META_PRECEDENCE_ORDER, "
-        "s.SECURE_PROXY_SSL_HEADER)"
+        "print(s.IPWARE_ALGORITHM, s.AXES_IPWARE_PROXY_ORDER, "
+        "s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.SECURE_PROXY_SSL_HEADER)"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code],
@@ -153,9 +166,10 @@ def client_address_settings(**environment: str) -> str:
 
 
 def test_settings_client_address_is_remote_addr_only_unless_behind_proxy():
-    assert client_address_settings() == "left-most ['REMOTE_ADDR'] None"
+    assert client_address_settings() == "legacy left-most ['REMOTE_ADDR'] None"
     assert client_address_settings(BEHIND_PROXY="true") == (
-        "right-most ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] ('HTTP_X_FORWARDED_PROTO', 'https')"
+        "legacy right-most ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] "
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
     )
 
 
