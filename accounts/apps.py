@@ -8,7 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_login_failed
+
         from accounts.roles import ensure_role_groups
+        from accounts.sign_in import record_failure, record_lockout
+
+        # After axes' own receivers (axes comes first in INSTALLED_APPS), so the request
+        # already carries the address and lockout state axes worked out.
+        user_login_failed.connect(record_failure, dispatch_uid="accounts.sign_in.failure")
+        user_locked_out.connect(record_lockout, dispatch_uid="accounts.sign_in.lockout")
 
         # The data migration creates the groups once; this puts them back after a
         # database flush (test isolation), which migrations never see.

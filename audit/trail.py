@@ -39,3 +39,21 @@ def record_all(
         )
         for actor, action, target, changes in entries
     )
+
+
+def record_about(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry about something that may have no row, such as a sign-in attempt
+    for an account that does not exist (`target_id` is then empty)."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        changes=changes or {},
+    )

@@ -1,6 +1,5 @@
 """Export conference sites as the CSV that `endpoint_import` reads, so the two round-trip."""
 
-import csv
 import io
 from typing import TextIO
 
@@ -8,6 +7,7 @@ from django.db.models import QuerySet
 
 from conferencing.endpoint_import import COLUMNS
 from conferencing.models import Endpoint, Level
+from conferencing.spreadsheet import csv_writer
 
 # In COLUMNS order; the parent's code comes through a join, not a query per site.
 EXPORT_FIELDS = (
@@ -38,7 +38,7 @@ def write_endpoints_csv(stream: TextIO, queryset: QuerySet[Endpoint] | None = No
     Reads the sites in one query, streamed in chunks, so memory stays flat.
     """
     sites = Endpoint.objects.all() if queryset is None else queryset
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerow(COLUMNS)
     count = 0
     for values in sites.order_by("path").values_list(*EXPORT_FIELDS).iterator(CHUNK_SIZE):

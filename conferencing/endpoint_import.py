@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from conferencing.endpoint_tree import placement_error
 from conferencing.models import PATH_SEPARATOR, Endpoint, Level, path_for
+from conferencing.spreadsheet import from_spreadsheet_cell
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 OPTIONAL_COLUMNS = (
@@ -236,7 +237,12 @@ def _read_records(reader: "Reader") -> list[_Record]:
 def _record(line: int, columns: list[str], cells: list[str]) -> _Record:
     record = _Record(
         line,
-        {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column},
+        {
+            # An exported file marks formula-like cells as text (conferencing.spreadsheet).
+            column: from_spreadsheet_cell(cell.strip())
+            for column, cell in zip(columns, cells, strict=False)
+            if column
+        },
     )
     extra_cells = cells[len(columns) :]
     if len(cells) < len(columns) or any(cell.strip() for cell in extra_cells):

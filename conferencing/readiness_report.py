@@ -1,6 +1,5 @@
 """After the session: who was ready on time, who was late, who never was."""
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from conferencing.conference_models import Conference, Leg
 from conferencing.models import Level
 from conferencing.readiness_board import province_names, province_of
 from conferencing.readiness_models import ReadinessState
+from conferencing.spreadsheet import csv_writer
 
 
 class Punctuality:
@@ -100,7 +100,7 @@ def summarise(conference: Conference) -> ReadinessSummary:
 
 def summary_csv(summary: ReadinessSummary) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(
         [
             _("Site code"),
@@ -131,7 +131,7 @@ def province_csv(summary: ReadinessSummary) -> str:
     """One row per province (and the total): how many sites were ready on time,
     late, never."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([_("Province"), *(str(label) for label in PUNCTUALITY_LABELS.values())])
     for province, counts in summary.by_province.items():
         writer.writerow([province, *(counts[key] for key in PUNCTUALITY_LABELS)])

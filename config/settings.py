@@ -1,5 +1,6 @@
 """Settings, read from the environment only (README: Configuration)."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "accounts",
     "audit",
     "conferencing",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes requires: it turns a sign-in refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -249,6 +253,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is refused from that address for SIGN_IN_LOCKOUT_MINUTES
+# (0: until unlocked, `manage.py unlock_sign_in`). By account AND address, so a guesser
+# cannot lock a colleague out from elsewhere, and cannot rotate accounts to go on guessing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, 1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, 0)) or None
+# A right password before the limit forgets the earlier mistakes of that account and address.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address: REMOTE_ADDR only, unless BEHIND_PROXY says one reverse proxy of ours
+# appends the address it saw to X-Forwarded-For; then the right-most entry counts (the
+# left ones are whatever the client sent). Never AXES_IPWARE_PROXY_COUNT=1: it made the
+# address NULL and the lockout fell back to username only (STACK.md).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# django-ipware 8's default ("modern") algorithm prefers a public address to a private one
+# wherever it stands in X-Forwarded-For: a client on a private network (most government
+# intranets) could forge "8.8.8.1, " and be counted as 8.8.8.1, a new address each time.
+# The "legacy" algorithm takes the right-most valid entry, as the proxy appended it.
+IPWARE_ALGORITHM = "legacy"
+if BEHIND_PROXY:
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -277,6 +311,17 @@ if S3_ENDPOINT_URL:
     SECURE_CSP["connect-src"] = [CSP.SELF, f"{_s3_public.scheme}://{_s3_public.netloc}"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# HTTPS (README: Production). Behind the proxy, its X-Forwarded-Proto tells Django the
+# request came over HTTPS, so links, redirects and secure cookies are right; trusted only
+# when BEHIND_PROXY says the proxy sets it (a client could send it too).
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes call the process straight over HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -298,6 +343,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Booking, readiness and records of multi-level video conferences.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Not public (README: API): the schema maps every endpoint and field; integrators hold a
+    # token, people a session. The docs page is behind login_required in config/urls.py.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

