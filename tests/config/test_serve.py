@@ -2,8 +2,8 @@
 with 413 before they are read, the rest reach Django whole; the seams it is installed
 through are checked so that a Daphne or Twisted upgrade that moves them fails here.
 
-The HTTP tests run a real Daphne child (tests/fixtures/browser.py, which serves with
-config.serve.BoundedServer as bin/run does) with a 1 MiB limit.
+The HTTP tests run a real Daphne child with a 1 MiB limit (small_limit_daphne in
+tests/fixtures/browser.py, which serves with config.serve.BoundedServer as bin/run does).
 """
 
 import http.client
@@ -12,7 +12,6 @@ import json
 import re
 import socket
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,11 +29,11 @@ from accounts.roles import Role
 from config.serve import BoundedHTTPFactory, BoundedRequest, BoundedServer, GiaoBanCommandLine
 from meetings.recording_upload_models import RecordingUpload
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.fixtures.browser import daphne_on_test_database, serving
+from tests.fixtures.browser import SMALL_BODY_LIMIT
 from tests.meetings.record_helpers import session
 
 MiB = 1024 * 1024
-LIMIT = 1 * MiB
+LIMIT = SMALL_BODY_LIMIT  # small_limit_daphne's
 ANSWER_TIMEOUT_S = 5.0
 TOO_LARGE_TEXT = "Nội dung yêu cầu lớn hơn 1,0 MB.\n"
 BOUNDARY = "giaoban-boundary"
@@ -146,16 +145,6 @@ def test_serve_urlencoded_body_is_not_parsed_by_twisted_either():
 
 
 # -- A real Daphne child with a 1 MiB limit ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def small_limit_daphne(django_db_setup) -> Iterator[str]:
-    with serving(
-        daphne_on_test_database(),
-        DJANGO_SETTINGS_MODULE="config.test_settings",
-        MAX_REQUEST_BODY_BYTES=str(LIMIT),
-    ) as base_url:
-        yield base_url
 
 
 @pytest.fixture
