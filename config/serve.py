@@ -9,11 +9,14 @@ costs the process 300 MB, whatever Django answers later. `BoundedRequest` refuse
 over `settings.MAX_REQUEST_BODY_BYTES` with 413 while it arrives: at once when its
 Content-Length is known, as soon as the received bytes pass the limit when it is chunked.
 
-It is installed through Daphne's public seams: `CommandLineInterface.server_class`
-(`GiaoBanCommandLine`), a `Server` subclass (`BoundedServer`) whose HTTP factory
-(`BoundedHTTPFactory`, a subclass of Daphne's) builds protocols whose `requestFactory` is
-`BoundedRequest`, as Daphne's own factory does with `WebRequest`.
-tests/config/test_serve.py fails if a Daphne or Twisted upgrade moves these seams.
+It is installed by subclassing, nothing of Daphne or Twisted is reassigned: Daphne's
+command line builds its server from `CommandLineInterface.server_class`
+(`GiaoBanCommandLine` names `BoundedServer`); `Server.run()` keeps the HTTP factory it
+builds in `self.http_factory` and listens with what that attribute holds, which
+`BoundedServer` makes a `BoundedHTTPFactory` (a subclass of Daphne's); its protocols build
+`BoundedRequest`s through their `requestFactory`, as Daphne's own factory sets it to
+`WebRequest`. tests/config/test_serve.py fails if a Daphne or Twisted upgrade moves
+these seams.
 """
 
 # Daphne's server module installs the asyncio reactor: it must come before anything that
@@ -137,7 +140,9 @@ class BoundedServer(Server):
     `max_request_body_bytes` defaults to `settings.MAX_REQUEST_BODY_BYTES`.
     """
 
-    def __init__(self, *args: Any, max_request_body_bytes: int | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, max_request_body_bytes: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if max_request_body_bytes is None:
             max_request_body_bytes = settings.MAX_REQUEST_BODY_BYTES
