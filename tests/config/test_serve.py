@@ -26,7 +26,13 @@ from twisted.web import http as twisted_http
 from twisted.web.test.requesthelper import DummyChannel
 
 from accounts.roles import Role
-from config.serve import BoundedHTTPFactory, BoundedRequest, BoundedServer, GiaoBanCommandLine
+from config.serve import (
+    BoundedHTTPFactory,
+    BoundedRequest,
+    BoundedServer,
+    GiaoBanCommandLine,
+    SpooledInputQueue,
+)
 from meetings.recording_upload_models import RecordingUpload
 from tests.factories import DEMO_PASSWORD, UserFactory
 from tests.fixtures.browser import SMALL_BODY_LIMIT
@@ -76,6 +82,10 @@ def test_serve_seams_daphne_and_twisted_still_offer():
     assert GiaoBanCommandLine.server_class is BoundedServer
     assert "http_factory" in Server.run.__code__.co_names
     assert "HTTPFactory" in Server.run.__code__.co_names
+    # BoundedServer.create_application is Daphne's with another queue: same bookkeeping.
+    assert parameters(Server.create_application) == ["self", "protocol", "scope"]
+    assert "application_instance" in Server.create_application.__code__.co_consts
+    assert "Queue" in Server.create_application.__code__.co_names
 
 
 def bounded_server(limit: int = LIMIT) -> BoundedServer:
@@ -106,6 +116,35 @@ def test_serve_request_through_the_server_factory_is_a_bounded_request():
     assert [type(request) for request in server.connections] == [BoundedRequest]
     assert transport.value().split(b"\r\n")[0] == b"HTTP/1.1 413 Request Entity Too Large"
     assert transport.disconnecting is True
+
+
+# -- Bodies are handed to the application from a spool, whole and in order ----------------
+
+
+async def test_serve_spooled_queue_hands_over_every_message_in_order():
+    queue = SpooledInputQueue()
+    chunks = [bytes([n]) * 8192 for n in range(200)]  # 1.6 MB, past the in-memory part
+    sent = [{"type": "http.request", "body": chunk, "more_body": True} for chunk in chunks]
+    sent.append({"type": "http.request", "body": b"", "more_body": False})
+    sent.append({"type": "http.disconnect"})
+    for message in sent:
+        queue.put_nowait(message)
+
+    received = [await queue.get() for _ in sent]
+
+    assert received == sent
+
+
+async def test_serve_spooled_queue_passes_websocket_frames_as_they_are():
+    queue = SpooledInputQueue()
+    frames = [
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "bytes": None, "text": '{"type": "ping"}'},
+    ]
+    for frame in frames:
+        queue.put_nowait(frame)
+
+    assert [await queue.get(), await queue.get()] == frames
 
 
 # -- Form bodies reach Django whole: Twisted does not parse them ---------------------------
