@@ -386,7 +386,7 @@ class Run:
             self.daphnes.append(
                 subprocess.Popen(
                     [
-                        *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
+                        *(sys.executable, "-m", "config.serve", "-b", "127.0.0.1", "-p", str(port)),
                         "config.asgi:application",
                     ],
                     env=self.env,

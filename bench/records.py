@@ -176,7 +176,7 @@ def run_setup(env: dict[str, str]) -> dict:
 def daphne(env: dict[str, str], port: int, log_path: Path):
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
+            [sys.executable, "-m", "config.serve", "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
             env=env,
             cwd=ROOT,
             stdin=subprocess.DEVNULL,

@@ -1,4 +1,5 @@
-"""ASGI entry point: Daphne serves HTTP and WebSockets from here."""
+"""ASGI entry point: Daphne (`python -m config.serve`, config/serve.py) serves HTTP and
+WebSockets from here."""
 
 import os
 
@@ -13,11 +14,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from config import gc_pacing  # noqa: E402
-from config.daphne_bodies import leave_form_bodies_to_django  # noqa: E402
 from config.websocket_origin import SameOriginValidator  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
 
-leave_form_bodies_to_django()
 gc_pacing.start(settings.GC_FREEZE_SECONDS)
 
 application = ProtocolTypeRouter(

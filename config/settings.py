@@ -247,6 +247,11 @@ RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
 # full collections (config/gc_pacing.py); 0 turns it off.
 GC_FREEZE_SECONDS = env_int("GC_FREEZE_SECONDS", 10, 0)
 
+# The largest request body the server (config/serve.py) accepts; a bigger one is refused
+# with 413 before it is read. Above a recording part (meetings/recording_uploads.py,
+# MIN_PART_SIZE = 8 MiB), which is the largest body the app takes in one request.
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 16 * 1024 * 1024, 1024)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
