@@ -7,7 +7,8 @@ it was assembled, and if nobody does, a later sweep aborts it. Multipart uploads
 records/ that no open session knows (the app died between starting one and saving its
 row) are aborted too, and so are part directories without a session that are older
 than the same period (a younger one may belong to an upload created during the sweep).
-Finished sessions (completed or aborted) are deleted after the same period: a page
+Finished sessions (completed, aborted, or documents that failed verification: their
+object was deleted then) are deleted after the same period: a page
 reloaded meanwhile still learns the outcome.
 Nothing orphaned stays in the bucket, on disk or in the database.
 """
@@ -63,7 +64,8 @@ def abort_abandoned(now: datetime | None = None) -> Cleanup:
         _abort_orphan_uploads(cutoff, report)
     _remove_orphan_dirs(cutoff, report)
     report.sessions_deleted, _by_model = RecordingUpload.objects.filter(
-        status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED], updated_at__lt=cutoff
+        status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED, UploadStatus.FAILED],
+        updated_at__lt=cutoff,
     ).delete()
     return report
 
