@@ -212,7 +212,11 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
 
     @extend_schema(
         summary=_("Upload a document (multipart form): a new record or a new version"),
-        description=_("Secretariat only. The type is detected from the bytes."),
+        description=_(
+            "Secretariat only. The type is detected from the bytes. For small documents: "
+            "the server refuses a request body over MAX_REQUEST_BODY_BYTES (413); larger "
+            "documents go through /api/v1/meetings/{id}/document-uploads/."
+        ),
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE},
     )
