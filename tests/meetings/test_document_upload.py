@@ -6,9 +6,12 @@ task worker verified it (SHA-256, type from the bytes)."""
 import hashlib
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import Role
 from audit.models import AuditEntry
@@ -17,6 +20,8 @@ from meetings.document_uploads import verify_document_upload
 from meetings.record_documents import DOCX as DOCX_TYPE
 from meetings.record_documents import ODT as ODT_TYPE
 from meetings.record_models import RecordKind, RecordStatus, RecordVersion
+from meetings.record_tasks import resume_stalled_verifications, verify_document_upload_task
+from meetings.recording_upload_cleanup import abort_abandoned
 from meetings.recording_upload_models import RecordingUpload, UploadStatus
 from meetings.recording_uploads import parts_dir
 from tests.factories import UserFactory
@@ -428,3 +433,45 @@ def test_document_upload_completion_enqueues_the_verification(api_as, mode):
         hashlib.sha256(payload).hexdigest(),
     )
     assert RecordingUpload.objects.get().status == UploadStatus.COMPLETED
+
+
+# -- The sweep ------------------------------------------------------------------------------------
+
+
+def aged(upload: dict, hours: float) -> None:
+    RecordingUpload.objects.filter(pk=upload["id"]).update(
+        updated_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_document_upload_stalled_verification_is_enqueued_again(api_as, alice, meeting, app_mode):
+    upload = uploaded(api_as(alice), meeting)
+    DBTaskResult.objects.all().delete()  # the task was lost with the task table
+    aged(upload, 3)
+
+    resumed = resume_stalled_verifications()
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=verify_document_upload_task.module_path
+    ).values_list("args_kwargs", flat=True)
+    assert (resumed, [entry["args"][0] for entry in waiting]) == (1, [upload["id"]])
+
+
+def test_document_upload_waiting_verification_is_not_enqueued_twice(
+    api_as, alice, meeting, app_mode
+):
+    upload = uploaded(api_as(alice), meeting)
+    verify_document_upload_task.enqueue(upload["id"])
+    aged(upload, 3)
+
+    assert resume_stalled_verifications() == 0
+
+
+def test_document_upload_failed_sessions_are_deleted_by_the_sweep(api_as, alice, meeting, app_mode):
+    upload = uploaded(api_as(alice), meeting, ZIP, file_name="a.docx", content_type="")
+    verify(upload)
+    aged(upload, 25)
+
+    report = abort_abandoned()
+
+    assert (report.sessions_deleted, RecordingUpload.objects.count()) == (1, 0)
