@@ -14,6 +14,7 @@ deleted from storage and its upload says why ("failed"). A completed or failed u
 is not open any more: completing it again is 409, never a second version.
 """
 
+import contextlib
 import hashlib
 import shutil
 import tempfile
@@ -139,9 +140,14 @@ def complete_document_upload(
 def _to_verification(upload: RecordingUpload) -> None:
     from meetings.record_tasks import schedule_document_verification
 
+    if upload.single_put:
+        # Copied again by a completion tried again: nothing under this key is a version yet.
+        # The presigned key stays until the version exists (a completion that fails after
+        # this point and is tried again copies it again), then goes.
+        record_storage.copy(upload.key, upload.stored_key)
     # A cheap look at the first bytes answers the common mistake (a renamed program) at
     # once; the task worker's full sniff decides.
-    head = b"".join(record_storage.open_chunks(upload.key, end=record_documents.HEAD_BYTES))
+    head = b"".join(record_storage.open_chunks(upload.stored_key, end=record_documents.HEAD_BYTES))
     if record_documents.sniff_head(head) is None:
         reason = _("This file is not a PDF, DOCX, ODT, XLSX, PNG or JPEG document.")
         fail(upload, reason)
@@ -196,7 +202,7 @@ def verify_document_upload(upload: RecordingUpload) -> RecordingUpload:
     if upload.status != UploadStatus.VERIFYING:
         return upload
     try:
-        found = _read(upload.key)
+        found = _read(upload.stored_key)
     except record_storage.ObjectMissing:
         return fail(upload, _("The document is missing from storage."))
     if found.size != upload.size:
@@ -218,7 +224,7 @@ def verify_document_upload(upload: RecordingUpload) -> RecordingUpload:
                     meeting=upload.meeting,
                     kind=upload.kind,
                     title=upload.title,
-                    key=upload.key,
+                    key=upload.stored_key,
                     original_name=upload.original_name,
                     size=found.size,
                     content_type=found.content_type,
@@ -235,7 +241,13 @@ def verify_document_upload(upload: RecordingUpload) -> RecordingUpload:
             locked.record = version.record
             locked.version = version
             locked.save(update_fields=["status", "record", "version", "updated_at"])
-            return locked
+    if not refusal:
+        if upload.single_put:
+            # The PUT's own object is no longer needed; if storage refuses now, the sweep
+            # deletes it with the finished session.
+            with contextlib.suppress(record_storage.StorageUnavailable):
+                record_storage.delete(upload.key)
+        return locked
     return fail(upload, refusal)
 
 
@@ -244,6 +256,7 @@ def fail(upload: RecordingUpload, reason: str) -> RecordingUpload:
     propagates: nothing is marked), then the upload is "failed" with the reason and
     audit "record.failed". Nothing if the upload left "completing"/"verifying"."""
     record_storage.delete(upload.key)
+    record_storage.delete(upload.stored_key)
     with transaction.atomic():
         locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
         if locked.status not in (UploadStatus.COMPLETING, UploadStatus.VERIFYING):

@@ -470,6 +470,17 @@ def sign_put(key: str, *, size: int, content_type: str, expires_s: int) -> str:
     )
 
 
+def copy(source: str, target: str) -> None:
+    """Copy the object (S3 mode) inside the store, in one request: its bytes never pass
+    through the app. ObjectMissing if the source is gone."""
+    try:
+        _client().copy_object(
+            Bucket=bucket(), Key=target, CopySource={"Bucket": bucket(), "Key": source}
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise _translate(error, source) from error
+
+
 def stored_object(key: str) -> Part:
     """The whole object (S3 mode) as one part: its size and the store's ETag.
     ObjectMissing if there is none."""

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.record_models import RecordKind
 
+SEALED_SUFFIX = "-sealed"
+
 
 class UploadMode(models.TextChoices):
     S3 = "s3", _("Straight to object storage")
@@ -118,6 +120,14 @@ class RecordingUpload(models.Model):
         """A document in S3 mode goes up in one presigned PUT (bounded in size and type),
         not in multipart parts: it is at most RECORDS_MAX_DOCUMENT_BYTES."""
         return self.mode == UploadMode.S3 and self.is_document
+
+    @property
+    def stored_key(self) -> str:
+        """Where the file is verified and kept. A single PUT's key has a presigned URL
+        that stays valid for an hour: whoever holds it could replace the bytes after the
+        checks. So that object is copied (inside the store) to a key no URL was ever
+        signed for, and the copy is what is verified and becomes the version."""
+        return self.key + SEALED_SUFFIX if self.single_put else self.key
 
     def expected_size(self, number: int) -> int:
         """Every part is part_size bytes, except the last, which holds the rest."""

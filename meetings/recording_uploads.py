@@ -560,6 +560,8 @@ def abort_upload(upload: RecordingUpload) -> None:
         if locked.mode == UploadMode.S3 and locked.upload_id:
             record_storage.abort_multipart(locked.key, locked.upload_id)
         record_storage.delete(locked.key)
+        if locked.stored_key != locked.key:  # a document's copy from a failed completion
+            record_storage.delete(locked.stored_key)
         shutil.rmtree(parts_dir(locked), ignore_errors=True)
         locked.status = UploadStatus.ABORTED
         locked.save(update_fields=["status", "updated_at"])

@@ -344,6 +344,47 @@ def test_document_upload_s3_a_larger_body_is_refused_by_the_store(api_as, alice,
     assert signed["headers"] == {"Content-Type": "application/pdf"}
 
 
+def test_document_upload_s3_the_signed_url_cannot_replace_the_stored_document(
+    api_as, alice, meeting, s3_mode
+):
+    api = api_as(alice)
+    upload = create(api, meeting).json()
+    signed = api.post(url(upload, "sign/"), {}, format="json").json()
+    _status, etag = http_put(signed["urls"]["1"], PDF, signed["headers"])
+    complete(api, upload, {1: etag})
+    forged = PDF.replace(b"endobj", b"ENDOBJ")  # same size, same type, other bytes
+
+    again, _etag = http_put(signed["urls"]["1"], forged, signed["headers"])
+    verify(upload)
+
+    version = RecordVersion.objects.get()
+    assert again == 200  # the store took it: the URL was still valid
+    assert b"".join(record_storage.open_chunks(version.key)) == PDF
+    assert version.sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_document_upload_s3_a_late_put_leaves_no_object_after_the_sweep(
+    api_as, alice, meeting, s3_mode
+):
+    api = api_as(alice)
+    upload = create(api, meeting).json()
+    signed = api.post(url(upload, "sign/"), {}, format="json").json()
+    _status, etag = http_put(signed["urls"]["1"], PDF, signed["headers"])
+    complete(api, upload, {1: etag})
+    verify(upload)
+    http_put(signed["urls"]["1"], PDF, signed["headers"])  # the URL is still valid
+    presigned_key = RecordingUpload.objects.get().key
+    aged(upload, 25)
+
+    abort_abandoned()
+
+    version = RecordVersion.objects.get()
+    assert (record_storage.exists(presigned_key), record_storage.exists(version.key)) == (
+        False,
+        True,
+    )
+
+
 def test_document_upload_s3_a_wrong_etag_is_refused(api_as, alice, meeting, s3_mode):
     api = api_as(alice)
     upload = create(api, meeting).json()
