@@ -363,6 +363,10 @@ SPECTACULAR_SETTINGS = {
         "AttendeeRoleEnum": "meetings.models.AttendeeRole",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "ClassificationEnum": "meetings.models.Classification",
+        "RecordStatusEnum": "meetings.record_models.RecordStatus",
+        "RecordKindEnum": "meetings.record_models.RecordKind",
+        "UploadStatusEnum": "meetings.recording_upload_models.UploadStatus",
+        "DocumentKindEnum": "meetings.record_forms.DOCUMENT_KIND_CHOICES",
     },
 }
 

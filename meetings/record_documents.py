@@ -45,11 +45,13 @@ MAX_MEMBER_BYTES = 1024 * 1024
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 
 
-def sniff(stream: IO[bytes]) -> str | None:
-    """The allowed content type these bytes are, or None. Leaves the stream at its start."""
-    stream.seek(0)
-    head = stream.read(8)
-    stream.seek(0)
+ZIP_CONTAINER = "application/zip"  # DOCX, XLSX or ODT, perhaps: the members tell
+HEAD_BYTES = 8
+
+
+def sniff_head(head: bytes) -> str | None:
+    """What the first HEAD_BYTES bytes say: PDF, PNG, JPEG, ZIP_CONTAINER (an office
+    document only if its members say so: `sniff`), or None (nothing we keep)."""
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -57,11 +59,22 @@ def sniff(stream: IO[bytes]) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"PK\x03\x04"):
+        return ZIP_CONTAINER
+    return None
+
+
+def sniff(stream: IO[bytes]) -> str | None:
+    """The allowed content type these bytes are, or None. Leaves the stream at its start."""
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    found = sniff_head(head)
+    if found == ZIP_CONTAINER:
         try:
             return _sniff_zip(stream)
         finally:
             stream.seek(0)
-    return None
+    return found
 
 
 def _sniff_zip(stream: IO[bytes]) -> str | None:
@@ -143,7 +156,7 @@ def upload_document(
             kind=kind,
             title=title,
             key=key,
-            original_name=_display_name(upload.name),
+            original_name=display_name(upload.name),
             size=size,
             content_type=content_type,
             sha256=hasher.hexdigest(),
@@ -165,7 +178,7 @@ def _hashed_chunks(upload: UploadedFile, hasher: "hashlib._Hash") -> Iterator[by
         yield chunk
 
 
-def _display_name(name: str | None) -> str:
+def display_name(name: str | None) -> str:
     """The user's file name, without any path a browser sent, kept for downloads only."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return (name or _("document"))[:255]

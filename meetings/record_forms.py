@@ -37,7 +37,9 @@ class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         allow_empty_file=True,  # refused by record_documents, with its stable code
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ACCEPTED_FILES, "data-upload-role": "file"}
+        ),
         help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG."),
     )
     reason = forms.CharField(

@@ -82,3 +82,61 @@ class PartSigner:
         )
         signature = hmac.new(self.key, to_sign.encode(), hashlib.sha256).hexdigest()
         return f"{self.base_url}?{query}&X-Amz-Signature={signature}"
+
+
+def sign_object_put(
+    *,
+    endpoint_url: str,
+    bucket: str,
+    key: str,
+    access_key: str,
+    secret_key: str,
+    region: str,
+    expires_s: int,
+    content_length: int,
+    content_type: str,
+    now: datetime | None = None,
+) -> str:
+    """A presigned `PUT <endpoint>/<bucket>/<key>` (one whole object, a document) whose
+    signature covers Content-Length and Content-Type: the store refuses a body of any
+    other size or a request declaring another type (the signature no longer matches), so
+    a URL given to a browser for a 2 MB PDF cannot carry 5 GB or an HTML page. The
+    browser sets Content-Length itself; the page sends the Content-Type it is given."""
+    endpoint = urlsplit(endpoint_url)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    date = moment.strftime("%Y%m%d")
+    amz_date = moment.strftime("%Y%m%dT%H%M%SZ")
+    scope = f"{date}/{region}/s3/aws4_request"
+    default_port = {"http": 80, "https": 443}[endpoint.scheme]
+    host = endpoint.hostname if endpoint.port == default_port else endpoint.netloc
+    path = _uri_encode(f"{endpoint.path.rstrip('/')}/{bucket}/{key}", safe="/")
+    signed_headers = "content-length;content-type;host"
+    query = "&".join(
+        [
+            f"X-Amz-Algorithm={ALGORITHM}",
+            f"X-Amz-Credential={_uri_encode(f'{access_key}/{scope}')}",
+            f"X-Amz-Date={amz_date}",
+            f"X-Amz-Expires={int(expires_s)}",
+            f"X-Amz-SignedHeaders={_uri_encode(signed_headers)}",
+        ]
+    )
+    canonical = "\n".join(
+        [
+            "PUT",
+            path,
+            query,
+            f"content-length:{int(content_length)}",
+            f"content-type:{content_type.strip()}",
+            f"host:{host}",
+            "",
+            signed_headers,
+            UNSIGNED_PAYLOAD,
+        ]
+    )
+    to_sign = "\n".join(
+        [ALGORITHM, amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()]
+    )
+    signature = hmac.new(
+        signing_key(secret_key, date, region), to_sign.encode(), hashlib.sha256
+    ).hexdigest()
+    return f"{endpoint.scheme}://{endpoint.netloc}{path}?{query}&X-Amz-Signature={signature}"

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.utils.http import content_disposition_header
 
-from meetings.record_presign import PartSigner
+from meetings.record_presign import PartSigner, sign_object_put
 
 MiB = 1024 * 1024
 CHUNK_SIZE = 8 * MiB
@@ -450,6 +450,45 @@ def sign_parts(
         expires_s=expires_s,
     )
     return {number: signer.url(number) for number in numbers}
+
+
+def sign_put(key: str, *, size: int, content_type: str, expires_s: int) -> str:
+    """A presigned PUT of the whole object (documents, S3 mode) bounded to exactly `size`
+    bytes of `content_type` (both signed, meetings/record_presign.py), for the address
+    browsers reach. CPU only."""
+    options = _options()
+    return sign_object_put(
+        endpoint_url=getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or options["endpoint_url"],
+        bucket=options["bucket_name"],
+        key=key,
+        access_key=options["access_key"],
+        secret_key=options["secret_key"],
+        region=options.get("region_name") or "us-east-1",
+        expires_s=expires_s,
+        content_length=size,
+        content_type=content_type,
+    )
+
+
+def copy(source: str, target: str) -> None:
+    """Copy the object (S3 mode) inside the store, in one request: its bytes never pass
+    through the app. ObjectMissing if the source is gone."""
+    try:
+        _client().copy_object(
+            Bucket=bucket(), Key=target, CopySource={"Bucket": bucket(), "Key": source}
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise _translate(error, source) from error
+
+
+def stored_object(key: str) -> Part:
+    """The whole object (S3 mode) as one part: its size and the store's ETag.
+    ObjectMissing if there is none."""
+    try:
+        head = _client().head_object(Bucket=bucket(), Key=key)
+    except (BotoCoreError, ClientError) as error:
+        raise _translate(error, key) from error
+    return Part(1, int(head["ContentLength"]), str(head.get("ETag", "")).strip('"'))
 
 
 def list_parts(key: str, upload_id: str) -> list[Part]:

@@ -1,4 +1,5 @@
-"""Background work of records: verifying recordings, sweeping abandoned uploads.
+"""Background work of records: verifying recordings and uploaded documents, sweeping
+abandoned uploads.
 
 Both run on the "records" queue (bin/run gives it a worker of its own), so
 hashing a 50 GB recording never delays a readiness notice.
@@ -19,8 +20,10 @@ from django.tasks import task
 from django.utils import timezone
 
 from meetings import record_storage
+from meetings.document_uploads import verify_document_upload
 from meetings.record_models import RecordStatus, RecordVersion
 from meetings.recording_upload_cleanup import abort_abandoned
+from meetings.recording_upload_models import RecordingUpload, UploadStatus
 from meetings.recording_verification import verify_recording
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,36 @@ def schedule_verification(version: RecordVersion) -> None:
     """Enqueue the verification once the current transaction commits."""
     version_id = version.pk
     transaction.on_commit(lambda: verify_recording_task.enqueue(version_id))
+
+
+def schedule_document_verification(upload: RecordingUpload) -> None:
+    """Enqueue the verification of a completed document upload once the current
+    transaction commits."""
+    upload_id = upload.pk
+    transaction.on_commit(lambda: verify_document_upload_task.enqueue(upload_id))
+
+
+@task(queue_name=QUEUE)
+def verify_document_upload_task(upload_id: int, attempt: int = 1) -> str:
+    """The upload's status after verification (document_uploads.verify_document_upload);
+    tried again later if storage is down, as for recordings."""
+    upload = (
+        RecordingUpload.objects.select_related("meeting", "record", "created_by")
+        .filter(pk=upload_id)
+        .first()
+    )
+    if upload is None:
+        return "gone"
+    try:
+        return verify_document_upload(upload).status
+    except record_storage.StorageUnavailable as error:
+        if attempt >= VERIFY_ATTEMPTS:
+            raise
+        logger.warning("verifying document upload %s: storage unavailable: %s", upload_id, error)
+        verify_document_upload_task.using(run_after=timezone.now() + VERIFY_RETRY_AFTER).enqueue(
+            upload_id, attempt + 1
+        )
+        return "retrying"
 
 
 @task(queue_name=QUEUE)
@@ -87,6 +120,30 @@ def resume_stalled_verifications(now=None) -> int:
     count = 0
     for version_id in stalled:
         verify_recording_task.enqueue(version_id)
+        count += 1
+    return count + _resume_stalled_documents(now)
+
+
+def _resume_stalled_documents(now) -> int:
+    """The same for document uploads still "verifying" long after their completion."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = {
+        (result.get("args") or [None])[0]
+        for result in DBTaskResult.objects.filter(task_path=verify_document_upload_task.module_path)
+        .exclude(status__in=FINISHED)
+        .values_list("args_kwargs", flat=True)
+    }
+    stalled = (
+        RecordingUpload.objects.filter(
+            status=UploadStatus.VERIFYING, updated_at__lt=now - VERIFY_STALLED_AFTER
+        )
+        .exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)])
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for upload_id in stalled:
+        verify_document_upload_task.enqueue(upload_id)
         count += 1
     return count
 

@@ -7,7 +7,8 @@ it was assembled, and if nobody does, a later sweep aborts it. Multipart uploads
 records/ that no open session knows (the app died between starting one and saving its
 row) are aborted too, and so are part directories without a session that are older
 than the same period (a younger one may belong to an upload created during the sweep).
-Finished sessions (completed or aborted) are deleted after the same period: a page
+Finished sessions (completed, aborted, or documents that failed verification: their
+object was deleted then) are deleted after the same period: a page
 reloaded meanwhile still learns the outcome.
 Nothing orphaned stays in the bucket, on disk or in the database.
 """
@@ -22,7 +23,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from meetings import record_storage
-from meetings.recording_upload_models import RecordingUpload, UploadStatus
+from meetings.record_models import RecordKind
+from meetings.recording_upload_models import RecordingUpload, UploadMode, UploadStatus
 from meetings.recording_uploads import UploadError, abort_upload
 
 logger = logging.getLogger(__name__)
@@ -62,10 +64,30 @@ def abort_abandoned(now: datetime | None = None) -> Cleanup:
     if record_storage.is_s3():
         _abort_orphan_uploads(cutoff, report)
     _remove_orphan_dirs(cutoff, report)
-    report.sessions_deleted, _by_model = RecordingUpload.objects.filter(
-        status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED], updated_at__lt=cutoff
-    ).delete()
+    finished = RecordingUpload.objects.filter(
+        status__in=[UploadStatus.COMPLETED, UploadStatus.ABORTED, UploadStatus.FAILED],
+        updated_at__lt=cutoff,
+    )
+    kept = _remove_late_puts(finished, report)
+    report.sessions_deleted, _by_model = finished.exclude(pk__in=kept).delete()
     return report
+
+
+def _remove_late_puts(finished, report: Cleanup) -> list[int]:
+    """A document's presigned PUT stays valid for an hour after it was signed: a PUT sent
+    again after completion leaves an object under the upload's key (the version lives
+    under a copy, RecordingUpload.stored_key). Delete it before forgetting the key; the
+    sessions whose delete failed are kept for the next sweep."""
+    kept = []
+    single_puts = finished.filter(mode=UploadMode.S3).exclude(kind=RecordKind.RECORDING)
+    for pk, key in single_puts.values_list("pk", "key"):
+        try:
+            record_storage.delete(key)
+        except record_storage.StorageUnavailable as error:
+            logger.warning("document upload %s: cannot delete its key now: %s", pk, error)
+            report.storage_errors += 1
+            kept.append(pk)
+    return kept
 
 
 def _abort_orphan_uploads(cutoff: datetime, report: Cleanup) -> None:

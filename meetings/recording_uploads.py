@@ -14,6 +14,11 @@ the bytes come afterwards, in meetings/record_tasks.py.
 
 Storage outages raise record_storage.StorageUnavailable (503): the session stays open
 and resumable, and nothing half-written becomes a record.
+
+Documents use the same sessions (meetings/document_uploads.py): parts through the app on
+local disk; in S3 mode one presigned PUT bounded in size and type instead of multipart
+parts (`RecordingUpload.single_put`), the object then being "part 1". Completing a
+document hands it to the task worker's verification instead of adding the version.
 """
 
 import contextlib
@@ -22,7 +27,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -198,7 +203,8 @@ def _touch(upload: RecordingUpload) -> None:
 
 
 def sign_parts(upload: RecordingUpload, numbers: list[int]) -> dict[int, str]:
-    """Presigned PUT URLs (S3 mode), valid one hour, for at most 1000 part numbers."""
+    """Presigned PUT URLs (S3 mode), valid one hour, for at most 1000 part numbers. A
+    document's single PUT is part 1, signed for its exact size and type."""
     _require_open(upload)
     if upload.mode != UploadMode.S3:
         raise UploadError(
@@ -215,6 +221,14 @@ def sign_parts(upload: RecordingUpload, numbers: list[int]) -> dict[int, str]:
     for number in numbers:
         _require_number(upload, number)
     _touch(upload)
+    if upload.single_put:
+        url = record_storage.sign_put(
+            upload.key,
+            size=upload.size,
+            content_type=upload.content_type,
+            expires_s=PART_URL_EXPIRES_S,
+        )
+        return {1: url}
     return record_storage.sign_parts(
         upload.key, upload.upload_id, sorted(set(numbers)), expires_s=PART_URL_EXPIRES_S
     )
@@ -281,8 +295,15 @@ ASSEMBLED_ETAG = "assembled"
 
 
 def _held_parts(upload: RecordingUpload) -> list[Part]:
-    """The parts the store holds (S3: ListParts, the truth); UploadMissing if it forgot
-    the upload."""
+    """The parts the store holds (S3: ListParts, the truth; a single PUT: the object, if
+    it is there); UploadMissing if it forgot the upload."""
+    if upload.single_put:
+        try:
+            return [record_storage.stored_object(upload.key)]
+        except record_storage.UploadMissing:
+            raise
+        except record_storage.ObjectMissing:
+            return []
     if upload.mode == UploadMode.S3:
         return record_storage.list_parts(upload.key, upload.upload_id)
     return _local_parts(upload)
@@ -383,6 +404,8 @@ def _assemble(upload: RecordingUpload, parts: list[tuple[int, str]]) -> None:
     S3 answering that it no longer knows the upload may mean that it assembled the
     object on an earlier attempt whose answer was lost (the SDK tried again): if the
     object is there, whole, go on; else upload_missing (409)."""
+    if upload.single_put:
+        return  # the browser's PUT made the object
     if upload.mode == UploadMode.S3:
         try:
             record_storage.complete_multipart(upload.key, upload.upload_id, parts)
@@ -416,6 +439,28 @@ def complete_upload(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Re
     to "open": StorageUnavailable, the store forgetting the upload, a database error.
     Completing again then goes on, finding the object whole if it was assembled.
     """
+    created: list[RecordVersion] = []
+
+    def add_version(claimed: RecordingUpload) -> None:
+        try:
+            created.append(_record(claimed))
+        except records.RecordError:
+            _discard(claimed)
+            raise
+
+    assemble_checked(upload, parts, add_version)
+    return created[0]
+
+
+def assemble_checked(
+    upload: RecordingUpload,
+    parts: list[tuple[int, str]],
+    finish: Callable[[RecordingUpload], None],
+) -> None:
+    """Check the parts, claim the upload ("completing"), make the object of the declared
+    size, then `finish(claimed upload)`: add the recording version, or hand a document to
+    its verification. On a refusal before the claim nothing changes; after it, any
+    failure puts the upload back to "open" unless it was discarded (a wrong size)."""
     _require_open(upload)
     try:
         stored = _held_parts(upload)
@@ -432,22 +477,21 @@ def complete_upload(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Re
         actual = record_storage.size_of(upload.key)
         if actual != upload.size:
             _discard(upload)
+            message = (
+                _("The stored document has %(actual)s bytes instead of %(size)s.")
+                if upload.is_document
+                else _("The stored recording has %(actual)s bytes instead of %(size)s.")
+            )
             raise UploadError(
-                _("The stored recording has %(actual)s bytes instead of %(size)s.")
-                % {"actual": actual, "size": upload.size},
+                message % {"actual": actual, "size": upload.size},
                 "wrong_size",
                 status=409,
             )
-        try:
-            version = _record(upload)
-        except records.RecordError:
-            _discard(upload)
-            raise
+        finish(upload)
     except Exception:
         _release(upload)
         raise
     shutil.rmtree(parts_dir(upload), ignore_errors=True)
-    return version
 
 
 def _record(upload: RecordingUpload) -> RecordVersion:
@@ -477,7 +521,8 @@ def _record(upload: RecordingUpload) -> RecordVersion:
         )
         locked.status = UploadStatus.COMPLETED
         locked.record = version.record
-        locked.save(update_fields=["status", "record", "updated_at"])
+        locked.version = version
+        locked.save(update_fields=["status", "record", "version", "updated_at"])
         schedule_verification(version)
     upload.status, upload.record = locked.status, locked.record
     return version
@@ -515,6 +560,8 @@ def abort_upload(upload: RecordingUpload) -> None:
         if locked.mode == UploadMode.S3 and locked.upload_id:
             record_storage.abort_multipart(locked.key, locked.upload_id)
         record_storage.delete(locked.key)
+        if locked.stored_key != locked.key:  # a document's copy from a failed completion
+            record_storage.delete(locked.stored_key)
         shutil.rmtree(parts_dir(locked), ignore_errors=True)
         locked.status = UploadStatus.ABORTED
         locked.save(update_fields=["status", "updated_at"])

@@ -30,7 +30,7 @@ from meetings.api.records import (
     RecordVersionSerializer,
     readable_meeting,
 )
-from meetings.record_models import Record
+from meetings.record_models import Record, RecordKind
 from meetings.record_storage import Part
 from meetings.recording_upload_models import RecordingUpload, UploadMode, UploadStatus
 from meetings.recording_uploads import UploadError
@@ -160,13 +160,15 @@ class UploadErrorsMixin(RecordErrorsMixin):
         return super().handle_exception(exc)
 
 
-def my_upload(request: Request, pk: int) -> RecordingUpload:
-    """An upload the caller created, of a meeting it may still read; else 404."""
-    upload = get_object_or_404(
-        RecordingUpload.objects.select_related("meeting", "record", "created_by"),
-        pk=pk,
-        created_by=request.user,
-    )
+def my_upload(request: Request, pk: int, documents: bool = False) -> RecordingUpload:
+    """An upload the caller created, of a meeting it may still read; else 404. The
+    recording endpoints see recordings only, the document endpoints documents only."""
+    uploads = RecordingUpload.objects.select_related("meeting", "record", "created_by")
+    if documents:
+        uploads = uploads.exclude(kind=RecordKind.RECORDING)
+    else:
+        uploads = uploads.filter(kind=RecordKind.RECORDING)
+    upload = get_object_or_404(uploads, pk=pk, created_by=request.user)
     readable_meeting(request.user, upload.meeting_id)
     return upload
 
@@ -209,7 +211,21 @@ class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
         return Response(upload_data(upload, []), status=status.HTTP_201_CREATED)
 
 
-class RecordingUploadView(UploadErrorsMixin, GenericAPIView):
+class UploadViewMixin(UploadErrorsMixin):
+    """The upload named by the URL, for the caller. `get_object` is what DRF's OPTIONS
+    (SimpleMetadata) calls to describe PUT: without it GenericAPIView asserts a queryset
+    and OPTIONS answered 500."""
+
+    documents = False
+
+    def get_object(self) -> RecordingUpload:
+        return my_upload(self.request, self.kwargs["pk"], documents=self.documents)
+
+    def upload_data(self, upload: RecordingUpload, parts: list[Part]) -> dict:
+        return upload_data(upload, parts)
+
+
+class RecordingUploadView(UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = UploadSerializer
 
@@ -223,19 +239,19 @@ class RecordingUploadView(UploadErrorsMixin, GenericAPIView):
         responses={200: UploadSerializer, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
     )
     def get(self, request: Request, pk: int) -> Response:
-        upload = my_upload(request, pk)
-        return Response(upload_data(upload, recording_uploads.stored_parts(upload)))
+        upload = self.get_object()
+        return Response(self.upload_data(upload, recording_uploads.stored_parts(upload)))
 
     @extend_schema(
         summary=_("Abort: drop every part; nothing stays in storage"),
         responses={204: None, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        recording_uploads.abort_upload(my_upload(request, pk))
+        recording_uploads.abort_upload(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SignPartsView(UploadErrorsMixin, GenericAPIView):
+class SignPartsView(UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = SignSerializer
 
@@ -245,7 +261,7 @@ class SignPartsView(UploadErrorsMixin, GenericAPIView):
         responses={200: SignedSerializer, 400: REFUSED, 404: NOT_FOUND, 409: REFUSED},
     )
     def post(self, request: Request, pk: int) -> Response:
-        upload = my_upload(request, pk)
+        upload = self.get_object()
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         urls = recording_uploads.sign_parts(upload, serializer.validated_data["parts"])
@@ -257,7 +273,7 @@ class SignPartsView(UploadErrorsMixin, GenericAPIView):
         )
 
 
-class UploadPartView(UploadErrorsMixin, GenericAPIView):
+class UploadPartView(UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     parser_classes = [RawBodyParser]
     serializer_class = PartSerializer
@@ -268,14 +284,14 @@ class UploadPartView(UploadErrorsMixin, GenericAPIView):
         responses={200: PartSerializer, 400: REFUSED, 404: NOT_FOUND, 409: REFUSED},
     )
     def put(self, request: Request, pk: int, number: int) -> Response:
-        upload = my_upload(request, pk)
+        upload = self.get_object()
         part = recording_uploads.receive_part(upload, number, request._request)
         response = Response({"number": part.number, "size": part.size, "etag": part.etag})
         response["ETag"] = f'"{part.etag}"'
         return response
 
 
-class CompleteUploadView(UploadErrorsMixin, GenericAPIView):
+class CompleteUploadView(UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = CompleteSerializer
 
@@ -295,7 +311,7 @@ class CompleteUploadView(UploadErrorsMixin, GenericAPIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        upload = my_upload(request, pk)
+        upload = self.get_object()
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         parts = [(part["number"], part["etag"]) for part in serializer.validated_data["parts"]]

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from meetings import record_documents, record_downloads, record_storage, records
 from meetings.api.permissions import MeetingPermission
+from meetings.record_forms import DOCUMENT_KIND_CHOICES
 from meetings.record_models import Record, RecordKind, RecordVersion
 from meetings.records import RecordError
 from meetings.views.common import readable_meeting
@@ -83,7 +84,7 @@ class DocumentUploadSerializer(serializers.Serializer):
         allow_empty_file=True, help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG.")
     )
     kind = serializers.ChoiceField(
-        choices=[kind for kind in RecordKind.choices if kind[0] != RecordKind.RECORDING],
+        choices=DOCUMENT_KIND_CHOICES,
         required=False,
         help_text=_("Required for a new record; a new version keeps its record's kind."),
     )
@@ -211,7 +212,11 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
 
     @extend_schema(
         summary=_("Upload a document (multipart form): a new record or a new version"),
-        description=_("Secretariat only. The type is detected from the bytes."),
+        description=_(
+            "Secretariat only. The type is detected from the bytes. For small documents: "
+            "the server refuses a request body over MAX_REQUEST_BODY_BYTES (413); larger "
+            "documents go through /api/v1/meetings/{id}/document-uploads/."
+        ),
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE},
     )

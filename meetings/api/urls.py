@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from meetings.api import recording_uploads, records
+from meetings.api import document_uploads, recording_uploads, records
 from meetings.api.views import MeetingViewSet
 
 app_name = "meetings-api"
@@ -64,5 +64,32 @@ urlpatterns += [
         "recording-uploads/<int:pk>/complete/",
         recording_uploads.CompleteUploadView.as_view(),
         name="recording-upload-complete",
+    ),
+    # Document uploads: the same sessions; one presigned PUT bounded in size and type to
+    # S3, parts through the app on local disk (docs/records.md).
+    path(
+        "meetings/<int:meeting_id>/document-uploads/",
+        document_uploads.CreateDocumentUploadView.as_view(),
+        name="document-uploads",
+    ),
+    path(
+        "document-uploads/<int:pk>/",
+        document_uploads.DocumentUploadView.as_view(),
+        name="document-upload",
+    ),
+    path(
+        "document-uploads/<int:pk>/sign/",
+        document_uploads.DocumentSignView.as_view(),
+        name="document-upload-sign",
+    ),
+    path(
+        "document-uploads/<int:pk>/parts/<int:number>/",
+        document_uploads.DocumentPartView.as_view(),
+        name="document-upload-part",
+    ),
+    path(
+        "document-uploads/<int:pk>/complete/",
+        document_uploads.DocumentCompleteView.as_view(),
+        name="document-upload-complete",
     ),
 ]

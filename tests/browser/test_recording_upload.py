@@ -10,18 +10,15 @@ the recording is listed, waiting for verification.
 import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
 from meetings import record_storage
 from meetings.record_models import RecordStatus, RecordVersion
 from meetings.recording_upload_models import RecordingUpload, UploadStatus
-from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.fixtures.browser import daphne_on_test_database, serving
+from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
 from tests.meetings.record_helpers import session
 
@@ -33,21 +30,6 @@ VIDEO_SIZE = 11 * MiB + 12345  # two parts of 8 MiB and the rest
 UPLOAD_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="module")
-def s3_daphne(django_db_setup, seaweedfs) -> Iterator[str]:
-    """A Daphne child of its own whose settings put records in SeaweedFS (S3 mode)."""
-    with serving(
-        daphne_on_test_database(),
-        DJANGO_SETTINGS_MODULE="config.test_settings",
-        S3_ENDPOINT_URL=seaweedfs.endpoint_url,
-        S3_BUCKET=seaweedfs.bucket,
-        S3_ACCESS_KEY=seaweedfs.access_key,
-        S3_SECRET_KEY=seaweedfs.secret_key,
-        S3_REGION=seaweedfs.region,
-    ) as base_url:
-        yield base_url
-
-
 @pytest.fixture
 def recording(tmp_path) -> Path:
     """An ~11 MiB "MP4": a valid ftyp box, then padding."""
@@ -56,11 +38,6 @@ def recording(tmp_path) -> Path:
         file.write(MP4_HEAD)
         file.write(os.urandom(VIDEO_SIZE - len(MP4_HEAD)))
     return path
-
-
-@pytest.fixture
-def secretary(db):
-    return UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
 
 
 def page_at(browser, base_url: str):

@@ -20,6 +20,11 @@ RECORD_PATHS = [
     "/api/v1/record-versions/{id}/approve/",
     "/api/v1/record-versions/{id}/return/",
     "/api/v1/records/{id}/legal-hold/",
+    "/api/v1/meetings/{meeting_id}/document-uploads/",
+    "/api/v1/document-uploads/{id}/",
+    "/api/v1/document-uploads/{id}/sign/",
+    "/api/v1/document-uploads/{id}/parts/{number}/",
+    "/api/v1/document-uploads/{id}/complete/",
 ]
 
 

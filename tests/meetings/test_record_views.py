@@ -79,6 +79,16 @@ def test_the_secretariat_sees_every_version_and_its_actions(meeting, alice, clie
     assert "Biên bản phiên họp" in content
 
 
+def test_the_document_form_uploads_the_way_recordings_do(meeting, alice, client_as):
+    response = client_as(alice).get(page_url(meeting))
+
+    content = response.content.decode()
+    create_url = reverse("meetings-api:document-uploads", kwargs={"meeting_id": meeting.pk})
+    assert content.count('data-chunked-upload="document"') == 1
+    assert f'data-create-url="{create_url}"' in content
+    assert content.count("js/record_upload.js") == 1
+
+
 def test_attendees_see_only_the_published_version_and_no_action(meeting, alice, carol, client_as):
     published = minutes(meeting, alice, status="published")
     minutes(meeting, alice, status="draft", record=published.record)
