@@ -12,8 +12,8 @@ child creates a secretariat user with an API token and a meeting.
 All at once, each from its own thread:
 - 3 anonymous POSTs of --body-mb MB with Content-Length (to /login/ and /healthz);
 - 3 anonymous chunked POSTs of --body-mb MB (to /healthz and /login/);
-- 3 authorised uploads of --upload-mb MB through the app in parts no larger than the
-  limit (`authorised_document_uploads`).
+- 3 authorised document uploads of --upload-mb MB through the app in parts no larger
+  than the limit (`authorised_document_uploads`: the local-disk chunked path).
 The anonymous clients send their body while watching for an answer, and stop sending
 when one comes (as a browser does); a refused body counts in refused_413.
 
@@ -59,7 +59,7 @@ GOALS = {"rss_growth_mb": 30, "refused_413": 6}
 STARTUP_TIMEOUT_S = 60
 CLIENT_TIMEOUT_S = 300
 SEND_PIECE = 256 * 1024
-MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
+PDF_HEAD = b"%PDF-1.7\n"
 ASGI_APP = "config.asgi:application"
 SERVERS = {
     "bounded": ["-m", "config.serve"],  # what bin/run starts
@@ -317,31 +317,29 @@ class Api:
 
 
 def authorised_document_uploads(api: Api, meeting: int, size: int, count: int) -> list[dict]:
-    """`count` authorised uploads of `size` bytes through the app, in parts no larger than
-    the limit, concurrently; returns {ok, seconds, detail} for each.
-
-    Meant for documents through their chunked path; until that path is merged this uploads
-    recordings through the local-mode recording-upload parts API (create, PUT each part
-    to the app, complete), the same way through the same server.
-    """
+    """`count` authorised document uploads of `size` bytes through the app's chunked path
+    (local disk: create, PUT each part to the app, complete), concurrently; returns
+    {ok, seconds, detail} for each. Verification is the task worker's, not the server's,
+    and is not part of this run."""
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [
-            pool.submit(upload_recording, api, meeting, size, number)
+            pool.submit(upload_document, api, meeting, size, number)
             for number in range(1, count + 1)
         ]
         return [future.result() for future in futures]
 
 
-def upload_recording(api: Api, meeting: int, size: int, number: int) -> dict:
+def upload_document(api: Api, meeting: int, size: int, number: int) -> dict:
     started = time.perf_counter()
     status, upload = api.call(
         "POST",
-        f"/meetings/{meeting}/recording-uploads/",
+        f"/meetings/{meeting}/document-uploads/",
         {
-            "title": f"Ghi hình benchmark {number}",
-            "file_name": f"ghi-hình-{number}.mp4",
+            "kind": "agenda",
+            "title": f"Tài liệu benchmark {number}",
+            "file_name": f"tài-liệu-{number}.pdf",
             "size": size,
-            "content_type": "video/mp4",
+            "content_type": "application/pdf",
         },
     )
     if status != 201:
@@ -352,10 +350,10 @@ def upload_recording(api: Api, meeting: int, size: int, number: int) -> dict:
         length = min(upload["part_size"], size - (part - 1) * upload["part_size"])
         body = (block * (length // MiB + 1))[:length]
         if part == 1:
-            body = MP4_HEAD + body[len(MP4_HEAD) :]
+            body = PDF_HEAD + body[len(PDF_HEAD) :]
         status, answer = api.call(
             "PUT",
-            f"/recording-uploads/{upload['id']}/parts/{part}/",
+            f"/document-uploads/{upload['id']}/parts/{part}/",
             body=body,
             content_type="application/octet-stream",
         )
@@ -363,7 +361,7 @@ def upload_recording(api: Api, meeting: int, size: int, number: int) -> dict:
             return {"ok": False, "seconds": 0.0, "detail": f"part {part}: {status} {answer}"}
         parts.append({"number": part, "etag": answer["etag"]})
     status, answer = api.call(
-        "POST", f"/recording-uploads/{upload['id']}/complete/", {"parts": parts}
+        "POST", f"/document-uploads/{upload['id']}/complete/", {"parts": parts}
     )
     return {
         "ok": status == 202,

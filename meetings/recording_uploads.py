@@ -390,11 +390,13 @@ def _release(upload: RecordingUpload) -> None:
 
 
 def _concatenated(upload: RecordingUpload, parts: list[tuple[int, str]]) -> Iterator[bytes]:
-    """The checked parts, in order (the files named by their numbers and etags)."""
+    """The checked parts, in order (the files named by their numbers and etags); read
+    in RECEIVE_CHUNK pieces, since every completion under way holds its piece in memory
+    (three 100 MB documents completing at once grew the server by 42 MB with 8 MiB reads)."""
     for number, etag in parts:
         path = parts_dir(upload) / f"{number}-{etag.strip().strip(chr(34))}.part"
         with path.open("rb") as source:
-            while chunk := source.read(record_storage.CHUNK_SIZE):
+            while chunk := source.read(RECEIVE_CHUNK):
                 yield chunk
 
 
