@@ -1,4 +1,5 @@
-"""Background work of records: verifying recordings, sweeping abandoned uploads.
+"""Background work of records: verifying recordings, sweeping abandoned uploads,
+removing what a failed document upload may have left in the store.
 
 Both run on the "records" queue (bin/run gives it a worker of its own), so
 hashing a 50 GB recording never delays a readiness notice.
@@ -32,12 +33,46 @@ VERIFY_ATTEMPTS = 12  # an hour of storage outage
 # is enqueued again by the hourly sweep.
 VERIFY_STALLED_AFTER = timedelta(hours=2)
 FINISHED = ["SUCCESSFUL", "FAILED"]
+# A write that timed out on our side may still land when the store wakes up (it reads
+# the request it had buffered): the stray key is removed this long after the failure,
+# then again every STRAY_RETRY_AFTER while the store is down, for a day at most.
+STRAY_CHECK_AFTER = timedelta(minutes=5)
+STRAY_RETRY_AFTER = timedelta(minutes=15)
+STRAY_ATTEMPTS = 96
 # A sweep takes seconds; one "running" for longer than this died with its worker.
 SWEEP_DEAD_AFTER = timedelta(hours=3)
 
 
 def cleanup_interval() -> timedelta:
     return timedelta(seconds=getattr(settings, "RECORDS_UPLOAD_CLEANUP_SECONDS", 3600))
+
+
+def remove_later(key: str) -> None:
+    """After a failed upload: make sure nothing stays under `key` once the store answers.
+    Never raises (the upload's own error is what the user must see)."""
+    try:
+        remove_stray_object_task.using(run_after=timezone.now() + STRAY_CHECK_AFTER).enqueue(key)
+    except Exception as error:  # the task table unreachable too: the upload fails anyway
+        logger.warning("cannot schedule the removal of stray object %s: %r", key, error)
+
+
+@task(queue_name=QUEUE)
+def remove_stray_object_task(key: str, attempt: int = 1) -> str:
+    """Delete the object under `key` unless a version holds it; tried again later while
+    storage is down."""
+    if RecordVersion.objects.filter(key=key).exists():
+        return "kept"
+    try:
+        record_storage.delete(key)
+    except record_storage.StorageUnavailable as error:
+        if attempt >= STRAY_ATTEMPTS:
+            raise
+        logger.warning("removing stray object %s: storage unavailable: %s", key, error)
+        remove_stray_object_task.using(run_after=timezone.now() + STRAY_RETRY_AFTER).enqueue(
+            key, attempt + 1
+        )
+        return "retrying"
+    return "removed"
 
 
 def schedule_verification(version: RecordVersion) -> None:
