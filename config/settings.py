@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,16 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Cache (calendar events' text, feed rate limits): this process's memory by default;
-# with REDIS_URL, Redis, shared by every process.
+# with REDIS_URL, Redis, shared by every process. The cache only saves work: when it
+# fails, feeds are built uncached and rate limits counted in "local", this process's
+# memory (meetings/feeds.py). Short socket timeouts, so a hung Redis costs a feed a
+# second or two, never a hang.
+CACHE_CONNECT_TIMEOUT_S = 1.0
+CACHE_READ_TIMEOUT_S = 1.0
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "giaoban-local",
+}
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
@@ -130,7 +140,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "giaoban",
-        }
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_CONNECT_TIMEOUT_S,
+                "socket_timeout": CACHE_READ_TIMEOUT_S,
+            },
+        },
+        "local": LOCAL_CACHE,
     }
 else:
     CACHES = {
@@ -138,7 +153,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "giaoban",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000, 100)},
-        }
+        },
+        "local": LOCAL_CACHE,
     }
 
 # The address people reach the web interface at: links in calendar events and e-mails.
@@ -147,6 +163,12 @@ SITE_URL = env_url("SITE_URL", ("http", "https")) or "http://127.0.0.1:8000"
 CALENDAR_FEED_RATE_LIMIT = env_int("CALENDAR_FEED_RATE_LIMIT", 60, 1)
 
 S3_ENDPOINT_URL = env_url("S3_ENDPOINT_URL", ("http", "https"))
+# Every call to the object store gives up after S3_MAX_ATTEMPTS tries of at most
+# S3_CONNECT_TIMEOUT seconds to connect and S3_READ_TIMEOUT seconds without a byte:
+# a hung store fails a request (503/504), never hangs it.
+S3_CONNECT_TIMEOUT = env_int("S3_CONNECT_TIMEOUT", 5, 1)
+S3_READ_TIMEOUT = env_int("S3_READ_TIMEOUT", 30, 1)
+S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3, 1)
 S3_PUBLIC_ENDPOINT_URL = env_url("S3_PUBLIC_ENDPOINT_URL", ("http", "https"))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
@@ -164,6 +186,15 @@ if S3_ENDPOINT_URL:
         "signature_version": "s3v4",
         "file_overwrite": False,
         "querystring_expire": 300,
+        # django-storages' own client (the readiness probe, static tools) with the
+        # same timeouts as meetings/record_storage.py's.
+        "client_config": Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=S3_CONNECT_TIMEOUT,
+            read_timeout=S3_READ_TIMEOUT,
+            retries={"total_max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+        ),
     }
     for option, variable in [
         ("bucket_name", "S3_BUCKET"),
@@ -242,6 +273,10 @@ TASKS = {
 # untouched upload lives before the periodic sweep aborts it.
 RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
 RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
+
+# /readyz answers within this many seconds whatever hangs: a check still running then
+# is reported as "timeout" (config/health.py).
+READYZ_BUDGET_SECONDS = env_int("READYZ_BUDGET_SECONDS", 3, 1)
 
 # The server process moves objects that lived this long out of the garbage collector's
 # full collections (config/gc_pacing.py); 0 turns it off.
@@ -342,6 +377,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # An unexpected exception is a JSON 500 in the API's error shape, not an HTML page.
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Giao Ban API",

@@ -32,3 +32,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "config.api_errors.page_not_found"
+handler500 = "config.api_errors.server_error"

@@ -1,24 +1,25 @@
 """The calendar's part of every booking change, called by meetings.booking and
-meetings.series inside the change's transaction: feeds' cached validators go stale
-and, after the commit, the invitations' e-mails are enqueued.
+meetings.series inside the change's transaction: feeds' validators go stale and,
+after the commit, the invitations' e-mails are enqueued.
 
 One call per action: `meeting_changed` (booked, moved, re-sited, cancelled) or
-`series_booked`. The feeds' generation is a counter in the cache that every
-cached validator is filed under; raising it makes them all stale. It is raised
-at once (tests and same-process readers) and again after the commit, so a
-validator computed from the old rows in between does not outlive the commit.
-With the in-process cache each process has its own counter; changes made in
-another process (and changes outside these actions, such as a technician
-added to a site) reach a feed within VALIDATOR_SECONDS anyway.
+`series_booked`. The feeds' generation is one database row (FeedsStamp) raised in
+the change's own transaction, so it commits or rolls back with the change and every
+process sees it at once; a validator computed under an older generation is stale.
+Nothing here touches the cache: a booking never depends on Redis.
+
+Every booking action raises it after its other writes (sites, bridge, meeting,
+legs), with only the audit entry after it, so bookings hold the row's lock for the
+last moment of their transaction and always take it after their other locks.
 """
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from meetings.invitations import schedule_invitations, schedule_series_invitations
-from meetings.models import Meeting, Series
+from meetings.models import FeedsStamp, Meeting, Series
 
-GENERATION_KEY = "cal:generation"
+STAMP_PK = 1
 
 
 def meeting_changed(meeting: Meeting) -> None:
@@ -32,18 +33,17 @@ def series_booked(series: Series) -> None:
 
 
 def feeds_changed() -> None:
-    raise_generation()
-    transaction.on_commit(raise_generation)
-
-
-def raise_generation() -> None:
-    if cache.add(GENERATION_KEY, 1, None):
-        return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 1, None)
+    """Raise the feeds' generation; also for changes made outside the booking actions
+    (a script, a shell) that should reach feeds before their validators expire."""
+    now = timezone.now()
+    stamps = FeedsStamp.objects.filter(pk=STAMP_PK)
+    if not stamps.update(generation=F("generation") + 1, changed_at=now):
+        # The first change ever (or after a flush): make the row, then raise it; another
+        # transaction making it at the same time is fine.
+        FeedsStamp.objects.bulk_create([FeedsStamp(pk=STAMP_PK)], ignore_conflicts=True)
+        stamps.update(generation=F("generation") + 1, changed_at=now)
 
 
 def generation() -> int:
-    return cache.get(GENERATION_KEY, 0)
+    """The feeds' generation: one read by primary key."""
+    return FeedsStamp.objects.filter(pk=STAMP_PK).values_list("generation", flat=True).first() or 0

@@ -60,6 +60,12 @@ class FeedToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # The feed's validator (meetings.feeds.validator), kept here so that every process
+    # answers the same ETag and Last-Modified: `validator_basis` names the change stamp
+    # and the day it was computed for, `validator_since` is when this ETag first appeared.
+    validator_etag = models.CharField(_("validator"), max_length=32, blank=True, default="")
+    validator_basis = models.CharField(_("validator basis"), max_length=64, blank=True, default="")
+    validator_since = models.DateTimeField(_("validator since"), null=True, blank=True)
 
     objects = FeedTokenQuerySet.as_manager()
 
@@ -76,6 +82,23 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind} · #{self.pk}"
+
+
+class FeedsStamp(models.Model):
+    """One row whose `generation` every booking change raises in its own transaction
+    (meetings.calendar_hooks): a feed's validator computed under an older generation is
+    stale, whichever process made the change. Read by primary key: one indexed read per
+    conditional request."""
+
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar change stamp")
+        verbose_name_plural = _("calendar change stamps")
+
+    def __str__(self) -> str:
+        return f"#{self.generation} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class CalendarPreference(models.Model):

@@ -10,22 +10,30 @@ CANCELLED_RETENTION after their end, so subscribed clients see them cancelled
 before they go. A series is in a feed whole (master, EXDATEs, overrides) as
 long as one of its occurrences is.
 
-Caching: the validator (ETag) comes from one aggregate query over the feed's
-meetings, itself cached until the next booking change (or VALIDATOR_SECONDS),
-so a conditional request is answered 304 before anything is built. Each
+Caching: the validator (ETag, Last-Modified) comes from one aggregate query over
+the feed's meetings and is kept in the feed's own row until the next booking
+change (a generation in the database, raised in the booking's transaction by any
+process) or VALIDATOR_SECONDS, so a conditional request is answered 304 from one
+indexed read before anything is built. Each
 event's serialised text is cached under its version (meeting id, SEQUENCE,
 updated_at, visibility variant, the viewer's site), and a feed is the join of
 those texts, by pages of PAGE_SIZE events, inside a wrapper icalendar wrote.
 Tokens are never cached: a revoked one stops at once.
+
+The cache (Redis in production) only saves work: when it fails, a feed is built
+uncached and the rate limiter counts in this process's memory instead (README:
+Calendar feeds), and the failure is logged.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,6 +57,8 @@ from meetings.calendar_hooks import generation
 from meetings.calendar_models import FeedKind, FeedToken
 from meetings.models import Meeting, MeetingStatus
 
+logger = logging.getLogger(__name__)
+
 FEED_HISTORY = timedelta(days=180)
 CANCELLED_RETENTION = timedelta(days=30)
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -57,9 +67,10 @@ REFRESH_INTERVAL = timedelta(hours=1)
 EVENT_CACHE_SECONDS = 24 * 3600
 CONTENT_BY_ID = 500
 PAGE_SIZE = 100
-# How long a computed validator serves conditional requests while no booking changes.
+# How long a computed validator serves conditional requests while no booking changes:
+# bounds how late a change made outside the booking actions (a technician added to a
+# site) reaches a conditional request.
 VALIDATOR_SECONDS = 600
-SEEN_CACHE_SECONDS = 30 * 24 * 3600
 RATE_WINDOW_SECONDS = 3600
 # Raised whenever the text of events changes shape: old cache entries are then ignored.
 FORMAT_VERSION = 1
@@ -144,21 +155,28 @@ class Validator:
 
 
 def validator(feed: FeedToken, now: datetime) -> Validator:
-    """The feed's ETag and Last-Modified, from the cache while no meeting changed
-    (meetings.calendar_hooks raises the generation on every booking change), else
-    from one aggregate query. Cached for VALIDATOR_SECONDS at most, which bounds how
-    late a change made outside the booking actions (a technician added to a site)
-    or in another process reaches a conditional request."""
+    """The feed's ETag and Last-Modified, from the feed's row while its basis holds (the
+    feeds' generation in the database, the day, the VALIDATOR_SECONDS window), else
+    from one aggregate query, written back to the row. Never from the cache: a booking
+    made by any process changes the generation in its own transaction, so the next
+    conditional request sees it."""
     day = timezone.localdate(now).isoformat()
-    key = f"cal:validator:{feed.pk}:{generation()}:{day}"
-    found = cache.get(key)
-    if found is None:
-        found = compute_validator(feed, now, day)
-        cache.set(key, found, VALIDATOR_SECONDS)
-    return found
+    window = int(now.timestamp()) // VALIDATOR_SECONDS
+    basis = f"{generation()}:{day}:{window}"
+    if feed.validator_basis == basis and feed.validator_since is not None:
+        return Validator(etag=feed.validator_etag, last_modified=feed.validator_since)
+    etag = compute_etag(feed, now, day)
+    # Last-Modified moves exactly when the ETag does, whichever process computes it.
+    since = feed.validator_since if etag == feed.validator_etag else None
+    since = since or now
+    FeedToken.objects.filter(pk=feed.pk).update(
+        validator_etag=etag, validator_basis=basis, validator_since=since
+    )
+    feed.validator_etag, feed.validator_basis, feed.validator_since = etag, basis, since
+    return Validator(etag=etag, last_modified=since)
 
 
-def compute_validator(feed: FeedToken, now: datetime, day: str) -> Validator:
+def compute_etag(feed: FeedToken, now: datetime, day: str) -> str:
     """One aggregate query over the feed's meetings that ended within FEED_HISTORY (a
     superset of what the feed shows, cheaper to select: no series or cancellation
     rule).
@@ -166,8 +184,7 @@ def compute_validator(feed: FeedToken, now: datetime, day: str) -> Validator:
     The ETag changes with any change to one of them (updated_at, SEQUENCE), with
     meetings entering or leaving the feed (count, sum of ids), with the owner's
     language, and once a day, which bounds how long a cancelled session past its
-    retention, a renamed site or bridge can stay behind 304s. Last-Modified is when
-    this process first served this ETag: it moves exactly when the ETag does.
+    retention, a renamed site or bridge can stay behind 304s.
     """
     recent = Meeting.objects.filter(
         membership(feed), conference__end__gte=now - FEED_HISTORY
@@ -187,9 +204,26 @@ def compute_validator(feed: FeedToken, now: datetime, day: str) -> Validator:
         figures["sequences"] or 0,
         day,
     )
-    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    seen = cache.get_or_set(f"cal:seen:{feed.pk}:{etag}", now, SEEN_CACHE_SECONDS) or now
-    return Validator(etag=etag, last_modified=seen)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+# -- The cache, which may fail -------------------------------------------------------------------
+
+
+def cached_many(keys: list[str]) -> dict:
+    """What the cache holds of these keys; nothing when it fails (the caller builds)."""
+    try:
+        return cache.get_many(keys)
+    except Exception as error:  # any backend's failure: the cache only saves work
+        logger.warning("calendar cache unavailable, building uncached: %r", error)
+        return {}
+
+
+def cache_many(values: dict, timeout: int) -> None:
+    try:
+        cache.set_many(values, timeout)
+    except Exception as error:
+        logger.warning("calendar cache unavailable, not storing: %r", error)
 
 
 # -- Assembly ------------------------------------------------------------------------------------
@@ -228,7 +262,7 @@ def assemble(
     prefix = key_prefix(language)
     pages = [units[start : start + PAGE_SIZE] for start in range(0, len(units), PAGE_SIZE)]
     page_keys = [prefix + "p:" + digest("|".join(unit.key for unit in page)) for page in pages]
-    page_texts = cache.get_many(page_keys) if page_keys else {}
+    page_texts = cached_many(page_keys) if page_keys else {}
     missing_pages = [
         (key, page) for key, page in zip(page_keys, pages, strict=True) if key not in page_texts
     ]
@@ -239,7 +273,7 @@ def assemble(
         new_pages = {
             key: b"".join(texts[prefix + unit.key] for unit in page) for key, page in missing_pages
         }
-        cache.set_many(new_pages, EVENT_CACHE_SECONDS)
+        cache_many(new_pages, EVENT_CACHE_SECONDS)
         page_texts.update(new_pages)
     body = ical.assemble(wrapper(name), [page_texts[key] for key in page_keys])
     return body, built
@@ -250,7 +284,7 @@ def event_texts(
 ) -> tuple[dict[str, bytes], int]:
     """The text of each of these events, from the cache or built; and how many were built."""
     keys = [prefix + unit.key for unit in units]
-    texts = cache.get_many(keys)
+    texts = cached_many(keys)
     missing = [(key, unit) for key, unit in zip(keys, units, strict=True) if key not in texts]
     if missing:
         ids = needed([unit for _key, unit in missing])
@@ -262,7 +296,7 @@ def event_texts(
             key: ical.serialize(ical.build_event(unit.build(content), wording.zone))
             for key, unit in missing
         }
-        cache.set_many(built, EVENT_CACHE_SECONDS)
+        cache_many(built, EVENT_CACHE_SECONDS)
         texts.update(built)
     return texts, len(missing)
 
@@ -281,15 +315,28 @@ def feed_body(feed: FeedToken, now: datetime) -> bytes:
 
 
 def rate_limited(token_hash: str, now: datetime) -> int | None:
-    """Count a request of this token; None if allowed, else seconds until the next window."""
+    """Count a request of this token; None if allowed, else seconds until the next window.
+
+    Counted in the shared cache; when it fails, in this process's memory (the "local"
+    cache) and logged: a feed is never refused nor failed because Redis is down, and
+    a flood is still bounded, per process, by the same limit."""
     window = int(now.timestamp()) // RATE_WINDOW_SECONDS
     key = f"cal:rate:{token_hash}:{window}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS + 60)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS + 60)
-        count = 1
+        count = count_in(cache, key)
+    except Exception as error:  # any backend's failure
+        logger.warning("calendar cache unavailable, rate limiting per process: %r", error)
+        count = count_in(caches["local"], key)
     if count <= settings.CALENDAR_FEED_RATE_LIMIT:
         return None
     return (window + 1) * RATE_WINDOW_SECONDS - int(now.timestamp())
+
+
+def count_in(counters: BaseCache, key: str) -> int:
+    """Add one to the counter under `key` in this cache; the new count."""
+    counters.add(key, 0, RATE_WINDOW_SECONDS + 60)
+    try:
+        return counters.incr(key)
+    except ValueError:  # expired between add and incr
+        counters.set(key, 1, RATE_WINDOW_SECONDS + 60)
+        return 1

@@ -145,6 +145,7 @@ class Attendee(models.Model):
 from meetings.calendar_models import (  # noqa: E402, F401
     CalendarPreference,
     FeedKind,
+    FeedsStamp,
     FeedToken,
     SentInvitation,
 )

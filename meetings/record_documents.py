@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from meetings import record_storage, records
+from meetings import record_storage, record_strays, records
 from meetings.models import Meeting
 from meetings.record_models import Record, RecordVersion, new_storage_key
 from meetings.records import RecordError
@@ -139,7 +139,9 @@ def upload_document(
     """Check, store and record one uploaded document as a new version.
 
     Raises RecordError for a refused file or version (nothing stored) and
-    record_storage.StorageUnavailable when storage fails (nothing left behind).
+    record_storage.StorageUnavailable (StorageTimeout when the store did not answer in
+    time) when storage fails: nothing left behind, and the key's removal is scheduled
+    (record_strays.remove_later) for a write that lands after the store wakes up.
     Side effects: one object in storage, the version and its audit entry.
     """
     records.require_document_kind(kind)
@@ -164,10 +166,14 @@ def upload_document(
             record=record,
             reason=reason,
         )
-    except BaseException:
+    except BaseException as error:
         # Whatever failed (storage, the database, a refused version), no object stays.
         with contextlib.suppress(record_storage.StorageUnavailable):
             record_storage.delete(key)
+        if isinstance(error, record_storage.StorageUnavailable):
+            # A write the store did not acknowledge may still land later, after the
+            # delete above: remove it again once the store answers.
+            record_strays.remove_later(key)
         raise
 
 

@@ -6,7 +6,9 @@ options, or the embedded default (FileSystemStorage) on local disk. Everything t
 reads, writes, signs or lists record bytes calls a function here; callers see two
 exception types, never botocore's:
 
-- `StorageUnavailable`: the store is down, times out or refuses us (a 503 to the user);
+- `StorageUnavailable`: the store is down or refuses us (a 503 to the user), and its
+  subclass `StorageTimeout`: the store did not answer within S3_CONNECT_TIMEOUT /
+  S3_READ_TIMEOUT (each of S3_MAX_ATTEMPTS tries; a 504);
 - `ObjectMissing` (and `UploadMissing` for a multipart upload): a normal "not found".
 
 Keys are the records' generated keys (`records/<meeting uid>/<hex>`); in local mode a
@@ -30,7 +32,12 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+)
 from django.conf import settings
 from django.core.files.storage import storages
 from django.utils.http import content_disposition_header
@@ -47,6 +54,10 @@ UPLOAD_MISSING_CODES = {"NoSuchUpload"}
 
 class StorageUnavailable(Exception):
     """The object store did not answer, timed out or refused the request."""
+
+
+class StorageTimeout(StorageUnavailable):
+    """The object store did not answer within the configured timeouts."""
 
 
 class ObjectMissing(Exception):
@@ -96,9 +107,9 @@ def _client_config() -> Config:
     return Config(
         signature_version=_options().get("signature_version", "s3v4"),
         s3={"addressing_style": _options().get("addressing_style", "path")},
-        connect_timeout=5,
-        read_timeout=60,
-        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=settings.S3_CONNECT_TIMEOUT,
+        read_timeout=settings.S3_READ_TIMEOUT,
+        retries={"total_max_attempts": settings.S3_MAX_ATTEMPTS, "mode": "standard"},
         max_pool_connections=20,
         tcp_keepalive=True,
         # boto3 >= 1.36 adds CRC checksums by default; some S3 stores refuse them, and a
@@ -121,6 +132,9 @@ def _client(endpoint_url: str | None = None) -> Any:
         options.get("region_name"),
         options.get("signature_version"),
         options.get("addressing_style"),
+        settings.S3_CONNECT_TIMEOUT,
+        settings.S3_READ_TIMEOUT,
+        settings.S3_MAX_ATTEMPTS,
     )
     client = _clients.get(cache_key)
     if client is None:
@@ -150,6 +164,8 @@ def _error_code(error: ClientError) -> str:
 
 
 def _translate(error: Exception, key: str) -> Exception:
+    if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
+        return StorageTimeout(f"{type(error).__name__}: {error}")
     if isinstance(error, ClientError):
         code = _error_code(error)
         if code in UPLOAD_MISSING_CODES:
@@ -348,7 +364,9 @@ def _open_chunks_s3(key: str, chunk_size: int, start: int, end: int | None) -> I
 def _s3_reader(body, key: str, chunk_size: int) -> Iterator[bytes]:
     try:
         yield from body.iter_chunks(chunk_size)
-    except (BotoCoreError, ClientError, OSError) as error:
+    except (BotoCoreError, ClientError) as error:
+        raise _translate(error, key) from error
+    except OSError as error:
         raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
     finally:
         body.close()

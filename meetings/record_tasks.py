@@ -1,5 +1,6 @@
 """Background work of records: verifying recordings and uploaded documents, sweeping
-abandoned uploads.
+abandoned uploads (removing what a failed upload may have left in the store is
+meetings/record_strays.py).
 
 Both run on the "records" queue (bin/run gives it a worker of its own), so
 hashing a 50 GB recording never delays a readiness notice.

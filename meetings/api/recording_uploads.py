@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from accounts.roles import is_secretariat
 from meetings import record_storage, recording_uploads
 from meetings.api.records import (
+    TIMED_OUT,
     UNAVAILABLE,
     RecordErrorSerializer,
     RecordErrorsMixin,
@@ -187,7 +188,7 @@ class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
             "app: PUT them to /parts/<n>/. Every part is part_size bytes but the last."
         ),
         request=CreateUploadSerializer,
-        responses={201: UploadSerializer, 400: REFUSED, 503: UNAVAILABLE},
+        responses={201: UploadSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
         # SecretariatOnly and a readable meeting: what records.may_upload asks.
@@ -236,7 +237,13 @@ class RecordingUploadView(UploadViewMixin, GenericAPIView):
             "assembled): complete it. 409 upload_missing: the store forgot the upload; "
             "start again."
         ),
-        responses={200: UploadSerializer, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
+        responses={
+            200: UploadSerializer,
+            404: NOT_FOUND,
+            409: REFUSED,
+            503: UNAVAILABLE,
+            504: TIMED_OUT,
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
         upload = self.get_object()
@@ -244,7 +251,7 @@ class RecordingUploadView(UploadViewMixin, GenericAPIView):
 
     @extend_schema(
         summary=_("Abort: drop every part; nothing stays in storage"),
-        responses={204: None, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
+        responses={204: None, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def delete(self, request: Request, pk: int) -> Response:
         recording_uploads.abort_upload(self.get_object())
@@ -308,6 +315,7 @@ class CompleteUploadView(UploadViewMixin, GenericAPIView):
             404: NOT_FOUND,
             409: REFUSED,
             503: UNAVAILABLE,
+            504: TIMED_OUT,
         },
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -4,7 +4,8 @@ Each view parses, authorises and calls one function of meetings.records,
 record_documents or record_downloads. A meeting or version the caller may not
 see is 404, as elsewhere in the API. Refusals are 400 `{"detail", "code",
 "field"}` with a stable code; storage being down is 503 `{"detail", "code":
-"storage_unavailable"}`.
+"storage_unavailable"}`, storage not answering in time 504 `{"detail", "code":
+"storage_timeout"}`.
 """
 
 from django.db.models import QuerySet
@@ -31,6 +32,7 @@ from meetings.views.common import readable_meeting
 from meetings.visibility import User
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
+STORAGE_TIMEOUT_CODE = "storage_timeout"
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -123,6 +125,10 @@ UNAVAILABLE = OpenApiResponse(
     RecordErrorSerializer,
     description=_("Storage is unavailable (code storage_unavailable); nothing was stored."),
 )
+TIMED_OUT = OpenApiResponse(
+    RecordErrorSerializer,
+    description=_("Storage did not answer in time (code storage_timeout); nothing was stored."),
+)
 
 
 def refused(error: RecordError) -> Response:
@@ -132,7 +138,18 @@ def refused(error: RecordError) -> Response:
     )
 
 
-def unavailable() -> Response:
+def unavailable(error: record_storage.StorageUnavailable) -> Response:
+    if isinstance(error, record_storage.StorageTimeout):
+        return Response(
+            {
+                "detail": gettext(
+                    "The record storage did not answer in time; nothing was stored. "
+                    "Please try again in a few minutes."
+                ),
+                "code": STORAGE_TIMEOUT_CODE,
+            },
+            status=status.HTTP_504_GATEWAY_TIMEOUT,
+        )
     return Response(
         {
             "detail": gettext("The record storage is unavailable; please try again later."),
@@ -183,7 +200,7 @@ class RecordErrorsMixin:
         if isinstance(exc, RecordError):
             return refused(exc)
         if isinstance(exc, record_storage.StorageUnavailable):
-            return unavailable()
+            return unavailable(exc)
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
@@ -218,7 +235,7 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
             "documents go through /api/v1/meetings/{id}/document-uploads/."
         ),
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE},
+        responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = readable_meeting(request.user, meeting_id)
@@ -271,6 +288,7 @@ class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
             302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
             416: OpenApiResponse(description=_("Range not satisfiable.")),
             503: UNAVAILABLE,
+            504: TIMED_OUT,
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:

@@ -63,8 +63,15 @@ def back_to_records(meeting: Meeting) -> HttpResponse:
     return redirect(reverse("meetings:detail", kwargs={"meeting_id": meeting.pk}) + "#records")
 
 
-def storage_unavailable(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    return render(request, "meetings/records/unavailable.html", {"meeting": meeting}, status=503)
+def storage_unavailable(
+    request: HttpRequest, meeting: Meeting, error: record_storage.StorageUnavailable
+) -> HttpResponse:
+    """503, or 504 when the store did not answer in time (the page says which)."""
+    timed_out = isinstance(error, record_storage.StorageTimeout)
+    context = {"meeting": meeting, "timed_out": timed_out}
+    return render(
+        request, "meetings/records/unavailable.html", context, status=504 if timed_out else 503
+    )
 
 
 @require_POST
@@ -91,8 +98,8 @@ def upload(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     except RecordError as error:
         messages.error(request, error.message)
         return back_to_records(meeting)
-    except record_storage.StorageUnavailable:
-        return storage_unavailable(request, meeting)
+    except record_storage.StorageUnavailable as error:
+        return storage_unavailable(request, meeting, error)
     messages.success(
         request,
         _("“%(name)s” was stored as version %(number)d.")
@@ -180,8 +187,8 @@ def download(
         return record_downloads.serve(request, version, inline=request.GET.get("inline") == "1")
     except record_storage.ObjectMissing:
         raise Http404 from None
-    except record_storage.StorageUnavailable:
-        return storage_unavailable(request, meeting)
+    except record_storage.StorageUnavailable as error:
+        return storage_unavailable(request, meeting, error)
 
 
 @require_GET

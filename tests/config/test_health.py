@@ -1,14 +1,15 @@
 """Liveness and readiness probes, with every failure caused for real (no mocks)."""
 
 import json
+import time
 import urllib.request
 
 import pytest
-from django.db import connection
+from botocore.config import Config
 
-from tests.fixtures.services import free_ports
+from tests.fixtures.services import free_ports, frozen
 
-ALL_OK = {"database": "ok", "storage": "ok", "tasks": "ok", "channel_layer": "ok"}
+ALL_OK = {"database": "ok", "storage": "ok", "cache": "ok", "tasks": "ok", "channel_layer": "ok"}
 
 
 def test_healthz_answers_ok_without_touching_anything(client):
@@ -94,26 +95,6 @@ def test_readyz_503_names_channel_layer_when_redis_is_down(client, settings):
     }
 
 
-@pytest.fixture
-def unreachable_database(django_db_blocker, tmp_path):
-    """Point the default connection at a database that cannot be opened, then restore it."""
-    with django_db_blocker.unblock():
-        original = connection.settings_dict
-        connection.close()
-        if connection.vendor == "sqlite":
-            broken = {**original, "NAME": str(tmp_path / "missing" / "db.sqlite3")}
-        else:
-            (closed_port,) = free_ports(1)
-            # Without the pool, so the shared pool of the real database is not used.
-            broken = {**original, "PORT": str(closed_port), "OPTIONS": {"connect_timeout": 2}}
-        connection.settings_dict = broken
-        try:
-            yield
-        finally:
-            connection.close()
-            connection.settings_dict = original
-
-
 def test_readyz_503_names_database_and_tasks_when_the_database_is_down(
     client, unreachable_database
 ):
@@ -141,3 +122,46 @@ def test_real_asgi_server_serves_static_files(live_daphne):
         status, content_type = response.status, response.headers["Content-Type"]
 
     assert (status, content_type.split(";")[0]) == (200, "text/css")
+
+
+@pytest.mark.django_db
+def test_readyz_503_names_cache_when_redis_is_down(client, settings):
+    (closed_port,) = free_ports(1)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        },
+    }
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "failed",
+        "checks": {**ALL_OK, "cache": "failed"},
+        "failed": ["cache"],
+    }
+
+
+@pytest.mark.django_db
+def test_readyz_answers_within_its_budget_when_s3_is_frozen(client, settings, private_seaweedfs):
+    settings.READYZ_BUDGET_SECONDS = 2
+    # Timeouts far beyond the budget: the budget alone must bound the answer.
+    slow = Config(connect_timeout=30, read_timeout=30, retries={"total_max_attempts": 1})
+    settings.STORAGES = private_seaweedfs.storages_setting(settings.STORAGES, client_config=slow)
+    assert client.get("/readyz").json()["checks"]["storage"] == "ok"
+
+    with frozen(private_seaweedfs):
+        started = time.monotonic()
+        response = client.get("/readyz")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "failed",
+        "checks": {**ALL_OK, "storage": "timeout"},
+        "failed": ["storage"],
+    }
+    assert elapsed < settings.READYZ_BUDGET_SECONDS + 1

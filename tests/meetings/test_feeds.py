@@ -23,7 +23,7 @@ from conferencing.site_selection import SiteSelection
 from meetings import feeds, ical, ical_fast
 from meetings.booking import Slot, cancel, change_sites, reschedule
 from meetings.calendar_content import viewer_of
-from meetings.calendar_hooks import raise_generation
+from meetings.calendar_hooks import feeds_changed
 from meetings.calendar_models import FeedKind
 from meetings.models import Attendee, AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import book_series, cancel_following
@@ -604,7 +604,7 @@ def test_any_change_changes_the_etag(client, alice, technician, sites, bridge):
     Leg.objects.filter(conference=meeting.conference).update(
         endpoint=Endpoint.objects.get(code="T02")
     )
-    raise_generation()
+    feeds_changed()
     etags.append(client.get(feed_url(token))["ETag"])
 
     assert len(set(etags[:3])) == 3
@@ -701,12 +701,14 @@ def test_events_cached_for_one_viewer_are_not_served_to_another_variant(
 
 # -- Query counts ---------------------------------------------------------------------------------
 
-# token, roles of the owner, last used, validator, event keys, content of the events to build
-COLD_QUERIES = 6
-# token, roles of the owner, event keys (validator and texts from the cache)
-WARM_QUERIES = 3
-# token, roles of the owner (the validator from the cache)
-NOT_MODIFIED_QUERIES = 2
+# token, roles of the owner, last used, feeds' generation, validator's aggregate, validator
+# stored in the feed's row, event keys, content of the events to build
+COLD_QUERIES = 8
+# token, roles of the owner, feeds' generation, event keys (validator from the feed's row,
+# texts from the cache)
+WARM_QUERIES = 4
+# token, roles of the owner, feeds' generation (the validator from the feed's row)
+NOT_MODIFIED_QUERIES = 3
 
 
 @pytest.mark.parametrize("count", [1, 3, 100])
@@ -738,8 +740,8 @@ def test_feed_query_count_is_constant_with_series(
     _feed, token = new_feed(technician, FeedKind.SITE, site_code="T01")
 
     # token, roles of the owner, is the owner a technician of the site, last used,
-    # validator, event keys, content
-    with django_assert_num_queries(7):
+    # feeds' generation, validator's aggregate, validator stored, event keys, content
+    with django_assert_num_queries(9):
         response = client.get(feed_url(token))
 
     assert len(vevents(parse(response.content))) == 1
@@ -751,10 +753,11 @@ def test_conditional_request_with_a_cold_validator_runs_one_aggregate(
     book_at(alice, bridge, local_time(3, 8))
     _feed, token = new_feed(technician)
     etag = client.get(feed_url(token))["ETag"]
-    raise_generation()  # as a booking change elsewhere does
+    feeds_changed()  # as a booking change elsewhere does
 
-    # token, roles of the owner, the validator's aggregate
-    with django_assert_num_queries(3):
+    # token, roles of the owner, feeds' generation, the validator's aggregate, the
+    # validator stored in the feed's row
+    with django_assert_num_queries(5):
         response = client.get(feed_url(token), headers={"if-none-match": etag})
 
     assert response.status_code == 304

@@ -571,11 +571,11 @@ def test_a_database_error_while_recording_leaves_the_upload_open(
         raise DatabaseError("connection lost")
 
     monkeypatch.setattr(records, "add_recording_version", failing)
-    with pytest.raises(DatabaseError):
-        complete(api, upload, etags)
+    failed = complete(api, upload, etags)  # a JSON 500 (config/api_errors.py), logged
     after_failure = RecordingUpload.objects.get().status
     again = complete(api, upload, etags)
 
+    assert (failed.status_code, failed.json()["code"]) == (500, "server_error")
     assert after_failure == UploadStatus.OPEN
     assert again.status_code == 202, again.content
     version = RecordVersion.objects.get()

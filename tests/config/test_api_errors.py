@@ -1,0 +1,56 @@
+"""Errors under /api/ are JSON in the API's shape, whatever fails: an unexpected
+exception inside a DRF view (the database down under token authentication), one
+raised before any view (the session middleware with the database down), an unknown
+URL. Pages outside /api/ keep their HTML."""
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+SERVER_ERROR = {
+    "detail": "Something went wrong on the server; it was logged. Please try again later.",
+    "code": "server_error",
+}
+
+
+@pytest.fixture
+def token(db, alice):
+    return Token.objects.create(user=alice).key
+
+
+def test_api_unexpected_exception_in_a_view_is_a_json_500(token, unreachable_database):
+    api = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = api.get("/api/v1/meetings/", HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == SERVER_ERROR
+
+
+def test_api_exception_outside_a_view_is_a_json_500(client, alice, unreachable_database):
+    client.raise_request_exception = False
+    client.cookies["sessionid"] = "a-session-the-database-cannot-read"
+
+    response = client.get("/api/v1/meetings/", headers={"accept-language": "en"})
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == SERVER_ERROR
+
+
+@pytest.mark.django_db
+def test_api_unknown_url_is_a_json_404(api):
+    response = api.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+@pytest.mark.django_db
+def test_web_unknown_url_is_still_an_html_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
