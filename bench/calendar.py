@@ -203,9 +203,9 @@ def run_leg() -> dict:
     from django.db import connection
     from django.test import Client
 
-    from meetings.calendar_hooks import feeds_changed
-    from meetings.calendar_models import FeedKind
-    from meetings.feed_tokens import FeedScope, create
+    from meetings.calendar.feed_tokens import FeedScope, create
+    from meetings.calendar.models import FeedKind
+    from meetings.calendar.receivers import feeds_changed
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "audit",
     "conferencing",
     "meetings",
+    "meetings.records",
+    "meetings.calendar",
+    "meetings.readiness",
 ]
 
 MIDDLEWARE = [
@@ -400,10 +403,10 @@ SPECTACULAR_SETTINGS = {
         "AttendeeRoleEnum": "meetings.models.AttendeeRole",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "ClassificationEnum": "meetings.models.Classification",
-        "RecordStatusEnum": "meetings.record_models.RecordStatus",
-        "RecordKindEnum": "meetings.record_models.RecordKind",
-        "UploadStatusEnum": "meetings.recording_upload_models.UploadStatus",
-        "DocumentKindEnum": "meetings.record_forms.DOCUMENT_KIND_CHOICES",
+        "RecordStatusEnum": "meetings.records.models.RecordStatus",
+        "RecordKindEnum": "meetings.records.models.RecordKind",
+        "UploadStatusEnum": "meetings.records.models.UploadStatus",
+        "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }
 

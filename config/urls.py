@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("endpoints/", include("conferencing.urls")),
     path("meetings/", include("meetings.urls")),
-    path("calendar/", include("meetings.calendar_urls")),
+    path("calendar/", include("meetings.calendar.urls")),
 ]
 
 if settings.DEBUG:

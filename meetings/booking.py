@@ -31,9 +31,9 @@ from conferencing.reservations import (
     replace_sites,
 )
 from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
-from meetings.calendar_hooks import meeting_changed
+from meetings.calendar.receivers import meeting_changed
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
-from meetings.readiness_notice import schedule_readiness_notice
+from meetings.readiness.notice import schedule_readiness_notice
 from meetings.visibility import with_details
 
 MAX_SESSION_LENGTH = timedelta(hours=24)

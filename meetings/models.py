@@ -139,24 +139,3 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
-
-
-# Models kept in their own modules, imported here so Django registers them.
-from meetings.calendar_models import (  # noqa: E402, F401
-    CalendarPreference,
-    FeedKind,
-    FeedsStamp,
-    FeedToken,
-    SentInvitation,
-)
-from meetings.record_models import (  # noqa: E402, F401
-    Record,
-    RecordKind,
-    RecordStatus,
-    RecordVersion,
-)
-from meetings.recording_upload_models import (  # noqa: E402, F401
-    RecordingUpload,
-    UploadMode,
-    UploadStatus,
-)

@@ -42,9 +42,9 @@ from meetings.booking import (
     slot_of,
     validate_slot,
 )
-from meetings.calendar_hooks import series_booked
+from meetings.calendar.receivers import series_booked
 from meetings.models import Meeting, MeetingStatus, Series
-from meetings.readiness_notice import schedule_readiness_notice
+from meetings.readiness.notice import schedule_readiness_notice
 
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from meetings import views
-from meetings.views import readiness
-from meetings.views import records as record_views
+from meetings.readiness import views as readiness
+from meetings.records import views as record_views
 
 app_name = "meetings"
 urlpatterns = [

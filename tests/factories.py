@@ -236,7 +236,7 @@ class RecordVersionFactory(factory.django.DjangoModelFactory):
 
 def stored_version(content: bytes = PDF_BYTES, **fields):
     """A version whose object is in the configured record storage with these bytes."""
-    from meetings import record_storage
+    from meetings.records import storage as record_storage
 
     version = RecordVersionFactory(content=content, **fields)
     record_storage.save_stream(version.key, [content], content_type=version.content_type)

@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from meetings.api import document_uploads, recording_uploads, records
 from meetings.api.views import MeetingViewSet
+from meetings.records.api import document_uploads, recording_uploads, records
 
 app_name = "meetings-api"
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from meetings import record_storage
-from meetings.record_models import RecordStatus, RecordVersion
-from meetings.recording_upload_models import RecordingUpload, UploadStatus
+from meetings.records import storage
+from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
 from tests.browser.test_recording_upload import page_at
 from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
@@ -83,7 +82,7 @@ def assert_stored(version: RecordVersion, document: Path) -> None:
         DOCUMENT_SIZE,
         hashlib.sha256(content).hexdigest(),
     )
-    assert b"".join(record_storage.open_chunks(version.key)) == content
+    assert b"".join(storage.open_chunks(version.key)) == content
     assert RecordingUpload.objects.get().status == UploadStatus.COMPLETED
 
 

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from meetings import record_storage
-from meetings.record_models import RecordStatus, RecordVersion
-from meetings.recording_upload_models import RecordingUpload, UploadStatus
+from meetings.records import storage
+from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
 from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
 from tests.meetings.record_helpers import session
@@ -102,8 +101,8 @@ def test_recording_goes_straight_to_s3_across_origins(
 
     assert s3_requests.count("PUT") == 2  # two parts, straight to the bucket
     assert RecordingUpload.objects.get().mode == "s3"
-    assert record_storage.size_of(version.key) == VIDEO_SIZE
-    assert b"".join(record_storage.open_chunks(version.key)) == recording.read_bytes()
+    assert storage.size_of(version.key) == VIDEO_SIZE
+    assert b"".join(storage.open_chunks(version.key)) == recording.read_bytes()
 
 
 def test_recording_goes_through_the_app_on_local_disk(browser, live_daphne, secretary, recording):
@@ -118,7 +117,7 @@ def test_recording_goes_through_the_app_on_local_disk(browser, live_daphne, secr
         context.close()
 
     assert RecordingUpload.objects.get().mode == "app"
-    assert b"".join(record_storage.open_chunks(version.key)) == recording.read_bytes()
+    assert b"".join(storage.open_chunks(version.key)) == recording.read_bytes()
 
 
 def test_a_reloaded_page_resumes_and_sends_only_the_missing_parts(
@@ -160,7 +159,7 @@ def test_a_reloaded_page_resumes_and_sends_only_the_missing_parts(
     assert first_attempt == ["1"]
     assert sent_parts == ["1", "2"]  # part 1 was not sent again
     assert RecordingUpload.objects.count() == 1  # the same upload, resumed
-    assert b"".join(record_storage.open_chunks(version.key)) == recording.read_bytes()
+    assert b"".join(storage.open_chunks(version.key)) == recording.read_bytes()
 
 
 def test_cancel_is_hidden_while_completing_and_errors_are_translated(
@@ -214,7 +213,7 @@ def test_a_resumed_upload_the_store_forgot_starts_again(
         page.reload()
         page.unroute_all(behavior="ignoreErrors")
         forgotten = RecordingUpload.objects.get()
-        record_storage.abort_multipart(forgotten.key, forgotten.upload_id)  # the store forgot
+        storage.abort_multipart(forgotten.key, forgotten.upload_id)  # the store forgot
 
         page.fill("#recording-title", "Ghi hình phiên giao ban")
         page.set_input_files("#recording-file", str(recording))
@@ -231,4 +230,4 @@ def test_a_resumed_upload_the_store_forgot_starts_again(
     while RecordingUpload.objects.get(pk=forgotten.pk).status != UploadStatus.ABORTED:
         assert time.monotonic() < deadline, "the page did not drop the forgotten upload"
         time.sleep(0.1)
-    assert b"".join(record_storage.open_chunks(version.key)) == recording.read_bytes()
+    assert b"".join(storage.open_chunks(version.key)) == recording.read_bytes()

@@ -33,7 +33,7 @@ from config.serve import (
     GiaoBanCommandLine,
     SpooledInputQueue,
 )
-from meetings.recording_upload_models import RecordingUpload
+from meetings.records.models import RecordingUpload
 from tests.factories import DEMO_PASSWORD, UserFactory
 from tests.fixtures.browser import SMALL_BODY_LIMIT
 from tests.meetings.record_helpers import session

@@ -4,8 +4,8 @@ import icalendar
 import vobject
 from django.utils import timezone
 
-from meetings.calendar_models import FeedKind
-from meetings.feed_tokens import FeedScope, create
+from meetings.calendar.feed_tokens import FeedScope, create
+from meetings.calendar.models import FeedKind
 from tests.factories import LOCAL_ZONE
 
 

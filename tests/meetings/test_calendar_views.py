@@ -14,8 +14,8 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from conferencing.site_selection import SiteSelection
-from meetings.calendar_models import CalendarPreference, FeedKind, FeedToken
-from meetings.feed_tokens import lookup, new_token
+from meetings.calendar.feed_tokens import lookup, new_token
+from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
 from meetings.models import Attendee, AttendeeRole, Classification
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve, site_tree
 from tests.meetings.calendar_helpers import feed_url, new_feed, parse, vevents
@@ -292,7 +292,7 @@ def test_feed_malformed_token_is_404(client, db, token):
 
 
 def test_feed_unknown_revoked_and_malformed_tokens_look_the_same(client, carol):
-    from meetings.feed_tokens import revoke
+    from meetings.calendar.feed_tokens import revoke
 
     feed, revoked = new_feed(carol)
     revoke(feed, carol)

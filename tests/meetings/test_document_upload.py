@@ -15,15 +15,20 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from meetings import record_storage
-from meetings.document_uploads import verify_document_upload
-from meetings.record_documents import DOCX as DOCX_TYPE
-from meetings.record_documents import ODT as ODT_TYPE
-from meetings.record_models import RecordKind, RecordStatus, RecordVersion
-from meetings.record_tasks import resume_stalled_verifications, verify_document_upload_task
-from meetings.recording_upload_cleanup import abort_abandoned
-from meetings.recording_upload_models import RecordingUpload, UploadStatus
-from meetings.recording_uploads import parts_dir
+from meetings.records import storage
+from meetings.records.document_uploads import verify_document_upload
+from meetings.records.documents import DOCX as DOCX_TYPE
+from meetings.records.documents import ODT as ODT_TYPE
+from meetings.records.models import (
+    RecordingUpload,
+    RecordKind,
+    RecordStatus,
+    RecordVersion,
+    UploadStatus,
+)
+from meetings.records.tasks import resume_stalled_verifications, verify_document_upload_task
+from meetings.records.upload_cleanup import abort_abandoned
+from meetings.records.uploads import parts_dir
 from tests.factories import UserFactory
 from tests.meetings.record_helpers import (
     DOCX,
@@ -177,7 +182,7 @@ def test_document_upload_becomes_a_version_only_once_verified(api_as, alice, mee
         "Tài liệu họp",
         "Tài liệu.pdf",
     )
-    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert b"".join(storage.open_chunks(version.key)) == payload
     assert not parts_dir(RecordingUpload.objects.get()).exists()
 
 
@@ -239,7 +244,7 @@ def test_document_upload_failing_verification_leaves_no_version_and_no_object(
         "failed",
         "This file is not a PDF, DOCX, ODT, XLSX, PNG or JPEG document.",
     )
-    assert (RecordVersion.objects.count(), record_storage.exists(key)) == (0, False)
+    assert (RecordVersion.objects.count(), storage.exists(key)) == (0, False)
     assert AuditEntry.objects.filter(action="record.failed").count() == 1
 
 
@@ -252,7 +257,7 @@ def test_document_upload_a_program_is_refused_at_completion(api_as, alice, meeti
     assert (response.status_code, response.json()["code"]) == (400, "unsupported_type")
     stored = RecordingUpload.objects.get()
     assert (stored.status, RecordVersion.objects.count()) == (UploadStatus.FAILED, 0)
-    assert record_storage.exists(stored.key) is False
+    assert storage.exists(stored.key) is False
 
 
 def test_document_upload_retry_after_completion_makes_no_second_version(
@@ -359,7 +364,7 @@ def test_document_upload_s3_the_signed_url_cannot_replace_the_stored_document(
 
     version = RecordVersion.objects.get()
     assert again == 200  # the store took it: the URL was still valid
-    assert b"".join(record_storage.open_chunks(version.key)) == PDF
+    assert b"".join(storage.open_chunks(version.key)) == PDF
     assert version.sha256 == hashlib.sha256(PDF).hexdigest()
 
 
@@ -379,7 +384,7 @@ def test_document_upload_s3_a_late_put_leaves_no_object_after_the_sweep(
     abort_abandoned()
 
     version = RecordVersion.objects.get()
-    assert (record_storage.exists(presigned_key), record_storage.exists(version.key)) == (
+    assert (storage.exists(presigned_key), storage.exists(version.key)) == (
         False,
         True,
     )
@@ -413,7 +418,7 @@ def test_document_upload_abort_leaves_nothing(api_as, alice, meeting, mode):
 
     stored = RecordingUpload.objects.get()
     assert (response.status_code, stored.status) == (204, UploadStatus.ABORTED)
-    assert (record_storage.exists(stored.key), parts_dir(stored).exists()) == (False, False)
+    assert (storage.exists(stored.key), parts_dir(stored).exists()) == (False, False)
 
 
 # -- Who may -------------------------------------------------------------------------------------

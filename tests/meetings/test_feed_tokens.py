@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from conferencing.models import Endpoint, Level
-from meetings import feed_tokens
-from meetings.calendar_models import FeedKind, FeedToken
-from meetings.feed_tokens import FeedScope, FeedTokenError
+from meetings.calendar import feed_tokens
+from meetings.calendar.feed_tokens import FeedScope, FeedTokenError
+from meetings.calendar.models import FeedKind, FeedToken
 from tests.factories import serve, site_tree
 from tests.meetings.calendar_helpers import new_feed
 

@@ -20,11 +20,11 @@ from icalendar.timezone import tzid
 from accounts.roles import Role
 from conferencing.models import Conference, Endpoint, Leg, Level
 from conferencing.site_selection import SiteSelection
-from meetings import feeds, ical, ical_fast
 from meetings.booking import Slot, cancel, change_sites, reschedule
-from meetings.calendar_content import viewer_of
-from meetings.calendar_hooks import feeds_changed
-from meetings.calendar_models import FeedKind
+from meetings.calendar import feeds, ical, ical_writer
+from meetings.calendar.content import viewer_of
+from meetings.calendar.models import FeedKind
+from meetings.calendar.receivers import feeds_changed
 from meetings.models import Attendee, AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import book_series, cancel_following
 from tests.factories import (
@@ -281,7 +281,7 @@ def test_single_site_session_location_is_the_site(client, alice, technician, sit
 
 
 def test_feed_follows_the_owners_language(client, alice, technician, sites, bridge):
-    from meetings.calendar_models import CalendarPreference
+    from meetings.calendar.models import CalendarPreference
 
     CalendarPreference.objects.create(user=technician, language="en")
     meeting = book_at(alice, bridge, local_time(3, 8), codes=("T01", "T02"))
@@ -355,7 +355,7 @@ def test_confidential_session_of_the_organiser_shows_its_details(client, alice, 
 def test_revoked_token_stops_at_once_even_with_a_warm_cache(
     client, alice, technician, sites, bridge
 ):
-    from meetings.feed_tokens import revoke
+    from meetings.calendar.feed_tokens import revoke
 
     book_at(alice, bridge, local_time(3, 8))
     feed, token = new_feed(technician)
@@ -670,8 +670,8 @@ def test_cold_warm_and_icalendar_alone_write_the_same_feed(
     warm = fetch(client, token)
     with monkeypatch.context() as pristine:
         pristine.setattr(content_line, "_foldline", _foldline)
-        pristine.setattr(tzid, "tzids_from_tzinfo", ical_fast._ICALENDAR_TZIDS_FROM_TZINFO)
-        pristine.setattr(Parameters, "__init__", ical_fast._ICALENDAR_PARAMETERS_INIT)
+        pristine.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
+        pristine.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
         pristine.setattr(ical, "serialize", lambda component: component.to_ical())
         cache.clear()
         feeds.wrapper.cache_clear()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from meetings import ical
+from meetings.calendar import ical
 from tests.meetings.calendar_helpers import parse, parse_independently, vevents
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -33,7 +33,7 @@ from icalendar.parser import content_line
 from icalendar.parser.string import _foldline
 from icalendar.timezone import tzid
 
-from meetings import ical, ical_fast
+from meetings.calendar import ical, ical_writer
 
 ZONES = [
     ZoneInfo("Asia/Ho_Chi_Minh"),
@@ -196,8 +196,8 @@ def components(seed: int, count: int) -> list:
 def pristine(monkeypatch):
     """icalendar as installed: none of ical_fast's equivalents in its place."""
     monkeypatch.setattr(content_line, "_foldline", _foldline)
-    monkeypatch.setattr(tzid, "tzids_from_tzinfo", ical_fast._ICALENDAR_TZIDS_FROM_TZINFO)
-    monkeypatch.setattr(Parameters, "__init__", ical_fast._ICALENDAR_PARAMETERS_INIT)
+    monkeypatch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
+    monkeypatch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
 
 
 def outcome(write, component, **options) -> bytes | str:
@@ -216,11 +216,11 @@ def icalendar_to_ical(component, **options) -> bytes:
 def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
     with monkeypatch.context() as patch:
         patch.setattr(content_line, "_foldline", _foldline)
-        patch.setattr(tzid, "tzids_from_tzinfo", ical_fast._ICALENDAR_TZIDS_FROM_TZINFO)
-        patch.setattr(Parameters, "__init__", ical_fast._ICALENDAR_PARAMETERS_INIT)
+        patch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
+        patch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
         expected = [outcome(icalendar_to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
-    written = [outcome(ical_fast.to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
+    written = [outcome(ical_writer.to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
     assert written == expected
     assert sum(isinstance(text, bytes) and b"\r\n " in text for text in written) > 1000
@@ -229,7 +229,7 @@ def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
 
 def test_to_ical_writes_what_icalendar_writes_with_the_equivalents_in_place():
     for component in components(7, 1000):
-        assert outcome(ical_fast.to_ical, component) == outcome(icalendar_to_ical, component)
+        assert outcome(ical_writer.to_ical, component) == outcome(icalendar_to_ical, component)
 
 
 def test_to_ical_writes_parsed_calendars_as_icalendar_does(pristine):
@@ -242,7 +242,7 @@ def test_to_ical_writes_parsed_calendars_as_icalendar_does(pristine):
 
     assert len(parsed) > 200
     for component in parsed:
-        assert ical_fast.to_ical(component) == component.to_ical()
+        assert ical_writer.to_ical(component) == component.to_ical()
 
 
 def test_to_ical_refuses_a_raw_line_break_as_icalendar_does(pristine):
@@ -256,7 +256,7 @@ def test_to_ical_refuses_a_raw_line_break_as_icalendar_does(pristine):
     with pytest.raises(AssertionError):
         component.to_ical()
     with pytest.raises(AssertionError):
-        ical_fast.to_ical(component)
+        ical_writer.to_ical(component)
 
 
 def test_a_component_that_writes_itself_differently_is_left_to_itself():
@@ -267,8 +267,8 @@ def test_a_component_that_writes_itself_differently_is_left_to_itself():
     component = Renamed()
     component["SUMMARY"] = vText("Giao ban")
 
-    assert ical_fast.to_ical(component) == component.to_ical()
-    assert b"X-SUMMARY:Giao ban" in ical_fast.to_ical(component)
+    assert ical_writer.to_ical(component) == component.to_ical()
+    assert b"X-SUMMARY:Giao ban" in ical_writer.to_ical(component)
 
 
 def test_serialize_is_to_ical():
@@ -285,38 +285,40 @@ def test_fast_folding_cuts_exactly_where_icalendar_does():
         "".join(rng.choice(alphabet) for _n in range(rng.randint(0, 400))) for _i in range(3000)
     ]
 
-    assert [ical_fast.fast_foldline(line) for line in lines] == [_foldline(line) for line in lines]
-    assert [ical_fast.fast_foldline(line, 40, "\r\n\t") for line in lines[:200]] == [
+    assert [ical_writer.fast_foldline(line) for line in lines] == [
+        _foldline(line) for line in lines
+    ]
+    assert [ical_writer.fast_foldline(line, 40, "\r\n\t") for line in lines[:200]] == [
         _foldline(line, 40, "\r\n\t") for line in lines[:200]
     ]
 
 
 def test_remembered_zone_ids_are_icalendar_s():
-    original = ical_fast._ICALENDAR_TZIDS_FROM_TZINFO
+    original = ical_writer._ICALENDAR_TZIDS_FROM_TZINFO
     zones = [ZoneInfo(key) for key in sorted(available_timezones())]
     zones += [*ZONES, None, timezone(timedelta(hours=5), "Asia/Ho_Chi_Minh")]
     zones += [timezone(timedelta(minutes=minutes)) for minutes in range(-720, 841, 15)]
 
     for _twice in range(2):
         for zone in zones:
-            assert ical_fast.remembered_tzids_from_tzinfo(zone) == original(zone), zone
+            assert ical_writer.remembered_tzids_from_tzinfo(zone) == original(zone), zone
 
 
 def test_empty_parameters_are_made_as_icalendar_makes_them():
-    original = ical_fast._ICALENDAR_PARAMETERS_INIT
+    original = ical_writer._ICALENDAR_PARAMETERS_INIT
     calls = [(), (None,), ({},), ({"TZID": "UTC"},), (None, {"cn": "A"}), ([("x-a", "b")],)]
     keywords = [{}, {"value": "DATE"}, {"default_value": "TEXT"}, {"Cn": "Á"}]
 
     for args in calls:
         for kwargs in keywords:
             fast = Parameters.__new__(Parameters)
-            ical_fast.fast_parameters_init(fast, *args, **kwargs)
+            ical_writer.fast_parameters_init(fast, *args, **kwargs)
             slow = Parameters.__new__(Parameters)
             original(slow, *args, **kwargs)
             assert list(fast.items()) == list(slow.items()), (args, kwargs)
 
 
 def test_icalendar_uses_the_equivalents():
-    assert content_line._foldline is ical_fast.fast_foldline
-    assert tzid.tzids_from_tzinfo is ical_fast.remembered_tzids_from_tzinfo
-    assert Parameters.__init__ is ical_fast.fast_parameters_init
+    assert content_line._foldline is ical_writer.fast_foldline
+    assert tzid.tzids_from_tzinfo is ical_writer.remembered_tzids_from_tzinfo
+    assert Parameters.__init__ is ical_writer.fast_parameters_init

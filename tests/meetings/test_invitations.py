@@ -18,9 +18,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import Role
 from conferencing.site_selection import SiteSelection
-from meetings import invitations
 from meetings.booking import Slot, cancel, change_sites, reschedule
-from meetings.calendar_models import CalendarPreference, SentInvitation
+from meetings.calendar import invitations
+from meetings.calendar.models import CalendarPreference, SentInvitation
 from meetings.models import AttendeeRole, Classification
 from meetings.series import book_series, reschedule_following
 from tests.factories import (
@@ -38,7 +38,7 @@ from tests.meetings.calendar_helpers import parse, parse_independently, vevents
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-TASK_PATH = "meetings.invitations.send_invitations"
+TASK_PATH = "meetings.calendar.invitations.send_invitations"
 HOUR = timedelta(hours=1)
 WEEK = timedelta(weeks=1)
 

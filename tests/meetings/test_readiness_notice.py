@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.roles import Role
 from meetings.booking import Slot, cancel, reschedule
 from meetings.models import Classification
-from meetings.readiness_notice import send_readiness_notice
+from meetings.readiness.notice import send_readiness_notice
 from meetings.series import book_series, reschedule_following
 from tests.factories import (
     BookingRequestFactory,
@@ -34,7 +34,7 @@ from tests.factories import (
 # The worker needs committed tasks and runs its own transactions.
 with_worker = pytest.mark.django_db(transaction=True)
 
-TASK_PATH = "meetings.readiness_notice.send_readiness_notice"
+TASK_PATH = "meetings.readiness.notice.send_readiness_notice"
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

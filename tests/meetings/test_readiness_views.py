@@ -22,7 +22,7 @@ from conferencing.conference_models import Conference, Leg
 from conferencing.readiness_models import ReadinessEvent, ReadinessState
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
-from meetings.views.readiness import next_states
+from meetings.readiness.views import next_states
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
 
 CONSOLE_URL = "/meetings/console/"

@@ -12,7 +12,7 @@ import pytest
 
 from accounts.roles import Role
 from meetings.models import Classification
-from meetings.record_models import RecordKind, RecordStatus
+from meetings.records.models import RecordKind, RecordStatus
 from tests.factories import RecordFactory, UserFactory, stored_version
 from tests.meetings.record_helpers import PDF, WEBM, local_storage, session
 

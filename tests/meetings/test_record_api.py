@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.roles import Role
 from meetings.models import Classification
-from meetings.record_models import RecordKind, RecordVersion
+from meetings.records.models import RecordKind, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
 from tests.fixtures.services import free_ports
 from tests.meetings.record_helpers import DOCX, EXE, PDF, local_storage, session

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from meetings import record_storage
+from meetings.records import storage
 from tests.factories import RecordFactory, stored_version
 from tests.meetings.record_helpers import local_storage, session
 
@@ -18,7 +18,7 @@ def local(settings, tmp_path):
 def test_verify_records_reports_a_missing_file_in_vietnamese(alice):
     intact = stored_version(record=RecordFactory(meeting=session(alice)), uploaded_by=alice)
     missing = stored_version(record=RecordFactory(meeting=intact.record.meeting), uploaded_by=alice)
-    record_storage.delete(missing.key)
+    storage.delete(missing.key)
     out, err = StringIO(), StringIO()
 
     with pytest.raises(CommandError):

@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.db import IntegrityError
 from django.utils import translation
 
-from meetings import record_documents, record_storage, records
-from meetings.record_documents import sniff, upload_document
-from meetings.record_models import RecordKind, RecordVersion
-from meetings.records import RecordError
+from meetings.records import archive, documents
+from meetings.records import storage as record_storage
+from meetings.records.archive import RecordError
+from meetings.records.documents import sniff, upload_document
+from meetings.records.models import RecordKind, RecordVersion
 from tests.meetings.record_helpers import (
     DOCX,
     EXE,
@@ -173,7 +174,7 @@ def test_a_document_is_stored_under_a_generated_key_with_its_sha256(meeting, ali
     assert version.original_name == "Biên bản họp giao ban.docx"
     assert version.key.startswith(f"records/{meeting.uid}/")
     assert "Bi" not in version.key
-    assert version.content_type == record_documents.DOCX
+    assert version.content_type == documents.DOCX
     assert (version.size, version.sha256) == (len(DOCX), hashlib.sha256(DOCX).hexdigest())
     assert b"".join(record_storage.open_chunks(version.key)) == DOCX
 
@@ -196,14 +197,14 @@ def test_a_new_version_of_minutes_is_a_draft(meeting, alice, media):
     second = upload_as(alice, meeting, ODT, "Biên bản v2.odt", kind=RecordKind.MINUTES,
                        record=first.record)  # fmt: skip
 
-    assert (second.number, second.status, second.content_type) == (2, "draft", record_documents.ODT)
+    assert (second.number, second.status, second.content_type) == (2, "draft", documents.ODT)
     assert len(stored_files(media)) == 2
 
 
 def test_a_refused_correction_stores_nothing(meeting, alice, media):
     first = upload_as(alice, meeting, kind=RecordKind.MINUTES)
-    records.submit(first, alice)
-    records.approve(first, alice)
+    archive.submit(first, alice)
+    archive.approve(first, alice)
 
     with pytest.raises(RecordError) as refused:
         upload_as(alice, meeting, kind=RecordKind.MINUTES, record=first.record)
@@ -217,7 +218,7 @@ def test_a_database_failure_after_storing_deletes_the_object(meeting, alice, med
         raise IntegrityError("the database went away")
 
     # A fault that cannot be caused from here: the database failing after the bytes are stored.
-    monkeypatch.setattr(records, "add_document_version", fail)
+    monkeypatch.setattr(archive, "add_document_version", fail)
 
     with pytest.raises(IntegrityError):
         upload_as(alice, meeting)

@@ -18,10 +18,10 @@ from django.utils.http import content_disposition_header
 from rest_framework.request import Request
 
 from audit.models import AuditEntry
-from meetings import record_downloads
 from meetings.models import Classification
-from meetings.record_downloads import RangeNotSatisfiable, byte_range
-from meetings.record_models import RecordKind
+from meetings.records import downloads
+from meetings.records.downloads import RangeNotSatisfiable, byte_range
+from meetings.records.models import RecordKind
 from tests.factories import RecordFactory, stored_version
 from tests.fixtures.services import http_get
 from tests.meetings.record_helpers import WEBM, local_storage, s3_storage, session
@@ -173,9 +173,9 @@ def test_local_inline_download_is_shown_in_the_browser(local, meeting, alice, cl
 
 def test_local_download_of_a_missing_object_is_404(local, meeting, alice, client_as):
     version = recording(meeting, alice)
-    from meetings import record_storage
+    from meetings.records import storage
 
-    record_storage.delete(version.key)
+    storage.delete(version.key)
 
     response = client_as(alice).get(file_url(version))
 
@@ -186,10 +186,10 @@ def test_under_asgi_the_file_is_read_chunk_by_chunk_through_an_async_iterator(
     local, meeting, alice, monkeypatch
 ):
     version = recording(meeting, alice)
-    monkeypatch.setattr(record_downloads, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(downloads, "CHUNK_BYTES", 1000)
     request = AsyncRequestFactory().get("/", headers={"Range": "bytes=0-4999"})
 
-    response = record_downloads.stream(request, version, inline=True)
+    response = downloads.stream(request, version, inline=True)
 
     async def collect() -> list[bytes]:
         return [chunk async for chunk in response.streaming_content]
@@ -202,7 +202,7 @@ def test_an_api_request_under_asgi_is_read_through_an_async_iterator_too(local, 
     version = recording(meeting, alice)
     request = Request(AsyncRequestFactory().get("/"))
 
-    response = record_downloads.stream(request, version, inline=False)
+    response = downloads.stream(request, version, inline=False)
 
     async def collect() -> bytes:
         return b"".join([chunk async for chunk in response.streaming_content])

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
-from meetings import record_storage
-from meetings.record_models import RecordKind, RecordStatus, RecordVersion
+from meetings.records import storage
+from meetings.records.models import RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, stored_version
 from tests.meetings.record_helpers import PDF, local_storage, s3_storage, session
 
@@ -198,7 +198,7 @@ def test_an_expired_version_is_purged_and_its_row_kept(local, retention, meeting
     version.refresh_from_db()
     assert version.status == RecordStatus.PURGED
     assert version.purged_at is not None
-    assert not record_storage.exists(version.key)
+    assert not storage.exists(version.key)
     assert "1 versions purged, 0 failed." in out
     entry = AuditEntry.objects.get(action="record.purged")
     assert (entry.target_id, entry.changes["previous_status"], entry.changes["retention_days"]) == (
@@ -222,7 +222,7 @@ def test_a_recording_that_failed_verification_is_purged_whatever_its_retention(
 
     version.refresh_from_db()
     assert version.status == RecordStatus.PURGED
-    assert not record_storage.exists(version.key)
+    assert not storage.exists(version.key)
     assert "1 versions purged, 0 failed." in out
     entry = AuditEntry.objects.get(action="record.purged")
     assert entry.changes["previous_status"] == "failed"
@@ -235,7 +235,7 @@ def test_a_version_within_its_retention_stays(local, retention, meeting, alice):
 
     version.refresh_from_db()
     assert version.status == RecordStatus.AVAILABLE
-    assert record_storage.exists(version.key)
+    assert storage.exists(version.key)
 
 
 def test_a_record_under_legal_hold_is_never_purged(local, retention, meeting, alice):
@@ -247,7 +247,7 @@ def test_a_record_under_legal_hold_is_never_purged(local, retention, meeting, al
 
     version.refresh_from_db()
     assert version.status == RecordStatus.AVAILABLE
-    assert record_storage.exists(version.key)
+    assert storage.exists(version.key)
     assert AuditEntry.objects.filter(action="record.purged").count() == 0
 
 
@@ -299,7 +299,7 @@ def test_purge_on_s3_deletes_the_object(s3, retention, meeting, alice):
 
     purge()
 
-    assert not record_storage.exists(version.key)
+    assert not storage.exists(version.key)
 
 
 def test_a_purged_version_is_no_longer_downloadable(local, retention, meeting, alice, client_as):

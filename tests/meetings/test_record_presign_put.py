@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from meetings import record_storage
+from meetings.records import storage
 from tests.meetings.record_helpers import PDF, s3_storage
 
 
@@ -31,31 +31,31 @@ def key(settings, seaweedfs):
 
 
 def signed(key: str, size: int = len(PDF), content_type: str = "application/pdf") -> str:
-    return record_storage.sign_put(key, size=size, content_type=content_type, expires_s=60)
+    return storage.sign_put(key, size=size, content_type=content_type, expires_s=60)
 
 
 def test_sign_put_the_declared_file_is_stored(key):
     status = put(signed(key), PDF, "application/pdf")
 
-    assert (status, record_storage.size_of(key)) == (200, len(PDF))
+    assert (status, storage.size_of(key)) == (200, len(PDF))
 
 
 def test_sign_put_a_larger_body_is_refused(key):
     status = put(signed(key), PDF + b"x" * 1000, "application/pdf")
 
-    assert (status, record_storage.exists(key)) == (403, False)
+    assert (status, storage.exists(key)) == (403, False)
 
 
 def test_sign_put_a_smaller_body_is_refused(key):
     status = put(signed(key), PDF[:-1], "application/pdf")
 
-    assert (status, record_storage.exists(key)) == (403, False)
+    assert (status, storage.exists(key)) == (403, False)
 
 
 def test_sign_put_another_type_is_refused(key):
     status = put(signed(key), PDF, "text/html")
 
-    assert (status, record_storage.exists(key)) == (403, False)
+    assert (status, storage.exists(key)) == (403, False)
 
 
 def test_sign_put_the_stored_object_has_the_signed_type(key, seaweedfs):

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from django.utils.http import content_disposition_header
 
-from meetings import record_storage
-from meetings.record_presign import PartSigner
+from meetings.records import storage as record_storage
+from meetings.records.presign import PartSigner
 from tests.fixtures.services import free_ports
 from tests.meetings.record_helpers import dead_s3_storage, local_storage, s3_storage
 

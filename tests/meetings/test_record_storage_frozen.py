@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from meetings.record_models import Record, RecordVersion
+from meetings.records.models import Record, RecordVersion
 from tests.fixtures.services import frozen
 from tests.meetings.record_helpers import PDF, session
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings.record_models import RecordKind, RecordStatus, RecordVersion
-from meetings.record_tasks import (
+from meetings.records.models import RecordKind, RecordStatus, RecordVersion
+from meetings.records.tasks import (
     abort_abandoned_uploads_task,
     cleanup_waiting,
     resume_stalled_verifications,

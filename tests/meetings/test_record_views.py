@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from audit.models import AuditEntry
 from meetings.models import Classification
-from meetings.record_models import Record, RecordKind, RecordStatus, RecordVersion
+from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
 from tests.fixtures.services import free_ports
 from tests.meetings.record_helpers import EXE, PDF, WEBM, local_storage, session

@@ -16,13 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from meetings import record_storage, recording_uploads, records
 from meetings.models import Classification
-from meetings.record_models import RecordKind, RecordStatus, RecordVersion
-from meetings.recording_upload_cleanup import abort_abandoned
-from meetings.recording_upload_models import RecordingUpload, UploadStatus
-from meetings.recording_uploads import parts_dir, plan_parts, receive_part
-from meetings.recording_verification import verify_recording
+from meetings.records import archive, storage
+from meetings.records import uploads as recording_uploads
+from meetings.records.models import (
+    RecordingUpload,
+    RecordKind,
+    RecordStatus,
+    RecordVersion,
+    UploadStatus,
+)
+from meetings.records.upload_cleanup import abort_abandoned
+from meetings.records.uploads import parts_dir, plan_parts, receive_part
+from meetings.records.verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
 from tests.meetings.record_helpers import (
@@ -133,10 +139,10 @@ def complete(api, upload: dict, etags: dict[int, str], order=None):
 
 def nothing_left(upload: RecordingUpload) -> bool:
     """No object, no multipart upload, no part files for this upload."""
-    in_store = record_storage.exists(upload.key)
+    in_store = storage.exists(upload.key)
     open_uploads = []
-    if record_storage.is_s3():
-        open_uploads = [u for u in record_storage.open_multipart_uploads() if u.key == upload.key]
+    if storage.is_s3():
+        open_uploads = [u for u in storage.open_multipart_uploads() if u.key == upload.key]
     return not in_store and not open_uploads and not parts_dir(upload).exists()
 
 
@@ -168,7 +174,7 @@ def test_upload_in_parts_becomes_a_verifying_recording(api_as, alice, meeting, m
         "Ghi hình phiên họp",
     )
     assert version.original_name == "ghi-hình.mp4"
-    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert b"".join(storage.open_chunks(version.key)) == payload
     assert RecordingUpload.objects.get().status == UploadStatus.COMPLETED
     assert not parts_dir(RecordingUpload.objects.get()).exists()
 
@@ -442,7 +448,7 @@ def test_abandoned_uploads_are_swept_away(api_as, alice, meeting, mode, settings
     complete(api, finished, send(api, finished, video(1000)))
     orphan_key = f"records/{meeting.uid}/orphan"
     orphan_id = (
-        record_storage.start_multipart(orphan_key, content_type="video/mp4") if mode == "s3" else ""
+        storage.start_multipart(orphan_key, content_type="video/mp4") if mode == "s3" else ""
     )
     stray_dir = settings.VAR_DIR / "uploads" / "999999"
     stray_dir.mkdir(parents=True)
@@ -460,9 +466,7 @@ def test_abandoned_uploads_are_swept_away(api_as, alice, meeting, mode, settings
     assert nothing_left(row)
     assert not stray_dir.exists()
     if mode == "s3":
-        assert [
-            u for u in record_storage.open_multipart_uploads() if u.upload_id == orphan_id
-        ] == []
+        assert [u for u in storage.open_multipart_uploads() if u.upload_id == orphan_id] == []
     assert RecordVersion.objects.count() == 1  # the completed recording is untouched
 
 
@@ -532,7 +536,7 @@ def test_storage_outage_when_assembling_in_app_mode_keeps_the_parts(
     assert (down.status_code, down.json()["code"]) == (503, "storage_unavailable")
     assert up.status_code == 202
     version = RecordVersion.objects.get()
-    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert b"".join(storage.open_chunks(version.key)) == payload
 
 
 # -- The verification task, run by the real worker -----------------------------------------------
@@ -564,13 +568,13 @@ def test_a_database_error_while_recording_leaves_the_upload_open(
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = records.add_recording_version
+    real = archive.add_recording_version
 
     def failing(**fields):  # the database fails once the object is assembled
-        monkeypatch.setattr(records, "add_recording_version", real)
+        monkeypatch.setattr(archive, "add_recording_version", real)
         raise DatabaseError("connection lost")
 
-    monkeypatch.setattr(records, "add_recording_version", failing)
+    monkeypatch.setattr(archive, "add_recording_version", failing)
     failed = complete(api, upload, etags)  # a JSON 500 (config/api_errors.py), logged
     after_failure = RecordingUpload.objects.get().status
     again = complete(api, upload, etags)
@@ -579,7 +583,7 @@ def test_a_database_error_while_recording_leaves_the_upload_open(
     assert after_failure == UploadStatus.OPEN
     assert again.status_code == 202, again.content
     version = RecordVersion.objects.get()
-    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert b"".join(storage.open_chunks(version.key)) == payload
 
 
 def test_the_store_forgetting_the_upload_while_completing_is_409_and_leaves_it_open(
@@ -589,19 +593,19 @@ def test_the_store_forgetting_the_upload_while_completing_is_409_and_leaves_it_o
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = record_storage.complete_multipart
+    real = storage.complete_multipart
 
     def forgotten(key, upload_id, parts):  # the store drops it between checks and assembly
-        record_storage.abort_multipart(key, upload_id)
+        storage.abort_multipart(key, upload_id)
         return real(key, upload_id, parts)
 
-    monkeypatch.setattr(record_storage, "complete_multipart", forgotten)
+    monkeypatch.setattr(storage, "complete_multipart", forgotten)
     response = complete(api, upload, etags)
 
     assert (response.status_code, response.json()["code"]) == (409, "upload_missing")
     assert RecordingUpload.objects.get().status == UploadStatus.OPEN
     assert RecordVersion.objects.count() == 0
-    assert not record_storage.exists(RecordingUpload.objects.get().key)
+    assert not storage.exists(RecordingUpload.objects.get().key)
 
 
 def test_an_assembly_whose_answer_was_lost_goes_on(api_as, alice, meeting, s3_mode, monkeypatch):
@@ -609,20 +613,20 @@ def test_an_assembly_whose_answer_was_lost_goes_on(api_as, alice, meeting, s3_mo
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = record_storage.complete_multipart
+    real = storage.complete_multipart
 
     def answer_lost(key, upload_id, parts):
         # S3 assembles the object, the answer is lost, the SDK tries again and S3 no
         # longer knows the upload (SeaweedFS answers a repeated completion: simulated).
         real(key, upload_id, parts)
-        raise record_storage.UploadMissing(key)
+        raise storage.UploadMissing(key)
 
-    monkeypatch.setattr(record_storage, "complete_multipart", answer_lost)
+    monkeypatch.setattr(storage, "complete_multipart", answer_lost)
     response = complete(api, upload, etags)
 
     assert response.status_code == 202, response.content
     version = RecordVersion.objects.get()
-    assert b"".join(record_storage.open_chunks(version.key)) == payload
+    assert b"".join(storage.open_chunks(version.key)) == payload
     assert RecordingUpload.objects.get().status == UploadStatus.COMPLETED
 
 
@@ -640,7 +644,7 @@ def test_an_upload_being_completed_cannot_be_aborted(api_as, alice, meeting, mod
     assert (response.status_code, response.json()["code"]) == (409, "not_open")
     assert response.json()["detail"]
     assert completed.status_code == 202, completed.content  # nothing was deleted
-    assert b"".join(record_storage.open_chunks(RecordVersion.objects.get().key)) == payload
+    assert b"".join(storage.open_chunks(RecordVersion.objects.get().key)) == payload
 
 
 def test_an_upload_aborted_while_assembling_does_not_become_a_record(
@@ -650,13 +654,13 @@ def test_an_upload_aborted_while_assembling_does_not_become_a_record(
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = record_storage.size_of
+    real = storage.size_of
 
     def aborted_meanwhile(key):  # the row leaves "completing" behind this completion's back
         RecordingUpload.objects.update(status=UploadStatus.ABORTED)
         return real(key)
 
-    monkeypatch.setattr(record_storage, "size_of", aborted_meanwhile)
+    monkeypatch.setattr(storage, "size_of", aborted_meanwhile)
     response = complete(api, upload, etags)
 
     assert (response.status_code, response.json()["code"]) == (409, "not_open")
@@ -742,7 +746,7 @@ def test_resuming_an_upload_the_store_already_assembled_completes_it(
     etags = send(api, upload, payload)
     row = RecordingUpload.objects.get()
     # S3 assembled the object, but the answer never reached the application.
-    record_storage.complete_multipart(row.key, row.upload_id, sorted(etags.items()))
+    storage.complete_multipart(row.key, row.upload_id, sorted(etags.items()))
 
     resumed = api.get(upload_url(upload))
     listed = {p["number"]: p["etag"] for p in resumed.json()["parts"]}
@@ -751,14 +755,14 @@ def test_resuming_an_upload_the_store_already_assembled_completes_it(
     assert resumed.status_code == 200, resumed.content
     assert sorted(listed) == [1, 2]
     assert completed.status_code == 202, completed.content
-    assert b"".join(record_storage.open_chunks(RecordVersion.objects.get().key)) == payload
+    assert b"".join(storage.open_chunks(RecordVersion.objects.get().key)) == payload
 
 
 def test_resuming_an_upload_the_store_forgot_is_409(api_as, alice, meeting, s3_mode):
     api = api_as(alice)
     upload = create(api, meeting).json()
     row = RecordingUpload.objects.get()
-    record_storage.abort_multipart(row.key, row.upload_id)
+    storage.abort_multipart(row.key, row.upload_id)
 
     resumed = api.get(upload_url(upload))
     aborted = api.delete(upload_url(upload))
@@ -785,7 +789,7 @@ def test_checking_thousands_of_parts_takes_linear_work(meeting, alice):
     row = RecordingUpload(meeting=meeting, created_by=alice, size=count * PART)
     row.part_size, row.part_count = PART, count
     sent = [(CountedInt(n), "e") for n in range(1, count + 1)]
-    stored = [record_storage.Part(n, PART, "e") for n in range(1, count + 1)]
+    stored = [storage.Part(n, PART, "e") for n in range(1, count + 1)]
     CountedInt.comparisons = 0
 
     recording_uploads._check_parts(row, sent, stored)

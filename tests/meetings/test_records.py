@@ -11,10 +11,10 @@ from django.utils import translation
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from meetings import records
 from meetings.models import Classification
-from meetings.record_models import Record, RecordKind, RecordStatus, RecordVersion
-from meetings.records import RecordError
+from meetings.records import archive as records
+from meetings.records.archive import RecordError
+from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory
 from tests.meetings.record_helpers import session
 

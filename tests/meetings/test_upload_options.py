@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from meetings.record_models import RecordKind
-from meetings.recording_upload_models import RecordingUpload, UploadMode
+from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from tests.factories import UserFactory
 from tests.meetings.record_helpers import local_storage, session
 

@@ -1,0 +1,74 @@
+"""Forms of the calendar page: a new subscription feed, invitation preferences.
+
+Who may subscribe to what is meetings.feed_tokens' rule; these only read the
+choices, and the domain's FeedTokenError lands on the matching field.
+"""
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from conferencing.models import Endpoint, Level
+from meetings.calendar.feed_tokens import FeedScope, FeedTokenError
+from meetings.calendar.models import CalendarPreference, FeedKind
+
+
+class FeedForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Feed"), choices=FeedKind.choices)
+    site = forms.CharField(
+        label=_("Site code"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "served-sites", "autocomplete": "off"}),
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Endpoint.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Every province"),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", _("Every level")), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        province = self.fields["province"]
+        assert isinstance(province, forms.ModelChoiceField)
+        province.queryset = provinces()
+
+    def scope(self) -> FeedScope:
+        data = self.cleaned_data
+        province = data.get("province")
+        return FeedScope(
+            kind=data["kind"],
+            site_code=data.get("site") or "",
+            province_code=province.code if province else "",
+            level=data.get("level"),
+        )
+
+    def add_feed_error(self, error: FeedTokenError) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+
+def provinces() -> QuerySet[Endpoint]:
+    return Endpoint.objects.at_level(Level.PROVINCE).active().in_tree_order()
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = CalendarPreference
+        fields = ["receive_invitations", "language"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("The site's default (Vietnamese)")), *settings.LANGUAGES]

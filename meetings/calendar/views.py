@@ -1,0 +1,171 @@
+"""Calendar pages: the user's subscriptions, the feeds themselves, "Add to calendar".
+
+The feed view is the one page without a session: its token is the credential.
+Malformed, unknown, revoked and no-longer-permitted tokens all get the same
+404; a token is counted against its rate limit before it is even looked up,
+so the limit tells nothing either.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.decorators import role_required
+from accounts.roles import can_view_meetings, is_secretariat
+from meetings.calendar import feed_tokens, feeds
+from meetings.calendar.content import download_calendar
+from meetings.calendar.forms import FeedForm, PreferenceForm
+from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
+from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def page(
+    request: AuthenticatedHttpRequest,
+    status: int = 200,
+    form: FeedForm | None = None,
+    new_feed: FeedToken | None = None,
+    token: str = "",
+) -> HttpResponse:
+    user = request.user
+    preference = CalendarPreference.objects.filter(user=user).first()
+    links = feed_links(request, token) if token else None
+    return render(
+        request,
+        "meetings/calendar/overview.html",
+        {
+            "feeds": feed_tokens.active_feeds(user),
+            "form": form or FeedForm(),
+            "preference_form": PreferenceForm(instance=preference),
+            "new_feed": new_feed,
+            "links": links,
+            "served_sites": list(user.served_endpoints.order_by("path").values("code", "name")),
+            "may_site_feed": feed_tokens.may_create_kind(user, FeedKind.SITE),
+            "may_organisation_feed": is_secretariat(user),
+            "kinds": FeedKind,
+        },
+        status=status,
+    )
+
+
+def feed_links(request: HttpRequest, token: str) -> dict[str, str]:
+    """The feed's address as https:// (http:// in development) and as webcal://."""
+    url = request.build_absolute_uri(reverse("calendar:feed", kwargs={"token": token}))
+    return {"http": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+@require_safe
+@role_required(can_view_meetings)
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return page(request)
+
+
+@require_POST
+@role_required(can_view_meetings)
+def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Create a feed and show its address, once: only its hash is kept."""
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        return page(request, 400, form=form)
+    try:
+        feed, token = feed_tokens.create(request.user, form.scope())
+    except feed_tokens.FeedTokenError as error:
+        form.add_feed_error(error)
+        return page(request, 400, form=form)
+    return page(request, 201, new_feed=feed, token=token)
+
+
+@require_POST
+@role_required(can_view_meetings)
+def rotate_feed(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
+    """A new address for the same feed; the old one stops at once."""
+    feed = get_object_or_404(FeedToken.objects.active(), pk=feed_id, user=request.user)
+    new, token = feed_tokens.rotate(feed, request.user)
+    return page(request, 201, new_feed=new, token=token)
+
+
+@require_POST
+@role_required(can_view_meetings)
+def revoke_feed(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
+    feed = get_object_or_404(FeedToken.objects.active(), pk=feed_id, user=request.user)
+    feed_tokens.revoke(feed, request.user)
+    messages.success(request, _("The calendar link was revoked: it no longer works."))
+    return redirect("calendar:overview")
+
+
+@require_POST
+@role_required(can_view_meetings)
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    preference = CalendarPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(request.POST, instance=preference)
+    if not form.is_valid():
+        return page(request, 400)
+    form.instance.user = request.user
+    form.save()
+    messages.success(request, _("Your calendar preferences were saved."))
+    return redirect("calendar:overview")
+
+
+def too_many(retry_after: int) -> HttpResponse:
+    response = HttpResponse(
+        _("Too many requests for this calendar feed."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def not_found() -> HttpResponse:
+    """The same short answer for every bad token: no page, no cookie, no hint."""
+    return HttpResponseNotFound(b"Not Found\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The subscription feed: 404 for any bad token, 429 over the rate limit, 304 when
+    the client's copy is current (nothing built), else the calendar."""
+    if not feed_tokens.is_well_formed(token):
+        return not_found()
+    now = timezone.now()
+    retry_after = feeds.rate_limited(feed_tokens.hash_token(token), now)
+    if retry_after is not None:
+        return too_many(retry_after)
+    found = feed_tokens.lookup(token)
+    if found is None:
+        return not_found()
+    feed_tokens.touch(found, now)
+    validator = feeds.validator(found, now)
+    etag = quote_etag(validator.etag)
+    last_modified = int(validator.last_modified.timestamp())
+    response: HttpResponse | None = get_conditional_response(
+        request, etag=etag, last_modified=last_modified
+    )
+    if response is None:
+        response = HttpResponse(feeds.feed_body(found, now), content_type=CALENDAR_TYPE)
+        response["Content-Disposition"] = 'inline; filename="giaoban.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    # Private to the token's owner; clients revalidate with the ETag every time.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+@role_required(can_view_meetings)
+def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    """Add to calendar: the meeting's .ics (busy only, for a confidential meeting the
+    user is not invited to); 404 for a meeting that does not concern the user."""
+    meeting = concerning_meeting(request.user, meeting_id)
+    response = HttpResponse(download_calendar(meeting, request.user), content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"giaoban-{meeting.pk}.ics"
+    )
+    return response

@@ -1,0 +1,372 @@
+"""Records over JSON: list a meeting's records, upload a document, download, approve, hold.
+
+Each view parses, authorises and calls one function of meetings.records,
+record_documents or downloads. A meeting or version the caller may not
+see is 404, as elsewhere in the API. Refusals are 400 `{"detail", "code",
+"field"}` with a stable code; storage being down is 503 `{"detail", "code":
+"storage_unavailable"}`, storage not answering in time 504 `{"detail", "code":
+"storage_timeout"}`.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from meetings.api.permissions import MeetingPermission
+from meetings.records import archive, downloads
+from meetings.records import documents as record_documents
+from meetings.records import storage as record_storage
+from meetings.records.archive import RecordError
+from meetings.records.forms import DOCUMENT_KIND_CHOICES
+from meetings.records.models import Record, RecordKind, RecordVersion
+from meetings.views.common import readable_meeting
+from meetings.visibility import User
+
+STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
+STORAGE_TIMEOUT_CODE = "storage_timeout"
+
+
+# --- shapes --------------------------------------------------------------------------------------
+
+
+class RecordVersionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.get_username", read_only=True)
+    record = serializers.IntegerField(source="record_id", read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text=_("Where to download the file (a redirect to storage in S3 mode).")
+    )
+
+    class Meta:
+        model = RecordVersion
+        fields = [
+            "id",
+            "record",
+            "number",
+            "status",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "reason",
+            "review_comment",
+            "reviewed_at",
+            "published_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, version: RecordVersion) -> str | None:
+        if version.status not in archive.STORED_STATUSES:
+            return None
+        return reverse("meetings-api:record-version-download", kwargs={"pk": version.pk})
+
+
+class RecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=RecordKind.choices)
+    title = serializers.CharField()
+    legal_hold = serializers.BooleanField()
+    versions = RecordVersionSerializer(many=True, help_text=_("Newest first."))
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    # Empty files reach the domain, whose refusal carries the stable code "empty_file".
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG.")
+    )
+    kind = serializers.ChoiceField(
+        choices=DOCUMENT_KIND_CHOICES,
+        required=False,
+        help_text=_("Required for a new record; a new version keeps its record's kind."),
+    )
+    title = serializers.CharField(max_length=300, required=False, default="")
+    record = serializers.IntegerField(
+        required=False, help_text=_("Upload a new version of this record.")
+    )
+    reason = serializers.CharField(
+        required=False, default="", help_text=_("Required to correct published minutes.")
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=4000)
+
+
+class LegalHoldSerializer(serializers.Serializer):
+    legal_hold = serializers.BooleanField()
+
+
+class RecordErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+REFUSED = OpenApiResponse(
+    RecordErrorSerializer,
+    description=_(
+        "Refused: codes empty_file, too_large, unsupported_type, reason_required, "
+        "wrong_status, not_minutes, not_latest, comment_required, wrong_record, wrong_kind, "
+        "title_required. Nothing was stored."
+    ),
+)
+UNAVAILABLE = OpenApiResponse(
+    RecordErrorSerializer,
+    description=_("Storage is unavailable (code storage_unavailable); nothing was stored."),
+)
+TIMED_OUT = OpenApiResponse(
+    RecordErrorSerializer,
+    description=_("Storage did not answer in time (code storage_timeout); nothing was stored."),
+)
+
+
+def refused(error: RecordError) -> Response:
+    return Response(
+        {"detail": error.message, "code": error.code, "field": error.field},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def unavailable(error: record_storage.StorageUnavailable) -> Response:
+    if isinstance(error, record_storage.StorageTimeout):
+        return Response(
+            {
+                "detail": gettext(
+                    "The record storage did not answer in time; nothing was stored. "
+                    "Please try again in a few minutes."
+                ),
+                "code": STORAGE_TIMEOUT_CODE,
+            },
+            status=status.HTTP_504_GATEWAY_TIMEOUT,
+        )
+    return Response(
+        {
+            "detail": gettext("The record storage is unavailable; please try again later."),
+            "code": STORAGE_UNAVAILABLE_CODE,
+        },
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
+def record_items(versions: QuerySet[RecordVersion]) -> list[dict]:
+    grouped: dict[int, dict] = {}
+    for version in versions:
+        record = version.record
+        item = grouped.setdefault(
+            record.pk,
+            {
+                "id": record.pk,
+                "kind": record.kind,
+                "title": record.title,
+                "legal_hold": record.legal_hold,
+                "versions": [],
+            },
+        )
+        item["versions"].append(RecordVersionSerializer(version).data)
+    return list(grouped.values())
+
+
+def visible_version(user: User, pk: int) -> RecordVersion:
+    """A version the user sees (archive.visible_versions), else 404."""
+    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
+    found = archive.visible_versions(user, version.record.meeting).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def downloadable_version(user: User, pk: int) -> RecordVersion:
+    """A version the user sees whose bytes are stored (archive.downloadable), else 404."""
+    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
+    found = archive.downloadable(user, version.record.meeting, pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+class RecordErrorsMixin:
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, RecordError):
+            return refused(exc)
+        if isinstance(exc, record_storage.StorageUnavailable):
+            return unavailable(exc)
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
+    """A session's records: every role reads those it may see; the secretariat uploads."""
+
+    permission_classes = [MeetingPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DocumentUploadSerializer
+
+    @extend_schema(
+        summary=_("The records of a session I may see"),
+        description=_(
+            "The secretariat sees every version; others the latest published minutes and "
+            "available agenda papers, recordings and other documents. 404 for a session "
+            "whose details the user may not read."
+        ),
+        responses={200: RecordSerializer(many=True)},
+    )
+    def get(self, request: Request, meeting_id: int) -> Response:
+        meeting = readable_meeting(request.user, meeting_id)
+        return Response(record_items(archive.visible_versions(request.user, meeting)))
+
+    @extend_schema(
+        summary=_("Upload a document (multipart form): a new record or a new version"),
+        description=_(
+            "Secretariat only. The type is detected from the bytes. For small documents: "
+            "the server refuses a request body over MAX_REQUEST_BODY_BYTES (413); larger "
+            "documents go through /api/v1/meetings/{id}/document-uploads/."
+        ),
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
+    )
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = readable_meeting(request.user, meeting_id)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        record = None
+        if "record" in data:
+            record = get_object_or_404(Record, pk=data["record"], meeting=meeting)
+        version = record_documents.upload_document(
+            meeting=meeting,
+            kind=record.kind if record is not None else data.get("kind", ""),
+            title=data["title"],
+            upload=data["file"],
+            uploaded_by=request.user,
+            record=record,
+            reason=data["reason"],
+        )
+        return Response(RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class RecordVersionView(RecordErrorsMixin, GenericAPIView):
+    permission_classes = [MeetingPermission]
+    serializer_class = RecordVersionSerializer
+
+    @extend_schema(summary=_("One version of a record"), responses={200: RecordVersionSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RecordVersionSerializer(visible_version(request.user, pk)).data)
+
+
+class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
+    permission_classes = [MeetingPermission]
+    serializer_class = RecordVersionSerializer
+
+    @extend_schema(
+        summary=_("Download a version's file"),
+        description=_(
+            "S3 mode: 302 to a short-lived presigned URL carrying the original file name. "
+            "Local mode: the file, with Range requests (206, 416). Downloads of a "
+            "confidential session's records are audited."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "inline", OpenApiTypes.INT, description=_("1: to show in the browser.")
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
+            416: OpenApiResponse(description=_("Range not satisfiable.")),
+            503: UNAVAILABLE,
+            504: TIMED_OUT,
+        },
+    )
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        version = downloadable_version(request.user, pk)
+        try:
+            return downloads.serve(
+                request, version, inline=request.query_params.get("inline") == "1"
+            )
+        except record_storage.ObjectMissing:
+            raise Http404 from None
+
+
+class MinutesActionView(RecordErrorsMixin, GenericAPIView):
+    """Submit, approve or return minutes (secretariat only)."""
+
+    permission_classes = [MeetingPermission]
+    serializer_class = RecordVersionSerializer
+    action_name = ""
+
+    def post(self, request: Request, pk: int) -> Response:
+        version = visible_version(request.user, pk)
+        if self.action_name == "submit":
+            version = archive.submit(version, request.user)
+        elif self.action_name == "approve":
+            version = archive.approve(version, request.user)
+        else:
+            serializer = ReturnSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            version = archive.return_for_changes(
+                version, request.user, serializer.validated_data["comment"]
+            )
+        return Response(RecordVersionSerializer(version).data)
+
+
+@extend_schema(
+    summary=_("Submit draft or returned minutes for approval"),
+    request=None,
+    responses={200: RecordVersionSerializer, 400: REFUSED},
+)
+class SubmitView(MinutesActionView):
+    action_name = "submit"
+
+
+@extend_schema(
+    summary=_("Approve and publish submitted minutes"),
+    request=None,
+    responses={200: RecordVersionSerializer, 400: REFUSED},
+)
+class ApproveView(MinutesActionView):
+    action_name = "approve"
+
+
+@extend_schema(
+    summary=_("Return submitted minutes with a comment"),
+    request=ReturnSerializer,
+    responses={200: RecordVersionSerializer, 400: REFUSED},
+)
+class ReturnView(MinutesActionView):
+    action_name = "return"
+
+
+class LegalHoldView(RecordErrorsMixin, GenericAPIView):
+    permission_classes = [MeetingPermission]
+    serializer_class = LegalHoldSerializer
+
+    @extend_schema(
+        summary=_("Put a record under legal hold (never purged) or release it"),
+        request=LegalHoldSerializer,
+        responses={200: LegalHoldSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        record = get_object_or_404(Record.objects.select_related("meeting"), pk=pk)
+        readable_meeting(request.user, record.meeting_id)
+        serializer = LegalHoldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = archive.set_legal_hold(
+            record, hold=serializer.validated_data["legal_hold"], actor=request.user
+        )
+        return Response({"legal_hold": record.legal_hold})

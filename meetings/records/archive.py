@@ -1,0 +1,401 @@
+"""Records of a session: versions, the minutes workflow, and who may see what.
+
+Every action is one transaction and leaves an audit entry. A record is never
+overwritten: a new upload is a new version (numbered 1, 2, … per record, under
+a lock on the record). Minutes go draft → submitted → published, or back to
+returned with the reviewer's comment; a published version never changes again,
+a correction is a new version with a reason. Agenda papers and other documents
+are available as soon as they are stored; recordings once their bytes are
+verified (`mark_verified`, called by the upload verification task).
+
+Who sees what (docs/records.md has the matrix):
+- the secretariat, for a meeting whose details it may read, sees every version
+  of every record, drafts and old versions included, and is the only one to
+  upload, approve or hold;
+- the organiser, invited attendees and technicians of its sites see, per
+  record, the latest version that is out: published minutes, available agenda
+  papers, recordings and other documents;
+- a confidential meeting's records follow its details (meetings.visibility):
+  only its organiser and named attendees, secretariat colleagues included only
+  when invited; to everyone else the meeting is busy time and its records do not
+  exist (404).
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_secretariat
+from audit import trail
+from meetings.models import Classification, Meeting
+from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
+from meetings.visibility import User, may_change, with_details
+
+DOCUMENT_KINDS = (RecordKind.AGENDA, RecordKind.MINUTES, RecordKind.OTHER)
+# What attendees and technicians may see of a record: a version that is out.
+OUT_STATUSES = (RecordStatus.PUBLISHED, RecordStatus.AVAILABLE)
+# Versions whose bytes are in storage and may be downloaded by those who see them.
+STORED_STATUSES = (
+    RecordStatus.VERIFYING,
+    RecordStatus.AVAILABLE,
+    RecordStatus.DRAFT,
+    RecordStatus.SUBMITTED,
+    RecordStatus.RETURNED,
+    RecordStatus.PUBLISHED,
+)
+# A version in one of these may still be replaced by purge; verification owns the others.
+PURGEABLE_STATUSES = (*STORED_STATUSES[1:], RecordStatus.FAILED)
+
+
+class RecordError(ValueError):
+    """A refused record action: a translated message, a stable code, the field at fault."""
+
+    def __init__(self, message: str, code: str, field: str = "__all__") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def may_upload(user: User, meeting: Meeting) -> bool:
+    """Upload, approve, return and hold: whoever may change the meeting (the secretariat,
+    for a meeting whose details it reads: visibility.may_change)."""
+    return may_change(meeting, user)
+
+
+def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
+    """The versions of the meeting's records the user may see; one query, newest first.
+
+    The secretariat gets every version (purged ones too, as the trace they are);
+    others the latest version of each record that is out. Nobody gets anything of
+    a meeting whose details they may not read.
+    """
+    versions = (
+        RecordVersion.objects.filter(record__meeting=meeting)
+        .filter(record__meeting__in=with_details(user).values("pk"))
+        .select_related("record", "uploaded_by", "reviewed_by")
+        .order_by("record__kind", "record__created_at", "record_id", "-number")
+    )
+    if is_secretariat(user):
+        return versions
+    newer_out = RecordVersion.objects.filter(
+        record=OuterRef("record"), number__gt=OuterRef("number"), status__in=OUT_STATUSES
+    )
+    return versions.filter(status__in=OUT_STATUSES).exclude(Exists(newer_out))
+
+
+def downloadable(user: User, meeting: Meeting, version_id: int) -> RecordVersion | None:
+    """The version if the user may see it and its bytes are stored, else None."""
+    return (
+        visible_versions(user, meeting)
+        .filter(pk=version_id, status__in=STORED_STATUSES)
+        .select_related("record__meeting")
+        .first()
+    )
+
+
+def is_confidential(version: RecordVersion) -> bool:
+    return version.record.meeting.classification == Classification.CONFIDENTIAL
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+def check_new_version(
+    *, meeting: Meeting, kind: str, record: Record | None, reason: str, title: str
+) -> None:
+    """Refuse, before any byte is stored, a version that could not be written.
+
+    Raises RecordError: a new record without a title, a record of another meeting or
+    another kind, or one with a published version and no reason for the correction.
+    """
+    if record is None:
+        require_title(title)
+        return
+    if record.meeting_id != meeting.pk:
+        raise RecordError(_("This record belongs to another session."), "wrong_record", "record")
+    if record.kind != kind:
+        raise RecordError(
+            _("A new version must be of the same kind as the record."), "wrong_kind", "kind"
+        )
+    published = record.versions.filter(status=RecordStatus.PUBLISHED).exists()
+    if published and not reason.strip():
+        raise RecordError(
+            _("The record is published: a correction needs a reason."),
+            "reason_required",
+            "reason",
+        )
+
+
+def require_title(title: str) -> None:
+    if not title.strip():
+        raise RecordError(_("Give the record a title."), "title_required", "title")
+
+
+def require_document_kind(kind: str) -> None:
+    if kind not in DOCUMENT_KINDS:
+        raise RecordError(_("Choose the kind of document."), "wrong_kind", "kind")
+
+
+def add_document_version(
+    *,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    key: str,
+    original_name: str,
+    size: int,
+    content_type: str,
+    sha256: str,
+    uploaded_by: AbstractBaseUser,
+    record: Record | None = None,
+    reason: str = "",
+) -> RecordVersion:
+    """A stored document becomes a version: minutes as a draft, others available at once.
+
+    Side effects: creates the Record when `record` is None; audit "record.uploaded".
+    The caller deletes the stored object if this raises.
+    """
+    require_document_kind(kind)
+    status = RecordStatus.DRAFT if kind == RecordKind.MINUTES else RecordStatus.AVAILABLE
+    with transaction.atomic():
+        return _add_version(
+            meeting=meeting,
+            kind=kind,
+            title=title,
+            record=record,
+            reason=reason,
+            actor=uploaded_by,
+            key=key,
+            original_name=original_name,
+            size=size,
+            content_type=content_type,
+            sha256=sha256,
+            status=status,
+        )
+
+
+def add_recording_version(
+    *,
+    meeting: Meeting,
+    title: str,
+    key: str,
+    original_name: str,
+    size: int,
+    content_type: str,
+    uploaded_by: AbstractBaseUser,
+    record: Record | None = None,
+    reason: str = "",
+) -> RecordVersion:
+    """A completed recording upload becomes a version that waits for verification.
+
+    Called inside the caller's transaction (R2's upload completion). Status
+    "verifying", no SHA-256 yet: `mark_verified` or `mark_failed` settles it.
+    Side effects: creates the Record when `record` is None; audit "record.uploaded".
+    """
+    with transaction.atomic():
+        return _add_version(
+            meeting=meeting,
+            kind=RecordKind.RECORDING,
+            title=title,
+            record=record,
+            reason=reason,
+            actor=uploaded_by,
+            key=key,
+            original_name=original_name,
+            size=size,
+            content_type=content_type,
+            sha256="",
+            status=RecordStatus.VERIFYING,
+        )
+
+
+def _add_version(
+    *,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    record: Record | None,
+    reason: str,
+    actor: AbstractBaseUser,
+    **fields: Any,
+) -> RecordVersion:
+    if record is None:
+        require_title(title)
+        record = Record.objects.create(meeting=meeting, kind=kind, title=title.strip()[:300])
+        number = 1
+    else:
+        # The lock serialises two uploads of a new version of the same record.
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        check_new_version(meeting=meeting, kind=kind, record=record, reason=reason, title=title)
+        number = (record.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = RecordVersion.objects.create(
+        record=record, number=number, uploaded_by=actor, reason=reason.strip(), **fields
+    )
+    trail.record(
+        actor,
+        "record.uploaded",
+        version,
+        {
+            "meeting": meeting.pk,
+            "record": record.pk,
+            "kind": kind,
+            "number": number,
+            "name": version.original_name,
+            "size": version.size,
+            "sha256": version.sha256,
+            "status": version.status,
+            "reason": version.reason,
+        },
+    )
+    return version
+
+
+def mark_verified(
+    version: RecordVersion, *, sha256: str, content_type: str | None = None
+) -> RecordVersion:
+    """The recording's bytes were checked: it becomes available with its SHA-256, and
+    with the content type found in its bytes when one is given.
+
+    Side effects: audit "record.verified". Refuses a version not in "verifying".
+    """
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise RecordError(_("A SHA-256 is 64 hexadecimal digits."), "bad_checksum", "sha256")
+    with transaction.atomic():
+        version = _locked(version, RecordStatus.VERIFYING)
+        version.sha256 = sha256
+        version.status = RecordStatus.AVAILABLE
+        version.content_type = content_type or version.content_type
+        version.save(update_fields=["sha256", "status", "content_type"])
+        trail.record(
+            None,
+            "record.verified",
+            version,
+            {"sha256": sha256, "content_type": version.content_type},
+        )
+    return version
+
+
+def mark_failed(version: RecordVersion, *, reason: str) -> RecordVersion:
+    """Verification refused the recording: it never becomes visible, and the next
+    `purge_records` deletes its object whatever the retention (record_integrity).
+
+    Side effects: audit "record.failed" with the reason. Refuses a version not in
+    "verifying".
+    """
+    with transaction.atomic():
+        version = _locked(version, RecordStatus.VERIFYING)
+        version.status = RecordStatus.FAILED
+        version.review_comment = reason
+        version.save(update_fields=["status", "review_comment"])
+        trail.record(None, "record.failed", version, {"reason": reason})
+    return version
+
+
+# --- the minutes workflow ------------------------------------------------------------------------
+
+
+def submit(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
+    """A draft (or returned) version of the minutes goes for approval.
+
+    Side effects: audit "record.submitted".
+    """
+    with transaction.atomic():
+        version = _locked_minutes(version, (RecordStatus.DRAFT, RecordStatus.RETURNED))
+        version.status = RecordStatus.SUBMITTED
+        version.save(update_fields=["status"])
+        trail.record(actor, "record.submitted", version, {"number": version.number})
+    return version
+
+
+def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
+    """Submitted minutes are approved and published: from now on attendees see them.
+
+    Side effects: audit "record.published". The version never changes again.
+    """
+    with transaction.atomic():
+        version = _locked_minutes(version, (RecordStatus.SUBMITTED,))
+        now = timezone.now()
+        version.status = RecordStatus.PUBLISHED
+        version.reviewed_by = actor
+        version.reviewed_at = now
+        version.published_at = now
+        # A comment from an earlier return was for the authors, not for the attendees
+        # who see the published version; the audit entry "record.returned" keeps it.
+        version.review_comment = ""
+        version.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "published_at", "review_comment"]
+        )
+        trail.record(
+            actor,
+            "record.published",
+            version,
+            {"number": version.number, "sha256": version.sha256},
+        )
+    return version
+
+
+def return_for_changes(
+    version: RecordVersion, actor: AbstractBaseUser, comment: str
+) -> RecordVersion:
+    """Submitted minutes go back to their authors with the reviewer's comment.
+
+    Side effects: audit "record.returned" with the comment.
+    """
+    comment = comment.strip()
+    if not comment:
+        raise RecordError(
+            _("Say what must change before the minutes can be approved."),
+            "comment_required",
+            "comment",
+        )
+    with transaction.atomic():
+        version = _locked_minutes(version, (RecordStatus.SUBMITTED,))
+        version.status = RecordStatus.RETURNED
+        version.review_comment = comment
+        version.reviewed_by = actor
+        version.reviewed_at = timezone.now()
+        version.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+        trail.record(actor, "record.returned", version, {"comment": comment})
+    return version
+
+
+def set_legal_hold(record: Record, *, hold: bool, actor: AbstractBaseUser) -> Record:
+    """Put a record under legal hold (never purged) or release it. Side effects: audit."""
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if record.legal_hold != hold:
+            record.legal_hold = hold
+            record.save(update_fields=["legal_hold"])
+            trail.record(actor, "record.legal_hold", record, {"legal_hold": hold})
+    return record
+
+
+def _locked(version: RecordVersion, *allowed: str) -> RecordVersion:
+    locked = RecordVersion.objects.select_for_update().select_related("record").get(pk=version.pk)
+    if locked.status not in allowed:
+        raise RecordError(
+            _("This version is %(status)s: that cannot be done now.")
+            % {"status": locked.get_status_display()},
+            "wrong_status",
+        )
+    return locked
+
+
+def _locked_minutes(version: RecordVersion, allowed: tuple[str, ...]) -> RecordVersion:
+    locked = _locked(version, *allowed)
+    if locked.record.kind != RecordKind.MINUTES:
+        raise RecordError(_("Only minutes go through approval."), "not_minutes")
+    newest = locked.record.versions.aggregate(last=Max("number"))["last"]
+    if locked.number != newest:
+        raise RecordError(
+            _("A newer version of these minutes exists: act on that one."), "not_latest"
+        )
+    return locked
