@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from meetings.records.document_uploads import verify_document_upload_task
 from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
@@ -43,8 +44,6 @@ def resume_stalled_verifications(now=None) -> int:
     """Enqueue again the verification of recordings still "verifying" long after their
     upload with no verification waiting: their task gave up on a storage outage longer
     than its attempts, or was lost with the task table. How many were enqueued."""
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     waiting = {
         (result.get("args") or [None])[0]
@@ -68,8 +67,6 @@ def resume_stalled_verifications(now=None) -> int:
 
 def _resume_stalled_documents(now) -> int:
     """The same for document uploads still "verifying" long after their completion."""
-    from django_tasks_db.models import DBTaskResult
-
     waiting = {
         (result.get("args") or [None])[0]
         for result in DBTaskResult.objects.filter(task_path=verify_document_upload_task.module_path)
@@ -92,7 +89,7 @@ def _resume_stalled_documents(now) -> int:
 
 @task(queue_name=QUEUE)
 def abort_abandoned_uploads_task() -> dict[str, int]:
-    """One sweep (meetings/recording_upload_cleanup.py) with the stalled verifications
+    """One sweep (meetings/records/upload_cleanup.py) with the stalled verifications
     enqueued again, then the next sweep is enqueued."""
     try:
         return {**vars(abort_abandoned()), "verifications_resumed": resume_stalled_verifications()}
@@ -108,8 +105,6 @@ def cleanup_waiting() -> bool:
     """A sweep is enqueued and not finished (so `--schedule` adds none). A sweep still
     "running" long after it started died with its worker: it does not count, or the
     chain would never start again."""
-    from django_tasks_db.models import DBTaskResult
-
     died_before = timezone.now() - SWEEP_DEAD_AFTER
     return (
         DBTaskResult.objects.filter(task_path=abort_abandoned_uploads_task.module_path)
