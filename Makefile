@@ -14,7 +14,7 @@ help:
 	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
 	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
-	@echo "make lint    ruff format --check and ruff check"
+	@echo "make lint    ruff format --check, ruff check and the import contracts (lint-imports)"
 	@echo "make bench   run every benchmark in bench/"
 
 venv: $(STAMP)
@@ -57,6 +57,7 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \

@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conferencing.endpoint_tree import placement_error
-from conferencing.models import PATH_SEPARATOR, Endpoint, Level, path_for
+from conferencing.models import PATH_SEPARATOR, Endpoint, Level, path_for, placement_error
 from conferencing.spreadsheet import from_spreadsheet_cell
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")

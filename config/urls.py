@@ -6,6 +6,21 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health
+from meetings import urls as meeting_urls
+from meetings.api import urls as meeting_api_urls
+from meetings.readiness import urls as readiness_urls
+from meetings.records import urls as record_urls
+from meetings.records.api import urls as record_api_urls
+
+# The meetings app's pages and API are composed here from its packages, so the booking
+# core imports neither records nor the readiness pages; URL names and paths stay those
+# of one namespace each.
+meeting_pages = [
+    *meeting_urls.urlpatterns,
+    *readiness_urls.urlpatterns,
+    *record_urls.urlpatterns,
+]
+meeting_api = [*meeting_api_urls.urlpatterns, *record_api_urls.urlpatterns]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -20,11 +35,11 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
-    path("api/v1/", include("meetings.api.urls")),
+    path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
     path("", include("accounts.urls")),
     path("endpoints/", include("conferencing.urls")),
-    path("meetings/", include("meetings.urls")),
+    path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
 ]
 

@@ -31,9 +31,8 @@ from conferencing.reservations import (
     replace_sites,
 )
 from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
-from meetings.calendar.receivers import meeting_changed
+from meetings.events import ChangeKind, MeetingChange, announce
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
-from meetings.readiness.notice import schedule_readiness_notice
 from meetings.visibility import with_details
 
 MAX_SESSION_LENGTH = timedelta(hours=24)
@@ -269,7 +268,7 @@ def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
         with transaction.atomic():
             reserve(plan, user)
             meeting = create_meeting(details, create_conference(plan), user)
-            meeting_changed(meeting)
+            announce(change_of(ChangeKind.BOOKED, [meeting], windows_opened=True))
             trail.record(user, "meeting.booked", meeting, booking_summary(meeting, plan))
     except IntegrityError as error:
         raise refuse_race(plan, user, error) from None
@@ -289,8 +288,25 @@ def create_meeting(details: Details, conference, user, **fields) -> Meeting:
     Attendee.objects.bulk_create(
         Attendee(meeting=meeting, user_id=user_id, role=role) for user_id, role in details.attendees
     )
-    schedule_readiness_notice(conference)
     return meeting
+
+
+def change_of(
+    kind: ChangeKind, meetings: list[Meeting], windows_opened: bool = False
+) -> MeetingChange:
+    """The event of one action on these meetings (one, or occurrences of one series);
+    `windows_opened` when their conferences' readiness windows are new (booked, moved)."""
+    return MeetingChange(
+        kind=kind,
+        meeting_ids=tuple(meeting.pk for meeting in meetings),
+        series_id=meetings[0].series_id,
+        opened_windows=tuple(
+            (meeting.conference_id, meeting.conference.reserved_from.isoformat())
+            for meeting in meetings
+        )
+        if windows_opened
+        else (),
+    )
 
 
 def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
@@ -332,14 +348,25 @@ def slot_of(meeting: Meeting) -> Slot:
     return Slot(conference.start, conference.end, conference.setup_minutes)
 
 
-def revise(meeting: Meeting, user, action: str, changes: dict) -> Meeting:
-    """Raise the SEQUENCE calendar clients compare, audit the change and, after the
-    commit, send the invitations' update (or cancellation)."""
-    meeting.sequence += 1
-    meeting.save(update_fields=["sequence", "status", "cancel_reason", "updated_at"])
-    meeting_changed(meeting)
+def revise(
+    meeting: Meeting,
+    user: AbstractBaseUser,
+    action: str,
+    changes: dict,
+    kind: ChangeKind,
+    windows_opened: bool = False,
+) -> Meeting:
+    """Raise the SEQUENCE calendar clients compare, announce the change (the calendar
+    sends the invitations' update or cancellation after the commit) and audit it."""
+    raise_sequence(meeting)
+    announce(change_of(kind, [meeting], windows_opened))
     trail.record(user, action, meeting, changes)
     return meeting
+
+
+def raise_sequence(meeting: Meeting) -> None:
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "status", "cancel_reason", "updated_at"])
 
 
 @once_more_after_a_deadlock
@@ -353,12 +380,13 @@ def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
             plan = current_plan(meeting, slot)
             reserve(plan, user, exclude_conference_id=meeting.conference_id)
             move_conference(meeting.conference, slot.start, slot.end, slot.setup_minutes)
-            schedule_readiness_notice(meeting.conference)
             return revise(
                 meeting,
                 user,
                 "meeting.rescheduled",
                 {"from": slot_changes(before), "to": slot_changes(slot)},
+                ChangeKind.RESCHEDULED,
+                windows_opened=True,
             )
     except IntegrityError as error:
         raise refuse_race(plan, user, error, meeting.conference_id) from None
@@ -395,6 +423,7 @@ def change_sites(
                     "sites": len(after),
                     "host": plan.host_id,
                 },
+                ChangeKind.SITES_CHANGED,
             )
     except IntegrityError as error:
         raise refuse_race(plan, user, error, meeting.conference_id) from None
@@ -402,12 +431,27 @@ def change_sites(
 
 def cancel(meeting: Meeting, reason: str, user: AbstractBaseUser) -> Meeting:
     """Cancel the session and free its sites; the reason is kept and audited."""
+    reason = cancel_reason(reason)
+    with transaction.atomic():
+        meeting = stop(meeting, reason)
+        announce(change_of(ChangeKind.CANCELLED, [meeting]))
+        trail.record(user, "meeting.cancelled", meeting, {"reason": reason})
+        return meeting
+
+
+def cancel_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise BookingError(_("Give a reason for cancelling."), "reason")
-    with transaction.atomic():
-        meeting = lock_changeable(meeting)
-        cancel_conference(meeting.conference)
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.cancel_reason = reason
-        return revise(meeting, user, "meeting.cancelled", {"reason": reason})
+    return reason
+
+
+def stop(meeting: Meeting, reason: str) -> Meeting:
+    """Cancel one meeting and free its sites, without announcing or auditing: the
+    caller does both once for its whole action."""
+    meeting = lock_changeable(meeting)
+    cancel_conference(meeting.conference)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason
+    raise_sequence(meeting)
+    return meeting

@@ -27,7 +27,8 @@ from meetings.booking import (
     BookingRequest,
     ConflictReport,
     Slot,
-    cancel,
+    cancel_reason,
+    change_of,
     create_meeting,
     current_plan,
     find_conflicts,
@@ -35,16 +36,16 @@ from meetings.booking import (
     iso,
     lock_changeable,
     once_more_after_a_deadlock,
+    raise_sequence,
     refuse_race,
     resolve_plan,
-    revise,
     slot_changes,
     slot_of,
+    stop,
     validate_slot,
 )
-from meetings.calendar.receivers import series_booked
+from meetings.events import ChangeKind, announce
 from meetings.models import Meeting, MeetingStatus, Series
-from meetings.readiness.notice import schedule_readiness_notice
 
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400
@@ -209,8 +210,8 @@ def book_series(
                         occurrence_start=slot.start,
                     )
                 )
-            # One invitation for the whole series (RRULE), not one per occurrence.
-            series_booked(outcome.series)
+            # One event for the whole series: one invitation (RRULE), not one per occurrence.
+            announce(change_of(ChangeKind.SERIES_BOOKED, outcome.booked, windows_opened=True))
             trail.record(
                 user,
                 "series.booked",
@@ -302,17 +303,30 @@ def move_all(moves: list[tuple[Meeting, Slot]], user: AbstractBaseUser) -> None:
             for occurrence, new_slot in moves
         ]
     )
+    occurrences = [occurrence for occurrence, _slot in moves]
+    for occurrence in occurrences:
+        raise_sequence(occurrence)
+    # One event for the whole action: the series' invitation goes once.
+    announce(change_of(ChangeKind.RESCHEDULED, occurrences, windows_opened=True))
     for (occurrence, new_slot), before in zip(moves, befores, strict=True):
-        schedule_readiness_notice(occurrence.conference)
-        revise(
-            occurrence,
+        trail.record(
             user,
             "meeting.rescheduled",
+            occurrence,
             {"from": slot_changes(before), "to": slot_changes(new_slot), "following": True},
         )
 
 
 def cancel_following(meeting: Meeting, reason: str, user: AbstractBaseUser) -> list[Meeting]:
-    """Cancel this occurrence and every later one; each becomes a calendar exception."""
+    """Cancel this occurrence and every later one; each becomes a calendar exception.
+    One event for the whole action, one audit entry per occurrence."""
     with transaction.atomic():
-        return [cancel(occurrence, reason, user) for occurrence in following(meeting)]
+        occurrences = following(meeting)
+        if not occurrences:
+            return []
+        reason = cancel_reason(reason)
+        cancelled = [stop(occurrence, reason) for occurrence in occurrences]
+        announce(change_of(ChangeKind.CANCELLED, cancelled))
+        for occurrence in cancelled:
+            trail.record(user, "meeting.cancelled", occurrence, {"reason": reason})
+        return cancelled

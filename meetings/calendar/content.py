@@ -61,6 +61,7 @@ from meetings.calendar.ical import (
 )
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
 from meetings.series import parse_rule, series_zone
+from meetings.visibility import concerning
 
 AGENDA_SUMMARY = 1000
 _URL_PLACEHOLDER = 987654321
@@ -520,8 +521,6 @@ def build_calendar_of(rows: list[dict], wording: Wording, data: CalendarData) ->
 def download_calendar(meeting: Meeting, user: AbstractBaseUser) -> bytes:
     """The .ics of "Add to calendar": the meeting, or its whole series (one UID, as in
     feeds and invitations, so adding it twice updates instead of duplicating)."""
-    from meetings.visibility import concerning
-
     meetings: QuerySet[Meeting]
     if meeting.series_id is None:
         meetings = Meeting.objects.filter(pk=meeting.pk)

@@ -12,26 +12,36 @@ longer belongs (their site was removed) gets a CANCEL. Each person gets their
 own message in their chosen language (Vietnamese by default), with a
 confidential session shown as busy to those not invited.
 
-The e-mails are a task, enqueued after the change commits. The task carries
+The e-mails are a task, enqueued after the change commits (meetings.calendar.receivers
+listens to meetings.events: one event per action, so one enqueue). The task carries
 the version it was enqueued for (the meeting's SEQUENCE, or the sum over the
 series' occurrences) and sends nothing if a later change superseded it: the
 later task will send the newer state.
 """
 
 import logging
-import threading
 from dataclasses import dataclass
 from email.message import MIMEPart
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
 from django.db.models import Sum
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from conferencing.models import Endpoint
+from meetings.calendar.content import (
+    Wording,
+    build_calendar_of,
+    content_rows,
+    key_of,
+    personal_membership,
+    plan_units,
+    viewer_of,
+)
+from meetings.calendar.ical import CalendarData, Person
 from meetings.calendar.models import CalendarPreference, SentInvitation
 from meetings.models import Attendee, Meeting, MeetingStatus, Series
 
@@ -45,37 +55,13 @@ SERIES = "series"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
-_last_enqueued = threading.local()
-
-
-def schedule_invitations(meeting: Meeting) -> None:
-    """After the current transaction commits, enqueue the invitations for the meeting's
-    calendar object: the meeting itself, or its whole series."""
-    if meeting.series_id is not None:
-        schedule(SERIES, meeting.series_id)
-    else:
-        schedule(MEETING, meeting.pk)
-
-
-def schedule_series_invitations(series: Series) -> None:
-    schedule(SERIES, series.pk)
-
-
-def schedule(kind: str, pk: int) -> None:
-    # A new action: forget what the hooks of an earlier commit enqueued (see `enqueue`).
-    _last_enqueued.value = None
-    transaction.on_commit(lambda: enqueue(kind, pk))
-
 
 def enqueue(kind: str, pk: int) -> None:
-    """Enqueue once per version: an action that revises twelve occurrences of a series
-    registers twelve hooks, which run one after the other after the commit and find
-    the same version; only the first enqueues."""
+    """Enqueue the e-mails for the calendar object's current version (nothing if it is
+    gone)."""
     version = current_version(kind, pk)
-    if version is None or getattr(_last_enqueued, "value", None) == (kind, pk, version):
-        return
-    _last_enqueued.value = (kind, pk, version)
-    send_invitations.enqueue(kind, pk, version)
+    if version is not None:
+        send_invitations.enqueue(kind, pk, version)
 
 
 def current_version(kind: str, pk: int) -> int | None:
@@ -155,8 +141,6 @@ def deliver(uid: str, meetings) -> Outcome:
 def recipients(meetings) -> set[int]:
     """Attendees and technicians of every site of these meetings (cancelled ones too:
     their legs stay, so their technicians hear of the cancellation)."""
-    from conferencing.models import Endpoint
-
     attendees = Attendee.objects.filter(meeting__in=meetings).values_list("user_id", flat=True)
     technicians = (
         Endpoint.objects.filter(legs__conference__meeting__in=meetings)
@@ -182,8 +166,6 @@ def language_of(user) -> str:
 
 def invitation(user, meetings, now, held: bool) -> tuple[EmailMessage, str, int]:
     """The recipient's REQUEST, or CANCEL when everything of theirs is cancelled."""
-    from meetings.calendar.content import content_rows, personal_membership, viewer_of
-
     rows = content_rows(meetings.filter(personal_membership(user)), viewer_of(user))
     method = CANCEL if all(row["status"] == MeetingStatus.CANCELLED for row in rows) else REQUEST
     return compose(user, rows, method, now, update=held), method, sequence_of(rows)
@@ -191,8 +173,6 @@ def invitation(user, meetings, now, held: bool) -> tuple[EmailMessage, str, int]
 
 def withdrawal(user, meetings, now) -> tuple[EmailMessage, str, int]:
     """A CANCEL for someone who held the event and is no longer part of it."""
-    from meetings.calendar.content import content_rows, viewer_of
-
     rows = [
         {**row, "status": MeetingStatus.CANCELLED}
         for row in content_rows(meetings, viewer_of(user))
@@ -206,9 +186,6 @@ def sequence_of(rows: list[dict]) -> int:
 
 
 def compose(user, rows: list[dict], method: str, now, update: bool) -> EmailMessage:
-    from meetings.calendar.content import Wording, build_calendar_of, key_of, plan_units
-    from meetings.calendar.ical import CalendarData, Person
-
     attendee = Person(email=user.email, name=user.get_full_name() or user.get_username())
     with translation.override(language_of(user)):
         wording = Wording(stamp=now, attendees=(attendee,))

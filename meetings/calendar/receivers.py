@@ -1,36 +1,39 @@
-"""The calendar's part of every booking change, called by meetings.booking and
-meetings.series inside the change's transaction: feeds' validators go stale and,
-after the commit, the invitations' e-mails are enqueued.
+"""The calendar's part of every booking change: it listens to meetings.events.
 
-One call per action: `meeting_changed` (booked, moved, re-sited, cancelled) or
-`series_booked`. The feeds' generation is one database row (FeedsStamp) raised in
-the change's own transaction, so it commits or rolls back with the change and every
-process sees it at once; a validator computed under an older generation is stale.
-Nothing here touches the cache: a booking never depends on Redis.
+Inside the change's transaction (`meeting_changing`) the feeds' validators go stale;
+after the commit (`meeting_changed`) the invitations' e-mails are enqueued, once per
+action. The feeds' generation is one database row (FeedsStamp) raised in the change's
+own transaction, so it commits or rolls back with the change and every process sees
+it at once; a validator computed under an older generation is stale. Nothing here
+touches the cache: a booking never depends on Redis.
 
-Every booking action raises it after its other writes (sites, bridge, meeting,
-legs), with only the audit entry after it, so bookings hold the row's lock for the
-last moment of their transaction and always take it after their other locks.
+The core announces after its other writes (sites, bridge, meeting, legs), with only
+the audit entry after it, so bookings hold the row's lock for the last moment of
+their transaction and always take it after their other locks.
 """
 
 from django.db.models import F
 from django.utils import timezone
 
-from meetings.calendar.invitations import schedule_invitations, schedule_series_invitations
+from meetings.calendar.invitations import MEETING, SERIES, enqueue
 from meetings.calendar.models import FeedsStamp
-from meetings.models import Meeting, Series
+from meetings.events import MeetingChange
 
 STAMP_PK = 1
 
 
-def meeting_changed(meeting: Meeting) -> None:
+def on_meeting_changing(sender: type, change: MeetingChange, **kwargs: object) -> None:
     feeds_changed()
-    schedule_invitations(meeting)
 
 
-def series_booked(series: Series) -> None:
-    feeds_changed()
-    schedule_series_invitations(series)
+def on_meeting_changed(sender: type, change: MeetingChange, **kwargs: object) -> None:
+    """Enqueue the invitations of the change's calendar object: a series travels as one
+    object (its RRULE), so a change to any of its occurrences sends the series."""
+    if change.series_id is not None:
+        enqueue(SERIES, change.series_id)
+    else:
+        for meeting_id in change.meeting_ids:
+            enqueue(MEETING, meeting_id)
 
 
 def feeds_changed() -> None:

@@ -1,8 +1,9 @@
 """Telling each site's technicians that a session's readiness window has opened.
 
-The e-mail is a deferred task, enqueued after the booking commits with
-run_after = the window's opening. Moving a session enqueues a new one; the
-old one finds the window moved and sends nothing, so no task needs cancelling.
+The e-mail is a deferred task, enqueued after the booking commits (this module
+listens to meetings.events) with run_after = the window's opening. Moving a
+session enqueues a new one; the old one finds the window moved and sends nothing,
+so no task needs cancelling.
 """
 
 import logging
@@ -10,26 +11,24 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from conferencing.conference_models import Conference, ConferenceStatus
 from conferencing.models import Endpoint
+from meetings.events import MeetingChange
 from meetings.models import Classification, Meeting
 
 logger = logging.getLogger(__name__)
 
 
-def schedule_readiness_notice(conference: Conference) -> None:
-    """Enqueue the notice once the current transaction commits."""
-    conference_id, opens_at = conference.pk, conference.reserved_from
-    transaction.on_commit(
-        lambda: send_readiness_notice.using(run_after=opens_at).enqueue(
-            conference_id, opens_at.isoformat()
+def on_meeting_changed(sender: type, change: MeetingChange, **kwargs: object) -> None:
+    """After the commit: one notice per conference whose readiness window is new."""
+    for conference_id, opens_at in change.opened_windows:
+        send_readiness_notice.using(run_after=datetime.fromisoformat(opens_at)).enqueue(
+            conference_id, opens_at
         )
-    )
 
 
 @task()

@@ -16,6 +16,7 @@ is not open any more: completing it again is 409, never a second version.
 
 import contextlib
 import hashlib
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.tasks import task
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +49,7 @@ from meetings.records.uploads import (
     parts_dir,
     plan_parts,
 )
+from meetings.records.verification import QUEUE, VERIFY_ATTEMPTS, VERIFY_RETRY_AFTER
 
 # The extension names the declared type (what the S3 PUT is signed for); the bytes decide
 # the stored type at verification.
@@ -60,6 +63,8 @@ DOCUMENT_TYPES = {
     ".jpeg": JPEG,
 }
 READ_CHUNK = 8 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def document_type(file_name: str, content_type: str) -> str:
@@ -145,8 +150,6 @@ def complete_document_upload(
 
 
 def _to_verification(upload: RecordingUpload) -> None:
-    from meetings.records.tasks import schedule_document_verification
-
     if upload.single_put:
         # Copied again by a completion tried again: nothing under this key is a version yet.
         # The presigned key stays until the version exists (a completion that fails after
@@ -286,3 +289,33 @@ def fail(upload: RecordingUpload, reason: str) -> RecordingUpload:
     shutil.rmtree(parts_dir(locked), ignore_errors=True)
     upload.status, upload.failure = locked.status, locked.failure
     return locked
+
+
+def schedule_document_verification(upload: RecordingUpload) -> None:
+    """Enqueue the verification of a completed document upload once the current
+    transaction commits."""
+    upload_id = upload.pk
+    transaction.on_commit(lambda: verify_document_upload_task.enqueue(upload_id))
+
+
+@task(queue_name=QUEUE)
+def verify_document_upload_task(upload_id: int, attempt: int = 1) -> str:
+    """The upload's status after verification (document_uploads.verify_document_upload);
+    tried again later if storage is down, as for recordings."""
+    upload = (
+        RecordingUpload.objects.select_related("meeting", "record", "created_by")
+        .filter(pk=upload_id)
+        .first()
+    )
+    if upload is None:
+        return "gone"
+    try:
+        return verify_document_upload(upload).status
+    except record_storage.StorageUnavailable as error:
+        if attempt >= VERIFY_ATTEMPTS:
+            raise
+        logger.warning("verifying document upload %s: storage unavailable: %s", upload_id, error)
+        verify_document_upload_task.using(run_after=timezone.now() + VERIFY_RETRY_AFTER).enqueue(
+            upload_id, attempt + 1
+        )
+        return "retrying"

@@ -2,8 +2,8 @@
 
 A write that timed out on our side may still land when the store wakes up (it reads the
 request it had buffered, after our delete): the key is removed later, on the "records"
-queue, unless a version holds it. Apart from meetings/record_tasks.py because the upload
-paths that call `remove_later` are what those tasks verify.
+queue, unless a version holds it. Apart from the verification tasks (verification.py,
+document_uploads.py): the upload paths that call `remove_later` are what they verify.
 """
 
 import logging

@@ -10,7 +10,7 @@ present, each is part_size bytes except the last (the rest of the declared size)
 each etag is the one the browser got when it sent the part. Then the parts become the
 object, whose size must be the declared one, and `archive.add_recording_version`
 creates the version ("verifying") in one transaction; the SHA-256 and the sniffing of
-the bytes come afterwards, in meetings/record_tasks.py.
+the bytes come afterwards, in meetings/records/verification.py.
 
 Storage outages raise record_storage.StorageUnavailable (503): the session stays open
 and resumable, and nothing half-written becomes a record.
@@ -51,6 +51,7 @@ from meetings.records.models import (
     new_storage_key,
 )
 from meetings.records.storage import Part
+from meetings.records.verification import schedule_verification
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -507,8 +508,6 @@ def assemble_checked(
 def _record(upload: RecordingUpload) -> RecordVersion:
     """The version and the upload "completed", in one transaction, if the upload is
     still the one this completion claimed ("completing"); else not_open (409)."""
-    from meetings.records.tasks import schedule_verification
-
     with transaction.atomic():
         locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
         if locked.status != UploadStatus.COMPLETING:

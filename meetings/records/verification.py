@@ -1,21 +1,33 @@
 """Verifying a completed recording: its SHA-256, its size, and that it is a video.
 
-Run by a background task after the upload completes (meetings/record_tasks.py), not
-while uploading: in S3 mode the bytes never pass through the app, so the app reads
+Run by a background task (`verify_recording_task`, below) after the upload completes,
+not while uploading: in S3 mode the bytes never pass through the app, so the app reads
 them back once from storage, streaming (8 MiB at a time), and hashes them. Per-part
 checksums would make every browser send signed checksum headers and still not give
 the whole file's SHA-256 that verify_records checks later.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.records import archive
 from meetings.records import storage as record_storage
 from meetings.records.models import RecordStatus, RecordVersion
 
+logger = logging.getLogger(__name__)
+
+# The records' tasks run on a queue of their own (bin/run gives it a worker), so hashing
+# a 50 GB recording never delays a readiness notice.
+QUEUE = "records"
+VERIFY_RETRY_AFTER = timedelta(minutes=5)
+VERIFY_ATTEMPTS = 12  # an hour of storage outage
 SNIFF_BYTES = 64
 MATROSKA_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML: WebM and MKV
 
@@ -70,3 +82,27 @@ def verify_recording(version: RecordVersion) -> RecordVersion:
             % {"actual": found.size, "size": version.size},
         )
     return archive.mark_verified(version, sha256=found.sha256, content_type=found.content_type)
+
+
+def schedule_verification(version: RecordVersion) -> None:
+    """Enqueue the verification once the current transaction commits."""
+    version_id = version.pk
+    transaction.on_commit(lambda: verify_recording_task.enqueue(version_id))
+
+
+@task(queue_name=QUEUE)
+def verify_recording_task(version_id: int, attempt: int = 1) -> str:
+    """The version's status after verification; tried again later if storage is down."""
+    version = RecordVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        return "gone"
+    try:
+        return verify_recording(version).status
+    except record_storage.StorageUnavailable as error:
+        if attempt >= VERIFY_ATTEMPTS:
+            raise
+        logger.warning("verifying record version %s: storage unavailable: %s", version_id, error)
+        verify_recording_task.using(run_after=timezone.now() + VERIFY_RETRY_AFTER).enqueue(
+            version_id, attempt + 1
+        )
+        return "retrying"

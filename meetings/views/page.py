@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
-from accounts.roles import can_book_meetings, can_view_meetings
+from accounts.roles import can_view_meetings
 from conferencing.conference_models import Leg, LegRole
 from conferencing.models import Endpoint, Level
 from meetings.models import Meeting, MeetingStatus
-from meetings.records.views import records_section
 from meetings.views.common import concerning_meeting, is_changeable
 from meetings.visibility import details_visible, may_change
 
@@ -81,8 +80,8 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "levels": sites_by_level(legs),
             "attendees": attendees,
             "series": series_summary(meeting),
+            # The records section comes from the template (records_ui): the core does
+            # not import records.
             "can_change": is_changeable(meeting) and may_change(meeting, request.user),
-            # Details are readable here: the secretariat manages records (records.may_upload).
-            **records_section(request.user, meeting, manage=can_book_meetings(request.user)),
         },
     )

@@ -2,8 +2,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from conferencing.endpoint_tree import placement_error, rewrite_subtree_paths, validate_placement
-from conferencing.models import Endpoint, Level
+from conferencing.models import (
+    Endpoint,
+    Level,
+    placement_error,
+    rewrite_subtree_paths,
+    validate_placement,
+)
 from tests.factories import EndpointFactory
 
 UNDER_ITSELF = "A site cannot be placed under itself or one of its own sub-sites."

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
-from conferencing import import_jobs
+from conferencing import import_runs
 from conferencing.import_job_models import EndpointImportJob, ImportJobStatus
-from conferencing.import_jobs import ProgressRecorder, create_job, run_job
+from conferencing.import_jobs import create_job
+from conferencing.import_runs import ProgressRecorder, run_job
 from conferencing.models import Endpoint, Level
 from tests.factories import EndpointFactory
 
@@ -204,7 +205,7 @@ def test_run_job_unexpected_error_marks_job_failed(alice, monkeypatch):
     def broken_import(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(import_jobs, "import_endpoints", broken_import)
+    monkeypatch.setattr(import_runs, "import_endpoints", broken_import)
 
     with pytest.raises(RuntimeError):
         run_job(job.pk)

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.roles import Role
 from audit.models import AuditEntry
 from meetings.records import storage
-from meetings.records.document_uploads import verify_document_upload
+from meetings.records.document_uploads import verify_document_upload, verify_document_upload_task
 from meetings.records.documents import DOCX as DOCX_TYPE
 from meetings.records.documents import ODT as ODT_TYPE
 from meetings.records.models import (
@@ -26,7 +26,7 @@ from meetings.records.models import (
     RecordVersion,
     UploadStatus,
 )
-from meetings.records.tasks import resume_stalled_verifications, verify_document_upload_task
+from meetings.records.tasks import resume_stalled_verifications
 from meetings.records.upload_cleanup import abort_abandoned
 from meetings.records.uploads import parts_dir
 from tests.factories import UserFactory

@@ -13,8 +13,8 @@ from meetings.records.tasks import (
     abort_abandoned_uploads_task,
     cleanup_waiting,
     resume_stalled_verifications,
-    verify_recording_task,
 )
+from meetings.records.verification import verify_recording_task
 from tests.factories import RecordFactory, stored_version
 from tests.meetings.record_helpers import WEBM, local_storage, run_records_worker, session
 

@@ -1,0 +1,146 @@
+"""Running a queued import of conference sites (conferencing.import_jobs queued it):
+`run_job` runs `endpoint_import.import_endpoints` and writes the progress and the
+outcome onto the job. The task (conferencing.tasks) calls it; nothing here enqueues.
+"""
+
+import logging
+import time
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conferencing.endpoint_import import ImportReport, import_endpoints
+from conferencing.import_job_models import EndpointImportJob, ImportJobStatus
+
+logger = logging.getLogger(__name__)
+
+# Progress is written at most this often, so a 3,000-row file costs a handful of
+# UPDATEs rather than one per row; the status page polls once a second.
+PROGRESS_INTERVAL_S = 0.5
+FAILED_ERROR_CODE = "internal_error"
+
+
+class ProgressRecorder:
+    """The `progress` callback of import_endpoints: writes rows done/total, throttled.
+
+    import_endpoints reports most of its progress from inside its one write
+    transaction, where an UPDATE on the default connection stays invisible to the
+    status page until commit. On PostgreSQL the recorder then writes through a
+    second, autocommit connection (the job row is not locked by the import). On
+    SQLite a second writer would wait for the import's lock, so progress made
+    inside the transaction shows at commit.
+    """
+
+    def __init__(self, job_id: int, interval: float = PROGRESS_INTERVAL_S) -> None:
+        self.job_id = job_id
+        self.interval = interval
+        self.last_write: float | None = None
+        self.side_connection: BaseDatabaseWrapper | None = None
+        # Only a job row committed before the import began is visible to a second
+        # connection (not so when the caller, a test say, holds a transaction open).
+        self.job_committed = not connection.in_atomic_block
+
+    def __call__(self, processed: int, total: int) -> None:
+        now = time.monotonic()
+        due = self.last_write is None or now - self.last_write >= self.interval
+        if due or processed >= total:
+            self.write(processed, total)
+            self.last_write = now
+
+    def write(self, processed: int, total: int) -> None:
+        if self.job_committed and connection.in_atomic_block and connection.vendor == "postgresql":
+            if self.side_connection is None:
+                self.side_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = EndpointImportJob._meta.db_table
+            with self.side_connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {self.side_connection.ops.quote_name(table)} "
+                    "SET processed_rows = %s, total_rows = %s WHERE id = %s",
+                    [processed, total, self.job_id],
+                )
+        else:
+            EndpointImportJob.objects.filter(pk=self.job_id).update(
+                processed_rows=processed, total_rows=total
+            )
+
+    def close(self) -> None:
+        if self.side_connection is not None:
+            self.side_connection.close()
+            self.side_connection = None
+
+
+def run_job(job_id: int) -> EndpointImportJob | None:
+    """Run a queued import job to its end; None if it was not queued (already run).
+
+    Side effects: the job goes queued → running → done (the import's report,
+    written or not) or failed (an unexpected exception, logged and re-raised so
+    the task result records it too). The sites are written by import_endpoints.
+    """
+    claimed = EndpointImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+        status=ImportJobStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.warning("Endpoint import job %s is not queued; not running it again.", job_id)
+        return None
+    job = EndpointImportJob.objects.get(pk=job_id)
+    progress = ProgressRecorder(job.pk)
+    with translation.override(job.language):
+        try:
+            report = import_endpoints(
+                bytes(job.data), skip_invalid=job.skip_invalid, progress=progress
+            )
+        except Exception:
+            logger.exception("Endpoint import job %s failed", job_id)
+            mark_failed(job)
+            raise
+        finally:
+            progress.close()
+    return mark_done(job, report)
+
+
+def mark_done(job: EndpointImportJob, report: ImportReport) -> EndpointImportJob:
+    job.refresh_from_db(fields=["total_rows", "processed_rows"])
+    job.status = ImportJobStatus.DONE
+    job.created_count = report.created
+    job.updated_count = report.updated
+    job.unchanged_count = report.unchanged
+    job.skipped_count = report.skipped
+    job.written = report.written
+    job.errors = [
+        {"line": error.line, "code": error.code, "message": str(error.message)}
+        for error in report.errors
+    ]
+    job.processed_rows = max(job.processed_rows, job.total_rows)
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "skipped_count",
+            "written",
+            "errors",
+            "processed_rows",
+            "finished_at",
+        ]
+    )
+    return job
+
+
+def mark_failed(job: EndpointImportJob) -> None:
+    job.status = ImportJobStatus.FAILED
+    job.errors = [
+        {
+            "line": 0,
+            "code": FAILED_ERROR_CODE,
+            "message": _(
+                "The import stopped on an unexpected error. Try again, or ask an "
+                "administrator to look at the server log."
+            ),
+        }
+    ]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "finished_at"])

@@ -1,0 +1,27 @@
+"""The records section of a meeting's page, rendered where the page's template asks.
+
+The meeting page belongs to the booking core, which never imports records: its
+template loads this library instead, and the section is built here with the page's
+own context (as `{% include %}` would render it), so the output is the same.
+"""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from accounts.roles import can_book_meetings
+from meetings.models import Meeting
+from meetings.records.views import records_section as section_context
+
+register = template.Library()
+
+SECTION_TEMPLATE = "meetings/records/section.html"
+
+
+@register.simple_tag(takes_context=True)
+def records_section(context: template.Context, meeting: Meeting) -> SafeString:
+    """`{% records_section meeting %}`: the records and, for the secretariat (who
+    manage records, records.may_upload), the upload and review forms."""
+    user = context["request"].user
+    section = context.template.engine.get_template(SECTION_TEMPLATE)
+    with context.push(section_context(user, meeting, manage=can_book_meetings(user))):
+        return section.render(context)
