@@ -11,9 +11,11 @@ from django.db import migrations
 
 # Each task's import path before the re-cut -> after it.
 MOVED_TASKS = {
-    "meetings.record_tasks.verify_recording_task": "meetings.records.tasks.verify_recording_task",
+    "meetings.record_tasks.verify_recording_task": (
+        "meetings.records.verification.verify_recording_task"
+    ),
     "meetings.record_tasks.verify_document_upload_task": (
-        "meetings.records.tasks.verify_document_upload_task"
+        "meetings.records.document_uploads.verify_document_upload_task"
     ),
     "meetings.record_tasks.abort_abandoned_uploads_task": (
         "meetings.records.tasks.abort_abandoned_uploads_task"

@@ -22,6 +22,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HEAD_BEFORE_THE_RECUT = [("meetings", "0006_feeds_stamp_and_validators")]
 QUEUED_BEFORE = {
+    "meetings.record_tasks.verify_recording_task": (
+        "meetings.records.verification.verify_recording_task"
+    ),
+    "meetings.record_tasks.verify_document_upload_task": (
+        "meetings.records.document_uploads.verify_document_upload_task"
+    ),
+    "meetings.record_strays.remove_stray_object_task": (
+        "meetings.records.strays.remove_stray_object_task"
+    ),
     "meetings.record_tasks.abort_abandoned_uploads_task": (
         "meetings.records.tasks.abort_abandoned_uploads_task"
     ),
