@@ -721,8 +721,7 @@ def setup(sites: int, sessions: int) -> dict:
     from django.utils import timezone
 
     from accounts.roles import Role
-    from conferencing.conference_models import Leg
-    from conferencing.models import Bridge, Endpoint, Level
+    from conferencing.models import Bridge, Endpoint, Leg, Level
     from conferencing.site_selection import SiteSelection
     from meetings.booking import BookingRequest, Details, Slot, book
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 
-from conferencing.import_job_models import EndpointImportJob
+from conferencing.models import EndpointImportJob
 from conferencing.tasks import run_endpoint_import
 
 if TYPE_CHECKING:

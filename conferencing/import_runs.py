@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferencing.endpoint_import import ImportReport, import_endpoints
-from conferencing.import_job_models import EndpointImportJob, ImportJobStatus
+from conferencing.models import EndpointImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
 

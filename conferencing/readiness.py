@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferencing import readiness_rows
-from conferencing.conference_models import ConferenceStatus
+from conferencing.models import ConferenceStatus, ReadinessEvent, ReadinessState
 from conferencing.readiness_broadcast import announce
-from conferencing.readiness_models import ReadinessEvent, ReadinessState
 
 logger = logging.getLogger(__name__)
 

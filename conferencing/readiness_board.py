@@ -7,8 +7,7 @@ not decided here but by conferencing.watch_policy, the rule meetings registers.
 
 from datetime import datetime
 
-from conferencing.conference_models import Conference, Leg, LegRole
-from conferencing.models import PATH_SEPARATOR, Endpoint, Level
+from conferencing.models import PATH_SEPARATOR, Conference, Endpoint, Leg, LegRole, Level
 
 # Cells per message. A cell with the longest note and site name is about 2 KB of
 # JSON, and Daphne closes a socket (1011) rather than send a message over 1 MiB.

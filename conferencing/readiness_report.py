@@ -9,10 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferencing.conference_models import Conference, Leg
-from conferencing.models import Level
+from conferencing.models import Conference, Leg, Level, ReadinessState
 from conferencing.readiness_board import province_names, province_of
-from conferencing.readiness_models import ReadinessState
 from conferencing.spreadsheet import csv_writer
 
 

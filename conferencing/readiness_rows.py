@@ -8,9 +8,7 @@ from django.db import connection
 from django.db.models import Model
 
 from audit import trail
-from conferencing.conference_models import Conference, Leg
-from conferencing.models import Endpoint
-from conferencing.readiness_models import ReadinessEvent
+from conferencing.models import Conference, Endpoint, Leg, ReadinessEvent
 
 LEG_FIELDS = ("state", "state_seq", "state_changed_at", "checklist", "people_present", "note")
 

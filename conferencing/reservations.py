@@ -13,7 +13,8 @@ from datetime import datetime
 from django.db import connections
 from django.db.models import Count
 
-from conferencing.conference_models import (
+from conferencing.models import (
+    Bridge,
     Conference,
     ConferenceStatus,
     Leg,
@@ -21,7 +22,6 @@ from conferencing.conference_models import (
     LegRole,
     reservation_start,
 )
-from conferencing.models import Bridge
 
 # 6 columns x 4,000 rows stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters,
 # so even a national session (3,356 sites) is one INSERT.

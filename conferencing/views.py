@@ -17,8 +17,7 @@ from accounts.roles import can_manage_endpoints, can_view_endpoints
 from conferencing import import_jobs
 from conferencing.endpoint_export import export_endpoints
 from conferencing.forms import EndpointFilterForm, EndpointImportForm
-from conferencing.import_job_models import EndpointImportJob
-from conferencing.models import PATH_SEPARATOR, Endpoint
+from conferencing.models import PATH_SEPARATOR, Endpoint, EndpointImportJob
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -399,7 +399,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, stable whatever else the schema grows.
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "conferencing.api.serializers.LEVEL_CHOICES",
-        "LegRoleEnum": "conferencing.conference_models.LegRole",
+        "LegRoleEnum": "conferencing.models.LegRole",
         "AttendeeRoleEnum": "meetings.models.AttendeeRole",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "ClassificationEnum": "meetings.models.Classification",

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
-from conferencing.conference_models import MAX_SETUP_MINUTES, LegRole
-from conferencing.models import Bridge
+from conferencing.models import MAX_SETUP_MINUTES, Bridge, LegRole
 from conferencing.reservations import (
     CapacityOverload,
     ConferencePlan,

@@ -17,8 +17,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.conference_models import DEFAULT_SETUP_MINUTES, MAX_SETUP_MINUTES
-from conferencing.models import LEVEL_SLUGS, Bridge, Endpoint, Level
+from conferencing.models import (
+    DEFAULT_SETUP_MINUTES,
+    LEVEL_SLUGS,
+    MAX_SETUP_MINUTES,
+    Bridge,
+    Endpoint,
+    Level,
+)
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
 from meetings.models import AttendeeRole, Classification

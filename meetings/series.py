@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
-from conferencing.conference_models import reservation_start
+from conferencing.models import reservation_start
 from conferencing.reservations import ConferencePlan, create_conference, move_conferences
 from meetings.booking import (
     BookingError,

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import can_book_meetings, is_secretariat
-from conferencing.conference_models import Leg, LegRole
+from conferencing.models import Leg, LegRole
 from meetings.models import Attendee, Classification, Meeting
 
 User = AbstractBaseUser | AnonymousUser

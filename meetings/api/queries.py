@@ -8,7 +8,7 @@ confidential session the user may only see as busy time.
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from conferencing.conference_models import Leg, LegRole
+from conferencing.models import Leg, LegRole
 from meetings.models import Attendee, Meeting, MeetingQuerySet
 from meetings.visibility import SiteFilters, User, filter_by_sites
 

@@ -16,8 +16,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from conferencing.api.serializers import LevelField
-from conferencing.conference_models import DEFAULT_SETUP_MINUTES, LegRole
-from conferencing.models import Endpoint
+from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus

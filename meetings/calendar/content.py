@@ -49,7 +49,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import Leg, LegRole
+from conferencing.models import Leg, LegRole
 from meetings.calendar.ical import (
     CalendarData,
     EventData,

@@ -38,8 +38,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import Leg
-from conferencing.models import Level
+from conferencing.models import Leg, Level
 from meetings.calendar import ical
 from meetings.calendar.content import (
     Unit,

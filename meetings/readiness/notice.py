@@ -15,8 +15,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from conferencing.conference_models import Conference, ConferenceStatus
-from conferencing.models import Endpoint
+from conferencing.models import Conference, ConferenceStatus, Endpoint
 from meetings.events import MeetingChange
 from meetings.models import Classification, Meeting
 

@@ -26,9 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings, is_technician
 from conferencing import readiness
-from conferencing.conference_models import Conference, ConferenceStatus, Leg, LegRole
-from conferencing.models import Level
-from conferencing.readiness_models import ReadinessState
+from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, Level, ReadinessState
 from conferencing.readiness_report import (
     PUNCTUALITY_LABELS,
     Punctuality,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
 from accounts.roles import can_book_meetings
-from conferencing.conference_models import LegRole
+from conferencing.models import LegRole
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import CancelForm, ChangeSitesForm, RescheduleForm, SlotForm

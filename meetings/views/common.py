@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import Leg, LegRole
-from conferencing.models import Endpoint
+from conferencing.models import Endpoint, Leg, LegRole
 from meetings.booking import ConflictReport, Slot
 from meetings.models import Meeting, MeetingStatus
 from meetings.visibility import User as AnyUser

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
-from conferencing.conference_models import Leg, LegRole
-from conferencing.models import Endpoint, Level
+from conferencing.models import Endpoint, Leg, LegRole, Level
 from meetings.models import Meeting, MeetingStatus
 from meetings.views.common import concerning_meeting, is_changeable
 from meetings.visibility import details_visible, may_change

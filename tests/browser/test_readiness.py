@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from conferencing import readiness
-from conferencing.conference_models import Leg
-from conferencing.readiness_models import ReadinessEvent
+from conferencing.models import Leg, ReadinessEvent
 from conferencing.site_selection import SiteSelection
 from tests.factories import DEMO_PASSWORD, BridgeFactory, UserFactory, booked, site_tree
 

@@ -18,8 +18,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from conferencing import consumers, readiness_board, readiness_feed
-from conferencing.models import Leg
-from conferencing.readiness_models import ReadinessEvent
+from conferencing.models import Leg, ReadinessEvent
 from config.asgi import application
 from tests.conferencing.websocket_helpers import (
     TECHNICIAN_PATH,

@@ -10,10 +10,9 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from conferencing import import_runs
-from conferencing.import_job_models import EndpointImportJob, ImportJobStatus
 from conferencing.import_jobs import create_job
 from conferencing.import_runs import ProgressRecorder, run_job
-from conferencing.models import Endpoint, Level
+from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
 from tests.factories import EndpointFactory
 
 IMPORT_URL = "/endpoints/import/"

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
-from conferencing.models import Bridge, Conference, Leg
+from conferencing.models import Bridge, Conference, Leg, ReadinessEvent
 from conferencing.readiness import (
     Outcome,
     ReadinessRefused,
@@ -27,7 +27,6 @@ from conferencing.readiness import (
     submit_reports,
 )
 from conferencing.readiness_broadcast import ANNOUNCE_TIMEOUT_SECONDS, board_group
-from conferencing.readiness_models import ReadinessEvent
 from meetings.booking import Slot, cancel, reschedule
 from tests.conferencing.conftest import memory_layer, redis_layer
 from tests.fixtures.services import free_ports

@@ -7,8 +7,8 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 
 from conferencing import readiness
+from conferencing.models import ReadinessEvent
 from conferencing.readiness import Outcome, ReadinessRefused, Report
-from conferencing.readiness_models import ReadinessEvent
 from conferencing.report_queue import ReportQueue
 
 pytestmark = [

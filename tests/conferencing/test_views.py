@@ -5,8 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conferencing.forms import MAX_IMPORT_BYTES
-from conferencing.import_job_models import EndpointImportJob, ImportJobStatus
-from conferencing.models import Endpoint, Level
+from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
 from tests.factories import EndpointFactory, UserFactory
 
 LIST_URL = "/endpoints/"

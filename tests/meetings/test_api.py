@@ -10,8 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from conferencing.conference_models import Conference, Leg
-from conferencing.models import Level
+from conferencing.models import Conference, Leg, Level
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, Details, Slot, book
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus, Series

@@ -11,7 +11,7 @@ is not invited to her confidential session; erin (secretariat) is.
 import pytest
 
 from accounts.roles import Role
-from conferencing.conference_models import Conference, Leg
+from conferencing.models import Conference, Leg
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
 from meetings.visibility import changeable, may_change

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from conferencing import readiness
-from conferencing.conference_models import Conference, Leg
-from conferencing.readiness_models import ReadinessEvent, ReadinessState
+from conferencing.models import Conference, Leg, ReadinessEvent, ReadinessState
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
 from meetings.readiness.views import next_states

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.roles import User
-from conferencing.conference_models import Leg
+from conferencing.models import Leg
 from meetings.models import Meeting, MeetingStatus
 from meetings.visibility import may_watch
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.readiness_models import ReadinessState
+from conferencing.models.readiness import ReadinessState
 
 MAX_SETUP_MINUTES = 24 * 60
 DEFAULT_SETUP_MINUTES = 60

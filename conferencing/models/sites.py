@@ -228,13 +228,3 @@ class Bridge(models.Model):
     def __str__(self) -> str:
         return self.name
 
-
-# Models kept in their own modules, imported here so Django registers them.
-from conferencing.conference_models import (  # noqa: E402, F401
-    Conference,
-    ConferenceStatus,
-    Leg,
-    LegRole,
-)
-from conferencing.import_job_models import EndpointImportJob  # noqa: E402, F401
-from conferencing.readiness_models import ReadinessEvent, ReadinessState  # noqa: E402, F401
