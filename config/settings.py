@@ -276,6 +276,9 @@ TASKS = {
 # untouched upload lives before the periodic sweep aborts it.
 RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
 RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
+# Not from the environment: the sweep of abandoned uploads re-enqueues itself this many
+# seconds after each run (meetings/records/tasks.py); hourly is ample for a 24 h limit.
+RECORDS_UPLOAD_CLEANUP_SECONDS = 3600
 
 # /readyz answers within this many seconds whatever hangs: a check still running then
 # is reported as "timeout" (config/health.py).

@@ -156,7 +156,7 @@ def _client(endpoint_url: str | None = None) -> Any:
 def _signing_client() -> Any:
     """Presigned URLs go to browsers: sign them for the address browsers reach
     (S3_PUBLIC_ENDPOINT_URL) when it differs from the app's own."""
-    return _client(getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or None)
+    return _client(settings.S3_PUBLIC_ENDPOINT_URL or None)
 
 
 def _error_code(error: ClientError) -> str:
@@ -458,7 +458,7 @@ def sign_parts(
     only, no request to the store: a few µs a URL (meetings/record_presign.py)."""
     options = _options()
     signer = PartSigner(
-        endpoint_url=getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or options["endpoint_url"],
+        endpoint_url=settings.S3_PUBLIC_ENDPOINT_URL or options["endpoint_url"],
         bucket=options["bucket_name"],
         key=key,
         upload_id=upload_id,
@@ -476,7 +476,7 @@ def sign_put(key: str, *, size: int, content_type: str, expires_s: int) -> str:
     browsers reach. CPU only."""
     options = _options()
     return sign_object_put(
-        endpoint_url=getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or options["endpoint_url"],
+        endpoint_url=settings.S3_PUBLIC_ENDPOINT_URL or options["endpoint_url"],
         bucket=options["bucket_name"],
         key=key,
         access_key=options["access_key"],

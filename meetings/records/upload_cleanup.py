@@ -40,7 +40,7 @@ class Cleanup:
 
 
 def abandon_after() -> timedelta:
-    return timedelta(hours=getattr(settings, "RECORDS_UPLOAD_ABANDON_HOURS", 24))
+    return timedelta(hours=settings.RECORDS_UPLOAD_ABANDON_HOURS)
 
 
 def abort_abandoned(now: datetime | None = None) -> Cleanup:

@@ -86,7 +86,7 @@ class UploadState:
 
 
 def max_recording_bytes() -> int:
-    return getattr(settings, "RECORDS_MAX_RECORDING_BYTES", 50 * GiB)
+    return settings.RECORDS_MAX_RECORDING_BYTES
 
 
 def parts_dir(upload: RecordingUpload) -> Path:
