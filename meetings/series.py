@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from conferencing.conference_models import reservation_start
+from conferencing.instants import iso
 from conferencing.reservations import ConferencePlan, create_conference, move_conferences
 from meetings.booking import (
     BookingError,
@@ -32,7 +33,6 @@ from meetings.booking import (
     current_plan,
     find_conflicts,
     get_bridge,
-    iso,
     lock_changeable,
     once_more_after_a_deadlock,
     refuse_race,
