@@ -23,6 +23,7 @@ import bisect
 import contextlib
 import io
 import itertools
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -180,6 +181,25 @@ def _translate(error: Exception, key: str) -> Exception:
 
 def _local_path(key: str) -> Path:
     return Path(storages["default"].path(key))  # refuses keys that escape the location
+
+
+# -- Reachability (the readiness probe, config/health.py) -----------------------------------------
+
+
+def check_reachable() -> None:
+    """Raise unless the store answers: in S3 mode a HEAD of the bucket, with this
+    module's client and its timeouts; locally, the storage's directory exists (created
+    if need be) and is writable."""
+    if is_s3():
+        try:
+            _client().head_bucket(Bucket=bucket())
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, bucket()) from error
+        return
+    location = Path(storages["default"].location)
+    location.mkdir(parents=True, exist_ok=True)
+    if not os.access(location, os.W_OK):
+        raise StorageUnavailable(f"{location} is not writable")
 
 
 # -- Whole objects --------------------------------------------------------------------------------
