@@ -28,7 +28,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -77,12 +76,6 @@ class UploadError(Exception):
         self.code = code
         self.status = status
         self.field = field
-
-
-@dataclass(frozen=True)
-class UploadState:
-    upload: RecordingUpload
-    parts: list[Part]
 
 
 def max_recording_bytes() -> int:
