@@ -189,8 +189,9 @@ if S3_ENDPOINT_URL:
         "signature_version": "s3v4",
         "file_overwrite": False,
         "querystring_expire": 300,
-        # django-storages' own client (the readiness probe, static tools) with the
-        # same timeouts as meetings/record_storage.py's.
+        # django-storages' own client, for whatever opens the default storage directly (a
+        # shell, test fixtures), with the same timeouts as meetings/records/storage.py's,
+        # through which the app and the readiness probe reach the store.
         "client_config": Config(
             signature_version="s3v4",
             s3={"addressing_style": "path"},
