@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from meetings.records import storage
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode, UploadStatus
-from meetings.records.uploads import UploadError, abort_upload
+from meetings.records.upload_parts import UploadError
+from meetings.records.uploads import abort_upload
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from meetings.models import Classification
-from meetings.records import archive, storage
+from meetings.records import archive, storage, upload_parts
 from meetings.records import uploads as recording_uploads
 from meetings.records.models import (
     RecordingUpload,
@@ -27,7 +27,8 @@ from meetings.records.models import (
     UploadStatus,
 )
 from meetings.records.upload_cleanup import abort_abandoned
-from meetings.records.uploads import parts_dir, plan_parts, receive_part
+from meetings.records.upload_parts import parts_dir, receive_part
+from meetings.records.uploads import plan_parts
 from meetings.records.verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
@@ -704,7 +705,7 @@ def test_overlapping_sends_of_the_same_part_do_not_mix(alice, meeting, settings,
         retried = None
 
         def read(self, size=-1):
-            if self.tell() == recording_uploads.RECEIVE_CHUNK and self.retried is None:
+            if self.tell() == upload_parts.RECEIVE_CHUNK and self.retried is None:
                 self.retried = receive_part(row, 1, io.BytesIO(first))
             return super().read(size)
 
