@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.records import storage as record_storage
+from meetings.records import storage_multipart
 from meetings.records.models import RecordingUpload, UploadMode, UploadStatus
 from meetings.records.storage import Part
 
@@ -98,7 +99,7 @@ def sign_parts(upload: RecordingUpload, numbers: list[int]) -> dict[int, str]:
             expires_s=PART_URL_EXPIRES_S,
         )
         return {1: url}
-    return record_storage.sign_parts(
+    return storage_multipart.sign_parts(
         upload.key, upload.upload_id, sorted(set(numbers)), expires_s=PART_URL_EXPIRES_S
     )
 
@@ -174,7 +175,7 @@ def held_parts(upload: RecordingUpload) -> list[Part]:
         except record_storage.ObjectMissing:
             return []
     if upload.mode == UploadMode.S3:
-        return record_storage.list_parts(upload.key, upload.upload_id)
+        return storage_multipart.list_parts(upload.key, upload.upload_id)
     return _local_parts(upload)
 
 

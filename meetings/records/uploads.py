@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
-from meetings.records import archive
+from meetings.records import archive, storage_multipart
 from meetings.records import storage as record_storage
 from meetings.records.models import (
     Record,
@@ -132,7 +132,9 @@ def create_upload(
     part_size, part_count = plan_parts(size)
     key = new_storage_key(meeting.uid)
     mode = UploadMode.S3 if record_storage.is_s3() else UploadMode.APP
-    upload_id = record_storage.start_multipart(key, content_type=kind_type) if mode == "s3" else ""
+    upload_id = (
+        storage_multipart.start_multipart(key, content_type=kind_type) if mode == "s3" else ""
+    )
     try:
         upload = RecordingUpload.objects.create(
             meeting=meeting,
@@ -153,7 +155,7 @@ def create_upload(
         if upload_id:
             # The row's own error matters; an outage here leaves an orphan for the sweep.
             with contextlib.suppress(record_storage.StorageUnavailable):
-                record_storage.abort_multipart(key, upload_id)
+                storage_multipart.abort_multipart(key, upload_id)
         raise
     return upload
 
@@ -237,7 +239,7 @@ def _assemble(upload: RecordingUpload, parts: list[tuple[int, str]]) -> None:
         return  # the browser's PUT made the object
     if upload.mode == UploadMode.S3:
         try:
-            record_storage.complete_multipart(upload.key, upload.upload_id, parts)
+            storage_multipart.complete_multipart(upload.key, upload.upload_id, parts)
         except record_storage.UploadMissing:
             if not assembled_earlier(upload):
                 raise upload_missing() from None
@@ -378,7 +380,7 @@ def abort_upload(upload: RecordingUpload) -> None:
                 status=409,
             )
         if locked.mode == UploadMode.S3 and locked.upload_id:
-            record_storage.abort_multipart(locked.key, locked.upload_id)
+            storage_multipart.abort_multipart(locked.key, locked.upload_id)
         record_storage.delete(locked.key)
         if locked.stored_key != locked.key:  # a document's copy from a failed completion
             record_storage.delete(locked.stored_key)
