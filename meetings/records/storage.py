@@ -1,10 +1,11 @@
-"""The one module that talks to object storage for records (CONVENTIONS.md, rule 8).
+"""The storage boundary, with storage_multipart.py: the only code that talks to object
+storage, for records and for the readiness probe (CONVENTIONS.md, rule 8).
 
 Two modes, chosen by the default storage (config/settings.py): S3 (django-storages'
 S3Storage, with S3_ENDPOINT_URL) through one cached boto3 client built from the same
 options, or the embedded default (FileSystemStorage) on local disk. Everything that
-reads, writes, signs or lists record bytes calls a function here; callers see two
-exception types, never botocore's:
+reads, writes, signs or lists record bytes calls a function here (or, for multipart
+uploads, in storage_multipart.py); callers see two exception types, never botocore's:
 
 - `StorageUnavailable`: the store is down or refuses us (a 503 to the user), and its
   subclass `StorageTimeout`: the store did not answer within S3_CONNECT_TIMEOUT /
