@@ -54,10 +54,6 @@ def is_technician(user: User) -> bool:
     return has_role(user, Role.TECHNICIAN)
 
 
-def is_attendee(user: User) -> bool:
-    return has_role(user, Role.ATTENDEE)
-
-
 def can_view_endpoints(user: User) -> bool:
     """Every signed-in role sees the site directory: it is who-is-where, not a secret."""
     return bool(user.is_authenticated and (user.is_superuser or roles_of(user)))

@@ -20,7 +20,7 @@ Measured:
   of the download (MB = 10^6 bytes);
 - presign_400_parts_ms: median of 5 POSTs of /sign/ for 400 parts (HTTP: DRF, token
   auth, a database query and the signing), and presign_400_parts_in_process_ms:
-  storage.sign_parts for 400 parts inside a Django process (median of 5);
+  storage_multipart.sign_parts for 400 parts inside a Django process (median of 5);
 - recording_rss_growth_mb / document_rss_growth_mb: Daphne's VmRSS (/proc/<pid>/status,
   sampled every 50 ms) peak during the phase minus the value before it; rss_* give
   before / peak / after in MB;
@@ -121,7 +121,7 @@ def setup_child() -> None:
 
     from accounts.roles import Role
     from conferencing.site_selection import SiteSelection
-    from meetings.records import storage
+    from meetings.records import storage_multipart
     from tests.factories import BridgeFactory, UserFactory, booked, site_tree
 
     site_tree(provinces=1, communes=1)
@@ -135,11 +135,11 @@ def setup_child() -> None:
     )
     token = Token.objects.create(user=user)
     key = f"records/bench/{uuid.uuid4().hex}"
-    storage.sign_parts(key, "warm-up", [1], expires_s=3600)
+    storage_multipart.sign_parts(key, "warm-up", [1], expires_s=3600)
     timings = []
     for _ in range(5):
         started = time.perf_counter()
-        storage.sign_parts(key, "upload-id", range(1, 401), expires_s=3600)
+        storage_multipart.sign_parts(key, "upload-id", range(1, 401), expires_s=3600)
         timings.append((time.perf_counter() - started) * 1000)
     print(
         json.dumps(

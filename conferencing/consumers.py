@@ -25,6 +25,7 @@ from conferencing import (
     report_queue,
     watch_policy,
 )
+from conferencing.instants import iso
 from conferencing.sync_calls import in_database
 
 logger = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ class TechnicianConsumer(EnvelopeConsumer):
             "leg": event.leg_id,
             "state": event.to_state,
             "seq": event.seq,
-            "at": event.at.isoformat(),
+            "at": iso(event.at),
             "replayed": outcome.replayed,
         }
 

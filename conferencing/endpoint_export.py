@@ -5,7 +5,7 @@ from typing import TextIO
 
 from django.db.models import QuerySet
 
-from conferencing.endpoint_import import COLUMNS
+from conferencing.endpoint_rows import COLUMNS
 from conferencing.models import Endpoint, Level
 from conferencing.spreadsheet import csv_writer
 

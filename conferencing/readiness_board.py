@@ -5,8 +5,7 @@ board of 3,356 sites costs the same to refresh as one of ten. Who may see them i
 not decided here but by conferencing.watch_policy, the rule meetings registers.
 """
 
-from datetime import datetime
-
+from conferencing.instants import iso
 from conferencing.models import PATH_SEPARATOR, Conference, Endpoint, Leg, LegRole, Level
 
 # Cells per message. A cell with the longest note and site name is about 2 KB of
@@ -24,16 +23,12 @@ CELL_FIELDS = (
 )
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def cell(row: dict) -> dict:
     return {
         "leg": row["pk"],
         "state": row["state"],
         "seq": row["state_seq"],
-        "at": iso(row["state_changed_at"]),
+        "at": iso(row["state_changed_at"]) if row["state_changed_at"] else None,
         "people": row["people_present"],
         "note": row["note"],
         "checklist": row["checklist"],

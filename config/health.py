@@ -11,7 +11,6 @@ cache's socket timeouts).
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,10 +18,11 @@ from collections.abc import Callable
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import storages
 from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.tasks import task_backends
+
+from meetings.records import storage
 
 logger = logging.getLogger(__name__)
 CACHE_PROBE_KEY = "readyz:probe"
@@ -40,17 +40,9 @@ def check_database() -> None:
 
 
 def check_storage() -> None:
-    """The bucket answers (S3, through django-storages' client and its timeouts), or
-    the media directory is writable."""
-    storage = storages["default"]
-    bucket = getattr(storage, "bucket", None)
-    if bucket is not None:
-        bucket.meta.client.head_bucket(Bucket=bucket.name)
-        return
-    location = storage.location
-    os.makedirs(location, exist_ok=True)
-    if not os.access(location, os.W_OK):
-        raise PermissionError(f"{location} is not writable")
+    """The bucket answers (S3) or the media directory is writable, asked of the records'
+    storage boundary like every other access to the store."""
+    storage.check_reachable()
 
 
 def check_cache() -> None:

@@ -189,8 +189,9 @@ if S3_ENDPOINT_URL:
         "signature_version": "s3v4",
         "file_overwrite": False,
         "querystring_expire": 300,
-        # django-storages' own client (the readiness probe, static tools) with the
-        # same timeouts as meetings/record_storage.py's.
+        # django-storages' own client, for whatever opens the default storage directly (a
+        # shell, test fixtures), with the same timeouts as meetings/records/storage.py's,
+        # through which the app and the readiness probe reach the store.
         "client_config": Config(
             signature_version="s3v4",
             s3={"addressing_style": "path"},
@@ -276,6 +277,9 @@ TASKS = {
 # untouched upload lives before the periodic sweep aborts it.
 RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
 RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
+# Not from the environment: the sweep of abandoned uploads re-enqueues itself this many
+# seconds after each run (meetings/records/tasks.py); hourly is ample for a 24 h limit.
+RECORDS_UPLOAD_CLEANUP_SECONDS = 3600
 
 # /readyz answers within this many seconds whatever hangs: a check still running then
 # is reported as "timeout" (config/health.py).

@@ -8,7 +8,7 @@ and every change attendees would notice raises the meeting's SEQUENCE.
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from conferencing.instants import iso
 from conferencing.models import MAX_SETUP_MINUTES, Bridge, LegRole
 from conferencing.reservations import (
     CapacityOverload,
@@ -151,15 +152,6 @@ def find_conflicts(
         sites=describe_site_conflicts(site_conflicts, user),
         capacity=[describe_overload(overload) for overload in overloads],
     )
-
-
-def iso(moment: datetime) -> str:
-    """One spelling for every instant the domain reports or audits: ISO 8601 in UTC.
-
-    Stored times come back in UTC and requested ones in the caller's offset; without
-    this a report (overlap = max/min of the two) mixed "+00:00" and "+07:00".
-    """
-    return moment.astimezone(UTC).isoformat()
 
 
 def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[dict]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from conferencing.instants import iso
 from conferencing.models import reservation_start
 from conferencing.reservations import ConferencePlan, create_conference, move_conferences
 from meetings.booking import (
@@ -33,7 +34,6 @@ from meetings.booking import (
     current_plan,
     find_conflicts,
     get_bridge,
-    iso,
     lock_changeable,
     once_more_after_a_deadlock,
     raise_sequence,

@@ -227,4 +227,3 @@ class Bridge(models.Model):
 
     def __str__(self) -> str:
         return self.name
-

@@ -42,13 +42,8 @@ from meetings.records.models import (
     UploadStatus,
     new_storage_key,
 )
-from meetings.records.uploads import (
-    GENERIC_TYPES,
-    UploadError,
-    assemble_checked,
-    parts_dir,
-    plan_parts,
-)
+from meetings.records.upload_parts import UploadError, parts_dir
+from meetings.records.uploads import GENERIC_TYPES, assemble_checked, plan_parts
 from meetings.records.verification import QUEUE, VERIFY_ATTEMPTS, VERIFY_RETRY_AFTER
 
 # The extension names the declared type (what the S3 PUT is signed for); the bytes decide

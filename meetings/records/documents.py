@@ -35,7 +35,6 @@ JPEG = "image/jpeg"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
-ALLOWED_TYPES = (PDF, DOCX, ODT, XLSX, PNG, JPEG)
 
 # The main part each Office Open XML type declares in [Content_Types].xml.
 OOXML_MAIN_PARTS = {

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import trail
+from conferencing.instants import iso
 from meetings.records import storage as record_storage
 from meetings.records.archive import PURGEABLE_STATUSES, STORED_STATUSES
 from meetings.records.models import Record, RecordStatus, RecordVersion
@@ -115,7 +116,7 @@ def purge(version: RecordVersion, now: datetime | None = None) -> bool:
                 "kind": record.kind,
                 "number": locked.number,
                 "previous_status": previous,
-                "uploaded_at": locked.uploaded_at.isoformat(),
+                "uploaded_at": iso(locked.uploaded_at),
                 "retention_days": retention_days().get(record.kind),
                 "sha256": locked.sha256,
             },

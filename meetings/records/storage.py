@@ -1,15 +1,19 @@
-"""The one module that talks to object storage for records (CONVENTIONS.md, rule 8).
+"""The storage boundary, with storage_multipart.py: the only code that talks to object
+storage, for records and for the readiness probe (CONVENTIONS.md, rule 8).
 
 Two modes, chosen by the default storage (config/settings.py): S3 (django-storages'
 S3Storage, with S3_ENDPOINT_URL) through one cached boto3 client built from the same
 options, or the embedded default (FileSystemStorage) on local disk. Everything that
-reads, writes, signs or lists record bytes calls a function here; callers see two
-exception types, never botocore's:
+reads, writes, signs or lists record bytes calls a function here (or, for multipart
+uploads, in storage_multipart.py); callers see two exception types, never botocore's:
 
 - `StorageUnavailable`: the store is down or refuses us (a 503 to the user), and its
   subclass `StorageTimeout`: the store did not answer within S3_CONNECT_TIMEOUT /
   S3_READ_TIMEOUT (each of S3_MAX_ATTEMPTS tries; a 504);
 - `ObjectMissing` (and `UploadMissing` for a multipart upload): a normal "not found".
+
+Multipart uploads (recordings the browser PUTs part by part) are storage_multipart.py,
+the other half of the boundary, built on this module's client and exceptions.
 
 Keys are the records' generated keys (`records/<meeting uid>/<hex>`); in local mode a
 key is a path under the storage's location.
@@ -23,10 +27,10 @@ import bisect
 import contextlib
 import io
 import itertools
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +46,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.utils.http import content_disposition_header
 
-from meetings.records.presign import PartSigner, sign_object_put
+from meetings.records.presign import sign_object_put
 
 MiB = 1024 * 1024
 CHUNK_SIZE = 8 * MiB
@@ -75,13 +79,6 @@ class Part:
     etag: str  # without the quotes S3 puts around it
 
 
-@dataclass(frozen=True)
-class OpenUpload:
-    key: str
-    upload_id: str
-    initiated: datetime
-
-
 # -- Mode and clients ---------------------------------------------------------------------------
 
 
@@ -89,14 +86,14 @@ def is_s3() -> bool:
     return settings.STORAGES["default"]["BACKEND"].endswith("S3Storage")
 
 
-def _options() -> dict[str, Any]:
+def s3_options() -> dict[str, Any]:
     """The S3Storage options of the default storage: settings.S3_OPTIONS in production,
     whatever a test put in STORAGES otherwise."""
     return settings.STORAGES["default"].get("OPTIONS", {})
 
 
 def bucket() -> str:
-    return _options()["bucket_name"]
+    return s3_options()["bucket_name"]
 
 
 _clients: dict[tuple, Any] = {}
@@ -105,8 +102,8 @@ _clients_lock = threading.Lock()
 
 def _client_config() -> Config:
     return Config(
-        signature_version=_options().get("signature_version", "s3v4"),
-        s3={"addressing_style": _options().get("addressing_style", "path")},
+        signature_version=s3_options().get("signature_version", "s3v4"),
+        s3={"addressing_style": s3_options().get("addressing_style", "path")},
         connect_timeout=settings.S3_CONNECT_TIMEOUT,
         read_timeout=settings.S3_READ_TIMEOUT,
         retries={"total_max_attempts": settings.S3_MAX_ATTEMPTS, "mode": "standard"},
@@ -119,11 +116,11 @@ def _client_config() -> Config:
     )
 
 
-def _client(endpoint_url: str | None = None) -> Any:
+def s3_client(endpoint_url: str | None = None) -> Any:
     """One boto3 client per endpoint and credentials, built once and reused: building
     one costs tens of milliseconds, signing with it is CPU only. Keyed by the options so
     that a test pointing STORAGES elsewhere gets a client of its own."""
-    options = _options()
+    options = s3_options()
     endpoint = endpoint_url or options.get("endpoint_url")
     cache_key = (
         endpoint,
@@ -156,14 +153,15 @@ def _client(endpoint_url: str | None = None) -> Any:
 def _signing_client() -> Any:
     """Presigned URLs go to browsers: sign them for the address browsers reach
     (S3_PUBLIC_ENDPOINT_URL) when it differs from the app's own."""
-    return _client(getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or None)
+    return s3_client(settings.S3_PUBLIC_ENDPOINT_URL or None)
 
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def _translate(error: Exception, key: str) -> Exception:
+def storage_error(error: Exception, key: str) -> Exception:
+    """botocore's error as this boundary's exception (the missing codes, timeouts)."""
     if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
         return StorageTimeout(f"{type(error).__name__}: {error}")
     if isinstance(error, ClientError):
@@ -180,6 +178,25 @@ def _translate(error: Exception, key: str) -> Exception:
 
 def _local_path(key: str) -> Path:
     return Path(storages["default"].path(key))  # refuses keys that escape the location
+
+
+# -- Reachability (the readiness probe, config/health.py) -----------------------------------------
+
+
+def check_reachable() -> None:
+    """Raise unless the store answers: in S3 mode a HEAD of the bucket, with this
+    module's client and its timeouts; locally, the storage's directory exists (created
+    if need be) and is writable."""
+    if is_s3():
+        try:
+            s3_client().head_bucket(Bucket=bucket())
+        except (BotoCoreError, ClientError) as error:
+            raise storage_error(error, bucket()) from error
+        return
+    location = Path(storages["default"].location)
+    location.mkdir(parents=True, exist_ok=True)
+    if not os.access(location, os.W_OK):
+        raise StorageUnavailable(f"{location} is not writable")
 
 
 # -- Whole objects --------------------------------------------------------------------------------
@@ -216,7 +233,7 @@ def _save_stream_local(key: str, chunks: Iterable[bytes]) -> int:
 
 
 def _save_stream_s3(key: str, chunks: Iterable[bytes], content_type: str) -> int:
-    client = _client()
+    client = s3_client()
     pending: list[memoryview] = []
     pending_size = 0
     upload_id: str | None = None
@@ -251,7 +268,7 @@ def _save_stream_s3(key: str, chunks: Iterable[bytes], content_type: str) -> int
         upload_id = None
         return written
     except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
     finally:
         if upload_id is not None:
             _quietly_abort(key, upload_id)
@@ -303,8 +320,8 @@ def _put_part(
 
 def _quietly_abort(key: str, upload_id: str) -> None:
     # If the store is down, the abandoned-upload cleanup (abort_abandoned_uploads) finds it.
-    with contextlib.suppress(StorageUnavailable, ObjectMissing):
-        abort_multipart(key, upload_id)
+    with contextlib.suppress(BotoCoreError, ClientError):
+        s3_client().abort_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id)
 
 
 def open_chunks(
@@ -351,13 +368,13 @@ def _open_chunks_s3(key: str, chunk_size: int, start: int, end: int | None) -> I
     if start or end is not None:
         arguments["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
     try:
-        body = _client().get_object(**arguments)["Body"]
+        body = s3_client().get_object(**arguments)["Body"]
     except ClientError as error:
         if _error_code(error) == "InvalidRange":
             return iter(())
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
     except BotoCoreError as error:
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
     return _s3_reader(body, key, chunk_size)
 
 
@@ -365,7 +382,7 @@ def _s3_reader(body, key: str, chunk_size: int) -> Iterator[bytes]:
     try:
         yield from body.iter_chunks(chunk_size)
     except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
     except OSError as error:
         raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
     finally:
@@ -381,9 +398,9 @@ def size_of(key: str) -> int:
         except OSError as error:
             raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
     try:
-        return int(_client().head_object(Bucket=bucket(), Key=key)["ContentLength"])
+        return int(s3_client().head_object(Bucket=bucket(), Key=key)["ContentLength"])
     except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
 
 
 def exists(key: str) -> bool:
@@ -403,9 +420,9 @@ def delete(key: str) -> None:
             raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
         return
     try:
-        _client().delete_object(Bucket=bucket(), Key=key)
+        s3_client().delete_object(Bucket=bucket(), Key=key)
     except (BotoCoreError, ClientError) as error:
-        translated = _translate(error, key)
+        translated = storage_error(error, key)
         if not isinstance(translated, ObjectMissing):
             raise translated from error
 
@@ -438,45 +455,16 @@ def download_url(
         raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
 
 
-# -- Multipart uploads (recordings, straight from the browser) ------------------------------------
-
-
-def start_multipart(key: str, *, content_type: str) -> str:
-    try:
-        answer = _client().create_multipart_upload(
-            Bucket=bucket(), Key=key, ContentType=content_type
-        )
-    except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
-    return answer["UploadId"]
-
-
-def sign_parts(
-    key: str, upload_id: str, numbers: Iterable[int], *, expires_s: int
-) -> dict[int, str]:
-    """Presigned PUT URLs for these part numbers, for the address browsers reach. CPU
-    only, no request to the store: a few µs a URL (meetings/record_presign.py)."""
-    options = _options()
-    signer = PartSigner(
-        endpoint_url=getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or options["endpoint_url"],
-        bucket=options["bucket_name"],
-        key=key,
-        upload_id=upload_id,
-        access_key=options["access_key"],
-        secret_key=options["secret_key"],
-        region=options.get("region_name") or "us-east-1",
-        expires_s=expires_s,
-    )
-    return {number: signer.url(number) for number in numbers}
+# -- Objects made or read whole in the store (S3 mode) ---------------------------------------------
 
 
 def sign_put(key: str, *, size: int, content_type: str, expires_s: int) -> str:
     """A presigned PUT of the whole object (documents, S3 mode) bounded to exactly `size`
     bytes of `content_type` (both signed, meetings/record_presign.py), for the address
     browsers reach. CPU only."""
-    options = _options()
+    options = s3_options()
     return sign_object_put(
-        endpoint_url=getattr(settings, "S3_PUBLIC_ENDPOINT_URL", "") or options["endpoint_url"],
+        endpoint_url=settings.S3_PUBLIC_ENDPOINT_URL or options["endpoint_url"],
         bucket=options["bucket_name"],
         key=key,
         access_key=options["access_key"],
@@ -492,82 +480,18 @@ def copy(source: str, target: str) -> None:
     """Copy the object (S3 mode) inside the store, in one request: its bytes never pass
     through the app. ObjectMissing if the source is gone."""
     try:
-        _client().copy_object(
+        s3_client().copy_object(
             Bucket=bucket(), Key=target, CopySource={"Bucket": bucket(), "Key": source}
         )
     except (BotoCoreError, ClientError) as error:
-        raise _translate(error, source) from error
+        raise storage_error(error, source) from error
 
 
 def stored_object(key: str) -> Part:
     """The whole object (S3 mode) as one part: its size and the store's ETag.
     ObjectMissing if there is none."""
     try:
-        head = _client().head_object(Bucket=bucket(), Key=key)
+        head = s3_client().head_object(Bucket=bucket(), Key=key)
     except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
+        raise storage_error(error, key) from error
     return Part(1, int(head["ContentLength"]), str(head.get("ETag", "")).strip('"'))
-
-
-def list_parts(key: str, upload_id: str) -> list[Part]:
-    """The parts the store holds for this upload, by number (UploadMissing if none)."""
-    client = _client()
-    parts: list[Part] = []
-    marker = 0
-    try:
-        while True:
-            answer = client.list_parts(
-                Bucket=bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
-            )
-            parts.extend(
-                Part(int(item["PartNumber"]), int(item["Size"]), item["ETag"].strip('"'))
-                for item in answer.get("Parts", [])
-            )
-            if not answer.get("IsTruncated"):
-                break
-            marker = int(answer["NextPartNumberMarker"])
-    except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
-    return sorted(parts, key=lambda part: part.number)
-
-
-def complete_multipart(key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
-    """Assemble the parts (number, etag) in order into the object under `key`."""
-    body = {"Parts": [{"PartNumber": n, "ETag": f'"{etag.strip(chr(34))}"'} for n, etag in parts]}
-    try:
-        _client().complete_multipart_upload(
-            Bucket=bucket(), Key=key, UploadId=upload_id, MultipartUpload=body
-        )
-    except (BotoCoreError, ClientError) as error:
-        raise _translate(error, key) from error
-
-
-def abort_multipart(key: str, upload_id: str) -> None:
-    """Drop the upload and every part the store holds for it; an unknown id is fine."""
-    try:
-        _client().abort_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id)
-    except (BotoCoreError, ClientError) as error:
-        translated = _translate(error, key)
-        if not isinstance(translated, ObjectMissing):
-            raise translated from error
-
-
-def open_multipart_uploads(prefix: str = "records/") -> list[OpenUpload]:
-    """Every multipart upload the store holds under `prefix`, begun or not by this app."""
-    client = _client()
-    uploads: list[OpenUpload] = []
-    arguments: dict[str, Any] = {"Bucket": bucket(), "Prefix": prefix}
-    try:
-        while True:
-            answer = client.list_multipart_uploads(**arguments)
-            uploads.extend(
-                OpenUpload(item["Key"], item["UploadId"], item["Initiated"])
-                for item in answer.get("Uploads", [])
-            )
-            if not answer.get("IsTruncated"):
-                break
-            arguments["KeyMarker"] = answer.get("NextKeyMarker", "")
-            arguments["UploadIdMarker"] = answer.get("NextUploadIdMarker", "")
-    except (BotoCoreError, ClientError) as error:
-        raise _translate(error, prefix) from error
-    return uploads

@@ -37,7 +37,7 @@ SWEEP_DEAD_AFTER = timedelta(hours=3)
 
 
 def cleanup_interval() -> timedelta:
-    return timedelta(seconds=getattr(settings, "RECORDS_UPLOAD_CLEANUP_SECONDS", 3600))
+    return timedelta(seconds=settings.RECORDS_UPLOAD_CLEANUP_SECONDS)
 
 
 def resume_stalled_verifications(now=None) -> int:

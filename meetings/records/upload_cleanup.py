@@ -22,9 +22,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from meetings.records import storage
+from meetings.records import storage, storage_multipart
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode, UploadStatus
-from meetings.records.uploads import UploadError, abort_upload
+from meetings.records.upload_parts import UploadError
+from meetings.records.uploads import abort_upload
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Cleanup:
 
 
 def abandon_after() -> timedelta:
-    return timedelta(hours=getattr(settings, "RECORDS_UPLOAD_ABANDON_HOURS", 24))
+    return timedelta(hours=settings.RECORDS_UPLOAD_ABANDON_HOURS)
 
 
 def abort_abandoned(now: datetime | None = None) -> Cleanup:
@@ -92,10 +93,10 @@ def _remove_late_puts(finished, report: Cleanup) -> list[int]:
 def _abort_orphan_uploads(cutoff: datetime, report: Cleanup) -> None:
     try:
         known = set(RecordingUpload.objects.unfinished().values_list("upload_id", flat=True))
-        for found in storage.open_multipart_uploads("records/"):
+        for found in storage_multipart.open_multipart_uploads("records/"):
             if found.upload_id in known or found.initiated >= cutoff:
                 continue
-            storage.abort_multipart(found.key, found.upload_id)
+            storage_multipart.abort_multipart(found.key, found.upload_id)
             report.orphan_uploads_aborted += 1
     except storage.StorageUnavailable as error:
         logger.warning("recording uploads: cannot list the store's uploads now: %s", error)

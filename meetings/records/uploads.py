@@ -19,18 +19,16 @@ Documents use the same sessions (meetings/document_uploads.py): parts through th
 local disk; in S3 mode one presigned PUT bounded in size and type instead of multipart
 parts (`RecordingUpload.single_put`), the object then being "part 1". Completing a
 document hands it to the task worker's verification instead of adding the version.
+
+This module creates, completes and aborts upload sessions; the parts themselves
+(signing, receiving, listing) are meetings/records/upload_parts.py.
 """
 
 import contextlib
-import hashlib
 import math
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePath
-from typing import BinaryIO
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
-from meetings.records import archive
+from meetings.records import archive, storage_multipart
 from meetings.records import storage as record_storage
 from meetings.records.models import (
     Record,
@@ -51,15 +49,22 @@ from meetings.records.models import (
     new_storage_key,
 )
 from meetings.records.storage import Part
+from meetings.records.upload_parts import (
+    RECEIVE_CHUNK,
+    UploadError,
+    assembled_earlier,
+    held_parts,
+    parts_dir,
+    require_number,
+    require_open,
+    upload_missing,
+)
 from meetings.records.verification import schedule_verification
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 MIN_PART_SIZE = 8 * MiB  # S3 refuses parts under 5 MiB (but the last)
 MAX_PARTS = 10_000  # S3's limit
-MAX_SIGN_BATCH = 1000
-PART_URL_EXPIRES_S = 3600
-RECEIVE_CHUNK = 1 * MiB
 # Declared type → extensions; the bytes are sniffed at verification.
 RECORDING_TYPES = {
     "video/mp4": (".mp4", ".m4v"),
@@ -69,29 +74,8 @@ RECORDING_TYPES = {
 GENERIC_TYPES = ("", "application/octet-stream")
 
 
-class UploadError(Exception):
-    """A refused upload action: a translated message, a stable code, an HTTP status."""
-
-    def __init__(self, message: str, code: str, status: int = 400, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-        self.field = field
-
-
-@dataclass(frozen=True)
-class UploadState:
-    upload: RecordingUpload
-    parts: list[Part]
-
-
 def max_recording_bytes() -> int:
-    return getattr(settings, "RECORDS_MAX_RECORDING_BYTES", 50 * GiB)
-
-
-def parts_dir(upload: RecordingUpload) -> Path:
-    return Path(settings.VAR_DIR) / "uploads" / str(upload.pk)
+    return settings.RECORDS_MAX_RECORDING_BYTES
 
 
 def plan_parts(size: int) -> tuple[int, int]:
@@ -149,7 +133,9 @@ def create_upload(
     part_size, part_count = plan_parts(size)
     key = new_storage_key(meeting.uid)
     mode = UploadMode.S3 if record_storage.is_s3() else UploadMode.APP
-    upload_id = record_storage.start_multipart(key, content_type=kind_type) if mode == "s3" else ""
+    upload_id = (
+        storage_multipart.start_multipart(key, content_type=kind_type) if mode == "s3" else ""
+    )
     try:
         upload = RecordingUpload.objects.create(
             meeting=meeting,
@@ -170,174 +156,9 @@ def create_upload(
         if upload_id:
             # The row's own error matters; an outage here leaves an orphan for the sweep.
             with contextlib.suppress(record_storage.StorageUnavailable):
-                record_storage.abort_multipart(key, upload_id)
+                storage_multipart.abort_multipart(key, upload_id)
         raise
     return upload
-
-
-# -- Parts ----------------------------------------------------------------------------------------
-
-
-def _require_open(upload: RecordingUpload) -> None:
-    if upload.status != UploadStatus.OPEN:
-        raise UploadError(
-            _("This upload is no longer open (%(status)s).")
-            % {"status": upload.get_status_display()},
-            "not_open",
-            status=409,
-        )
-
-
-def _upload_missing() -> UploadError:
-    return UploadError(
-        _("Object storage no longer knows this upload; start again."),
-        "upload_missing",
-        status=409,
-    )
-
-
-def _require_number(upload: RecordingUpload, number: int) -> None:
-    if not 1 <= number <= upload.part_count:
-        raise UploadError(
-            _("Part %(number)s does not exist: this upload has parts 1 to %(count)s.")
-            % {"number": number, "count": upload.part_count},
-            "part_out_of_range",
-            field="parts",
-        )
-
-
-def _touch(upload: RecordingUpload) -> None:
-    """Still alive: the sweep of abandoned uploads counts from the last signing or part."""
-    RecordingUpload.objects.filter(pk=upload.pk).update(updated_at=timezone.now())
-
-
-def sign_parts(upload: RecordingUpload, numbers: list[int]) -> dict[int, str]:
-    """Presigned PUT URLs (S3 mode), valid one hour, for at most 1000 part numbers. A
-    document's single PUT is part 1, signed for its exact size and type."""
-    _require_open(upload)
-    if upload.mode != UploadMode.S3:
-        raise UploadError(
-            _("This upload goes through the application: send the parts to it."),
-            "wrong_mode",
-            status=409,
-        )
-    if len(numbers) > MAX_SIGN_BATCH:
-        raise UploadError(
-            _("Ask for at most %(count)s parts at a time.") % {"count": MAX_SIGN_BATCH},
-            "too_many_parts",
-            field="parts",
-        )
-    for number in numbers:
-        _require_number(upload, number)
-    _touch(upload)
-    if upload.single_put:
-        url = record_storage.sign_put(
-            upload.key,
-            size=upload.size,
-            content_type=upload.content_type,
-            expires_s=PART_URL_EXPIRES_S,
-        )
-        return {1: url}
-    return record_storage.sign_parts(
-        upload.key, upload.upload_id, sorted(set(numbers)), expires_s=PART_URL_EXPIRES_S
-    )
-
-
-def receive_part(upload: RecordingUpload, number: int, body: BinaryIO) -> Part:
-    """Local mode: stream one part's request body to var/uploads/<id>/<n>-<md5>.part.
-
-    The MD5 is the part's etag, as S3 would give it. A body of the wrong size is
-    refused and not kept; a part sent again replaces the earlier one. Each request
-    writes a temporary file of its own, renamed into place once whole: overlapping
-    retries of the same part never write into each other's file.
-    """
-    _require_open(upload)
-    if upload.mode != UploadMode.APP:
-        raise UploadError(
-            _("This upload goes straight to object storage: use the signed URLs."),
-            "wrong_mode",
-            status=409,
-        )
-    _require_number(upload, number)
-    expected = upload.expected_size(number)
-    directory = parts_dir(upload)
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=directory, prefix=f"{number}.", suffix=".receiving")
-    partial = Path(name)
-    digest = hashlib.md5(usedforsecurity=False)
-    size = 0
-    try:
-        with os.fdopen(handle, "wb") as target:
-            while chunk := body.read(RECEIVE_CHUNK):
-                size += len(chunk)
-                if size > expected:
-                    break
-                digest.update(chunk)
-                target.write(chunk)
-        if size != expected:
-            raise UploadError(
-                _("Part %(number)s must be %(expected)s bytes.")
-                % {"number": number, "expected": expected},
-                "wrong_size",
-            )
-        etag = digest.hexdigest()
-        final = directory / f"{number}-{etag}.part"
-        os.replace(partial, final)
-        for earlier in directory.glob(f"{number}-*.part"):
-            if earlier != final:
-                earlier.unlink(missing_ok=True)
-        _touch(upload)
-    finally:
-        partial.unlink(missing_ok=True)
-    return Part(number, size, etag)
-
-
-def _local_parts(upload: RecordingUpload) -> list[Part]:
-    parts = []
-    for path in parts_dir(upload).glob("*-*.part"):
-        number, etag = path.stem.split("-", 1)
-        parts.append(Part(int(number), path.stat().st_size, etag))
-    return sorted(parts, key=lambda part: part.number)
-
-
-ASSEMBLED_ETAG = "assembled"
-
-
-def _held_parts(upload: RecordingUpload) -> list[Part]:
-    """The parts the store holds (S3: ListParts, the truth; a single PUT: the object, if
-    it is there); UploadMissing if it forgot the upload."""
-    if upload.single_put:
-        try:
-            return [record_storage.stored_object(upload.key)]
-        except record_storage.UploadMissing:
-            raise
-        except record_storage.ObjectMissing:
-            return []
-    if upload.mode == UploadMode.S3:
-        return record_storage.list_parts(upload.key, upload.upload_id)
-    return _local_parts(upload)
-
-
-def stored_parts(upload: RecordingUpload) -> list[Part]:
-    """The parts received so far: what a resumed page needs not send again. Empty for a
-    finished upload.
-
-    If S3 already assembled the object (the answer to completing was lost), every part
-    is listed as received (etag "assembled"), so that the page goes on to complete, which
-    finds the object whole. If the store forgot the upload and holds no object,
-    UploadMissing (409 upload_missing): the page starts again.
-    """
-    if upload.status != UploadStatus.OPEN:
-        return []
-    try:
-        return _held_parts(upload)
-    except record_storage.UploadMissing:
-        if not _assembled_earlier(upload):
-            raise
-    return [
-        Part(number, upload.expected_size(number), ASSEMBLED_ETAG)
-        for number in range(1, upload.part_count + 1)
-    ]
 
 
 # -- Complete -------------------------------------------------------------------------------------
@@ -350,7 +171,7 @@ def _check_parts(upload: RecordingUpload, sent: list[tuple[int, str]], stored: l
             _("List the parts once each, in ascending order."), "parts_out_of_order", field="parts"
         )
     for number in numbers:
-        _require_number(upload, number)
+        require_number(upload, number)
     held = {part.number: part for part in stored}
     listed = set(numbers)
     missing = [n for n in range(1, upload.part_count + 1) if n not in listed or n not in held]
@@ -382,7 +203,7 @@ def _claim(upload: RecordingUpload) -> RecordingUpload:
     """open → completing, once: a second completion at the same time gets 409."""
     with transaction.atomic():
         locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
-        _require_open(locked)
+        require_open(locked)
         locked.status = UploadStatus.COMPLETING
         locked.save(update_fields=["status", "updated_at"])
     return locked
@@ -419,24 +240,15 @@ def _assemble(upload: RecordingUpload, parts: list[tuple[int, str]]) -> None:
         return  # the browser's PUT made the object
     if upload.mode == UploadMode.S3:
         try:
-            record_storage.complete_multipart(upload.key, upload.upload_id, parts)
+            storage_multipart.complete_multipart(upload.key, upload.upload_id, parts)
         except record_storage.UploadMissing:
-            if not _assembled_earlier(upload):
-                raise _upload_missing() from None
+            if not assembled_earlier(upload):
+                raise upload_missing() from None
     else:
         record_storage.delete(upload.key)  # a partial copy of an earlier, failed attempt
         record_storage.save_stream(
             upload.key, _concatenated(upload, parts), content_type=upload.content_type
         )
-
-
-def _assembled_earlier(upload: RecordingUpload) -> bool:
-    """S3 assembled the object but its answer never reached us (a timeout): the upload
-    id is gone and the object is there, whole."""
-    try:
-        return record_storage.size_of(upload.key) == upload.size
-    except record_storage.ObjectMissing:
-        return False
 
 
 def complete_upload(upload: RecordingUpload, parts: list[tuple[int, str]]) -> RecordVersion:
@@ -472,13 +284,13 @@ def assemble_checked(
     size, then `finish(claimed upload)`: add the recording version, or hand a document to
     its verification. On a refusal before the claim nothing changes; after it, any
     failure puts the upload back to "open" unless it was discarded (a wrong size)."""
-    _require_open(upload)
+    require_open(upload)
     try:
-        stored = _held_parts(upload)
+        stored = held_parts(upload)
     except record_storage.UploadMissing:
         stored = None
-        if not _assembled_earlier(upload):
-            raise _upload_missing() from None
+        if not assembled_earlier(upload):
+            raise upload_missing() from None
     if stored is not None:
         _check_parts(upload, parts, stored)
     upload = _claim(upload)
@@ -567,7 +379,7 @@ def abort_upload(upload: RecordingUpload) -> None:
                 status=409,
             )
         if locked.mode == UploadMode.S3 and locked.upload_id:
-            record_storage.abort_multipart(locked.key, locked.upload_id)
+            storage_multipart.abort_multipart(locked.key, locked.upload_id)
         record_storage.delete(locked.key)
         if locked.stored_key != locked.key:  # a document's copy from a failed completion
             record_storage.delete(locked.stored_key)

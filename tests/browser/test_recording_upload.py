@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from meetings.records import storage
+from meetings.records import storage, storage_multipart
 from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
 from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
@@ -213,7 +213,7 @@ def test_a_resumed_upload_the_store_forgot_starts_again(
         page.reload()
         page.unroute_all(behavior="ignoreErrors")
         forgotten = RecordingUpload.objects.get()
-        storage.abort_multipart(forgotten.key, forgotten.upload_id)  # the store forgot
+        storage_multipart.abort_multipart(forgotten.key, forgotten.upload_id)  # the store forgot
 
         page.fill("#recording-title", "Ghi hình phiên giao ban")
         page.set_input_files("#recording-file", str(recording))

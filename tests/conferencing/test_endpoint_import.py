@@ -4,13 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from conferencing.endpoint_import import (
-    COLUMNS,
-    ImportReport,
-    RowError,
-    import_endpoints,
-    import_rows,
-)
+from conferencing.endpoint_import import ImportReport, import_endpoints, import_rows
+from conferencing.endpoint_rows import COLUMNS, RowError
 from conferencing.models import Endpoint, Level
 from tests.factories import EndpointFactory
 

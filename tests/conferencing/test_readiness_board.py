@@ -1,6 +1,6 @@
 """What a readiness board may show and to whom (conferencing.readiness_board)."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -8,16 +8,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from conferencing import watch_policy
+from conferencing.instants import iso
 from conferencing.readiness import Report, submit_report
 from conferencing.readiness_board import changes_since, delta_pages, pages, snapshot
 from conferencing.watch_policy import may_watch
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
-
-
-def iso(moment) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 # -- Who may watch (the rule meetings registers; confidential sessions: tests/meetings) ----------

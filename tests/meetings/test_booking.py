@@ -4,13 +4,14 @@ Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`); a
 reservation window is [start - setup, end), half-open.
 """
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
 
 from accounts.roles import Role
 from audit.models import AuditEntry
+from conferencing.instants import iso
 from conferencing.models import Conference, Endpoint, Leg
 from conferencing.site_selection import SiteSelection
 from meetings.booking import (
@@ -59,10 +60,6 @@ def bridge(db):
 def dung(db):
     """A second secretariat member, who books sessions alice is not invited to."""
     return UserFactory(username="dung", roles=[Role.SECRETARIAT])
-
-
-def iso(moment) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def selection(*codes: str) -> SiteSelection:

@@ -28,7 +28,7 @@ from meetings.records.models import (
 )
 from meetings.records.tasks import resume_stalled_verifications
 from meetings.records.upload_cleanup import abort_abandoned
-from meetings.records.uploads import parts_dir
+from meetings.records.upload_parts import parts_dir
 from tests.factories import UserFactory
 from tests.meetings.record_helpers import (
     DOCX,

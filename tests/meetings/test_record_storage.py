@@ -12,6 +12,7 @@ import pytest
 from django.utils.http import content_disposition_header
 
 from meetings.records import storage as record_storage
+from meetings.records import storage_multipart
 from meetings.records.presign import PartSigner
 from tests.fixtures.services import free_ports
 from tests.meetings.record_helpers import dead_s3_storage, local_storage, s3_storage
@@ -95,7 +96,7 @@ def test_save_stream_failing_midway_leaves_nothing(storage_mode):
 
     assert record_storage.exists(key) is False
     if storage_mode == "s3":
-        assert [u for u in record_storage.open_multipart_uploads() if u.key == key] == []
+        assert [u for u in storage_multipart.open_multipart_uploads() if u.key == key] == []
 
 
 def test_presigned_get_carries_the_vietnamese_name(s3):
@@ -163,7 +164,7 @@ def test_download_url_is_signed_for_the_public_endpoint(s3, settings):
     settings.S3_PUBLIC_ENDPOINT_URL = "https://s3.giaoban.example.vn"
 
     url = record_storage.download_url(new_key(), original_name=NAME, content_type="video/mp4")
-    part_urls = record_storage.sign_parts(new_key(), "upload-1", [1], expires_s=60)
+    part_urls = storage_multipart.sign_parts(new_key(), "upload-1", [1], expires_s=60)
 
     assert url.startswith("https://s3.giaoban.example.vn/")
     assert part_urls[1].startswith("https://s3.giaoban.example.vn/")
@@ -185,13 +186,13 @@ def test_download_url_through_a_public_endpoint_proxy_still_verifies(s3, setting
 
 def test_multipart_upload_with_signed_part_urls(s3):
     key = new_key()
-    upload_id = record_storage.start_multipart(key, content_type="video/mp4")
-    urls = record_storage.sign_parts(key, upload_id, [1, 2], expires_s=600)
+    upload_id = storage_multipart.start_multipart(key, content_type="video/mp4")
+    urls = storage_multipart.sign_parts(key, upload_id, [1, 2], expires_s=600)
 
     receipts = [http(urls[1], "PUT", b"1" * (5 * MiB)), http(urls[2], "PUT", b"2" * 10)]
-    listed = record_storage.list_parts(key, upload_id)
+    listed = storage_multipart.list_parts(key, upload_id)
     etags = [headers["ETag"] for _status, headers, _body in receipts]
-    record_storage.complete_multipart(key, upload_id, [(1, etags[0]), (2, etags[1])])
+    storage_multipart.complete_multipart(key, upload_id, [(1, etags[0]), (2, etags[1])])
 
     assert [status for status, _headers, _body in receipts] == [200, 200]
     assert [(part.number, part.size) for part in listed] == [(1, 5 * MiB), (2, 10)]
@@ -201,15 +202,15 @@ def test_multipart_upload_with_signed_part_urls(s3):
 
 def test_signed_part_url_refused_for_another_part_or_when_tampered(s3):
     key = new_key()
-    upload_id = record_storage.start_multipart(key, content_type="video/mp4")
-    url = record_storage.sign_parts(key, upload_id, [1], expires_s=600)[1]
+    upload_id = storage_multipart.start_multipart(key, content_type="video/mp4")
+    url = storage_multipart.sign_parts(key, upload_id, [1], expires_s=600)[1]
 
     other_part = http(url.replace("partNumber=1&", "partNumber=2&"), "PUT", b"x")
     forged = http(url[:-64] + "0" * 64, "PUT", b"x")
 
     assert (other_part[0], forged[0]) == (403, 403)
-    assert record_storage.list_parts(key, upload_id) == []
-    record_storage.abort_multipart(key, upload_id)
+    assert storage_multipart.list_parts(key, upload_id) == []
+    storage_multipart.abort_multipart(key, upload_id)
 
 
 def query_of(url: str) -> dict[str, str]:
@@ -221,7 +222,7 @@ def query_of(url: str) -> dict[str, str]:
 )
 def test_part_signer_matches_botocore(s3, key, upload_id):
     """The fast signer and botocore's presigner sign the same request the same way."""
-    theirs = record_storage._client().generate_presigned_url(
+    theirs = record_storage.s3_client().generate_presigned_url(
         "upload_part",
         Params={"Bucket": s3.bucket, "Key": key, "UploadId": upload_id, "PartNumber": 7},
         ExpiresIn=900,
@@ -245,10 +246,10 @@ def test_part_signer_matches_botocore(s3, key, upload_id):
 
 
 def test_presigning_400_part_urls_is_fast(s3):
-    record_storage.sign_parts(new_key(), "warm-up", [1], expires_s=3600)
+    storage_multipart.sign_parts(new_key(), "warm-up", [1], expires_s=3600)
     started = time.perf_counter()
 
-    urls = record_storage.sign_parts(new_key(), "upload-id", range(1, 401), expires_s=3600)
+    urls = storage_multipart.sign_parts(new_key(), "upload-id", range(1, 401), expires_s=3600)
 
     assert len(urls) == 400
     assert time.perf_counter() - started < 0.1
@@ -256,16 +257,16 @@ def test_presigning_400_part_urls_is_fast(s3):
 
 def test_abort_and_listing_of_open_uploads(s3):
     key = new_key()
-    upload_id = record_storage.start_multipart(key, content_type="video/mp4")
+    upload_id = storage_multipart.start_multipart(key, content_type="video/mp4")
 
-    listed = [u.upload_id for u in record_storage.open_multipart_uploads() if u.key == key]
-    record_storage.abort_multipart(key, upload_id)
-    after = [u.upload_id for u in record_storage.open_multipart_uploads() if u.key == key]
+    listed = [u.upload_id for u in storage_multipart.open_multipart_uploads() if u.key == key]
+    storage_multipart.abort_multipart(key, upload_id)
+    after = [u.upload_id for u in storage_multipart.open_multipart_uploads() if u.key == key]
 
     assert (listed, after) == ([upload_id], [])
     with pytest.raises(record_storage.UploadMissing):
-        record_storage.list_parts(key, upload_id)
-    record_storage.abort_multipart(key, upload_id)  # again: fine
+        storage_multipart.list_parts(key, upload_id)
+    storage_multipart.abort_multipart(key, upload_id)  # again: fine
 
 
 def test_storage_down_is_storage_unavailable(settings, seaweedfs):
@@ -277,8 +278,8 @@ def test_storage_down_is_storage_unavailable(settings, seaweedfs):
         lambda: record_storage.size_of(new_key()),
         lambda: next(record_storage.open_chunks(new_key())),
         lambda: record_storage.delete(new_key()),
-        lambda: record_storage.start_multipart(new_key(), content_type="video/mp4"),
-        lambda: record_storage.list_parts(new_key(), "upload-id"),
+        lambda: storage_multipart.start_multipart(new_key(), content_type="video/mp4"),
+        lambda: storage_multipart.list_parts(new_key(), "upload-id"),
     ]:
         with pytest.raises(record_storage.StorageUnavailable):
             call()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from meetings.models import Classification
-from meetings.records import archive, storage
+from meetings.records import archive, storage, storage_multipart, upload_parts
 from meetings.records import uploads as recording_uploads
 from meetings.records.models import (
     RecordingUpload,
@@ -27,7 +27,8 @@ from meetings.records.models import (
     UploadStatus,
 )
 from meetings.records.upload_cleanup import abort_abandoned
-from meetings.records.uploads import parts_dir, plan_parts, receive_part
+from meetings.records.upload_parts import parts_dir, receive_part
+from meetings.records.uploads import plan_parts
 from meetings.records.verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
@@ -142,7 +143,9 @@ def nothing_left(upload: RecordingUpload) -> bool:
     in_store = storage.exists(upload.key)
     open_uploads = []
     if storage.is_s3():
-        open_uploads = [u for u in storage.open_multipart_uploads() if u.key == upload.key]
+        open_uploads = [
+            u for u in storage_multipart.open_multipart_uploads() if u.key == upload.key
+        ]
     return not in_store and not open_uploads and not parts_dir(upload).exists()
 
 
@@ -448,7 +451,9 @@ def test_abandoned_uploads_are_swept_away(api_as, alice, meeting, mode, settings
     complete(api, finished, send(api, finished, video(1000)))
     orphan_key = f"records/{meeting.uid}/orphan"
     orphan_id = (
-        storage.start_multipart(orphan_key, content_type="video/mp4") if mode == "s3" else ""
+        storage_multipart.start_multipart(orphan_key, content_type="video/mp4")
+        if mode == "s3"
+        else ""
     )
     stray_dir = settings.VAR_DIR / "uploads" / "999999"
     stray_dir.mkdir(parents=True)
@@ -466,7 +471,9 @@ def test_abandoned_uploads_are_swept_away(api_as, alice, meeting, mode, settings
     assert nothing_left(row)
     assert not stray_dir.exists()
     if mode == "s3":
-        assert [u for u in storage.open_multipart_uploads() if u.upload_id == orphan_id] == []
+        assert [
+            u for u in storage_multipart.open_multipart_uploads() if u.upload_id == orphan_id
+        ] == []
     assert RecordVersion.objects.count() == 1  # the completed recording is untouched
 
 
@@ -593,13 +600,13 @@ def test_the_store_forgetting_the_upload_while_completing_is_409_and_leaves_it_o
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = storage.complete_multipart
+    real = storage_multipart.complete_multipart
 
     def forgotten(key, upload_id, parts):  # the store drops it between checks and assembly
-        storage.abort_multipart(key, upload_id)
+        storage_multipart.abort_multipart(key, upload_id)
         return real(key, upload_id, parts)
 
-    monkeypatch.setattr(storage, "complete_multipart", forgotten)
+    monkeypatch.setattr(storage_multipart, "complete_multipart", forgotten)
     response = complete(api, upload, etags)
 
     assert (response.status_code, response.json()["code"]) == (409, "upload_missing")
@@ -613,7 +620,7 @@ def test_an_assembly_whose_answer_was_lost_goes_on(api_as, alice, meeting, s3_mo
     payload = video()
     upload = create(api, meeting, size=len(payload)).json()
     etags = send(api, upload, payload)
-    real = storage.complete_multipart
+    real = storage_multipart.complete_multipart
 
     def answer_lost(key, upload_id, parts):
         # S3 assembles the object, the answer is lost, the SDK tries again and S3 no
@@ -621,7 +628,7 @@ def test_an_assembly_whose_answer_was_lost_goes_on(api_as, alice, meeting, s3_mo
         real(key, upload_id, parts)
         raise storage.UploadMissing(key)
 
-    monkeypatch.setattr(storage, "complete_multipart", answer_lost)
+    monkeypatch.setattr(storage_multipart, "complete_multipart", answer_lost)
     response = complete(api, upload, etags)
 
     assert response.status_code == 202, response.content
@@ -704,7 +711,7 @@ def test_overlapping_sends_of_the_same_part_do_not_mix(alice, meeting, settings,
         retried = None
 
         def read(self, size=-1):
-            if self.tell() == recording_uploads.RECEIVE_CHUNK and self.retried is None:
+            if self.tell() == upload_parts.RECEIVE_CHUNK and self.retried is None:
                 self.retried = receive_part(row, 1, io.BytesIO(first))
             return super().read(size)
 
@@ -746,7 +753,7 @@ def test_resuming_an_upload_the_store_already_assembled_completes_it(
     etags = send(api, upload, payload)
     row = RecordingUpload.objects.get()
     # S3 assembled the object, but the answer never reached the application.
-    storage.complete_multipart(row.key, row.upload_id, sorted(etags.items()))
+    storage_multipart.complete_multipart(row.key, row.upload_id, sorted(etags.items()))
 
     resumed = api.get(upload_url(upload))
     listed = {p["number"]: p["etag"] for p in resumed.json()["parts"]}
@@ -762,7 +769,7 @@ def test_resuming_an_upload_the_store_forgot_is_409(api_as, alice, meeting, s3_m
     api = api_as(alice)
     upload = create(api, meeting).json()
     row = RecordingUpload.objects.get()
-    storage.abort_multipart(row.key, row.upload_id)
+    storage_multipart.abort_multipart(row.key, row.upload_id)
 
     resumed = api.get(upload_url(upload))
     aborted = api.delete(upload_url(upload))

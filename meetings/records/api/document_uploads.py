@@ -19,8 +19,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meetings.records import document_uploads
-from meetings.records import uploads as recording_uploads
+from meetings.records import document_uploads, upload_parts
 from meetings.records.api.recording_uploads import (
     NOT_FOUND,
     CompleteSerializer,
@@ -187,12 +186,12 @@ class DocumentSignView(DocumentUploadMixin, SignPartsView):
         upload = self.get_object()
         serializer = DocumentSignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        urls = recording_uploads.sign_parts(upload, serializer.validated_data["parts"])
+        urls = upload_parts.sign_parts(upload, serializer.validated_data["parts"])
         return Response(
             {
                 "urls": {str(number): url for number, url in urls.items()},
                 "headers": {"Content-Type": upload.content_type},
-                "expires_in": recording_uploads.PART_URL_EXPIRES_S,
+                "expires_in": upload_parts.PART_URL_EXPIRES_S,
             }
         )
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import is_secretariat
 from meetings.records import storage as record_storage
+from meetings.records import upload_parts
 from meetings.records import uploads as recording_uploads
 from meetings.records.api.records import (
     TIMED_OUT,
@@ -34,7 +35,7 @@ from meetings.records.api.records import (
 )
 from meetings.records.models import Record, RecordingUpload, RecordKind, UploadMode, UploadStatus
 from meetings.records.storage import Part
-from meetings.records.uploads import UploadError
+from meetings.records.upload_parts import UploadError
 
 REFUSED = OpenApiResponse(
     RecordErrorSerializer,
@@ -110,7 +111,7 @@ class SignSerializer(serializers.Serializer):
     parts = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=recording_uploads.MAX_PARTS),
         allow_empty=False,
-        max_length=recording_uploads.MAX_SIGN_BATCH,
+        max_length=upload_parts.MAX_SIGN_BATCH,
     )
 
 
@@ -247,7 +248,7 @@ class RecordingUploadView(UploadViewMixin, GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         upload = self.get_object()
-        return Response(self.upload_data(upload, recording_uploads.stored_parts(upload)))
+        return Response(self.upload_data(upload, upload_parts.stored_parts(upload)))
 
     @extend_schema(
         summary=_("Abort: drop every part; nothing stays in storage"),
@@ -271,11 +272,11 @@ class SignPartsView(UploadViewMixin, GenericAPIView):
         upload = self.get_object()
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        urls = recording_uploads.sign_parts(upload, serializer.validated_data["parts"])
+        urls = upload_parts.sign_parts(upload, serializer.validated_data["parts"])
         return Response(
             {
                 "urls": {str(number): url for number, url in urls.items()},
-                "expires_in": recording_uploads.PART_URL_EXPIRES_S,
+                "expires_in": upload_parts.PART_URL_EXPIRES_S,
             }
         )
 
@@ -292,7 +293,7 @@ class UploadPartView(UploadViewMixin, GenericAPIView):
     )
     def put(self, request: Request, pk: int, number: int) -> Response:
         upload = self.get_object()
-        part = recording_uploads.receive_part(upload, number, request._request)
+        part = upload_parts.receive_part(upload, number, request._request)
         response = Response({"number": part.number, "size": part.size, "etag": part.etag})
         response["ETag"] = f'"{part.etag}"'
         return response

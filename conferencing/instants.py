@@ -1,0 +1,15 @@
+"""How an instant is spelled wherever the system writes one out (reports, audit
+details, readiness messages): ISO 8601 in UTC.
+
+It lives in `conferencing`, the lowest app, because both it and `meetings` (which may
+import it, never the reverse) write instants out.
+"""
+
+from datetime import UTC, datetime
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC. Stored times come back in UTC and requested ones in the
+    caller's offset; without this a report (overlap = max/min of the two) mixed
+    "+00:00" and "+07:00"."""
+    return moment.astimezone(UTC).isoformat()
