@@ -30,7 +30,7 @@ from meetings.records.tasks import resume_stalled_verifications, verify_document
 from meetings.records.upload_cleanup import abort_abandoned
 from meetings.records.uploads import parts_dir
 from tests.factories import UserFactory
-from tests.meetings.record_helpers import (
+from tests.meetings.records.helpers import (
     DOCX,
     EXE,
     ODT,

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from meetings.records.models import Record, RecordVersion
 from tests.fixtures.services import frozen
-from tests.meetings.record_helpers import PDF, session
+from tests.meetings.records.helpers import PDF, session
 
 TIMEOUT_S = 1
 

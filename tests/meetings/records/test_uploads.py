@@ -31,7 +31,7 @@ from meetings.records.uploads import parts_dir, plan_parts, receive_part
 from meetings.records.verification import verify_recording
 from tests.factories import UserFactory
 from tests.fixtures.services import free_ports
-from tests.meetings.record_helpers import (
+from tests.meetings.records.helpers import (
     dead_s3_storage,
     local_storage,
     run_records_worker,

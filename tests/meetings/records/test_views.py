@@ -15,7 +15,7 @@ from meetings.models import Classification
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
 from tests.fixtures.services import free_ports
-from tests.meetings.record_helpers import EXE, PDF, WEBM, local_storage, session
+from tests.meetings.records.helpers import EXE, PDF, WEBM, local_storage, session
 
 
 @pytest.fixture(autouse=True)

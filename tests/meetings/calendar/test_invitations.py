@@ -33,7 +33,7 @@ from tests.factories import (
     serve,
     site_tree,
 )
-from tests.meetings.calendar_helpers import parse, parse_independently, vevents
+from tests.meetings.calendar.helpers import parse, parse_independently, vevents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.documents import sniff, upload_document
 from meetings.records.models import RecordKind, RecordVersion
-from tests.meetings.record_helpers import (
+from tests.meetings.records.helpers import (
     DOCX,
     EXE,
     JPEG,

@@ -16,7 +16,7 @@ from meetings.records.tasks import (
     verify_recording_task,
 )
 from tests.factories import RecordFactory, stored_version
-from tests.meetings.record_helpers import WEBM, local_storage, run_records_worker, session
+from tests.meetings.records.helpers import WEBM, local_storage, run_records_worker, session
 
 
 @pytest.fixture(autouse=True)

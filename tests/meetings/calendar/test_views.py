@@ -18,7 +18,7 @@ from meetings.calendar.feed_tokens import lookup, new_token
 from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
 from meetings.models import Attendee, AttendeeRole, Classification
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve, site_tree
-from tests.meetings.calendar_helpers import feed_url, new_feed, parse, vevents
+from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
 OVERVIEW = "/calendar/"
 CREATE = "/calendar/subscriptions/new/"

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from meetings.records import storage
 from tests.factories import RecordFactory, stored_version
-from tests.meetings.record_helpers import local_storage, session
+from tests.meetings.records.helpers import local_storage, session
 
 
 @pytest.fixture(autouse=True)

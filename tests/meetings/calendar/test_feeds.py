@@ -36,7 +36,7 @@ from tests.factories import (
     serve,
     site_tree,
 )
-from tests.meetings.calendar_helpers import (
+from tests.meetings.calendar.helpers import (
     by_uid,
     feed_url,
     local,

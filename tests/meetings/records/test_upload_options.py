@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from tests.factories import UserFactory
-from tests.meetings.record_helpers import local_storage, session
+from tests.meetings.records.helpers import local_storage, session
 
 ENDPOINTS = [
     ("recording-upload-part", RecordKind.RECORDING, {"number": 1}),

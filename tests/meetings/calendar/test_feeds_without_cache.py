@@ -13,7 +13,7 @@ from meetings.booking import Slot, reschedule
 from meetings.models import Meeting
 from tests.factories import BridgeFactory, booked, local_time, serve, site_tree
 from tests.fixtures.services import free_ports
-from tests.meetings.calendar_helpers import feed_url, new_feed, parse, vevents
+from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
 LOCAL = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from meetings.models import Classification
 from meetings.records.models import RecordKind, RecordStatus
 from tests.factories import RecordFactory, UserFactory, stored_version
-from tests.meetings.record_helpers import PDF, WEBM, local_storage, session
+from tests.meetings.records.helpers import PDF, WEBM, local_storage, session
 
 PERSONAS = ["alice", "dung", "bob", "carol", "erin", "mallory"]
 OUT = {RecordStatus.PUBLISHED, RecordStatus.AVAILABLE}

@@ -10,7 +10,7 @@ from meetings.models import Classification
 from meetings.records.models import RecordKind, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
 from tests.fixtures.services import free_ports
-from tests.meetings.record_helpers import DOCX, EXE, PDF, local_storage, session
+from tests.meetings.records.helpers import DOCX, EXE, PDF, local_storage, session
 
 RECORD_PATHS = [
     "/api/v1/meetings/{meeting_id}/records/",

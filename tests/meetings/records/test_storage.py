@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from meetings.records import storage as record_storage
 from meetings.records.presign import PartSigner
 from tests.fixtures.services import free_ports
-from tests.meetings.record_helpers import dead_s3_storage, local_storage, s3_storage
+from tests.meetings.records.helpers import dead_s3_storage, local_storage, s3_storage
 
 MiB = 1024 * 1024
 NAME = "Ghi hình phiên họp giao ban tháng 11.mp4"

@@ -16,7 +16,7 @@ from meetings.records import archive as records
 from meetings.records.archive import RecordError
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory
-from tests.meetings.record_helpers import session
+from tests.meetings.records.helpers import session
 
 SHA = "ab" * 32
 

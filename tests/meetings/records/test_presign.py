@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from meetings.records import storage
-from tests.meetings.record_helpers import PDF, s3_storage
+from tests.meetings.records.helpers import PDF, s3_storage
 
 
 def put(url: str, body: bytes, content_type: str) -> int:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meetings.calendar import ical
-from tests.meetings.calendar_helpers import parse, parse_independently, vevents
+from tests.meetings.calendar.helpers import parse, parse_independently, vevents
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2030, 3, 4, 1, 0, tzinfo=UTC)  # 08:00 in Ha Noi

@@ -16,15 +16,15 @@ from audit.models import AuditEntry
 from meetings.records import storage
 from meetings.records.models import RecordKind, RecordStatus, RecordVersion
 from tests.factories import RecordFactory, stored_version
-from tests.meetings.record_helpers import PDF, local_storage, s3_storage, session
+from tests.meetings.records.helpers import PDF, local_storage, s3_storage, session
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
 def english():
     """The commands report in the active language; these tests read the English report
-    (tests/meetings/test_record_commands_vi.py reads the Vietnamese one)."""
+    (tests/meetings/records/test_commands_vi.py reads the Vietnamese one)."""
     with translation.override("en"):
         yield
 

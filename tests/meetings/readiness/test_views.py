@@ -186,7 +186,7 @@ def test_attendee_is_refused_board_and_report_even_when_invited(client_as, carol
 
     response = client_as(carol).get(url_for(view, soon))
 
-    # As for a meeting that does not exist (tests/meetings/test_readiness_confidentiality.py).
+    # As for a meeting that does not exist (tests/meetings/readiness/test_confidentiality.py).
     assert response.status_code == 404
 
 

@@ -14,7 +14,7 @@ from meetings.calendar import feed_tokens
 from meetings.calendar.feed_tokens import FeedScope, FeedTokenError
 from meetings.calendar.models import FeedKind, FeedToken
 from tests.factories import serve, site_tree
-from tests.meetings.calendar_helpers import new_feed
+from tests.meetings.calendar.helpers import new_feed
 
 
 @pytest.fixture

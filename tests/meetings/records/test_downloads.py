@@ -24,11 +24,11 @@ from meetings.records.downloads import RangeNotSatisfiable, byte_range
 from meetings.records.models import RecordKind
 from tests.factories import RecordFactory, stored_version
 from tests.fixtures.services import http_get
-from tests.meetings.record_helpers import WEBM, local_storage, s3_storage, session
+from tests.meetings.records.helpers import WEBM, local_storage, s3_storage, session
 
 VIDEO = WEBM + bytes(range(256)) * 40  # 10,304 bytes
 NAME = "Ghi hình phiên họp ngày 21.webm"
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
