@@ -16,16 +16,13 @@ from meetings.series import book_series
 
 LIST_URL = "/api/v1/meetings/"
 
-
 CHECK_URL = "/api/v1/meetings/check/"
-
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 # Next year, so every slot is in the future whenever the suite runs.
 YEAR = timezone.now().year + 1
-
 
 NOTHING_WRITTEN = {"meetings": 0, "conferences": 0, "legs": 0, "series": 0, "audit": 0}
 

@@ -33,7 +33,6 @@ def requests_for(meeting: Meeting, bridge) -> list[tuple[str, str, dict | None]]
 
 REQUESTS = ["list", "detail", "book", "check", "reschedule", "sites", "cancel"]
 
-
 CHANGES = ["book", "check", "reschedule", "sites", "cancel"]
 
 

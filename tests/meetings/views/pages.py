@@ -18,15 +18,11 @@ from tests.factories import (
 
 AGENDA_URL = "/meetings/"
 
-
 WEEK_URL = "/meetings/week/"
-
 
 BOOK_URL = "/meetings/new/"
 
-
 CHECK_URL = "/meetings/check/"
-
 
 DAY = 7  # days ahead of today for the sessions of these tests
 

@@ -15,7 +15,6 @@ from tests.meetings.views.pages import BOOK_URL, CHECK_URL, booking_data, url_fo
 
 ALL_VIEWS = ["agenda", "week", "detail", "book", "reschedule", "sites", "cancel"]
 
-
 WRITE_VIEWS = ["book", "reschedule", "sites", "cancel"]
 
 
