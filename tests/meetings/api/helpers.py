@@ -15,9 +15,7 @@ from meetings.models import Classification, Meeting, Series
 from meetings.series import book_series
 
 LIST_URL = "/api/v1/meetings/"
-
 CHECK_URL = "/api/v1/meetings/check/"
-
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

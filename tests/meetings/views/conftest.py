@@ -8,12 +8,7 @@ import pytest
 from django.conf import settings
 
 from accounts.roles import Role
-from tests.factories import (
-    BridgeFactory,
-    UserFactory,
-    local_time,
-    site_tree,
-)
+from tests.factories import BridgeFactory, UserFactory, local_time, site_tree
 from tests.meetings.views.pages import DAY, book_province
 
 

@@ -11,19 +11,12 @@ from django.contrib.messages import get_messages
 
 from conferencing.site_selection import SiteSelection
 from meetings.models import Meeting
-from tests.factories import (
-    booked,
-    local_time,
-)
+from tests.factories import booked, local_time
 
 AGENDA_URL = "/meetings/"
-
 WEEK_URL = "/meetings/week/"
-
 BOOK_URL = "/meetings/new/"
-
 CHECK_URL = "/meetings/check/"
-
 DAY = 7  # days ahead of today for the sessions of these tests
 
 

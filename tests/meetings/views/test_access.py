@@ -8,9 +8,7 @@ Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 import pytest
 
 from meetings.models import Attendee
-from tests.factories import (
-    stored_counts,
-)
+from tests.factories import stored_counts
 from tests.meetings.views.pages import BOOK_URL, CHECK_URL, booking_data, url_for
 
 ALL_VIEWS = ["agenda", "week", "detail", "book", "reschedule", "sites", "cancel"]

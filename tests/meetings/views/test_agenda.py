@@ -14,15 +14,8 @@ from django.utils import timezone
 from conferencing.site_selection import SiteSelection
 from meetings.booking import cancel as cancel_meeting
 from meetings.models import Attendee, Meeting
-from tests.factories import (
-    booked,
-    local_time,
-)
-from tests.meetings.views.pages import (
-    AGENDA_URL,
-    DAY,
-    book_province,
-)
+from tests.factories import booked, local_time
+from tests.meetings.views.pages import AGENDA_URL, DAY, book_province
 
 
 def book_sites(user, bridge, codes: str, start) -> Meeting:

@@ -12,11 +12,7 @@ from django.utils import timezone
 
 from conferencing.models import Bridge, Leg, LegRole
 from meetings.models import Meeting
-from tests.factories import (
-    BridgeFactory,
-    local_time,
-    stored_counts,
-)
+from tests.factories import BridgeFactory, local_time, stored_counts
 from tests.meetings.views.pages import (
     BOOK_URL,
     CHECK_URL,

@@ -6,10 +6,7 @@ Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 """
 
 from meetings.models import Meeting, Series
-from tests.factories import (
-    local_time,
-    stored_counts,
-)
+from tests.factories import local_time, stored_counts
 from tests.meetings.views.pages import BOOK_URL, DAY, booking_data, messages_of
 
 

@@ -6,9 +6,7 @@ Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 """
 
 from conferencing.models import Leg, LegRole
-from tests.factories import (
-    local_time,
-)
+from tests.factories import local_time
 from tests.meetings.views.pages import DAY, book_province, messages_of, url_for
 
 

@@ -5,10 +5,7 @@ Sites: TW; T01, T02; communes X0101…X0103 under T01 and X0201…X0203 under T0
 Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 """
 
-from tests.factories import (
-    local_time,
-    stored_counts,
-)
+from tests.factories import local_time, stored_counts
 from tests.meetings.views.pages import CHECK_URL, DAY, booking_data
 
 

@@ -6,9 +6,7 @@ Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 """
 
 from meetings.models import Attendee
-from tests.factories import (
-    local_time,
-)
+from tests.factories import local_time
 from tests.meetings.views.pages import AGENDA_URL, DAY, book_province, url_for
 
 

@@ -10,9 +10,7 @@ import re
 import pytest
 
 from meetings.models import Attendee, Classification
-from tests.factories import (
-    local_time,
-)
+from tests.factories import local_time
 from tests.meetings.views.pages import (
     AGENDA_URL,
     CHECK_URL,

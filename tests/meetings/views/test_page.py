@@ -11,17 +11,8 @@ import pytest
 
 from meetings.booking import cancel as cancel_meeting
 from meetings.models import Attendee, Meeting
-from tests.factories import (
-    UserFactory,
-    local_time,
-)
-from tests.meetings.views.pages import (
-    BOOK_URL,
-    DAY,
-    book_province,
-    booking_data,
-    url_for,
-)
+from tests.factories import UserFactory, local_time
+from tests.meetings.views.pages import BOOK_URL, DAY, book_province, booking_data, url_for
 
 
 def test_detail_shows_times_sites_by_level_and_actions(client_as, alice, carol, meeting, english):

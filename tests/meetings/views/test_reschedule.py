@@ -9,10 +9,7 @@ import pytest
 
 from meetings.booking import cancel as cancel_meeting
 from meetings.models import Meeting
-from tests.factories import (
-    local_time,
-    stored_counts,
-)
+from tests.factories import local_time, stored_counts
 from tests.meetings.views.pages import (
     BOOK_URL,
     DAY,

@@ -11,9 +11,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Attendee
-from tests.factories import (
-    local_time,
-)
+from tests.factories import local_time
 from tests.meetings.views.pages import DAY, WEEK_URL, book_province
 
 
