@@ -18,7 +18,7 @@ the same steps with less of that, and writes nothing icalendar does not:
   for its line folding, a remembered `tzids_from_tzinfo` for zones whose ids
   depend on their name alone, and a shortcut for creating empty Parameters.
 
-tests/meetings/test_ical_fast.py compares each with icalendar's own on
+tests/meetings/calendar/test_ical_writer.py compares each with icalendar's own on
 thousands of generated inputs. All of it stands on icalendar 7.3 (pinned in
 pyproject.toml); `install` leaves alone what a future version has moved.
 """

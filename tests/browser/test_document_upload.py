@@ -21,7 +21,7 @@ from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion
 from tests.browser.test_recording_upload import page_at
 from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
-from tests.meetings.record_helpers import PDF, run_records_worker, session
+from tests.meetings.records.helpers import PDF, run_records_worker, session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

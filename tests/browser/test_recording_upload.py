@@ -19,7 +19,7 @@ from meetings.records import storage, storage_multipart
 from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
 from tests.factories import DEMO_PASSWORD
 from tests.fixtures.services import configured_s3_server
-from tests.meetings.record_helpers import session
+from tests.meetings.records.helpers import session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -36,7 +36,7 @@ from config.serve import (
 from meetings.records.models import RecordingUpload
 from tests.factories import DEMO_PASSWORD, UserFactory
 from tests.fixtures.browser import SMALL_BODY_LIMIT
-from tests.meetings.record_helpers import session
+from tests.meetings.records.helpers import session
 
 MiB = 1024 * 1024
 LIMIT = SMALL_BODY_LIMIT  # small_limit_daphne's

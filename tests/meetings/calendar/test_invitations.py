@@ -1,0 +1,382 @@
+"""Invitations by e-mail, as the task worker sends them after each change commits.
+
+Booking sends METHOD:REQUEST; each change a REQUEST with a higher SEQUENCE; cancelling
+METHOD:CANCEL. A series is one invitation (RRULE), whatever its number of occurrences.
+The tests run the real database worker on the calendar queue (`db_worker --batch`).
+
+Sites: TW; T01, T02; communes X0101, X0102 under T01, X0201, X0202 under T02.
+bob serves T01, dung serves T02; carol is invited by name.
+"""
+
+import signal
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from accounts.roles import Role
+from conferencing.site_selection import SiteSelection
+from meetings.booking import Slot, cancel, change_sites, reschedule
+from meetings.calendar import invitations
+from meetings.calendar.models import CalendarPreference, SentInvitation
+from meetings.models import AttendeeRole, Classification
+from meetings.series import book_series, reschedule_following
+from tests.factories import (
+    LOCAL_ZONE,
+    BookingRequestFactory,
+    BridgeFactory,
+    UserFactory,
+    booked,
+    local_time,
+    serve,
+    site_tree,
+)
+from tests.meetings.calendar.helpers import parse, parse_independently, vevents
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+TASK_PATH = "meetings.calendar.invitations.send_invitations"
+HOUR = timedelta(hours=1)
+WEEK = timedelta(weeks=1)
+
+
+def run_worker() -> None:
+    """The database worker on the calendar queue until nothing is due (signals restored)."""
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--queue-name", "calendar", verbosity=0
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def enqueued() -> list[tuple]:
+    rows = DBTaskResult.objects.filter(task_path=TASK_PATH).order_by("enqueued_at")
+    return [(row.queue_name, *row.args_kwargs["args"]) for row in rows]
+
+
+@pytest.fixture
+def sites(db):
+    return site_tree(provinces=2, communes=2)
+
+
+@pytest.fixture
+def bridge(db):
+    return BridgeFactory(name="MCU Trung ương")
+
+
+@pytest.fixture
+def dung(db):
+    return UserFactory(username="dung", roles=[Role.TECHNICIAN])
+
+
+@pytest.fixture
+def people(sites, bob, carol, dung):
+    serve(bob, "T01")
+    serve(dung, "T02")
+    CalendarPreference.objects.create(user=carol, language="en")
+    CalendarPreference.objects.create(user=bob, language="en")
+    return {"bob": bob, "carol": carol, "dung": dung}
+
+
+def book(alice, bridge, carol, codes=("T01",), start=None, **details):
+    return booked(
+        alice,
+        bridge_id=bridge.pk,
+        sites=SiteSelection(sites=codes),
+        host_code=codes[0],
+        slot__start=start or local_time(3, 8),
+        details__attendees=((carol.pk, AttendeeRole.MEMBER),),
+        **{f"details__{name}": value for name, value in details.items()},
+    )
+
+
+def ics_of(message) -> tuple[str, bytes]:
+    (part,) = message.attachments
+    return part.get_content_type(), part.get_payload(decode=True), part
+
+
+def method_of(message) -> str:
+    _type, _text, part = ics_of(message)
+    return part.get_param("method")
+
+
+def event_of(message):
+    _type, text, _part = ics_of(message)
+    return vevents(parse(text))[0]
+
+
+def to(messages) -> list[str]:
+    return [address for message in messages for address in message.to]
+
+
+# -- Booking -------------------------------------------------------------------------------------
+
+
+def test_booking_sends_a_request_to_attendees_and_technicians(alice, people, bridge, mailoutbox):
+    meeting = book(alice, bridge, people["carol"], title="Giao ban quý IV")
+
+    run_worker()
+
+    assert to(mailoutbox) == ["bob@example.vn", "carol@example.vn"]
+    message = mailoutbox[0]
+    content_type, text, part = ics_of(message)
+    assert content_type == "text/calendar"
+    assert (part.get_param("method"), part.get_param("charset")) == ("REQUEST", "utf-8")
+    assert part.get_filename() == "invite.ics"
+    assert text.startswith(b"BEGIN:VCALENDAR\r\n")
+    calendar = parse(text)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    (event,) = vevents(calendar)
+    assert (str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"])) == (
+        meeting.uid,
+        0,
+        "CONFIRMED",
+    )
+    assert str(event["ATTENDEE"]) == "mailto:bob@example.vn"
+    assert str(event["ORGANIZER"]) == "mailto:alice@example.vn"
+    start = timezone.localtime(meeting.conference.start, LOCAL_ZONE)
+    assert message.subject == f"Invitation: Giao ban quý IV ({start:%d/%m/%Y %H:%M})"
+    assert message.body.startswith("You are invited to this session.")
+    assert "Session: Giao ban quý IV" in message.body
+    assert parse_independently(text).vevent.uid.value == meeting.uid
+
+
+def test_invitation_shows_a_title_with_markup_characters_as_typed(
+    alice, people, bridge, mailoutbox
+):
+    book(alice, bridge, people["carol"], title="""Giao ban "Q&A" <tỉnh> 'quý IV'""")
+
+    run_worker()
+
+    message = mailoutbox[0]
+    assert message.subject.startswith("""Invitation: Giao ban "Q&A" <tỉnh> 'quý IV' (""")
+    assert """Session: Giao ban "Q&A" <tỉnh> 'quý IV'""" in message.body
+
+
+def test_invitation_is_enqueued_once_on_the_calendar_queue_after_commit(alice, people, bridge):
+    meeting = book(alice, bridge, people["carol"])
+
+    assert enqueued() == [("calendar", "meeting", meeting.pk, 0)]
+
+
+def test_recipients_without_e_mail_or_who_opted_out_get_nothing(alice, people, bridge, mailoutbox):
+    CalendarPreference.objects.filter(user=people["bob"]).update(receive_invitations=False)
+    erin = UserFactory(username="erin", email="", roles=[Role.TECHNICIAN])
+    serve(erin, "T01")
+
+    book(alice, bridge, people["carol"])
+    run_worker()
+
+    assert to(mailoutbox) == ["carol@example.vn"]
+
+
+def test_body_is_in_the_recipients_language_vietnamese_by_default(
+    alice, people, bridge, mailoutbox
+):
+    book(alice, bridge, people["carol"], codes=("T02",), title="Họp")
+
+    run_worker()
+
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert by_address["carol@example.vn"].body.startswith("You are invited to this session.")
+    # dung chose no language: Vietnamese, the site's default (the lead adds its strings).
+    assert set(by_address) == {"carol@example.vn", "dung@example.vn"}
+    dung_event = event_of(by_address["dung@example.vn"])
+    assert str(dung_event["SUMMARY"]) == "Họp"
+
+
+# -- Changes and cancellation ---------------------------------------------------------------------
+
+
+def test_reschedule_sends_a_request_with_a_higher_sequence(alice, people, bridge, mailoutbox):
+    meeting = book(alice, bridge, people["carol"], title="Giao ban")
+    run_worker()
+    later = local_time(3, 14)
+
+    reschedule(meeting, Slot(later, later + 2 * HOUR, 60), alice)
+    run_worker()
+
+    updates = mailoutbox[2:]
+    assert to(updates) == ["bob@example.vn", "carol@example.vn"]
+    assert {method_of(message) for message in updates} == {"REQUEST"}
+    event = event_of(updates[0])
+    assert (str(event["UID"]), int(event["SEQUENCE"]), event["DTSTART"].dt) == (
+        meeting.uid,
+        1,
+        later,
+    )
+    assert updates[0].subject == f"Updated: Giao ban ({later:%d/%m/%Y %H:%M})"
+
+
+def test_cancel_sends_cancel_with_status_cancelled(alice, people, bridge, mailoutbox):
+    meeting = book(alice, bridge, people["carol"], title="Giao ban")
+    run_worker()
+
+    cancel(meeting, "Hoãn", alice)
+    run_worker()
+
+    cancels = mailoutbox[2:]
+    assert to(cancels) == ["bob@example.vn", "carol@example.vn"]
+    assert {method_of(message) for message in cancels} == {"CANCEL"}
+    _type, text, _part = ics_of(cancels[0])
+    assert str(parse(text)["METHOD"]) == "CANCEL"
+    event = event_of(cancels[0])
+    assert (str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"])) == (
+        meeting.uid,
+        1,
+        "CANCELLED",
+    )
+    start = timezone.localtime(meeting.conference.start, LOCAL_ZONE)
+    assert cancels[0].subject == f"Cancelled: Giao ban ({start:%d/%m/%Y %H:%M})"
+    assert cancels[0].body.startswith("This session is cancelled.")
+
+
+def test_site_removed_from_the_session_gets_a_cancel_and_a_new_one_a_request(
+    alice, people, bridge, mailoutbox
+):
+    meeting = book(alice, bridge, people["carol"], codes=("T01",))
+    run_worker()
+
+    change_sites(meeting, SiteSelection(sites=("T02",)), "T02", alice)
+    run_worker()
+
+    changes = {message.to[0]: method_of(message) for message in mailoutbox[2:]}
+    assert changes == {
+        "bob@example.vn": "CANCEL",
+        "carol@example.vn": "REQUEST",
+        "dung@example.vn": "REQUEST",
+    }
+    assert dict(
+        SentInvitation.objects.filter(uid=meeting.uid).values_list("user__username", "method")
+    ) == {"bob": "CANCEL", "carol": "REQUEST", "dung": "REQUEST"}
+
+
+def test_confidential_session_is_busy_for_technicians_not_invited(
+    alice, people, bridge, mailoutbox
+):
+    book(
+        alice,
+        bridge,
+        people["carol"],
+        title="Phương án nhân sự",
+        agenda="Bổ nhiệm",
+        classification=Classification.CONFIDENTIAL,
+    )
+
+    run_worker()
+
+    by_address = {message.to[0]: message for message in mailoutbox}
+    technician = by_address["bob@example.vn"]
+    _type, text, _part = ics_of(technician)
+    for secret in ("Phương án nhân sự", "Bổ nhiệm"):
+        assert secret not in technician.subject
+        assert secret not in technician.body
+        assert secret not in text.decode().replace("\r\n ", "")
+    assert str(event_of(technician)["SUMMARY"]) == "Confidential meeting"
+    assert str(event_of(by_address["carol@example.vn"])["SUMMARY"]) == "Phương án nhân sự"
+
+
+def test_superseded_task_sends_nothing(alice, people, bridge, mailoutbox):
+    meeting = book(alice, bridge, people["carol"])
+    reschedule(meeting, Slot(local_time(3, 14), local_time(3, 16), 60), alice)
+
+    stale = invitations.send_invitations.call("meeting", meeting.pk, 0)
+    run_worker()
+
+    assert stale == {"request": 0, "cancel": 0}
+    assert len(mailoutbox) == 2
+    assert {int(event_of(message)["SEQUENCE"]) for message in mailoutbox} == {1}
+
+
+# -- Series ---------------------------------------------------------------------------------------
+
+
+def series(alice, bridge, carol, count=5, **details):
+    request = BookingRequestFactory(
+        bridge_id=bridge.pk,
+        sites=SiteSelection(sites=("T01",)),
+        host_code="T01",
+        slot__start=local_time(3, 8),
+        details__attendees=((carol.pk, AttendeeRole.MEMBER),),
+        **{f"details__{name}": value for name, value in details.items()},
+    )
+    return book_series(request, f"FREQ=WEEKLY;COUNT={count}", alice)
+
+
+def test_series_booking_sends_one_invitation_with_the_rule(alice, people, bridge, mailoutbox):
+    outcome = series(alice, bridge, people["carol"], count=5)
+
+    run_worker()
+
+    assert to(mailoutbox) == ["bob@example.vn", "carol@example.vn"]
+    (event,) = vevents(parse(ics_of(mailoutbox[0])[1]))
+    assert str(event["UID"]) == outcome.series.uid
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=5"
+    assert "the attached file holds every session of the series" in mailoutbox[0].body
+
+
+def test_cancelling_one_occurrence_sends_a_request_with_its_exdate(
+    alice, people, bridge, mailoutbox
+):
+    outcome = series(alice, bridge, people["carol"], count=3)
+    run_worker()
+
+    cancel(outcome.booked[1], "Nghỉ lễ", alice)
+    run_worker()
+
+    updates = mailoutbox[2:]
+    assert {method_of(message) for message in updates} == {"REQUEST"}
+    (event,) = vevents(parse(ics_of(updates[0])[1]))
+    assert int(event["SEQUENCE"]) == 1
+    assert [when.dt for when in event["EXDATE"].dts] == [local_time(3, 8) + WEEK]
+
+
+def test_moving_following_occurrences_sends_one_update_per_recipient(
+    alice, people, bridge, mailoutbox
+):
+    outcome = series(alice, bridge, people["carol"], count=4)
+    run_worker()
+    second = outcome.booked[1].conference.start
+
+    reschedule_following(outcome.booked[1], Slot(second + HOUR, second + 3 * HOUR, 60), alice)
+    run_worker()
+
+    updates = mailoutbox[2:]
+    assert to(updates) == ["bob@example.vn", "carol@example.vn"]
+    events = vevents(parse(ics_of(updates[0])[1]))
+    assert [int(event["SEQUENCE"]) for event in events] == [3, 1, 1, 1]
+    assert [event["DTSTART"].dt for event in events[1:]] == [
+        second + HOUR,
+        second + WEEK + HOUR,
+        second + 2 * WEEK + HOUR,
+    ]
+    series_tasks = [args for args in enqueued() if args[1] == "series"]
+    assert series_tasks == [
+        ("calendar", "series", outcome.series.pk, 0),
+        ("calendar", "series", outcome.series.pk, 3),
+    ]
+
+
+def test_cancelling_the_whole_series_sends_cancel(alice, people, bridge, mailoutbox):
+    from meetings.series import cancel_following
+
+    outcome = series(alice, bridge, people["carol"], count=3)
+    run_worker()
+
+    cancel_following(outcome.booked[0], "Dừng", alice)
+    run_worker()
+
+    cancels = mailoutbox[2:]
+    assert {method_of(message) for message in cancels} == {"CANCEL"}
+    (event,) = vevents(parse(ics_of(cancels[0])[1]))
+    assert (str(event["UID"]), str(event["STATUS"]), int(event["SEQUENCE"])) == (
+        outcome.series.uid,
+        "CANCELLED",
+        3,
+    )
