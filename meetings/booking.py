@@ -305,13 +305,27 @@ def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
     }
 
 
+def change_refusal(meeting: Meeting, now: datetime | None = None) -> str | None:
+    """Why the session can no longer be moved, re-sited or cancelled, or None if it can:
+    the one statement of the rule (a scheduled session that has not started)."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return _("Only a scheduled session can be changed.")
+    if meeting.conference.start <= (now or timezone.now()):
+        return _("A session that has started cannot be changed.")
+    return None
+
+
+def is_changeable(meeting: Meeting) -> bool:
+    """Whether the session may still be changed (`change_refusal`), whoever asks."""
+    return change_refusal(meeting) is None
+
+
 def lock_changeable(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock and refuse changes to what is over."""
     locked = Meeting.objects.select_for_update().select_related("conference").get(pk=meeting.pk)
-    if locked.status != MeetingStatus.SCHEDULED:
-        raise BookingError(_("Only a scheduled session can be changed."))
-    if locked.conference.start <= timezone.now():
-        raise BookingError(_("A session that has started cannot be changed."))
+    refusal = change_refusal(locked)
+    if refusal is not None:
+        raise BookingError(refusal)
     return locked
 
 

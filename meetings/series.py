@@ -49,6 +49,10 @@ from meetings.readiness.notice import schedule_readiness_notice
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400
 ALLOWED_FREQUENCIES = {DAILY, WEEKLY, MONTHLY}
+# Which occurrences a change to one occurrence of a series applies to; the web form and
+# the API offer the same two, each with its own wording.
+SCOPE_THIS = "this"
+SCOPE_FOLLOWING = "following"
 
 
 @dataclass

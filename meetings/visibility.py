@@ -11,7 +11,7 @@ secretariat role and the superuser are not exempt (docs/authority.md).
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from accounts.roles import can_book_meetings, is_secretariat
 from conferencing.conference_models import Leg, LegRole
@@ -24,10 +24,24 @@ def invited(user: User) -> Q:
     return Q(organiser=user) | Q(Exists(Attendee.objects.filter(meeting=OuterRef("pk"), user=user)))
 
 
-def open_to(user: User) -> Q:
+def open_to(user: User | None) -> Q:
     """Confidentiality, per person: a meeting that is not confidential, or one the user
-    organises or is invited to."""
-    return ~Q(classification=Classification.CONFIDENTIAL) | invited(user)
+    organises or is invited to. The one definition of the rule: lists filter by it, the
+    calendars annotate it (`details_flag`), and the per-meeting answer (`details_visible`)
+    asks the database with it, so that no second spelling can drift from it. Nobody
+    (None: a calendar with no person behind it) and anonymous users read only what is
+    not confidential."""
+    not_confidential = ~Q(classification=Classification.CONFIDENTIAL)
+    if user is None or not user.is_authenticated:
+        return not_confidential
+    return not_confidential | invited(user)
+
+
+def details_flag(user: User | None) -> Case:
+    """`open_to` as a column: true where the user may read title, agenda and sites."""
+    return Case(
+        When(open_to(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def serving(user: User) -> Q:

@@ -21,12 +21,11 @@ from conferencing.models import Endpoint
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
+from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import User, details_visible, with_details
 
 MAX_SITE_CODES = 10_000
 MAX_ATTENDEES = 1_000
-SCOPE_THIS = "this"
-SCOPE_FOLLOWING = "following"
 SCOPES = [
     (SCOPE_THIS, _("This session only")),
     (SCOPE_FOLLOWING, _("This session and the following ones of its series")),

@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferencing.conference_models import Leg, LegRole
 from conferencing.models import Endpoint
-from meetings.booking import ConflictReport, Slot
-from meetings.models import Meeting, MeetingStatus
+from meetings.booking import ConflictReport, Slot, is_changeable
+from meetings.models import Meeting
 from meetings.visibility import User as AnyUser
 from meetings.visibility import changeable, concerning, details_visible, with_details
 
@@ -79,14 +78,10 @@ def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpR
     """
     meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
     meeting = get_object_or_404(changeable(request.user, meetings), pk=meeting_id)
-    if meeting.status != MeetingStatus.SCHEDULED or meeting.conference.start <= timezone.now():
+    if not is_changeable(meeting):
         messages.error(request, _("Only a scheduled session that has not started can be changed."))
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return meeting
-
-
-def is_changeable(meeting: Meeting) -> bool:
-    return meeting.status == MeetingStatus.SCHEDULED and meeting.conference.start > timezone.now()
 
 
 def site_options() -> list[tuple[str, str]]:

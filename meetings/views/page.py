@@ -10,9 +10,10 @@ from accounts.decorators import role_required
 from accounts.roles import can_book_meetings, can_view_meetings
 from conferencing.conference_models import Leg, LegRole
 from conferencing.models import Endpoint, Level
+from meetings.booking import is_changeable
 from meetings.models import Meeting, MeetingStatus
 from meetings.records.views import records_section
-from meetings.views.common import concerning_meeting, is_changeable
+from meetings.views.common import concerning_meeting
 from meetings.visibility import details_visible, may_change
 
 
