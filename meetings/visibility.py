@@ -8,6 +8,7 @@ or an invited attendee, and is neither changed nor watched by them: the
 secretariat role and the superuser are not exempt (docs/authority.md).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -67,6 +68,16 @@ def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> Query
     if not user.is_authenticated:
         return meetings
     return meetings.filter(open_to(user))
+
+
+def readable_ids(user: User, meetings: Sequence[Meeting]) -> set[int]:
+    """Of these meetings (a list already read), the ids whose details the user may read;
+    one query, none for an empty list. What the web lists, the readiness console and the
+    API's lists ask before showing a meeting's title or only its busy time."""
+    if not meetings:
+        return set()
+    listed = Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
+    return set(with_details(user, listed).values_list("pk", flat=True))
 
 
 def details_visible(meeting: Meeting, user: User) -> bool:

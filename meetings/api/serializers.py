@@ -22,7 +22,7 @@ from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
-from meetings.visibility import User, details_visible, with_details
+from meetings.visibility import User, details_visible, readable_ids
 
 MAX_SITE_CODES = 10_000
 MAX_ATTENDEES = 1_000
@@ -290,7 +290,7 @@ class MeetingSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(SiteRefSerializer(allow_null=True))
     def get_host(self, meeting: Meeting) -> dict | None:
-        # Annotations of `queries.summaries()`.
+        # Annotations of `MeetingQuerySet.with_summary()`.
         code, name, level = (getattr(meeting, f"host_{key}") for key in ("code", "name", "level"))
         if code is None:
             return None
@@ -450,11 +450,7 @@ def occurrence_data(slot: Slot, report: ConflictReport) -> dict:
 
 def meeting_items(meetings: list[Meeting], user: User) -> list[dict]:
     """Each meeting as lists show it to this user; one query whatever their number."""
-    readable = set(
-        with_details(
-            user, Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
-        ).values_list("pk", flat=True)
-    )
+    readable = readable_ids(user, meetings)
     return [
         (MeetingSummarySerializer if meeting.pk in readable else BusyMeetingSerializer)(
             meeting

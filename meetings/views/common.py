@@ -1,22 +1,20 @@
 """What the session pages share: finding a meeting the user may see, the list
-annotations, and the conflict report put in the shape the templates show."""
+and the conflict report put in the shape the templates show."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from conferencing.conference_models import Leg, LegRole
 from conferencing.models import Endpoint
 from meetings.booking import ConflictReport, Slot, is_changeable
 from meetings.models import Meeting
 from meetings.visibility import User as AnyUser
-from meetings.visibility import changeable, concerning, details_visible, with_details
+from meetings.visibility import changeable, concerning, details_visible
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,29 +29,6 @@ else:
 
 # A conflict with a national session can name thousands of sites: show a few per session.
 SITES_SHOWN = 8
-
-
-def with_summary(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Each meeting with its conference, host site name and number of sites; one query."""
-    legs = Leg.objects.filter(conference=OuterRef("conference_id"))
-    return (
-        meetings.select_related("conference")
-        .annotate(
-            host_name=Subquery(legs.filter(role=LegRole.HOST).values("endpoint__name")[:1]),
-            site_count=Subquery(
-                legs.order_by().values("conference").annotate(count=Count("pk")).values("count")
-            ),
-        )
-        .order_by("conference__start", "pk")
-    )
-
-
-def detail_ids(user: AnyUser, meetings: list[Meeting]) -> set[int]:
-    """Of these meetings, the ids whose details the user may read; one query."""
-    if not meetings:
-        return set()
-    listed = Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
-    return set(with_details(user, listed).values_list("pk", flat=True))
 
 
 def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
