@@ -358,16 +358,6 @@ class MeetingDetailSerializer(MeetingSummarySerializer):
     updated_at = serializers.DateTimeField()
 
 
-class LocalDateTimeField(serializers.DateTimeField):
-    """A time the domain hands over as an ISO string (UTC or the request's offset),
-    shown in the local zone like every other time of the API."""
-
-    def to_representation(self, value: datetime | str) -> str | None:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return super().to_representation(value)
-
-
 class SiteConflictSerializer(serializers.Serializer):
     """Another session holding one of the sites; a confidential one the user may not read
     has no id and the title "Busy (confidential session)"."""
@@ -376,16 +366,16 @@ class SiteConflictSerializer(serializers.Serializer):
     site_name = serializers.CharField()
     meeting_id = serializers.IntegerField(allow_null=True)
     meeting_title = serializers.CharField()
-    meeting_start = LocalDateTimeField()
-    meeting_end = LocalDateTimeField()
-    overlap_start = LocalDateTimeField()
-    overlap_end = LocalDateTimeField()
+    meeting_start = serializers.DateTimeField()
+    meeting_end = serializers.DateTimeField()
+    overlap_start = serializers.DateTimeField()
+    overlap_end = serializers.DateTimeField()
 
 
 class CapacityConflictSerializer(serializers.Serializer):
     """An instant at which the bridge would carry more legs than its ports."""
 
-    instant = LocalDateTimeField()
+    instant = serializers.DateTimeField()
     legs = serializers.IntegerField()
     capacity = serializers.IntegerField()
 

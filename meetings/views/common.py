@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from conferencing.models import Endpoint
+from conferencing.reservations import CapacityOverload
 from meetings.booking import ConflictReport, Slot, is_changeable
 from meetings.models import Meeting
 from meetings.visibility import User as AnyUser
@@ -87,17 +88,10 @@ class ConflictGroup:
 
 
 @dataclass
-class Overload:
-    instant: datetime
-    legs: int
-    capacity: int
-
-
-@dataclass
 class OccurrenceConflicts:
     slot: Slot | None
     groups: list[ConflictGroup]
-    overloads: list[Overload]
+    overloads: list[CapacityOverload]
 
 
 @dataclass
@@ -123,23 +117,20 @@ class CheckResult:
 
 
 def present_report(report: ConflictReport, slot: Slot | None = None) -> OccurrenceConflicts:
+    """The report's sites grouped by the session holding them, as the panel lists them."""
     groups: dict[tuple, ConflictGroup] = {}
-    for conflict in report.sites:
-        key = (conflict["meeting_id"], conflict["meeting_start"], conflict["meeting_title"])
+    for taken in report.sites:
+        key = (taken.meeting_id, taken.meeting_start, taken.meeting_title)
         group = groups.get(key)
         if group is None:
             group = groups[key] = ConflictGroup(
-                meeting_id=conflict["meeting_id"],
-                title=conflict["meeting_title"],
-                start=datetime.fromisoformat(conflict["meeting_start"]),
-                end=datetime.fromisoformat(conflict["meeting_end"]),
+                meeting_id=taken.meeting_id,
+                title=taken.meeting_title,
+                start=taken.meeting_start,
+                end=taken.meeting_end,
             )
-        group.sites.append((conflict["site"], conflict["site_name"]))
-    overloads = [
-        Overload(datetime.fromisoformat(item["instant"]), item["legs"], item["capacity"])
-        for item in report.capacity
-    ]
-    return OccurrenceConflicts(slot=slot, groups=list(groups.values()), overloads=overloads)
+        group.sites.append((taken.site, taken.site_name))
+    return OccurrenceConflicts(slot=slot, groups=list(groups.values()), overloads=report.capacity)
 
 
 def conflict_result(report: ConflictReport) -> CheckResult:
