@@ -15,7 +15,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from conferencing.site_selection import SiteSelection
-from meetings.booking import change_refusal, is_changeable
+from meetings.booking import TakenSite, change_refusal, check, is_changeable
 from meetings.calendar.content import Viewer, key_rows, viewer_of
 from meetings.models import Classification, Meeting, MeetingStatus
 from meetings.series import RuleParts, parse_rule, rule_parts
@@ -27,7 +27,14 @@ from meetings.visibility import (
     readable_ids,
     with_details,
 )
-from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
+from tests.factories import (
+    BookingRequestFactory,
+    BridgeFactory,
+    UserFactory,
+    booked,
+    local_time,
+    site_tree,
+)
 
 PERSONAS = ("alice", "dung", "bob", "carol", "mallory", "root", "anonymous")
 # Who may read a confidential session's details: its organiser and who it invites.
@@ -170,3 +177,37 @@ class Rule:
 )
 def test_describe_rule_names_what_the_series_parser_reads(rule, described):
     assert describe_rule(Rule(rule)) == described
+
+
+# --- the conflict report is typed to the edges ---------------------------------------------------
+
+
+def test_conflict_report_holds_typed_sites_and_overloads(alice, carol):
+    site_tree(provinces=1, communes=0)
+    busy = session(alice, carol, Classification.INTERNAL)
+    request = BookingRequestFactory(
+        bridge_id=busy.conference.bridge_id,
+        sites=SiteSelection(sites=("T01",)),
+        host_code="T01",
+        slot__start=busy.conference.start,
+        slot__end=busy.conference.end,
+    )
+
+    report = check(request, alice)
+
+    window = busy.conference.start - timedelta(minutes=60)
+    assert (report.sites, report.capacity) == (
+        [
+            TakenSite(
+                site="T01",
+                site_name=busy.conference.legs.get().endpoint.name,
+                meeting_id=busy.pk,
+                meeting_title="Họp",
+                meeting_start=busy.conference.start,
+                meeting_end=busy.conference.end,
+                overlap_start=window,
+                overlap_end=busy.conference.end,
+            )
+        ],
+        [],
+    )
