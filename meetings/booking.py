@@ -72,18 +72,54 @@ class BookingRequest:
     host_code: str
 
 
+@dataclass(frozen=True)
+class TakenSite:
+    """A chosen site another session holds, named for the person asking: a confidential
+    session they may not read has no id and the title "Busy (confidential session)"."""
+
+    site: str
+    site_name: str
+    meeting_id: int | None
+    meeting_title: str
+    meeting_start: datetime
+    meeting_end: datetime
+    overlap_start: datetime
+    overlap_end: datetime
+
+    def as_dict(self) -> dict:
+        return {
+            "site": self.site,
+            "site_name": self.site_name,
+            "meeting_id": self.meeting_id,
+            "meeting_title": self.meeting_title,
+            "meeting_start": iso(self.meeting_start),
+            "meeting_end": iso(self.meeting_end),
+            "overlap_start": iso(self.overlap_start),
+            "overlap_end": iso(self.overlap_end),
+        }
+
+
 @dataclass
 class ConflictReport:
-    """Everything that stands in the way, described for the person asking."""
+    """Everything that stands in the way, described for the person asking: typed, so
+    that each edge (the API's serializers, the pages' templates) formats it its own way."""
 
-    sites: list[dict] = field(default_factory=list)
-    capacity: list[dict] = field(default_factory=list)
+    sites: list[TakenSite] = field(default_factory=list)
+    capacity: list[CapacityOverload] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.sites or self.capacity)
 
     def as_dict(self) -> dict:
-        return {"site_conflicts": self.sites, "capacity_conflicts": self.capacity}
+        """The report as plain data, instants in UTC ISO 8601 (`iso`): what the bench
+        prints when a booking it expected to be free conflicts, and what tests compare."""
+        return {
+            "site_conflicts": [site.as_dict() for site in self.sites],
+            "capacity_conflicts": [
+                {"instant": iso(item.instant), "legs": item.legs, "capacity": item.capacity}
+                for item in self.capacity
+            ],
+        }
 
 
 class BookingConflict(Exception):
@@ -149,12 +185,11 @@ def find_conflicts(
         bridge, plan.window_start, plan.window_end, len(plan.endpoint_ids), exclude_conference_id
     )
     return ConflictReport(
-        sites=describe_site_conflicts(site_conflicts, user),
-        capacity=[describe_overload(overload) for overload in overloads],
+        sites=describe_site_conflicts(site_conflicts, user), capacity=list(overloads)
     )
 
 
-def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[dict]:
+def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[TakenSite]:
     """Name the other session, unless it is confidential and the user is not invited."""
     if not conflicts:
         return []
@@ -167,27 +202,19 @@ def describe_site_conflicts(conflicts: list[SiteConflict], user) -> list[dict]:
     return [describe_site_conflict(conflict, by_conference, visible) for conflict in conflicts]
 
 
-def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible: set) -> dict:
+def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible: set) -> TakenSite:
     meeting = by_conference[conflict.conference_id]
     shown = meeting.pk in visible
-    return {
-        "site": conflict.endpoint_code,
-        "site_name": conflict.endpoint_name,
-        "meeting_id": meeting.pk if shown else None,
-        "meeting_title": meeting.title if shown else _("Busy (confidential session)"),
-        "meeting_start": iso(meeting.conference.start),
-        "meeting_end": iso(meeting.conference.end),
-        "overlap_start": iso(conflict.overlap_start),
-        "overlap_end": iso(conflict.overlap_end),
-    }
-
-
-def describe_overload(overload: CapacityOverload) -> dict:
-    return {
-        "instant": iso(overload.instant),
-        "legs": overload.legs,
-        "capacity": overload.capacity,
-    }
+    return TakenSite(
+        site=conflict.endpoint_code,
+        site_name=conflict.endpoint_name,
+        meeting_id=meeting.pk if shown else None,
+        meeting_title=meeting.title if shown else _("Busy (confidential session)"),
+        meeting_start=meeting.conference.start,
+        meeting_end=meeting.conference.end,
+        overlap_start=conflict.overlap_start,
+        overlap_end=conflict.overlap_end,
+    )
 
 
 def check(request: BookingRequest, user: AbstractBaseUser) -> ConflictReport:
@@ -312,13 +339,27 @@ def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
     }
 
 
+def change_refusal(meeting: Meeting, now: datetime | None = None) -> str | None:
+    """Why the session can no longer be moved, re-sited or cancelled, or None if it can:
+    the one statement of the rule (a scheduled session that has not started)."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return _("Only a scheduled session can be changed.")
+    if meeting.conference.start <= (now or timezone.now()):
+        return _("A session that has started cannot be changed.")
+    return None
+
+
+def is_changeable(meeting: Meeting) -> bool:
+    """Whether the session may still be changed (`change_refusal`), whoever asks."""
+    return change_refusal(meeting) is None
+
+
 def lock_changeable(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock and refuse changes to what is over."""
     locked = Meeting.objects.select_for_update().select_related("conference").get(pk=meeting.pk)
-    if locked.status != MeetingStatus.SCHEDULED:
-        raise BookingError(_("Only a scheduled session can be changed."))
-    if locked.conference.start <= timezone.now():
-        raise BookingError(_("A session that has started cannot be changed."))
+    refusal = change_refusal(locked)
+    if refusal is not None:
+        raise BookingError(refusal)
     return locked
 
 

@@ -28,6 +28,7 @@ from conferencing.models import (
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
 from meetings.models import AttendeeRole, Classification
+from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import SiteFilters, filter_by_sites
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -38,8 +39,6 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 # Far beyond any real session, well inside what date arithmetic (a week, a series) can reach.
 DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
-SCOPE_THIS = "this"
-SCOPE_FOLLOWING = "following"
 
 
 def split_codes(text: str) -> tuple[str, ...]:

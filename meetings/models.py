@@ -2,7 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+from conferencing.models import Leg, LegRole
 
 
 def new_uid() -> str:
@@ -56,6 +60,26 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_endpoint(self, endpoint) -> "MeetingQuerySet":
         return self.filter(conference__legs__endpoint=endpoint)
+
+    def with_summary(self) -> "MeetingQuerySet":
+        """What every list of meetings shows (the web's agenda and week, the API's lists):
+        the conference, the host site's code, name and level, the number of sites; in
+        start order, one query whatever the number of meetings."""
+        legs = Leg.objects.filter(conference=OuterRef("conference_id"))
+        host = legs.filter(role=LegRole.HOST)
+        site_count = legs.order_by().values("conference").annotate(count=Count("pk"))
+        return (
+            self.select_related("conference")
+            .annotate(
+                host_code=Subquery(host.values("endpoint__code")[:1]),
+                host_name=Subquery(host.values("endpoint__name")[:1]),
+                host_level=Subquery(host.values("endpoint__level")[:1]),
+                site_count=Coalesce(
+                    Subquery(site_count.values("count")), 0, output_field=IntegerField()
+                ),
+            )
+            .order_by("conference__start", "pk")
+        )
 
 
 class Meeting(models.Model):

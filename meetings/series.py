@@ -50,6 +50,10 @@ from meetings.models import Meeting, MeetingStatus, Series
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400
 ALLOWED_FREQUENCIES = {DAILY, WEEKLY, MONTHLY}
+# Which occurrences a change to one occurrence of a series applies to; the web form and
+# the API offer the same two, each with its own wording.
+SCOPE_THIS = "this"
+SCOPE_FOLLOWING = "following"
 
 
 @dataclass
@@ -92,13 +96,34 @@ def parse_rule(rule: str, first: datetime) -> rrule:
             parsed = rrulestr(f"RRULE:{text}", dtstart=local_first, ignoretz=True)
     except (ValueError, TypeError, OverflowError):
         raise BookingError(_("The recurrence rule is malformed."), "rrule") from None
-    if not isinstance(parsed, rrule) or parsed._freq not in ALLOWED_FREQUENCIES:
+    if not isinstance(parsed, rrule):
         raise BookingError(_("A series repeats daily, weekly or monthly."), "rrule")
-    if parsed._count is None and parsed._until is None:
+    parts = rule_parts(parsed)
+    if parts.frequency not in ALLOWED_FREQUENCIES:
+        raise BookingError(_("A series repeats daily, weekly or monthly."), "rrule")
+    if parts.count is None and parts.until is None:
         raise BookingError(_("A series needs an end: COUNT or UNTIL."), "rrule")
-    if parsed._count is not None and parsed._count > MAX_OCCURRENCES:
+    if parts.count is not None and parts.count > MAX_OCCURRENCES:
         raise BookingError(too_many_message(), "rrule")
     return parsed
+
+
+@dataclass(frozen=True)
+class RuleParts:
+    """What a parsed rule says of its frequency and end: what validation and the
+    session page read."""
+
+    frequency: int  # dateutil's DAILY, WEEKLY, MONTHLY…
+    count: int | None
+    # As written: an aware UTC instant for a "Z" UNTIL, local wall time otherwise.
+    until: datetime | None
+
+
+def rule_parts(parsed: rrule) -> RuleParts:
+    """The only reading of dateutil's private attributes: `rrule` has no public accessor
+    for its frequency, count and end. tests/meetings/test_rule_homes.py fails loudly if a
+    dateutil upgrade renames them."""
+    return RuleParts(frequency=parsed._freq, count=parsed._count, until=parsed._until)
 
 
 def too_many_message() -> str:

@@ -5,34 +5,17 @@ meetings.visibility.filter_by_sites: they must not reveal the sites of a
 confidential session the user may only see as busy time.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 
-from conferencing.models import Leg, LegRole
+from conferencing.models import Leg
 from meetings.models import Attendee, Meeting, MeetingQuerySet
 from meetings.visibility import SiteFilters, User, filter_by_sites
 
 
 def summaries() -> MeetingQuerySet:
-    """Meetings with what a list shows: time, bridge, host and number of sites, in one query."""
-    host = Leg.objects.filter(conference=OuterRef("conference"), role=LegRole.HOST)
-    site_count = (
-        Leg.objects.filter(conference=OuterRef("conference"))
-        .order_by()
-        .values("conference")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        Meeting.objects.select_related("conference", "conference__bridge", "series")
-        .annotate(
-            host_code=Subquery(host.values("endpoint__code")[:1]),
-            host_name=Subquery(host.values("endpoint__name")[:1]),
-            host_level=Subquery(host.values("endpoint__level")[:1]),
-            site_count=Coalesce(Subquery(site_count), 0, output_field=IntegerField()),
-        )
-        .order_by("conference__start", "pk")
-    )
+    """Meetings with what a list shows (`MeetingQuerySet.with_summary`) and their bridge
+    and series; one query."""
+    return Meeting.objects.select_related("conference__bridge", "series").with_summary()
 
 
 def details() -> MeetingQuerySet:

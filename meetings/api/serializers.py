@@ -20,12 +20,11 @@ from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
-from meetings.visibility import User, details_visible, with_details
+from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
+from meetings.visibility import User, details_visible, readable_ids
 
 MAX_SITE_CODES = 10_000
 MAX_ATTENDEES = 1_000
-SCOPE_THIS = "this"
-SCOPE_FOLLOWING = "following"
 SCOPES = [
     (SCOPE_THIS, _("This session only")),
     (SCOPE_FOLLOWING, _("This session and the following ones of its series")),
@@ -290,7 +289,7 @@ class MeetingSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(SiteRefSerializer(allow_null=True))
     def get_host(self, meeting: Meeting) -> dict | None:
-        # Annotations of `queries.summaries()`.
+        # Annotations of `MeetingQuerySet.with_summary()`.
         code, name, level = (getattr(meeting, f"host_{key}") for key in ("code", "name", "level"))
         if code is None:
             return None
@@ -358,16 +357,6 @@ class MeetingDetailSerializer(MeetingSummarySerializer):
     updated_at = serializers.DateTimeField()
 
 
-class LocalDateTimeField(serializers.DateTimeField):
-    """A time the domain hands over as an ISO string (UTC or the request's offset),
-    shown in the local zone like every other time of the API."""
-
-    def to_representation(self, value: datetime | str) -> str | None:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return super().to_representation(value)
-
-
 class SiteConflictSerializer(serializers.Serializer):
     """Another session holding one of the sites; a confidential one the user may not read
     has no id and the title "Busy (confidential session)"."""
@@ -376,16 +365,16 @@ class SiteConflictSerializer(serializers.Serializer):
     site_name = serializers.CharField()
     meeting_id = serializers.IntegerField(allow_null=True)
     meeting_title = serializers.CharField()
-    meeting_start = LocalDateTimeField()
-    meeting_end = LocalDateTimeField()
-    overlap_start = LocalDateTimeField()
-    overlap_end = LocalDateTimeField()
+    meeting_start = serializers.DateTimeField()
+    meeting_end = serializers.DateTimeField()
+    overlap_start = serializers.DateTimeField()
+    overlap_end = serializers.DateTimeField()
 
 
 class CapacityConflictSerializer(serializers.Serializer):
     """An instant at which the bridge would carry more legs than its ports."""
 
-    instant = LocalDateTimeField()
+    instant = serializers.DateTimeField()
     legs = serializers.IntegerField()
     capacity = serializers.IntegerField()
 
@@ -450,11 +439,7 @@ def occurrence_data(slot: Slot, report: ConflictReport) -> dict:
 
 def meeting_items(meetings: list[Meeting], user: User) -> list[dict]:
     """Each meeting as lists show it to this user; one query whatever their number."""
-    readable = set(
-        with_details(
-            user, Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
-        ).values_list("pk", flat=True)
-    )
+    readable = readable_ids(user, meetings)
     return [
         (MeetingSummarySerializer if meeting.pk in readable else BusyMeetingSerializer)(
             meeting

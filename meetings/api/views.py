@@ -16,7 +16,6 @@ from meetings.api import queries
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
 from meetings.api.serializers import (
-    SCOPE_FOLLOWING,
     BookSerializer,
     CancelSerializer,
     ChangeSitesSerializer,
@@ -170,7 +169,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         serializer = RescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = serializer.slot(meeting)
-        if serializer.validated_data["scope"] == SCOPE_FOLLOWING:
+        if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
             changed = series.reschedule_following(meeting, slot, request.user)
         else:
             changed = [booking.reschedule(meeting, slot, request.user)]
@@ -204,7 +203,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
-        if serializer.validated_data["scope"] == SCOPE_FOLLOWING:
+        if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
             changed = series.cancel_following(meeting, reason, request.user)
         else:
             changed = [booking.cancel(meeting, reason, request.user)]

@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -61,7 +60,7 @@ from meetings.calendar.ical import (
 )
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
 from meetings.series import parse_rule, series_zone
-from meetings.visibility import concerning
+from meetings.visibility import concerning, details_flag
 
 AGENDA_SUMMARY = 1000
 _URL_PLACEHOLDER = 987654321
@@ -148,16 +147,6 @@ def personal_membership(user: AbstractBaseUser) -> Q:
     )
 
 
-def details_expression(user: AbstractBaseUser | None) -> Case:
-    """True where the viewer may read title, agenda and sites (meetings.visibility's rule:
-    not confidential, or the viewer organises it or is invited)."""
-    whens = [When(~Q(classification=Classification.CONFIDENTIAL), then=Value(True))]
-    if user is not None:
-        attending = Attendee.objects.filter(user=user).values("meeting_id")
-        whens.append(When(Q(organiser=user) | Q(pk__in=attending), then=Value(True)))
-    return Case(*whens, default=Value(False), output_field=BooleanField())
-
-
 def with_keys(meetings: QuerySet[Meeting], viewer: Viewer) -> QuerySet[Meeting]:
     legs = Leg.objects.filter(conference=OuterRef("conference_id"))
     viewer_site_id: Subquery | Value
@@ -175,7 +164,7 @@ def with_keys(meetings: QuerySet[Meeting], viewer: Viewer) -> QuerySet[Meeting]:
     )
     return meetings.annotate(
         stamp=Cast("updated_at", output_field=CharField()),
-        details=details_expression(viewer.user),
+        details=details_flag(viewer.user),
         viewer_site_id=viewer_site_id,
         series_sequence=Case(
             When(series_id__isnull=False, then=Subquery(series_total)),
@@ -216,7 +205,7 @@ def content_rows(
     if with_key_columns:
         source, fields = with_keys(meetings, viewer), CONTENT_FIELDS
     else:
-        source = meetings.annotate(details=details_expression(viewer.user)).order_by()
+        source = meetings.annotate(details=details_flag(viewer.user)).order_by()
         fields = BUILD_FIELDS
     return list(
         source.annotate(

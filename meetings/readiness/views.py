@@ -35,8 +35,8 @@ from conferencing.readiness_report import (
     summary_csv,
 )
 from meetings.models import Meeting
-from meetings.views.common import AuthenticatedHttpRequest, detail_ids
-from meetings.visibility import watchable
+from meetings.views.common import AuthenticatedHttpRequest
+from meetings.visibility import readable_ids, watchable
 
 # The console lists sessions from a day before their window opens until an hour after.
 CONSOLE_AHEAD = timedelta(hours=24)
@@ -193,7 +193,7 @@ def console_sessions(user: AbstractBaseUser, now: datetime) -> list[ConsoleSessi
         )
         session.legs.append(ConsoleLeg(leg=leg, next_states=allowed))
     meetings = [session.meeting for session in sessions.values()]
-    visible = detail_ids(user, meetings)
+    visible = readable_ids(user, meetings)
     watched = watched_ids(user, meetings)
     for session in sessions.values():
         session.title_visible = session.meeting.pk in visible

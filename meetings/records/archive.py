@@ -301,6 +301,65 @@ def mark_failed(version: RecordVersion, *, reason: str) -> RecordVersion:
 
 # --- the minutes workflow ------------------------------------------------------------------------
 
+SUBMIT = "submit"
+APPROVE = "approve"
+RETURN = "return"
+# What the newest version of the minutes allows in each status; every other status
+# (published above all) allows nothing.
+MINUTES_ACTIONS: dict[str, tuple[str, ...]] = {
+    RecordStatus.DRAFT: (SUBMIT,),
+    RecordStatus.RETURNED: (SUBMIT,),
+    RecordStatus.SUBMITTED: (APPROVE, RETURN),
+}
+
+
+def newest_number(version: RecordVersion) -> int:
+    return version.record.versions.aggregate(last=Max("number"))["last"]
+
+
+def minutes_refusal(version: RecordVersion, action: str, newest: int) -> RecordError | None:
+    """Why `action` cannot be taken on this version now, or None: the one statement of the
+    workflow, asked by the actions under their lock and by `allowed_actions`. `newest` is
+    the highest version number of its record."""
+    if action not in MINUTES_ACTIONS.get(version.status, ()):
+        return RecordError(
+            _("This version is %(status)s: that cannot be done now.")
+            % {"status": version.get_status_display()},
+            "wrong_status",
+        )
+    if version.record.kind != RecordKind.MINUTES:
+        return RecordError(_("Only minutes go through approval."), "not_minutes")
+    if version.number != newest:
+        return RecordError(
+            _("A newer version of these minutes exists: act on that one."), "not_latest"
+        )
+    return None
+
+
+def allowed_actions(
+    version: RecordVersion,
+    user: User,
+    *,
+    manager: bool | None = None,
+    newest: int | None = None,
+) -> tuple[str, ...]:
+    """The minutes actions (SUBMIT, APPROVE, RETURN) this user may take on this version now:
+    whoever may upload to the meeting (may_upload), on the newest version of the minutes,
+    as its status allows. `manager` (may_upload's answer) and `newest` (the record's
+    highest number) are for a caller that already knows them, such as the session page,
+    which reads every version at once; left out, they are asked of the database."""
+    if manager is None:
+        manager = may_upload(user, version.record.meeting)
+    if not manager:
+        return ()
+    if newest is None:
+        newest = newest_number(version)
+    return tuple(
+        action
+        for action in (SUBMIT, APPROVE, RETURN)
+        if minutes_refusal(version, action, newest) is None
+    )
+
 
 def submit(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
     """A draft (or returned) version of the minutes goes for approval.
@@ -308,7 +367,7 @@ def submit(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
     Side effects: audit "record.submitted".
     """
     with transaction.atomic():
-        version = _locked_minutes(version, (RecordStatus.DRAFT, RecordStatus.RETURNED))
+        version = _locked_minutes(version, SUBMIT)
         version.status = RecordStatus.SUBMITTED
         version.save(update_fields=["status"])
         trail.record(actor, "record.submitted", version, {"number": version.number})
@@ -321,7 +380,7 @@ def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
     Side effects: audit "record.published". The version never changes again.
     """
     with transaction.atomic():
-        version = _locked_minutes(version, (RecordStatus.SUBMITTED,))
+        version = _locked_minutes(version, APPROVE)
         now = timezone.now()
         version.status = RecordStatus.PUBLISHED
         version.reviewed_by = actor
@@ -357,7 +416,7 @@ def return_for_changes(
             "comment",
         )
     with transaction.atomic():
-        version = _locked_minutes(version, (RecordStatus.SUBMITTED,))
+        version = _locked_minutes(version, RETURN)
         version.status = RecordStatus.RETURNED
         version.review_comment = comment
         version.reviewed_by = actor
@@ -389,13 +448,10 @@ def _locked(version: RecordVersion, *allowed: str) -> RecordVersion:
     return locked
 
 
-def _locked_minutes(version: RecordVersion, allowed: tuple[str, ...]) -> RecordVersion:
-    locked = _locked(version, *allowed)
-    if locked.record.kind != RecordKind.MINUTES:
-        raise RecordError(_("Only minutes go through approval."), "not_minutes")
-    newest = locked.record.versions.aggregate(last=Max("number"))["last"]
-    if locked.number != newest:
-        raise RecordError(
-            _("A newer version of these minutes exists: act on that one."), "not_latest"
-        )
+def _locked_minutes(version: RecordVersion, action: str) -> RecordVersion:
+    """The version under a row lock, if `action` may be taken on it now (minutes_refusal)."""
+    locked = RecordVersion.objects.select_for_update().select_related("record").get(pk=version.pk)
+    refusal = minutes_refusal(locked, action, newest_number(locked))
+    if refusal is not None:
+        raise refusal
     return locked

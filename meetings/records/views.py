@@ -34,6 +34,8 @@ class RecordRow:
 
     record: Record
     versions: list[RecordVersion] = field(default_factory=list)
+    # The minutes actions the user may take on the newest version (archive.allowed_actions).
+    actions: tuple[str, ...] = ()
 
     @property
     def latest(self) -> RecordVersion:
@@ -47,6 +49,11 @@ def records_section(user: User, meeting: Meeting, manage: bool) -> dict:
     for version in archive.visible_versions(user, meeting):
         row = rows.setdefault(version.record_id, RecordRow(version.record))
         row.versions.append(version)
+    for row in rows.values():
+        # Whoever manages the records sees every version: a row's first is the newest.
+        row.actions = archive.allowed_actions(
+            row.latest, user, manager=manage, newest=row.latest.number
+        )
     upload_form = None
     if manage:
         upload_form = DocumentUploadForm(meeting=meeting)

@@ -1,22 +1,21 @@
 """What the session pages share: finding a meeting the user may see, the list
-annotations, and the conflict report put in the shape the templates show."""
+and the conflict report put in the shape the templates show."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferencing.models import Endpoint, Leg, LegRole
-from meetings.booking import ConflictReport, Slot
-from meetings.models import Meeting, MeetingStatus
+from conferencing.models import Endpoint
+from conferencing.reservations import CapacityOverload
+from meetings.booking import ConflictReport, Slot, is_changeable
+from meetings.models import Meeting
 from meetings.visibility import User as AnyUser
-from meetings.visibility import changeable, concerning, details_visible, with_details
+from meetings.visibility import changeable, concerning, details_visible
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,29 +30,6 @@ else:
 
 # A conflict with a national session can name thousands of sites: show a few per session.
 SITES_SHOWN = 8
-
-
-def with_summary(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Each meeting with its conference, host site name and number of sites; one query."""
-    legs = Leg.objects.filter(conference=OuterRef("conference_id"))
-    return (
-        meetings.select_related("conference")
-        .annotate(
-            host_name=Subquery(legs.filter(role=LegRole.HOST).values("endpoint__name")[:1]),
-            site_count=Subquery(
-                legs.order_by().values("conference").annotate(count=Count("pk")).values("count")
-            ),
-        )
-        .order_by("conference__start", "pk")
-    )
-
-
-def detail_ids(user: AnyUser, meetings: list[Meeting]) -> set[int]:
-    """Of these meetings, the ids whose details the user may read; one query."""
-    if not meetings:
-        return set()
-    listed = Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
-    return set(with_details(user, listed).values_list("pk", flat=True))
 
 
 def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
@@ -78,14 +54,10 @@ def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpR
     """
     meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
     meeting = get_object_or_404(changeable(request.user, meetings), pk=meeting_id)
-    if meeting.status != MeetingStatus.SCHEDULED or meeting.conference.start <= timezone.now():
+    if not is_changeable(meeting):
         messages.error(request, _("Only a scheduled session that has not started can be changed."))
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return meeting
-
-
-def is_changeable(meeting: Meeting) -> bool:
-    return meeting.status == MeetingStatus.SCHEDULED and meeting.conference.start > timezone.now()
 
 
 def site_options() -> list[tuple[str, str]]:
@@ -116,17 +88,10 @@ class ConflictGroup:
 
 
 @dataclass
-class Overload:
-    instant: datetime
-    legs: int
-    capacity: int
-
-
-@dataclass
 class OccurrenceConflicts:
     slot: Slot | None
     groups: list[ConflictGroup]
-    overloads: list[Overload]
+    overloads: list[CapacityOverload]
 
 
 @dataclass
@@ -152,23 +117,20 @@ class CheckResult:
 
 
 def present_report(report: ConflictReport, slot: Slot | None = None) -> OccurrenceConflicts:
+    """The report's sites grouped by the session holding them, as the panel lists them."""
     groups: dict[tuple, ConflictGroup] = {}
-    for conflict in report.sites:
-        key = (conflict["meeting_id"], conflict["meeting_start"], conflict["meeting_title"])
+    for taken in report.sites:
+        key = (taken.meeting_id, taken.meeting_start, taken.meeting_title)
         group = groups.get(key)
         if group is None:
             group = groups[key] = ConflictGroup(
-                meeting_id=conflict["meeting_id"],
-                title=conflict["meeting_title"],
-                start=datetime.fromisoformat(conflict["meeting_start"]),
-                end=datetime.fromisoformat(conflict["meeting_end"]),
+                meeting_id=taken.meeting_id,
+                title=taken.meeting_title,
+                start=taken.meeting_start,
+                end=taken.meeting_end,
             )
-        group.sites.append((conflict["site"], conflict["site_name"]))
-    overloads = [
-        Overload(datetime.fromisoformat(item["instant"]), item["legs"], item["capacity"])
-        for item in report.capacity
-    ]
-    return OccurrenceConflicts(slot=slot, groups=list(groups.values()), overloads=overloads)
+        group.sites.append((taken.site, taken.site_name))
+    return OccurrenceConflicts(slot=slot, groups=list(groups.values()), overloads=report.capacity)
 
 
 def conflict_result(report: ConflictReport) -> CheckResult:

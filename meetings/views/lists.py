@@ -14,8 +14,7 @@ from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
 from meetings.forms import MeetingFilterForm, WeekFilterForm, local_datetime
 from meetings.models import Meeting
-from meetings.views.common import detail_ids, with_summary
-from meetings.visibility import concerning
+from meetings.visibility import concerning, readable_ids
 
 PAGE_SIZE = 50
 DAYS_IN_WEEK = 7
@@ -29,7 +28,7 @@ def listed(
     meetings = concerning(request.user, meetings)
     if not form.is_valid():
         return meetings.none()
-    return with_summary(form.filter(meetings))
+    return form.filter(meetings).with_summary()
 
 
 @require_GET
@@ -42,7 +41,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/agenda.html",
-        {"form": form, "page": page, "rows": rows, "shown": detail_ids(request.user, rows)},
+        {"form": form, "page": page, "rows": rows, "shown": readable_ids(request.user, rows)},
     )
 
 
@@ -92,6 +91,6 @@ def week(request: HttpRequest) -> HttpResponse:
             "next_week": monday + timedelta(days=DAYS_IN_WEEK),
             "this_week": today - timedelta(days=today.weekday()),
             "count": len(meetings),
-            "shown": detail_ids(request.user, meetings),
+            "shown": readable_ids(request.user, meetings),
         },
     )

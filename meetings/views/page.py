@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,8 +10,10 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
 from conferencing.models import Endpoint, Leg, LegRole, Level
-from meetings.models import Meeting, MeetingStatus
-from meetings.views.common import concerning_meeting, is_changeable
+from meetings.booking import is_changeable
+from meetings.models import Meeting, MeetingStatus, Series
+from meetings.series import parse_rule, rule_parts
+from meetings.views.common import concerning_meeting
 from meetings.visibility import details_visible, may_change
 
 
@@ -34,23 +37,23 @@ def series_summary(meeting: Meeting) -> dict | None:
         return None
     scheduled = series.occurrences.filter(status=MeetingStatus.SCHEDULED)
     return {
-        "rule": describe_rule(series.rrule),
+        "rule": describe_rule(series),
         "scheduled": scheduled.count(),
         "first_start": series.first_start,
     }
 
 
-FREQUENCIES = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
+FREQUENCIES = {DAILY: "daily", WEEKLY: "weekly", MONTHLY: "monthly"}
 
 
-def describe_rule(rule: str) -> dict:
-    """The parts of an RRULE the page names: frequency, count, last day (None if absent)."""
-    parts = dict(part.partition("=")[::2] for part in rule.upper().split(";") if "=" in part)
-    until = parts.get("UNTIL", "")
+def describe_rule(series: Series) -> dict:
+    """The parts of the series' rule the page names: frequency, count, last day (None if
+    absent), read by the rule's one parser (series.parse_rule)."""
+    parts = rule_parts(parse_rule(series.rrule, series.first_start))
     return {
-        "frequency": FREQUENCIES.get(parts.get("FREQ", "")),
-        "count": int(parts["COUNT"]) if parts.get("COUNT", "").isdigit() else None,
-        "until": f"{until[6:8]}/{until[4:6]}/{until[0:4]}" if len(until) >= 8 else None,
+        "frequency": FREQUENCIES.get(parts.frequency),
+        "count": parts.count,
+        "until": parts.until.strftime("%d/%m/%Y") if parts.until is not None else None,
     }
 
 

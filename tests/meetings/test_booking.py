@@ -13,6 +13,7 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from conferencing.instants import iso
 from conferencing.models import Conference, Endpoint, Leg
+from conferencing.reservations import CapacityOverload
 from conferencing.site_selection import SiteSelection
 from meetings.booking import (
     BookingConflict,
@@ -432,7 +433,7 @@ def test_book_capacity_counts_the_setup_window(alice, sites, small_bridge):
         )
 
     assert refused.value.report.capacity == [
-        {"instant": iso(t + timedelta(minutes=90)), "legs": 12, "capacity": 10}
+        CapacityOverload(instant=t + timedelta(minutes=90), legs=12, capacity=10)
     ]
 
 
@@ -669,7 +670,7 @@ def test_check_gives_the_report_book_refuses_with_and_writes_nothing(alice, site
     assert report.as_dict() == refused.value.report.as_dict()
     assert len(report.sites) == 1
     assert report.capacity == [
-        {"instant": iso(t + timedelta(minutes=90)), "legs": 13, "capacity": 10}
+        CapacityOverload(instant=t + timedelta(minutes=90), legs=13, capacity=10)
     ]
 
 
@@ -786,7 +787,7 @@ def test_reschedule_onto_a_busy_site_is_refused_and_changes_nothing(alice, sites
     with pytest.raises(BookingConflict) as refused:
         reschedule(meeting, BookingSlot(start + HOUR, start + 2 * HOUR, 0), alice)
 
-    assert refused.value.report.sites == [
+    assert refused.value.report.as_dict()["site_conflicts"] == [
         site_conflict(busy, "T01", start + HOUR, start + 2 * HOUR)
     ]
     meeting.refresh_from_db()
@@ -868,7 +869,7 @@ def test_change_sites_to_a_busy_site_is_refused_and_changes_nothing(alice, sites
     with pytest.raises(BookingConflict) as refused:
         change_sites(meeting, selection("T01", "T02"), "T01", alice)
 
-    assert refused.value.report.sites == [
+    assert refused.value.report.as_dict()["site_conflicts"] == [
         site_conflict(busy, "T02", start - HOUR, start + 2 * HOUR)
     ]
     assert list(meeting.conference.legs.values_list("endpoint__code", flat=True)) == ["T01"]

@@ -106,7 +106,7 @@ def assert_one_booking_and_conflicts_naming_it(outcomes: list) -> None:
     [winner] = [outcome for outcome in outcomes if isinstance(outcome, Meeting)]
     conflicts = [outcome for outcome in outcomes if isinstance(outcome, BookingConflict)]
     assert {
-        (conflict["site"], conflict["meeting_id"])
+        (conflict.site, conflict.meeting_id)
         for refused in conflicts
         for conflict in refused.report.sites
     } == {("T01", winner.pk)}
@@ -188,7 +188,7 @@ def test_on_postgresql_the_exclusion_constraint_refuses_the_race_the_check_misse
     assert races_seen == ["23P01"]
     [winner] = [outcome for outcome in outcomes if isinstance(outcome, Meeting)]
     [loser] = [outcome for outcome in outcomes if isinstance(outcome, BookingConflict)]
-    assert [(c["site"], c["meeting_id"]) for c in loser.report.sites] == [("T01", winner.pk)]
+    assert [(c.site, c.meeting_id) for c in loser.report.sites] == [("T01", winner.pk)]
     assert Leg.objects.filter(is_reserved=True).count() == 1
 
 
@@ -306,7 +306,7 @@ def test_booking_overlapping_an_uncommitted_one_waits_for_it_then_is_refused(
 
     assert waited is True
     assert isinstance(outcome[0], BookingConflict)
-    assert [c["meeting_id"] for c in outcome[0].report.sites] == [held.outcome[0].pk]
+    assert [c.meeting_id for c in outcome[0].report.sites] == [held.outcome[0].pk]
     # PostgreSQL: the check ran before the holder committed; the constraint refused.
     # SQLite: the check ran after (BEGIN IMMEDIATE waited) and refused by itself.
     assert races_seen == (["23P01"] if POSTGRESQL else [])
@@ -346,7 +346,7 @@ def test_series_booked_against_an_uncommitted_booking_reports_the_occurrence(
     assert isinstance(outcome[0], SeriesConflict)
     [(slot, report)] = outcome[0].conflicts
     assert slot.start == start + timedelta(days=2)
-    assert [c["meeting_id"] for c in report.sites] == [held.outcome[0].pk]
+    assert [c.meeting_id for c in report.sites] == [held.outcome[0].pk]
     assert Meeting.objects.count() == 1
     assert races_seen == (["23P01"] * 4 if POSTGRESQL else [])
 
@@ -374,6 +374,6 @@ def test_series_moved_onto_an_uncommitted_booking_reports_the_occurrence(alice, 
     assert isinstance(outcome[0], SeriesConflict)
     [(slot, report)] = outcome[0].conflicts
     assert slot.start == later + timedelta(days=1)
-    assert [c["meeting_id"] for c in report.sites] == [held.outcome[0].pk]
+    assert [c.meeting_id for c in report.sites] == [held.outcome[0].pk]
     assert sorted(Meeting.objects.values_list("sequence", flat=True)) == [0, 0, 0, 0]
     assert races_seen == (["23P01"] * 3 if POSTGRESQL else [])

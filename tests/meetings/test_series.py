@@ -239,7 +239,7 @@ def test_book_series_with_a_conflicting_occurrence_refuses_all_and_reports_it(al
 
     [(slot, report)] = refused.value.conflicts
     assert slot == Slot(first + 2 * DAY, first + 2 * DAY + 2 * HOUR, 60)
-    assert [(c["site"], c["meeting_id"], c["meeting_title"]) for c in report.sites] == [
+    assert [(c.site, c.meeting_id, c.meeting_title) for c in report.sites] == [
         ("T01", busy.pk, "Bận")
     ]
     assert stored() == before
@@ -471,7 +471,7 @@ def test_reschedule_one_occurrence_onto_its_neighbour_is_refused(alice, sites, b
     with pytest.raises(BookingConflict) as refused:
         reschedule(occurrences[0], Slot(first + DAY, first + DAY + HOUR, 0), alice)
 
-    assert [c["meeting_id"] for c in refused.value.report.sites] == [occurrences[1].pk]
+    assert [c.meeting_id for c in refused.value.report.sites] == [occurrences[1].pk]
 
 
 # -- Editing this and the following occurrences ------------------------------------------------
@@ -552,7 +552,7 @@ def test_reschedule_following_reports_each_conflicting_occurrence_and_changes_no
 
     [(slot, report)] = refused.value.conflicts
     assert slot == Slot(first + 3 * DAY + 4 * HOUR, first + 3 * DAY + 6 * HOUR, 60)
-    assert [c["meeting_id"] for c in report.sites] == [busy.pk]
+    assert [c.meeting_id for c in report.sites] == [busy.pk]
     assert stored() == before
     assert set(Meeting.objects.values_list("sequence", flat=True)) == {0}
     assert [m.conference.start for m in Meeting.objects.filter(series__isnull=False)] == [
