@@ -3,10 +3,11 @@
 `build_event` turns an `EventData` into an icalendar Event, `build_series_events`
 a recurring master with its overrides, `build_calendar` the VCALENDAR around
 them (with the VTIMEZONE of every zone used) and `serialize` the bytes. The
-`icalendar` library writes every line (escaping, folding, parameters), by way of
-meetings.ical_fast, which gives its bytes in a fraction of its time: feeds cache
-each event's bytes and `assemble` joins them inside a wrapper that icalendar
-wrote too, so there is one writer of the text.
+`icalendar` library's value types write every value (escaping, parameters) and
+meetings.calendar.ical_writer lays out and folds the lines exactly as icalendar's
+own `to_ical()` does, in a fraction of its time: feeds cache each event's bytes
+and `assemble` joins them inside a wrapper written the same way, so there is one
+writer of the text.
 """
 
 import re
@@ -35,8 +36,6 @@ PRODID = "-//Giao Ban//Giao Ban Calendar 1.0//VI"
 SUMMARY_LIMIT = 250
 DESCRIPTION_LIMIT = 4000
 END_OF_CALENDAR = b"END:VCALENDAR\r\n"
-
-ical_writer.install()
 
 # C0 and C1 controls (tab and newline handled apart), DEL, lone surrogates and the
 # non-characters U+FFFE/U+FFFF: calendar parsers refuse or mangle all of them.
@@ -234,7 +233,7 @@ def build_calendar(
 
 
 def serialize(component: Calendar | Event) -> bytes:
-    """`component.to_ical()`, the same bytes, written faster (meetings.ical_fast)."""
+    """`component.to_ical()`, the same bytes, written faster (ical_writer)."""
     return ical_writer.to_ical(component)
 
 

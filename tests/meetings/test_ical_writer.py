@@ -1,10 +1,10 @@
-"""meetings.ical_fast writes what icalendar writes, byte for byte.
+"""meetings.calendar.ical_writer writes what icalendar writes, byte for byte.
 
-Each equivalent is compared with the icalendar function it stands for, and the
-whole writer with icalendar as installed, none of the equivalents in place
-(`pristine`), on thousands of generated components: every value type the
-calendar uses and more, text with escapes, BOMs, emoji and long lines,
-parameters that need quoting, zones of every kind, nested components.
+Its folding and its zone answers are compared with the icalendar functions they
+stand for, and the whole writer with icalendar's own `to_ical()` on thousands of
+generated components: every value type the calendar uses and more, text with
+escapes, BOMs, emoji and long lines, parameters that need quoting, zones of every
+kind, nested components. The writer is pure: icalendar stays as installed.
 """
 
 import functools
@@ -21,6 +21,7 @@ from icalendar import (
     Event,
     Parameters,
     Timezone,
+    is_utc,
     vCalAddress,
     vDDDLists,
     vDDDTypes,
@@ -30,8 +31,9 @@ from icalendar import (
     vUri,
 )
 from icalendar.parser import content_line
+from icalendar.parser import string as icalendar_string
 from icalendar.parser.string import _foldline
-from icalendar.timezone import tzid
+from icalendar.timezone import tzid, tzid_from_tzinfo
 
 from meetings.calendar import ical, ical_writer
 
@@ -192,12 +194,20 @@ def components(seed: int, count: int) -> list:
     return [calendar(rng) if rng.random() < 0.1 else event(rng) for _n in range(count)]
 
 
+def icalendar_is_as_installed() -> bool:
+    """Nothing of icalendar's replaced: each function is still the one its module defines."""
+    return (
+        content_line._foldline is icalendar_string._foldline
+        and tzid.tzids_from_tzinfo.__module__ == "icalendar.timezone.tzid"
+        and tzid.tzids_from_tzinfo.__name__ == "tzids_from_tzinfo"
+        and Parameters.__init__.__module__.startswith("icalendar.")
+    )
+
+
 @pytest.fixture
-def pristine(monkeypatch):
-    """icalendar as installed: none of ical_fast's equivalents in its place."""
-    monkeypatch.setattr(content_line, "_foldline", _foldline)
-    monkeypatch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
-    monkeypatch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
+def pristine():
+    """icalendar as installed, which the writer compares itself with."""
+    assert icalendar_is_as_installed()
 
 
 def outcome(write, component, **options) -> bytes | str:
@@ -213,12 +223,8 @@ def icalendar_to_ical(component, **options) -> bytes:
 
 
 @pytest.mark.parametrize("sorted_", [True, False])
-def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
-    with monkeypatch.context() as patch:
-        patch.setattr(content_line, "_foldline", _foldline)
-        patch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
-        patch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
-        expected = [outcome(icalendar_to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
+def test_to_ical_writes_what_icalendar_alone_writes(pristine, sorted_):
+    expected = [outcome(icalendar_to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
     written = [outcome(ical_writer.to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
@@ -227,7 +233,7 @@ def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
     assert sum(isinstance(text, str) for text in written) < 300  # mostly written, not refused
 
 
-def test_to_ical_writes_what_icalendar_writes_with_the_equivalents_in_place():
+def test_to_ical_writes_what_icalendar_writes_on_other_components(pristine):
     for component in components(7, 1000):
         assert outcome(ical_writer.to_ical, component) == outcome(icalendar_to_ical, component)
 
@@ -277,7 +283,7 @@ def test_serialize_is_to_ical():
     assert ical.serialize(component) == component.to_ical()
 
 
-def test_fast_folding_cuts_exactly_where_icalendar_does():
+def test_folding_cuts_exactly_where_icalendar_does():
     rng = random.Random(2026)
     alphabet = ["a", "\\", "^", "ư", "ệ", "😀", " ", ",", ";", "\\n", "Đ", "\\\\"]
     lines = ["", "a" * 74, "a" * 75, "\\" * 200, "^" * 76, "😀" * 40, "a" * 73 + "\\n"]
@@ -285,40 +291,40 @@ def test_fast_folding_cuts_exactly_where_icalendar_does():
         "".join(rng.choice(alphabet) for _n in range(rng.randint(0, 400))) for _i in range(3000)
     ]
 
-    assert [ical_writer.fast_foldline(line) for line in lines] == [
-        _foldline(line) for line in lines
-    ]
-    assert [ical_writer.fast_foldline(line, 40, "\r\n\t") for line in lines[:200]] == [
+    assert [ical_writer.fold_line(line) for line in lines] == [_foldline(line) for line in lines]
+    assert [ical_writer.fold_line(line, 40, "\r\n\t") for line in lines[:200]] == [
         _foldline(line, 40, "\r\n\t") for line in lines[:200]
+    ]
+    assert [ical_writer.fold_line(line, 3) for line in lines[:200]] == [
+        _foldline(line, 3) for line in lines[:200]
     ]
 
 
 def test_remembered_zone_ids_are_icalendar_s():
-    original = ical_writer._ICALENDAR_TZIDS_FROM_TZINFO
     zones = [ZoneInfo(key) for key in sorted(available_timezones())]
     zones += [*ZONES, None, timezone(timedelta(hours=5), "Asia/Ho_Chi_Minh")]
     zones += [timezone(timedelta(minutes=minutes)) for minutes in range(-720, 841, 15)]
 
     for _twice in range(2):
         for zone in zones:
-            assert ical_writer.remembered_tzids_from_tzinfo(zone) == original(zone), zone
+            assert ical_writer.zone_id(zone) == tzid_from_tzinfo(zone), zone
 
 
-def test_empty_parameters_are_made_as_icalendar_makes_them():
-    original = ical_writer._ICALENDAR_PARAMETERS_INIT
-    calls = [(), (None,), ({},), ({"TZID": "UTC"},), (None, {"cn": "A"}), ([("x-a", "b")],)]
-    keywords = [{}, {"value": "DATE"}, {"default_value": "TEXT"}, {"Cn": "Á"}]
+def test_utc_is_told_as_icalendar_tells_it():
+    rng = random.Random(5)
+    moments = [moment(rng) for _n in range(3000)]
+    moments += [datetime(2026, 1, 1, tzinfo=ZoneInfo(key)) for key in available_timezones()]
 
-    for args in calls:
-        for kwargs in keywords:
-            fast = Parameters.__new__(Parameters)
-            ical_writer.fast_parameters_init(fast, *args, **kwargs)
-            slow = Parameters.__new__(Parameters)
-            original(slow, *args, **kwargs)
-            assert list(fast.items()) == list(slow.items()), (args, kwargs)
+    for _twice in range(2):
+        for when in moments:
+            assert ical_writer.is_utc(when) == is_utc(when), when
 
 
-def test_icalendar_uses_the_equivalents():
-    assert content_line._foldline is ical_writer.fast_foldline
-    assert tzid.tzids_from_tzinfo is ical_writer.remembered_tzids_from_tzinfo
-    assert Parameters.__init__ is ical_writer.fast_parameters_init
+def test_icalendar_is_left_as_installed():
+    """Writing changed nothing in icalendar for the rest of the process."""
+    for component in components(13, 50):
+        outcome(ical_writer.to_ical, component)
+    ical.serialize(ical.build_calendar(ical.CalendarData("Lịch")))
+
+    assert icalendar_is_as_installed()
+    assert not hasattr(ical_writer, "install")
