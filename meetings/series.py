@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from audit import trail
 from conferencing.conference_models import reservation_start
 from conferencing.reservations import ConferencePlan, create_conference, move_conferences
+from meetings import rrule_fields
 from meetings.booking import (
     BookingError,
     BookingRequest,
@@ -91,11 +92,12 @@ def parse_rule(rule: str, first: datetime) -> rrule:
             parsed = rrulestr(f"RRULE:{text}", dtstart=local_first, ignoretz=True)
     except (ValueError, TypeError, OverflowError):
         raise BookingError(_("The recurrence rule is malformed."), "rrule") from None
-    if not isinstance(parsed, rrule) or parsed._freq not in ALLOWED_FREQUENCIES:
+    if not isinstance(parsed, rrule) or rrule_fields.frequency(parsed) not in ALLOWED_FREQUENCIES:
         raise BookingError(_("A series repeats daily, weekly or monthly."), "rrule")
-    if parsed._count is None and parsed._until is None:
+    rule_count = rrule_fields.count(parsed)
+    if rule_count is None and rrule_fields.until(parsed) is None:
         raise BookingError(_("A series needs an end: COUNT or UNTIL."), "rrule")
-    if parsed._count is not None and parsed._count > MAX_OCCURRENCES:
+    if rule_count is not None and rule_count > MAX_OCCURRENCES:
         raise BookingError(too_many_message(), "rrule")
     return parsed
 
