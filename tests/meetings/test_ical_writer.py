@@ -328,3 +328,76 @@ def test_icalendar_is_left_as_installed():
 
     assert icalendar_is_as_installed()
     assert not hasattr(ical_writer, "install")
+
+
+EVENT_ZONES = [
+    ZoneInfo("Asia/Ho_Chi_Minh"),
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("UTC"),
+    ZoneInfo("Etc/UTC"),
+    ZoneInfo("America/Argentina/Buenos_Aires"),
+    ZoneInfo("Etc/GMT+7"),
+]
+RULES = [
+    "FREQ=WEEKLY;COUNT=20",
+    "FREQ=DAILY;UNTIL=20300101T000000Z;BYDAY=MO,TU",
+    "freq=monthly;count=3",
+]
+
+
+def person(rng: random.Random) -> ical.Person:
+    return ical.Person(line_text(rng, 6) + "@example.vn", text(rng, rng.choice([0, 5, 30])))
+
+
+def event_data(rng: random.Random) -> ical.EventData:
+    """An event as feeds give them to ical, with text of every kind in every field."""
+    start = moment(rng).replace(tzinfo=rng.choice(ZONES[:6])).replace(year=rng.randint(1900, 2100))
+    stamp = start - timedelta(days=rng.randint(0, 400))
+    recurring = rng.random() < 0.2
+    return ical.EventData(
+        uid=text(rng, 10) or "uid",
+        sequence=rng.randint(0, 10**6),
+        start=start,
+        end=start + timedelta(minutes=rng.randint(0, 10**4)),
+        stamp=stamp,
+        last_modified=rng.choice([None, stamp, stamp + timedelta(seconds=1)]),
+        summary=text(rng, rng.choice([5, 40, 300])),
+        location=rng.choice(["", text(rng, 40)]),
+        description=rng.choice(["", text(rng, rng.choice([40, 400]))]),
+        url=rng.choice(["", "https://giaoban.example/m/" + line_text(rng, 20)]),
+        organizer=rng.choice([None, person(rng)]),
+        attendees=tuple(person(rng) for _n in range(rng.choice([0, 1, 3]))),
+        cancelled=rng.random() < 0.3,
+        confidential=rng.random() < 0.3,
+        rrule=rng.choice(RULES) if recurring else "",
+        exdates=tuple(start + timedelta(weeks=n) for n in range(rng.randint(0, 3)))
+        if recurring
+        else (),
+        recurrence_id=start + timedelta(hours=1) if rng.random() < 0.2 else None,
+    )
+
+
+def test_event_text_writes_what_icalendar_writes_for_the_event(pristine):
+    rng = random.Random(2026)
+    cases = [(event_data(rng), rng.choice(EVENT_ZONES)) for _n in range(3000)]
+
+    written = [outcome(lambda pair: ical.event_text(*pair), case) for case in cases]
+    expected = [outcome(lambda pair: ical.build_event(*pair).to_ical(), case) for case in cases]
+
+    assert written == expected
+    assert all(isinstance(text, bytes) for text in written)
+    assert sum(b"\r\n " in text for text in written) > 1000
+    assert sum(b";TZID=" in text for text in written) > 1000
+    assert sum(b"ATTENDEE;" in text for text in written) > 1000
+    assert sum(b"EXDATE;" in text for text in written) > 100
+
+
+def test_the_writer_s_component_is_what_it_writes(pristine):
+    rng = random.Random(9)
+    for _n in range(300):
+        properties = ical.event_properties(event_data(rng), rng.choice(EVENT_ZONES))
+
+        built = ical_writer.component(Event, properties)
+
+        assert ical_writer.write(Event, properties) == built.to_ical()
+        assert ical_writer.to_ical(built) == built.to_ical()
