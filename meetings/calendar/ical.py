@@ -1,13 +1,13 @@
 """iCalendar (RFC 5545) text as small pure functions: no database, no request.
 
-`build_event` turns an `EventData` into an icalendar Event, `build_series_events`
-a recurring master with its overrides, `build_calendar` the VCALENDAR around
-them (with the VTIMEZONE of every zone used) and `serialize` the bytes. The
-`icalendar` library's value types write every value (escaping, parameters) and
-meetings.calendar.ical_writer lays out and folds the lines exactly as icalendar's
-own `to_ical()` does, in a fraction of its time: feeds cache each event's bytes
-and `assemble` joins them inside a wrapper written the same way, so there is one
-writer of the text.
+`event_properties` says what one VEVENT of an `EventData` holds; `build_event`
+makes it an icalendar Event and `event_text` writes its bytes directly (the same
+bytes, without the Event: what feeds cache per event). `build_series_events`
+gives a recurring master with its overrides, `build_calendar` the VCALENDAR
+around events (with the VTIMEZONE of every zone used) and `serialize` its bytes.
+meetings.calendar.ical_writer writes exactly what icalendar's own `to_ical()`
+writes, in a fraction of its time, without patching icalendar; `assemble` joins
+cached event texts inside a wrapper written the same way.
 """
 
 import re

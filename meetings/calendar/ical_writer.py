@@ -1,27 +1,30 @@
 """icalendar's `to_ical()`, byte for byte, written here without its per-line overhead.
 
 A 10,000-event feed spent most of its cold build in icalendar 7 making and
-throwing away objects: per line a Parameters dict, a Contentline string, a
-vDatetime to format a date, a decode through the pure-Python "utf-8-sig"
-codec, the same TZID worked out again for every date, and folding character by
-character. `to_ical(component)` walks the component as `Component.to_ical()`
-does and writes the text itself:
+throwing away objects: per event an Event and a value object per property, each
+with its Parameters; per line a Contentline string, a vDatetime to format a
+date, a decode through the pure-Python "utf-8-sig" codec, the same TZID worked
+out again for every date, and folding character by character. Two writers here
+give icalendar's bytes without that:
 
-- the walk is `Component.property_items`: BEGIN, the properties (in canonical
-  order if sorted; a list value gives one line per item), the subcomponents in
-  order, END;
-- each value is written by its own icalendar type through the public API
-  (`value.to_ical()`, `Parameters.to_ical()`), except a date-time's digits,
-  formatted here as vDatetime formats them without making one per date;
-- lines are joined as `Contentline.from_parts` joins them and folded here as
-  `Contentlines.to_ical` folds them (`fold_line`).
+- `write(kind, properties)`: a component from a property list (name, `Kind`,
+  value), written from the values themselves (escaping, TZID, parameters,
+  folding). `component(kind, properties)` is the same list as an icalendar
+  component, so that one list gives both, and the tests compare the two.
+- `to_ical(component)`: any icalendar component, walked as
+  `Component.to_ical()` walks it (`Component.property_items`: BEGIN, the
+  properties in canonical order, a list value one line per item, the
+  subcomponents, END), each value written by its own icalendar type through the
+  public API except a date-time's digits; lines joined as
+  `Contentline.from_parts` joins them.
 
-The module is pure: it changes nothing in icalendar (every other user of the
-library in the process gets icalendar as installed). What it remembers is a
-pure function of hashable input: a component's BEGIN/END line, the order of a
-set of property names, the text of a set of string parameters, whether a zone
-is UTC. tests/meetings/test_ical_writer.py compares it with icalendar's own
-writer on thousands of generated inputs; it stands on icalendar 7.3 (pinned in
+Both fold as `Contentlines.to_ical` folds (`fold_line`). The module is pure: it
+changes nothing in icalendar, so every other user of the library in the process
+gets icalendar as installed. What it remembers is a pure function of hashable
+input (a BEGIN/END line, the order of a set of property names, the text of a set
+of string parameters, a zone's id, an RRULE's text).
+tests/meetings/test_ical_writer.py compares it with icalendar's own writer on
+thousands of generated inputs; it stands on icalendar 7.3 (pinned in
 pyproject.toml).
 """
 
