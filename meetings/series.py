@@ -121,8 +121,8 @@ class RuleParts:
 
 def rule_parts(parsed: rrule) -> RuleParts:
     """The only reading of dateutil's private attributes: `rrule` has no public accessor
-    for its frequency, count and end. tests/meetings/test_rule_homes.py fails loudly if a
-    dateutil upgrade renames them."""
+    for its frequency, count and end. tests/meetings/test_series_rule_parts.py fails
+    loudly if a dateutil upgrade renames them."""
     return RuleParts(frequency=parsed._freq, count=parsed._count, until=parsed._until)
 
 

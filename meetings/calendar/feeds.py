@@ -291,10 +291,7 @@ def event_texts(
         source = Meeting.objects.filter(pk__in=ids) if len(ids) <= CONTENT_BY_ID else meetings
         rows = content_rows(source, viewer, with_key_columns=False)
         content = {row["pk"]: row for row in rows}
-        built = {
-            key: ical.serialize(ical.build_event(unit.build(content), wording.zone))
-            for key, unit in missing
-        }
+        built = {key: ical.event_text(unit.build(content), wording.zone) for key, unit in missing}
         cache_many(built, EVENT_CACHE_SECONDS)
         texts.update(built)
     return texts, len(missing)

@@ -1,10 +1,10 @@
-"""meetings.ical_fast writes what icalendar writes, byte for byte.
+"""meetings.calendar.ical_writer writes what icalendar writes, byte for byte.
 
-Each equivalent is compared with the icalendar function it stands for, and the
-whole writer with icalendar as installed, none of the equivalents in place
-(`pristine`), on thousands of generated components: every value type the
-calendar uses and more, text with escapes, BOMs, emoji and long lines,
-parameters that need quoting, zones of every kind, nested components.
+Its folding and its zone answers are compared with the icalendar functions they
+stand for, and the whole writer with icalendar's own `to_ical()` on thousands of
+generated components: every value type the calendar uses and more, text with
+escapes, BOMs, emoji and long lines, parameters that need quoting, zones of every
+kind, nested components. The writer is pure: icalendar stays as installed.
 """
 
 import functools
@@ -21,6 +21,7 @@ from icalendar import (
     Event,
     Parameters,
     Timezone,
+    is_utc,
     vCalAddress,
     vDDDLists,
     vDDDTypes,
@@ -30,8 +31,9 @@ from icalendar import (
     vUri,
 )
 from icalendar.parser import content_line
+from icalendar.parser import string as icalendar_string
 from icalendar.parser.string import _foldline
-from icalendar.timezone import tzid
+from icalendar.timezone import tzid, tzid_from_tzinfo
 
 from meetings.calendar import ical, ical_writer
 
@@ -192,12 +194,20 @@ def components(seed: int, count: int) -> list:
     return [calendar(rng) if rng.random() < 0.1 else event(rng) for _n in range(count)]
 
 
+def icalendar_is_as_installed() -> bool:
+    """Nothing of icalendar's replaced: each function is still the one its module defines."""
+    return (
+        content_line._foldline is icalendar_string._foldline
+        and tzid.tzids_from_tzinfo.__module__ == "icalendar.timezone.tzid"
+        and tzid.tzids_from_tzinfo.__name__ == "tzids_from_tzinfo"
+        and Parameters.__init__.__module__.startswith("icalendar.")
+    )
+
+
 @pytest.fixture
-def pristine(monkeypatch):
-    """icalendar as installed: none of ical_fast's equivalents in its place."""
-    monkeypatch.setattr(content_line, "_foldline", _foldline)
-    monkeypatch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
-    monkeypatch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
+def pristine():
+    """icalendar as installed, which the writer compares itself with."""
+    assert icalendar_is_as_installed()
 
 
 def outcome(write, component, **options) -> bytes | str:
@@ -213,12 +223,8 @@ def icalendar_to_ical(component, **options) -> bytes:
 
 
 @pytest.mark.parametrize("sorted_", [True, False])
-def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
-    with monkeypatch.context() as patch:
-        patch.setattr(content_line, "_foldline", _foldline)
-        patch.setattr(tzid, "tzids_from_tzinfo", ical_writer._ICALENDAR_TZIDS_FROM_TZINFO)
-        patch.setattr(Parameters, "__init__", ical_writer._ICALENDAR_PARAMETERS_INIT)
-        expected = [outcome(icalendar_to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
+def test_to_ical_writes_what_icalendar_alone_writes(pristine, sorted_):
+    expected = [outcome(icalendar_to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
     written = [outcome(ical_writer.to_ical, c, sorted=sorted_) for c in components(2026, 3000)]
 
@@ -227,7 +233,7 @@ def test_to_ical_writes_what_icalendar_alone_writes(monkeypatch, sorted_):
     assert sum(isinstance(text, str) for text in written) < 300  # mostly written, not refused
 
 
-def test_to_ical_writes_what_icalendar_writes_with_the_equivalents_in_place():
+def test_to_ical_writes_what_icalendar_writes_on_other_components(pristine):
     for component in components(7, 1000):
         assert outcome(ical_writer.to_ical, component) == outcome(icalendar_to_ical, component)
 
@@ -277,7 +283,7 @@ def test_serialize_is_to_ical():
     assert ical.serialize(component) == component.to_ical()
 
 
-def test_fast_folding_cuts_exactly_where_icalendar_does():
+def test_folding_cuts_exactly_where_icalendar_does():
     rng = random.Random(2026)
     alphabet = ["a", "\\", "^", "ư", "ệ", "😀", " ", ",", ";", "\\n", "Đ", "\\\\"]
     lines = ["", "a" * 74, "a" * 75, "\\" * 200, "^" * 76, "😀" * 40, "a" * 73 + "\\n"]
@@ -285,40 +291,113 @@ def test_fast_folding_cuts_exactly_where_icalendar_does():
         "".join(rng.choice(alphabet) for _n in range(rng.randint(0, 400))) for _i in range(3000)
     ]
 
-    assert [ical_writer.fast_foldline(line) for line in lines] == [
-        _foldline(line) for line in lines
-    ]
-    assert [ical_writer.fast_foldline(line, 40, "\r\n\t") for line in lines[:200]] == [
+    assert [ical_writer.fold_line(line) for line in lines] == [_foldline(line) for line in lines]
+    assert [ical_writer.fold_line(line, 40, "\r\n\t") for line in lines[:200]] == [
         _foldline(line, 40, "\r\n\t") for line in lines[:200]
+    ]
+    assert [ical_writer.fold_line(line, 3) for line in lines[:200]] == [
+        _foldline(line, 3) for line in lines[:200]
     ]
 
 
 def test_remembered_zone_ids_are_icalendar_s():
-    original = ical_writer._ICALENDAR_TZIDS_FROM_TZINFO
     zones = [ZoneInfo(key) for key in sorted(available_timezones())]
     zones += [*ZONES, None, timezone(timedelta(hours=5), "Asia/Ho_Chi_Minh")]
     zones += [timezone(timedelta(minutes=minutes)) for minutes in range(-720, 841, 15)]
 
     for _twice in range(2):
         for zone in zones:
-            assert ical_writer.remembered_tzids_from_tzinfo(zone) == original(zone), zone
+            assert ical_writer.zone_id(zone) == tzid_from_tzinfo(zone), zone
 
 
-def test_empty_parameters_are_made_as_icalendar_makes_them():
-    original = ical_writer._ICALENDAR_PARAMETERS_INIT
-    calls = [(), (None,), ({},), ({"TZID": "UTC"},), (None, {"cn": "A"}), ([("x-a", "b")],)]
-    keywords = [{}, {"value": "DATE"}, {"default_value": "TEXT"}, {"Cn": "Á"}]
+def test_utc_is_told_as_icalendar_tells_it():
+    rng = random.Random(5)
+    moments = [moment(rng) for _n in range(3000)]
+    moments += [datetime(2026, 1, 1, tzinfo=ZoneInfo(key)) for key in available_timezones()]
 
-    for args in calls:
-        for kwargs in keywords:
-            fast = Parameters.__new__(Parameters)
-            ical_writer.fast_parameters_init(fast, *args, **kwargs)
-            slow = Parameters.__new__(Parameters)
-            original(slow, *args, **kwargs)
-            assert list(fast.items()) == list(slow.items()), (args, kwargs)
+    for _twice in range(2):
+        for when in moments:
+            assert ical_writer.is_utc(when) == is_utc(when), when
 
 
-def test_icalendar_uses_the_equivalents():
-    assert content_line._foldline is ical_writer.fast_foldline
-    assert tzid.tzids_from_tzinfo is ical_writer.remembered_tzids_from_tzinfo
-    assert Parameters.__init__ is ical_writer.fast_parameters_init
+def test_icalendar_is_left_as_installed():
+    """Writing changed nothing in icalendar for the rest of the process."""
+    for component in components(13, 50):
+        outcome(ical_writer.to_ical, component)
+    ical.serialize(ical.build_calendar(ical.CalendarData("Lịch")))
+
+    assert icalendar_is_as_installed()
+    assert not hasattr(ical_writer, "install")
+
+
+EVENT_ZONES = [
+    ZoneInfo("Asia/Ho_Chi_Minh"),
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("UTC"),
+    ZoneInfo("Etc/UTC"),
+    ZoneInfo("America/Argentina/Buenos_Aires"),
+    ZoneInfo("Etc/GMT+7"),
+]
+RULES = [
+    "FREQ=WEEKLY;COUNT=20",
+    "FREQ=DAILY;UNTIL=20300101T000000Z;BYDAY=MO,TU",
+    "freq=monthly;count=3",
+]
+
+
+def person(rng: random.Random) -> ical.Person:
+    return ical.Person(line_text(rng, 6) + "@example.vn", text(rng, rng.choice([0, 5, 30])))
+
+
+def event_data(rng: random.Random) -> ical.EventData:
+    """An event as feeds give them to ical, with text of every kind in every field."""
+    start = moment(rng).replace(tzinfo=rng.choice(ZONES[:6])).replace(year=rng.randint(1900, 2100))
+    stamp = start - timedelta(days=rng.randint(0, 400))
+    recurring = rng.random() < 0.2
+    return ical.EventData(
+        uid=text(rng, 10) or "uid",
+        sequence=rng.randint(0, 10**6),
+        start=start,
+        end=start + timedelta(minutes=rng.randint(0, 10**4)),
+        stamp=stamp,
+        last_modified=rng.choice([None, stamp, stamp + timedelta(seconds=1)]),
+        summary=text(rng, rng.choice([5, 40, 300])),
+        location=rng.choice(["", text(rng, 40)]),
+        description=rng.choice(["", text(rng, rng.choice([40, 400]))]),
+        url=rng.choice(["", "https://giaoban.example/m/" + line_text(rng, 20)]),
+        organizer=rng.choice([None, person(rng)]),
+        attendees=tuple(person(rng) for _n in range(rng.choice([0, 1, 3]))),
+        cancelled=rng.random() < 0.3,
+        confidential=rng.random() < 0.3,
+        rrule=rng.choice(RULES) if recurring else "",
+        exdates=tuple(start + timedelta(weeks=n) for n in range(rng.randint(0, 3)))
+        if recurring
+        else (),
+        recurrence_id=start + timedelta(hours=1) if rng.random() < 0.2 else None,
+    )
+
+
+def test_event_text_writes_what_icalendar_writes_for_the_event(pristine):
+    rng = random.Random(2026)
+    cases = [(event_data(rng), rng.choice(EVENT_ZONES)) for _n in range(3000)]
+
+    written = [outcome(lambda pair: ical.event_text(*pair), case) for case in cases]
+    expected = [outcome(lambda pair: ical.build_event(*pair).to_ical(), case) for case in cases]
+
+    assert written == expected
+    assert all(isinstance(text, bytes) for text in written)
+    assert sum(b"\r\n " in text for text in written) > 1000
+    assert sum(b";TZID=" in text for text in written) > 1000
+    assert sum(b"ATTENDEE;" in text for text in written) > 1000
+    assert sum(b"EXDATE;" in text for text in written) > 100
+
+
+def test_the_writer_s_component_is_what_it_writes(pristine):
+    rng = random.Random(9)
+    for _n in range(300):
+        properties = ical.event_properties(event_data(rng), rng.choice(EVENT_ZONES))
+
+        built = ical_writer.component(Event, properties)
+
+        assert ical_writer.write(Event, properties) == built.to_ical()
+        assert ical_writer.to_ical(built) == built.to_ical()

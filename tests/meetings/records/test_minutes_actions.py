@@ -13,7 +13,7 @@ from meetings.records import archive
 from meetings.records.archive import APPROVE, RETURN, SUBMIT, allowed_actions
 from meetings.records.models import RecordKind, RecordStatus
 from tests.factories import RecordFactory, RecordVersionFactory, UserFactory
-from tests.meetings.record_helpers import session
+from tests.meetings.records.helpers import session
 
 
 def minutes(meeting, *statuses: str):
