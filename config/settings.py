@@ -273,7 +273,7 @@ TASKS = {
     }
 }
 
-# Recordings (meetings/recording_uploads.py): the largest accepted, and how long an
+# Recordings (meetings/records/uploads.py): the largest accepted, and how long an
 # untouched upload lives before the periodic sweep aborts it.
 RECORDS_MAX_RECORDING_BYTES = env_int("RECORDS_MAX_RECORDING_BYTES", 50 * 1024**3, 1)
 RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
@@ -290,7 +290,7 @@ READYZ_BUDGET_SECONDS = env_int("READYZ_BUDGET_SECONDS", 3, 1)
 GC_FREEZE_SECONDS = env_int("GC_FREEZE_SECONDS", 10, 0)
 
 # The largest request body the server (config/serve.py) accepts; a bigger one is refused
-# with 413 before it is read. Above a recording part (meetings/recording_uploads.py,
+# with 413 before it is read. Above a recording part (meetings/records/uploads.py,
 # MIN_PART_SIZE = 8 MiB), which is the largest body the app takes in one request.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 16 * 1024 * 1024, 1024)
 

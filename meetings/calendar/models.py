@@ -61,7 +61,7 @@ class FeedToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-    # The feed's validator (meetings.feeds.validator), kept here so that every process
+    # The feed's validator (meetings.calendar.feeds.validator), kept here so that every process
     # answers the same ETag and Last-Modified: `validator_basis` names the change stamp
     # and the day it was computed for, `validator_since` is when this ETag first appeared.
     validator_etag = models.CharField(_("validator"), max_length=32, blank=True, default="")
@@ -88,7 +88,7 @@ class FeedToken(models.Model):
 
 class FeedsStamp(models.Model):
     """One row whose `generation` every booking change raises in its own transaction
-    (meetings.calendar_hooks): a feed's validator computed under an older generation is
+    (meetings.calendar.receivers): a feed's validator computed under an older generation is
     stale, whichever process made the change. Read by primary key: one indexed read per
     conditional request."""
 

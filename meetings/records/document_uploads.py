@@ -4,8 +4,8 @@ No request body carries a whole document: in S3 mode the browser PUTs it straigh
 the bucket with a presigned URL whose signature pins its exact size and declared type
 (the store refuses any other body); on local disk it sends parts of at most 8 MiB to
 the application, which streams each to var/uploads/<id>/ (the recording machinery of
-meetings/recording_uploads.py, reused as is). Completing checks the object's size and
-its first bytes, then the upload waits ("verifying") for the task worker
+meetings/records/uploads.py and upload_parts.py, reused as is). Completing checks the
+object's size and its first bytes, then the upload waits ("verifying") for the task worker
 (`verify_document_upload_task`), which reads the object once: its SHA-256, its size,
 and its type sniffed from the bytes (DOCX/XLSX/ODT by their zip members, read from a
 temporary copy on disk). Only then does the document become a version (minutes as a

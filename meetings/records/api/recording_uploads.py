@@ -1,6 +1,6 @@
 """Recording uploads over JSON: create, sign parts, send parts (local mode), resume,
 complete, abort. Each view parses, authorises and calls one function of
-meetings.recording_uploads.
+meetings.records.uploads and upload_parts.
 
 Secretariat only (403 for other roles); a meeting whose details the caller may not
 read is 404, and so is an upload someone else created. Refusals are `{"detail",
