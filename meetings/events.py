@@ -15,11 +15,14 @@ moments:
 The payload is ids and ISO strings only, so a receiver can hand it to a task as is.
 """
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 meeting_changing = Signal()
 meeting_changed = Signal()
@@ -56,4 +59,19 @@ def announce(change: MeetingChange) -> None:
     moment of the transaction, and always after the action's other locks.
     """
     meeting_changing.send(sender=MeetingChange, change=change)
-    transaction.on_commit(lambda: meeting_changed.send(sender=MeetingChange, change=change))
+    transaction.on_commit(lambda: tell_listeners(change), robust=True)
+
+
+def tell_listeners(change: MeetingChange) -> None:
+    """Send `meeting_changed` to every listener, each on its own: the change is committed,
+    so one listener's failure (a queue that cannot be written) must neither make the
+    action answer an error nor keep the other listeners from hearing it. Logged."""
+    for receiver, outcome in meeting_changed.send_robust(sender=MeetingChange, change=change):
+        if isinstance(outcome, Exception):
+            logger.error(
+                "%r failed to act on %s of meetings %s",
+                receiver,
+                change.kind,
+                change.meeting_ids,
+                exc_info=outcome,
+            )

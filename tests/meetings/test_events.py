@@ -206,6 +206,26 @@ def test_cancelling_following_occurrences_is_one_event(
 # -- Subscribers -----------------------------------------------------------------------------
 
 
+def test_a_failing_listener_neither_fails_the_action_nor_keeps_the_others_from_hearing(
+    alice, sites, bridge, django_capture_on_commit_callbacks, caplog
+):
+    def broken(sender: type, change: MeetingChange, **kwargs: object) -> None:
+        raise RuntimeError("the queue cannot be written")
+
+    later = Heard()
+    meeting_changed.connect(broken)
+    meeting_changed.connect(later.on_changed)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = book_one(alice, bridge)
+    finally:
+        meeting_changed.disconnect(broken)
+        meeting_changed.disconnect(later.on_changed)
+
+    assert [change.meeting_ids for change in later.changed] == [(meeting.pk,)]
+    assert "the queue cannot be written" in caplog.text
+
+
 def test_calendar_raises_the_feeds_generation_when_a_meeting_is_changing(db):
     before = generation()
 
