@@ -290,3 +290,38 @@ def test_unlock_sign_in_in_the_admin_is_refused_to_staff_who_are_not_superusers(
 
     assert response.status_code == 403
     assert AccessAttempt.objects.count() == 1
+
+
+def change_password(client, old: str, address: str = "127.0.0.1"):
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": old,
+            "new_password1": "Mật-khẩu-mới-2026",
+            "new_password2": "Mật-khẩu-mới-2026",
+        },
+        REMOTE_ADDR=address,
+    )
+
+
+def test_guessing_the_current_password_on_the_change_page_counts_toward_the_lockout(client, dave):
+    client.force_login(dave)
+    for number in range(5):
+        change_password(client, f"wrong-{number}")
+
+    response = change_password(client, DEMO_PASSWORD)
+
+    assert response.status_code == 429
+    assert LOCKED_VI in response.content.decode()
+    dave.refresh_from_db()
+    assert dave.check_password(DEMO_PASSWORD) is True
+
+
+def test_the_right_current_password_still_changes_it(client, dave):
+    client.force_login(dave)
+
+    response = change_password(client, DEMO_PASSWORD)
+
+    assert response.status_code == 302
+    dave.refresh_from_db()
+    assert dave.check_password("Mật-khẩu-mới-2026") is True

@@ -1,0 +1,27 @@
+"""The password-change form, its check of the current password counted like a sign-in."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, whose check of the current password goes through authenticate():
+    sign-in lockout (django-axes) then counts a wrong guess here as at the sign-in page,
+    so whoever holds a stolen session cannot guess its owner's password without limit."""
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
