@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.client_address import counted_address
 from audit import trail
 
 USER_TYPE = "auth.user"
@@ -86,6 +87,7 @@ def unlock(
 
     Side effect: one `sign_in.unlocked` audit entry when something was unlocked.
     """
+    ip_address = counted_address(ip_address)
     with transaction.atomic():
         removed = reset(ip=ip_address, username=username)
         if removed:

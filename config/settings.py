@@ -314,6 +314,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, 0))
 # A right password before the limit forgets the earlier mistakes of that account and address.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The address as axes resolves it below, an IPv6 one widened to its /64 (a guesser holds
+# 2^64 of them): accounts/client_address.py.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.lockout_address"
 # The client's address: REMOTE_ADDR only, unless BEHIND_PROXY says one reverse proxy of ours
 # appends the address it saw to X-Forwarded-For; then the right-most entry counts (the
 # left ones are whatever the client sent). Never AXES_IPWARE_PROXY_COUNT=1: it made the

@@ -325,3 +325,22 @@ def test_the_right_current_password_still_changes_it(client, dave):
     assert response.status_code == 302
     dave.refresh_from_db()
     assert dave.check_password("Mật-khẩu-mới-2026") is True
+
+
+def test_sign_in_guesses_from_one_ipv6_network_count_together(client, dave):
+    for number in range(5):
+        sign_in(client, "dave", f"wrong-{number}", address=f"2001:db8:1:2::{number + 1}")
+
+    same_network = sign_in(client, "dave", DEMO_PASSWORD, address="2001:db8:1:2:ffff::9")
+    other_network = sign_in(client, "dave", DEMO_PASSWORD, address="2001:db8:1:3::1")
+
+    assert same_network.status_code == 429
+    assert other_network.status_code == 302
+
+
+def test_unlock_sign_in_command_for_an_ipv6_address_lifts_its_network(client, dave):
+    guess(client, "dave", 5, address="2001:db8:1:2::1")
+
+    call_command("unlock_sign_in", "dave", "--ip", "2001:db8:1:2::abcd", stdout=StringIO())
+
+    assert sign_in(client, "dave", DEMO_PASSWORD, address="2001:db8:1:2::1").status_code == 302
