@@ -45,18 +45,17 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._server import rss_mb, serving
 from tests.fixtures.services import free_ports
 
 MB = 1_000_000
 MiB = 1024 * 1024
 GOALS = {"rss_growth_mb": 30, "refused_413": 6}
-STARTUP_TIMEOUT_S = 60
 CLIENT_TIMEOUT_S = 300
 SEND_PIECE = 256 * 1024
 PDF_HEAD = b"%PDF-1.7\n"
@@ -144,48 +143,12 @@ def run_setup(env: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@contextmanager
 def server(kind: str, env: dict[str, str], port: int, log_path: Path):
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, *SERVERS[kind], "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            try:
-                status, _body = request(port, "GET", "/healthz")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    argv = [sys.executable, *SERVERS[kind], "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+    return serving(argv, env, log_path, lambda: request(port, "GET", "/healthz")[0] == 200)
 
 
 # -- Measuring the server process -------------------------------------------------------------
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class RssSampler:
