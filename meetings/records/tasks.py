@@ -41,48 +41,32 @@ def cleanup_interval() -> timedelta:
 
 
 def resume_stalled_verifications(now=None) -> int:
-    """Enqueue again the verification of recordings still "verifying" long after their
-    upload with no verification waiting: their task gave up on a storage outage longer
-    than its attempts, or was lost with the task table. How many were enqueued."""
-    now = now or timezone.now()
+    """Enqueue again the verification of recordings, and of document uploads, still
+    "verifying" long after their upload with no verification waiting: their task gave up
+    on a storage outage longer than its attempts, or was lost with the task table. How
+    many were enqueued."""
+    before = (now or timezone.now()) - VERIFY_STALLED_AFTER
+    recordings = RecordVersion.objects.filter(status=RecordStatus.VERIFYING, uploaded_at__lt=before)
+    documents = RecordingUpload.objects.filter(status=UploadStatus.VERIFYING, updated_at__lt=before)
+    return _enqueue_stalled(verify_recording_task, recordings) + _enqueue_stalled(
+        verify_document_upload_task, documents
+    )
+
+
+def _enqueue_stalled(verification, stalled) -> int:
+    """Enqueue `verification` for each of the `stalled` rows it is not already waiting to
+    run for (its first argument is the row's id); how many were enqueued."""
     waiting = {
         (result.get("args") or [None])[0]
-        for result in DBTaskResult.objects.filter(task_path=verify_recording_task.module_path)
+        for result in DBTaskResult.objects.filter(task_path=verification.module_path)
         .exclude(status__in=FINISHED)
         .values_list("args_kwargs", flat=True)
     }
-    stalled = (
-        RecordVersion.objects.filter(
-            status=RecordStatus.VERIFYING, uploaded_at__lt=now - VERIFY_STALLED_AFTER
-        )
-        .exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)])
-        .values_list("pk", flat=True)
-    )
     count = 0
-    for version_id in stalled:
-        verify_recording_task.enqueue(version_id)
-        count += 1
-    return count + _resume_stalled_documents(now)
-
-
-def _resume_stalled_documents(now) -> int:
-    """The same for document uploads still "verifying" long after their completion."""
-    waiting = {
-        (result.get("args") or [None])[0]
-        for result in DBTaskResult.objects.filter(task_path=verify_document_upload_task.module_path)
-        .exclude(status__in=FINISHED)
-        .values_list("args_kwargs", flat=True)
-    }
-    stalled = (
-        RecordingUpload.objects.filter(
-            status=UploadStatus.VERIFYING, updated_at__lt=now - VERIFY_STALLED_AFTER
-        )
-        .exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)])
-        .values_list("pk", flat=True)
-    )
-    count = 0
-    for upload_id in stalled:
-        verify_document_upload_task.enqueue(upload_id)
+    for pk in stalled.exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)]).values_list(
+        "pk", flat=True
+    ):
+        verification.enqueue(pk)
         count += 1
     return count
 
