@@ -19,7 +19,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meetings.records import document_uploads, upload_parts
+from meetings.records import document_uploads
 from meetings.records.api.recording_uploads import (
     NOT_FOUND,
     CompleteSerializer,
@@ -183,17 +183,16 @@ class DocumentSignView(DocumentUploadMixin, SignPartsView):
         responses={200: SignedPutSerializer, 400: REFUSED, 404: NOT_FOUND, 409: REFUSED},
     )
     def post(self, request: Request, pk: int) -> Response:
-        upload = self.get_object()
-        serializer = DocumentSignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        urls = upload_parts.sign_parts(upload, serializer.validated_data["parts"])
-        return Response(
-            {
-                "urls": {str(number): url for number, url in urls.items()},
-                "headers": {"Content-Type": upload.content_type},
-                "expires_in": upload_parts.PART_URL_EXPIRES_S,
-            }
-        )
+        return super().post(request, pk)
+
+    def signed(self, upload: RecordingUpload, urls: dict[int, str]) -> dict:
+        """As for recording parts, with the headers the PUT must send exactly (signed)."""
+        answer = super().signed(upload, urls)
+        return {
+            "urls": answer["urls"],
+            "headers": {"Content-Type": upload.content_type},
+            "expires_in": answer["expires_in"],
+        }
 
 
 class DocumentPartView(DocumentUploadMixin, UploadPartView):

@@ -280,15 +280,17 @@ class SignPartsView(UploadViewMixin, GenericAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         upload = self.get_object()
-        serializer = SignSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         urls = upload_parts.sign_parts(upload, serializer.validated_data["parts"])
-        return Response(
-            {
-                "urls": {str(number): url for number, url in urls.items()},
-                "expires_in": upload_parts.PART_URL_EXPIRES_S,
-            }
-        )
+        return Response(self.signed(upload, urls))
+
+    def signed(self, upload: RecordingUpload, urls: dict[int, str]) -> dict:
+        """The answer: each part's URL, and how long it stays valid."""
+        return {
+            "urls": {str(number): url for number, url in urls.items()},
+            "expires_in": upload_parts.PART_URL_EXPIRES_S,
+        }
 
 
 class UploadPartView(UploadViewMixin, GenericAPIView):
