@@ -17,8 +17,16 @@ class Node:
 
 @pytest.fixture(autouse=True)
 def thawed():
+    """Unfrozen, and no automatic collection meanwhile: threads left by earlier tests
+    (browsers, servers) allocate, and a collection they trigger makes CPython skip an
+    explicit gc.collect() that starts while it runs, so a pacer's full collection could
+    find nothing to do in this process for reasons of its own."""
     gc.unfreeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
     yield
+    if was_enabled:
+        gc.enable()
     gc.unfreeze()
 
 
