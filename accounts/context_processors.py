@@ -8,8 +8,6 @@ def roles(request: HttpRequest) -> dict:
     user = request.user
     return {
         "user_roles": sorted(role.label for role in role_rules.roles_of(user)),
-        "can_manage_endpoints": role_rules.can_manage_endpoints(user),
         "can_view_endpoints": role_rules.can_view_endpoints(user),
-        "can_book_meetings": role_rules.can_book_meetings(user),
         "can_view_meetings": role_rules.can_view_meetings(user),
     }

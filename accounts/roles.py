@@ -46,8 +46,10 @@ def has_role(user: User, role: Role) -> bool:
 
 
 def is_secretariat(user: User) -> bool:
-    """Secretariat staff, or a superuser, who may do everything a secretariat does."""
-    return bool(user.is_authenticated and (user.is_superuser or has_role(user, Role.SECRETARIAT)))
+    """Secretariat staff by role. What they may book and manage is their office's
+    jurisdiction (conferencing.jurisdiction); the superuser is not secretariat: it
+    administers offices, people, sites and bridges and acts on no session."""
+    return has_role(user, Role.SECRETARIAT)
 
 
 def is_technician(user: User) -> bool:
@@ -57,15 +59,6 @@ def is_technician(user: User) -> bool:
 def can_view_endpoints(user: User) -> bool:
     """Every signed-in role sees the site directory: it is who-is-where, not a secret."""
     return bool(user.is_authenticated and (user.is_superuser or roles_of(user)))
-
-
-def can_manage_endpoints(user: User) -> bool:
-    return is_secretariat(user)
-
-
-def can_book_meetings(user: User) -> bool:
-    """Only the secretariat books, moves, re-sites and cancels sessions."""
-    return is_secretariat(user)
 
 
 def can_view_meetings(user: User) -> bool:

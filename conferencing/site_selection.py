@@ -33,6 +33,8 @@ class SiteSelection:
 class ResolvedSites:
     ids: tuple[int, ...]
     id_by_code: dict[str, int]
+    # Chosen sites outside the subtree the selection was resolved within: (id, code).
+    outside: tuple[tuple[int, str], ...] = ()
 
     def id_of(self, code: str) -> int | None:
         return self.id_by_code.get(code)
@@ -51,9 +53,10 @@ def selection_filter(
     subtrees: tuple[str, ...],
     sites: tuple[str, ...],
     paths: dict[str, str],
+    within: str = "",
 ) -> Q | None:
     return any_of(
-        ([Q(level__in=levels)] if levels else [])
+        ([Q(level__in=levels, path__startswith=within)] if levels else [])
         + [Q(path__startswith=paths[code]) for code in subtrees]
         + ([Q(code__in=sites)] if sites else [])
     )
@@ -63,11 +66,13 @@ def unknown_codes_error(codes: list[str]) -> SiteSelectionError:
     return SiteSelectionError(_("Unknown sites: %(codes)s.") % {"codes": ", ".join(codes)})
 
 
-def resolve_sites(selection: SiteSelection) -> ResolvedSites:
+def resolve_sites(selection: SiteSelection, within: str = "") -> ResolvedSites:
     """Endpoint ids in tree order, and their codes.
 
     Inactive sites reached through a level or a subtree are left out; an
-    inactive site named one by one is an error, as is an unknown code.
+    inactive site named one by one is an error, as is an unknown code. With `within`
+    (a site path: an office's jurisdiction), a level means its sites under that path,
+    and the chosen sites outside it are listed in `outside` for the caller to refuse.
     """
     if selection.is_empty():
         raise SiteSelectionError(_("Choose at least one site."))
@@ -78,7 +83,9 @@ def resolve_sites(selection: SiteSelection) -> ResolvedSites:
     paths = dict(Endpoint.objects.filter(code__in=named_roots).values_list("code", "path"))
     if unknown_roots := sorted(named_roots - paths.keys()):
         raise unknown_codes_error(unknown_roots)
-    included = selection_filter(selection.levels, selection.subtrees, selection.sites, paths)
+    included = selection_filter(
+        selection.levels, selection.subtrees, selection.sites, paths, within
+    )
     excluded = selection_filter((), selection.exclude_subtrees, selection.exclude_sites, paths)
     excluded_flag = (
         Value(False)
@@ -89,20 +96,24 @@ def resolve_sites(selection: SiteSelection) -> ResolvedSites:
         Endpoint.objects.filter(included)
         .annotate(excluded=excluded_flag)
         .order_by("path")
-        .values_list("pk", "code", "is_active", "excluded")
+        .values_list("pk", "code", "is_active", "excluded", "path")
     )
     found = list(rows)
-    if unknown := sorted(set(selection.sites) - {code for _pk, code, _a, _e in found}):
+    if unknown := sorted(set(selection.sites) - {row[1] for row in found}):
         raise unknown_codes_error(unknown)
     named = set(selection.sites)
     inactive_named = [
-        code for _pk, code, active, excl in found if code in named and not active and not excl
+        code
+        for _pk, code, active, excl, _path in found
+        if code in named and not active and not excl
     ]
     if inactive_named:
         raise SiteSelectionError(
             _("Inactive sites cannot be booked: %(codes)s.") % {"codes": ", ".join(inactive_named)}
         )
-    chosen = {code: pk for pk, code, active, excl in found if active and not excl}
-    if not chosen:
+    kept = [(pk, code, path) for pk, code, active, excl, path in found if active and not excl]
+    if not kept:
         raise SiteSelectionError(_("The selection contains no active site."))
-    return ResolvedSites(ids=tuple(chosen.values()), id_by_code=chosen)
+    chosen = {code: pk for pk, code, _path in kept}
+    outside = tuple((pk, code) for pk, code, path in kept if not path.startswith(within))
+    return ResolvedSites(ids=tuple(chosen.values()), id_by_code=chosen, outside=outside)

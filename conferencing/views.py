@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
-from accounts.roles import can_manage_endpoints, can_view_endpoints
+from accounts.roles import can_view_endpoints
 from conferencing import import_jobs
 from conferencing.endpoint_export import export_endpoints
 from conferencing.forms import EndpointFilterForm, EndpointImportForm
+from conferencing.jurisdiction import may_manage_sites
 from conferencing.models import PATH_SEPARATOR, Endpoint, EndpointImportJob
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def endpoint_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(can_manage_endpoints)
+@role_required(may_manage_sites)
 def endpoint_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EndpointImportForm(request.POST, request.FILES)
@@ -119,7 +120,7 @@ def endpoint_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(can_manage_endpoints)
+@role_required(may_manage_sites)
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(
         EndpointImportJob.objects.without_data().select_related("created_by"), pk=job_id
@@ -129,14 +130,14 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-@role_required(can_manage_endpoints)
+@role_required(may_manage_sites)
 def import_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = get_object_or_404(EndpointImportJob.objects.without_data(), pk=job_id)
     return JsonResponse(import_jobs.job_status(job))
 
 
 @require_GET
-@role_required(can_manage_endpoints)
+@role_required(may_manage_sites)
 def endpoint_export(request: HttpRequest) -> HttpResponse:
     text = export_endpoints()
     # The byte-order mark makes Excel read the file as UTF-8 (Vietnamese names).

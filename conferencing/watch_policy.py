@@ -1,4 +1,5 @@
-"""Who may watch a conference's readiness: a question conferencing asks and meetings answers.
+"""Who may watch which part of a conference's readiness: a question conferencing asks and
+meetings answers.
 
 Whether a user may watch a session's board depends on the meeting behind the
 conference (its confidentiality, its organiser and attendees), which belongs to
@@ -9,16 +10,36 @@ misconfigured start-up shows nothing rather than everything (docs/authority.md).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 User = AbstractBaseUser | AnonymousUser
-# (user, conference id) → may the user watch that conference's readiness?
-WatchRule = Callable[[User, int], bool]
 
 
-def refuse(user: User, conference_id: int) -> bool:
-    return False
+@dataclass(frozen=True)
+class BoardPart:
+    """The part of a board a watcher sees: the sites under `within` (a site path, the
+    office's jurisdiction), or every site when `within` is None."""
+
+    within: str | None = None
+
+    def shows(self, site_path: str) -> bool:
+        return self.within is None or site_path.startswith(self.within)
+
+    @property
+    def is_whole(self) -> bool:
+        return self.within is None
+
+
+WHOLE_BOARD = BoardPart()
+
+# (user, conference id) → the part of that conference's board the user watches, or None.
+WatchRule = Callable[[User, int], BoardPart | None]
+
+
+def refuse(user: User, conference_id: int) -> BoardPart | None:
+    return None
 
 
 # The one rule in force; a dict so that register() needs no `global`.
@@ -34,9 +55,13 @@ def registered() -> WatchRule:
     return _registry["watch"]
 
 
-def may_watch(user: User, conference_id: int) -> bool:
+def board_part(user: User, conference_id: int) -> BoardPart | None:
     """Anonymous users never watch, whatever the rule; the rule refuses a conference that
     does not exist exactly as one the user may not watch."""
     if not user.is_authenticated:
-        return False
+        return None
     return _registry["watch"](user, conference_id)
+
+
+def may_watch(user: User, conference_id: int) -> bool:
+    return board_part(user, conference_id) is not None

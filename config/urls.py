@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from conferencing import acting_office
 from config import health
 from meetings import urls as meeting_urls
 from meetings.api import urls as meeting_api_urls
@@ -38,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
     path("", include("accounts.urls")),
+    path("offices/act/", acting_office.act_for, name="act-for-office"),
     path("endpoints/", include("conferencing.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),

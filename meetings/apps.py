@@ -8,7 +8,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from conferencing import watch_policy
-        from meetings.visibility import may_watch_conference
+        from meetings.visibility import board_part_of_conference
 
         # conferencing may not import meetings: its board socket asks the rule given here.
-        watch_policy.register(may_watch_conference)
+        watch_policy.register(board_part_of_conference)

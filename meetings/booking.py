@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from conferencing.instants import iso
-from conferencing.models import MAX_SETUP_MINUTES, Bridge, LegRole
+from conferencing.jurisdiction import (
+    OutsideJurisdiction,
+    booking_office,
+    jurisdiction_path,
+    refuse_outside,
+    require_usable_bridge,
+)
+from conferencing.models import MAX_SETUP_MINUTES, Bridge, LegRole, Office
 from conferencing.reservations import (
     CapacityOverload,
     ConferencePlan,
@@ -147,14 +154,29 @@ def validate_slot(slot: Slot, now: datetime | None = None) -> None:
         )
 
 
-def resolve_plan(request_sites: SiteSelection, host_code: str, bridge_id: int, slot: Slot):
+def acting_office_of(user: AbstractBaseUser) -> Office:
+    """The office that books for the user now; a user acting for none books nothing."""
+    office = booking_office(user)
+    if office is None:
+        raise BookingError(_("Choose the office you act for before booking a session."))
+    return office
+
+
+def resolve_plan(
+    request_sites: SiteSelection, host_code: str, bridge_id: int, slot: Slot, office: Office
+):
+    """The conference to reserve, every site and the host inside the office's jurisdiction."""
     try:
-        sites = resolve_sites(request_sites)
+        sites = resolve_sites(request_sites, within=jurisdiction_path(office))
     except SiteSelectionError as error:
         raise BookingError(str(error), "sites") from None
     host_id = sites.id_of(host_code)
     if host_id is None:
         raise BookingError(_("The host site must be one of the chosen sites."), "host")
+    try:
+        refuse_outside(office, sites.outside, host_id)
+    except OutsideJurisdiction as error:
+        raise BookingError(error.message, error.field) from None
     return ConferencePlan(
         bridge_id=bridge_id,
         start=slot.start,
@@ -165,13 +187,19 @@ def resolve_plan(request_sites: SiteSelection, host_code: str, bridge_id: int, s
     )
 
 
-def get_bridge(bridge_id: int, lock: bool) -> Bridge:
+def get_bridge(bridge_id: int, lock: bool, office: Office | None = None) -> Bridge:
+    """The bridge, locked if asked; with `office`, refused unless that office may use it."""
     try:
         bridge = lock_bridge(bridge_id) if lock else Bridge.objects.get(pk=bridge_id)
     except Bridge.DoesNotExist:
         raise BookingError(_("Choose an existing bridge."), "bridge") from None
     if not bridge.is_active:
         raise BookingError(_("This bridge is out of service."), "bridge")
+    if office is not None:
+        try:
+            require_usable_bridge(office, bridge)
+        except OutsideJurisdiction as error:
+            raise BookingError(error.message, error.field) from None
     return bridge
 
 
@@ -220,13 +248,20 @@ def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible:
 def check(request: BookingRequest, user: AbstractBaseUser) -> ConflictReport:
     """The dry run: the same answer `book` would give, nothing written."""
     validate_slot(request.slot)
-    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
-    return find_conflicts(plan, get_bridge(request.bridge_id, lock=False), user)
+    office = acting_office_of(user)
+    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot, office)
+    return find_conflicts(plan, get_bridge(request.bridge_id, lock=False, office=office), user)
 
 
-def reserve(plan: ConferencePlan, user: AbstractBaseUser, exclude_conference_id=None) -> Bridge:
-    """Lock the bridge and refuse on any conflict; call inside the action's transaction."""
-    bridge = get_bridge(plan.bridge_id, lock=True)
+def reserve(
+    plan: ConferencePlan,
+    user: AbstractBaseUser,
+    exclude_conference_id=None,
+    office: Office | None = None,
+) -> Bridge:
+    """Lock the bridge (refused unless `office`, if given, may use it) and refuse on any
+    conflict; call inside the action's transaction."""
+    bridge = get_bridge(plan.bridge_id, lock=True, office=office)
     report = find_conflicts(plan, bridge, user, exclude_conference_id)
     if report:
         raise BookingConflict(report)
@@ -281,11 +316,12 @@ def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
     details = request.details
     if not details.title.strip():
         raise BookingError(_("Give the session a title."), "title")
-    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
+    office = acting_office_of(user)
+    plan = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot, office)
     try:
         with transaction.atomic():
-            reserve(plan, user)
-            meeting = create_meeting(details, create_conference(plan), user)
+            reserve(plan, user, office=office)
+            meeting = create_meeting(details, create_conference(plan), user, office)
             announce(change_of(ChangeKind.BOOKED, [meeting], windows_opened=True))
             trail.record(user, "meeting.booked", meeting, booking_summary(meeting, plan))
     except IntegrityError as error:
@@ -293,8 +329,9 @@ def book(request: BookingRequest, user: AbstractBaseUser) -> Meeting:
     return meeting
 
 
-def create_meeting(details: Details, conference, user, **fields) -> Meeting:
+def create_meeting(details: Details, conference, user, office: Office, **fields) -> Meeting:
     meeting = Meeting.objects.create(
+        owner_office=office,
         title=details.title.strip(),
         agenda=details.agenda,
         organising_unit=details.organising_unit,
@@ -328,8 +365,10 @@ def change_of(
 
 
 def booking_summary(meeting: Meeting, plan: ConferencePlan) -> dict:
+    """What the trail keeps of a booking: no title, which the trail's readers (the
+    superuser among them) may not be allowed to read for a confidential session."""
     return {
-        "title": meeting.title,
+        "office": meeting.owner_office_id,
         "start": iso(plan.start),
         "end": iso(plan.end),
         "setup_minutes": plan.setup_minutes,
@@ -441,7 +480,13 @@ def change_sites(
         with transaction.atomic():
             meeting = lock_changeable(meeting)
             before = set(meeting.conference.legs.values_list("endpoint_id", flat=True))
-            plan = resolve_plan(sites, host_code, meeting.conference.bridge_id, slot_of(meeting))
+            plan = resolve_plan(
+                sites,
+                host_code,
+                meeting.conference.bridge_id,
+                slot_of(meeting),
+                meeting.owner_office,
+            )
             reserve(plan, user, exclude_conference_id=meeting.conference_id)
             replace_sites(meeting.conference, plan.endpoint_ids, plan.host_id)
             after = set(plan.endpoint_ids)

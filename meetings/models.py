@@ -95,6 +95,13 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="organised_meetings",
     )
+    # The office that booked it and alone changes it (meetings.visibility).
+    owner_office = models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("owning office"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     organising_unit = models.CharField(_("organising unit"), max_length=200, blank=True)
     classification = models.CharField(
         _("classification"),

@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from conferencing.instants import iso
-from conferencing.models import reservation_start
+from conferencing.models import Office, reservation_start
 from conferencing.reservations import ConferencePlan, create_conference, move_conferences
 from meetings.booking import (
     BookingError,
     BookingRequest,
     ConflictReport,
     Slot,
+    acting_office_of,
     cancel_reason,
     change_of,
     create_meeting,
@@ -166,9 +167,11 @@ def reject_overlaps(slots: list[Slot], field: str = "rrule") -> None:
             )
 
 
-def occurrence_plans(request: BookingRequest, rule: str) -> list[tuple[Slot, ConferencePlan]]:
+def occurrence_plans(
+    request: BookingRequest, rule: str, office: Office
+) -> list[tuple[Slot, ConferencePlan]]:
     validate_slot(request.slot)
-    base = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot)
+    base = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot, office)
     return [
         (
             slot,
@@ -189,8 +192,9 @@ def check_series(
     request: BookingRequest, rule: str, user: AbstractBaseUser
 ) -> list[tuple[Slot, ConflictReport]]:
     """The dry run of a series: every occurrence with what stands in its way."""
-    plans = occurrence_plans(request, rule)
-    bridge = get_bridge(request.bridge_id, lock=False)
+    office = acting_office_of(user)
+    plans = occurrence_plans(request, rule, office)
+    bridge = get_bridge(request.bridge_id, lock=False, office=office)
     return [(slot, find_conflicts(plan, bridge, user)) for slot, plan in plans]
 
 
@@ -201,11 +205,12 @@ def book_series(
     """Book every occurrence; with conflicts, refuse all unless told to skip those."""
     if not request.details.title.strip():
         raise BookingError(_("Give the session a title."), "title")
-    plans = occurrence_plans(request, rule)
+    office = acting_office_of(user)
+    plans = occurrence_plans(request, rule, office)
     outcome = SeriesOutcome(series=None)
     try:
         with transaction.atomic():
-            bridge = get_bridge(request.bridge_id, lock=True)
+            bridge = get_bridge(request.bridge_id, lock=True, office=office)
             free = []
             for slot, plan in plans:
                 report = find_conflicts(plan, bridge, user)
@@ -231,6 +236,7 @@ def book_series(
                         request.details,
                         conference,
                         user,
+                        office,
                         series=outcome.series,
                         occurrence_start=slot.start,
                     )

@@ -2,10 +2,13 @@
 
 Each question is answered with one query over any number of meetings: which
 meetings concern a user (appear in their lists), and of those, whose details
-they may read; which they may change; whose readiness they may watch. A
-confidential meeting shows only as busy time to anyone who is not its organiser
-or an invited attendee, and is neither changed nor watched by them: the
-secretariat role and the superuser are not exempt (docs/authority.md).
+they may read; which they may change; whose readiness they may watch, and which
+part of its board. Authority follows the tree: the secretariat acts for one office
+(conferencing.jurisdiction), sees the sessions touching that office's jurisdiction
+and changes only the sessions its office owns. A confidential meeting shows only as
+busy time to anyone who is not its organiser or an invited attendee, and is neither
+changed nor watched by them: no office and not the superuser is exempt
+(docs/authority.md).
 """
 
 from collections.abc import Sequence
@@ -14,8 +17,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from accounts.roles import can_book_meetings, is_secretariat
-from conferencing.models import Leg, LegRole
+from conferencing.jurisdiction import booking_office, jurisdiction_path
+from conferencing.models import Leg, LegRole, Office
+from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 from meetings.models import Attendee, Classification, Meeting
 
 User = AbstractBaseUser | AnonymousUser
@@ -53,15 +57,24 @@ def serving(user: User) -> Q:
     )
 
 
+def touching(office: Office) -> Q:
+    """Meetings with a site in the office's jurisdiction, or owned by it."""
+    legs = Leg.objects.filter(
+        conference=OuterRef("conference"), endpoint__path__startswith=jurisdiction_path(office)
+    )
+    return Q(owner_office=office) | Q(Exists(legs))
+
+
 def concerning(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
-    """Meetings the user's lists show: all for the secretariat; otherwise those
-    they organise or attend, or whose sites they serve as technician."""
+    """Meetings the user's lists show: those they organise or attend, or whose sites they
+    serve as technician; for secretariat staff also every meeting touching the
+    jurisdiction of the office they act for (read-only where another office owns it)."""
     meetings = Meeting.objects.all() if meetings is None else meetings
     if not user.is_authenticated:
         return meetings.none()
-    if is_secretariat(user):
-        return meetings
-    return meetings.filter(invited(user) | serving(user))
+    personal = invited(user) | serving(user)
+    office = booking_office(user)
+    return meetings.filter(personal | touching(office) if office else personal)
 
 
 def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
@@ -87,12 +100,14 @@ def details_visible(meeting: Meeting, user: User) -> bool:
 
 
 def changeable(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
-    """Meetings the user may move, re-site or cancel: the secretariat's, except a
-    confidential one it is not invited to (neither the role nor a superuser is exempt)."""
+    """Meetings the user may move, re-site or cancel, and whose attendees, records and
+    minutes they manage: those the office they act for owns, except a confidential one
+    they are not invited to."""
     meetings = Meeting.objects.all() if meetings is None else meetings
-    if not can_book_meetings(user):
+    office = booking_office(user)
+    if office is None:
         return meetings.none()
-    return with_details(user, meetings)
+    return meetings.filter(open_to(user), owner_office=office)
 
 
 def may_change(meeting: Meeting, user: User) -> bool:
@@ -111,24 +126,41 @@ def hosting(user: User) -> Q:
 
 
 def watchable(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
-    """Meetings whose readiness the user may watch (board, its socket, report, CSVs): the
-    secretariat watches every session and a host site's technicians theirs, but a
-    confidential one only if invited. Whoever watches a meeting may read its details."""
+    """Meetings whose readiness the user may watch, whole or in part (`board_part`): the
+    owning office's secretariat and the host site's technicians the whole board, another
+    office whose jurisdiction the session touches its part; a confidential one only if
+    invited. Whoever watches a meeting may read its details."""
     meetings = Meeting.objects.all() if meetings is None else meetings
     if not user.is_authenticated:
         return meetings.none()
-    watchers = Q() if is_secretariat(user) else hosting(user)
+    office = booking_office(user)
+    watchers = hosting(user) | touching(office) if office else hosting(user)
     return meetings.filter(watchers, open_to(user))
+
+
+def board_part(user: User, meeting: Meeting) -> BoardPart | None:
+    """Which part of the meeting's readiness board the user watches, or None: the whole
+    board for the owning office and the host's technicians, the office's jurisdiction
+    for another office the session touches. Two queries at most."""
+    if not watchable(user, Meeting.objects.filter(pk=meeting.pk)).exists():
+        return None
+    office = booking_office(user)
+    if office is not None and meeting.owner_office_id == office.pk:
+        return WHOLE_BOARD
+    if Meeting.objects.filter(pk=meeting.pk).filter(hosting(user)).exists():
+        return WHOLE_BOARD
+    return BoardPart(within=jurisdiction_path(office))
 
 
 def may_watch(meeting: Meeting, user: User) -> bool:
     return watchable(user, Meeting.objects.filter(pk=meeting.pk)).exists()
 
 
-def may_watch_conference(user: User, conference_id: int) -> bool:
-    """The rule conferencing asks for its board socket (conferencing.watch_policy): false
+def board_part_of_conference(user: User, conference_id: int) -> BoardPart | None:
+    """The rule conferencing asks for its board socket (conferencing.watch_policy): None
     alike for a conference that does not exist and for one without a meeting."""
-    return watchable(user).filter(conference_id=conference_id).exists()
+    meeting = Meeting.objects.filter(conference_id=conference_id).first()
+    return board_part(user, meeting) if meeting is not None else None
 
 
 # --- list filters: which sessions a site takes part in -----------------------------------------
@@ -142,6 +174,12 @@ class SiteFilters:
     subtree: str | None = None  # the path of a site: it and every site below it
     site_id: int | None = None
     mine: bool = False
+    # "office": the sessions the acting office owns; "jurisdiction": those touching its
+    # jurisdiction (leaving out the ones the user sees only as attendee or technician).
+    office_scope: str = ""
+
+
+OFFICE_SCOPES = ("office", "jurisdiction")
 
 
 def filter_by_sites(
@@ -157,16 +195,29 @@ def filter_by_sites(
         meetings = with_site(meetings, user, Q(endpoint_id=filters.site_id))
     if filters.mine:
         meetings = meetings.filter(invited(user) | serving(user))
+    office = booking_office(user) if filters.office_scope else None
+    if filters.office_scope == "office":
+        meetings = meetings.filter(owner_office=office) if office else meetings.none()
+    elif filters.office_scope == "jurisdiction":
+        meetings = meetings.filter(touching(office)) if office else meetings.none()
     return meetings
 
 
 def with_site(meetings: QuerySet[Meeting], user: User, condition: Q) -> QuerySet[Meeting]:
     """Meetings with a site matching `condition`, without revealing a busy meeting's sites:
     for a meeting whose details the user may not read only the sites they serve count.
-    The secretariat is exempt, since booking's dry run already tells it which site is busy."""
+    The secretariat is exempt within its office's jurisdiction, since booking's dry run
+    already tells it which of those sites is busy."""
     legs = Leg.objects.filter(condition, conference=OuterRef("conference"))
-    if can_book_meetings(user):
-        return meetings.filter(Exists(legs))
+    office = booking_office(user)
+    if office is not None:
+        within = legs.filter(endpoint__path__startswith=jurisdiction_path(office))
+        readable = with_details(user).values("pk")
+        return meetings.filter(
+            Q(Exists(legs), pk__in=readable)
+            | Q(Exists(within))
+            | Q(Exists(legs.filter(endpoint__technicians=user.pk)))
+        )
     readable = with_details(user).values("pk")
     return meetings.filter(
         Q(Exists(legs), pk__in=readable) | Q(Exists(legs.filter(endpoint__technicians=user.pk)))

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import Role
-from conferencing.models import Bridge, Endpoint, Level, path_for
+from conferencing.models import Bridge, Endpoint, Level, Office, path_for
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, Details, Slot, book
 from meetings.models import Meeting
@@ -38,6 +38,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
 
+    @factory.post_generation
+    def offices(self, create: bool, extracted: list[Office] | None, **kwargs) -> None:
+        """Secretariat staff join the central office unless told their offices:
+        `UserFactory(roles=[Role.SECRETARIAT], offices=[hanoi_office])`."""
+        if not create:
+            return
+        if extracted is None and self.groups.filter(name=Role.SECRETARIAT.value).exists():
+            extracted = [central_office()]
+        if extracted:
+            self.offices.add(*extracted)
+
 
 class EndpointFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -50,6 +61,28 @@ class EndpointFactory(factory.django.DjangoModelFactory):
     parent = None
 
 
+def centre() -> Endpoint:
+    """The root of the test tree, TW (site_tree grows under it)."""
+    return EndpointFactory(code="TW", name="Trung ương", level=Level.CENTRAL)
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    """`OfficeFactory(code="VPUB-T01", jurisdiction=sites["T01"])`."""
+
+    class Meta:
+        model = Office
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"VP{n:03d}")
+    name = factory.LazyAttribute(lambda office: f"Văn phòng {office.code}")
+    jurisdiction = factory.LazyFunction(centre)
+
+
+def central_office() -> Office:
+    """The Government Office, whose jurisdiction is the root TW."""
+    return OfficeFactory(code="VPCP", name="Văn phòng Chính phủ", jurisdiction=centre())
+
+
 class BridgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Bridge
@@ -58,6 +91,7 @@ class BridgeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"MCU {n}")
     dial_in = factory.Sequence(lambda n: f"sip:mcu{n}@vc.example.vn")
     port_capacity = 40
+    owner = factory.LazyFunction(central_office)
 
 
 # -- Booking: sites, requests and booked sessions (booking domain tests) -------------------------
@@ -73,10 +107,9 @@ def local_time(days_ahead: int, hour: int, minute: int = 0) -> datetime:
 
 def site_tree(provinces: int = 2, communes: int = 3) -> dict[str, Endpoint]:
     """TW at the centre; provinces T01, T02…; communes X0101, X0102… under each."""
-    centre = EndpointFactory(code="TW", name="Trung ương", level=Level.CENTRAL)
-    sites = {"TW": centre}
+    sites = {"TW": centre()}
     for p in range(1, provinces + 1):
-        province = EndpointFactory(code=f"T{p:02d}", level=Level.PROVINCE, parent=centre)
+        province = EndpointFactory(code=f"T{p:02d}", level=Level.PROVINCE, parent=sites["TW"])
         sites[province.code] = province
         for c in range(1, communes + 1):
             commune = EndpointFactory(code=f"X{p:02d}{c:02d}", level=Level.COMMUNE, parent=province)

@@ -17,6 +17,7 @@ from conferencing.models.import_jobs import (
     EndpointImportJobQuerySet,
     ImportJobStatus,
 )
+from conferencing.models.offices import Office, OfficeQuerySet
 from conferencing.models.readiness import ReadinessEvent, ReadinessState
 from conferencing.models.sites import (
     CODE_PATTERN,
@@ -52,6 +53,8 @@ __all__ = [
     "LegQuerySet",
     "LegRole",
     "Level",
+    "Office",
+    "OfficeQuerySet",
     "ReadinessEvent",
     "ReadinessState",
     "path_for",

@@ -214,6 +214,19 @@ class Bridge(models.Model):
         _("port capacity"), validators=[MinValueValidator(1)]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    owner = models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("owning office"),
+        on_delete=models.PROTECT,
+        related_name="bridges",
+    )
+    # Offices below the owner that may book sessions on it too (conferencing.jurisdiction).
+    shared_with = models.ManyToManyField(
+        "conferencing.Office",
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="shared_bridges",
+    )
 
     class Meta:
         verbose_name = _("bridge (MCU)")

@@ -2,7 +2,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.roles import can_book_meetings, can_view_meetings
+from accounts.roles import can_view_meetings
+from conferencing.jurisdiction import acts_for_an_office
 
 
 class MeetingPermission(BasePermission):
@@ -12,4 +13,4 @@ class MeetingPermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in SAFE_METHODS:
             return can_view_meetings(request.user)
-        return can_book_meetings(request.user)
+        return acts_for_an_office(request.user)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from accounts.roles import can_book_meetings, can_view_meetings
+from accounts.roles import can_view_meetings
+from conferencing.jurisdiction import acts_for_an_office
 from meetings.models import Meeting
 from meetings.records import archive, documents, downloads
 from meetings.records import storage as record_storage
@@ -83,7 +84,7 @@ def storage_unavailable(
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def upload(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = readable_meeting(request.user, meeting_id)
     form = DocumentUploadForm(request.POST, request.FILES, meeting=meeting)
@@ -124,7 +125,7 @@ def _managed_version(user: User, meeting_id: int, version_id: int) -> RecordVers
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def submit(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -> HttpResponse:
     version = _managed_version(request.user, meeting_id, version_id)
     return _act(request, version, lambda: archive.submit(version, request.user),
@@ -132,7 +133,7 @@ def submit(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) 
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def approve(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -> HttpResponse:
     version = _managed_version(request.user, meeting_id, version_id)
     return _act(request, version, lambda: archive.approve(version, request.user),
@@ -140,7 +141,7 @@ def approve(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int)
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def return_minutes(
     request: AuthenticatedHttpRequest, meeting_id: int, version_id: int
 ) -> HttpResponse:
@@ -166,7 +167,7 @@ def _act(request: HttpRequest, version: RecordVersion, action, done: str) -> Htt
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def legal_hold(request: AuthenticatedHttpRequest, meeting_id: int, record_id: int) -> HttpResponse:
     meeting = readable_meeting(request.user, meeting_id)
     record = get_object_or_404(Record, pk=record_id, meeting=meeting)

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
-from accounts.roles import can_book_meetings
+from conferencing.jurisdiction import acts_for_an_office
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import BookingForm
@@ -51,14 +51,14 @@ def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
 
 
 @require_POST
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BookingForm(request.POST, for_check=True)
     return render(request, f"{TEMPLATE}#conflicts", {"check": dry_run(form, request.user)})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = None
     status = 200

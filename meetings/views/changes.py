@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
-from accounts.roles import can_book_meetings
+from conferencing.jurisdiction import acts_for_an_office
 from conferencing.models import LegRole
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
@@ -25,7 +25,7 @@ from meetings.views.common import (
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def reschedule(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = changeable_meeting(request, meeting_id)
     if isinstance(meeting, HttpResponse):
@@ -73,7 +73,7 @@ def current_sites(meeting: Meeting) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = changeable_meeting(request, meeting_id)
     if isinstance(meeting, HttpResponse):
@@ -101,7 +101,7 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(can_book_meetings)
+@role_required(acts_for_an_office)
 def cancel(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = changeable_meeting(request, meeting_id)
     if isinstance(meeting, HttpResponse):

@@ -48,10 +48,10 @@ def test_board_is_closed_to_anonymous_users(session):
     assert may_watch(AnonymousUser(), session.conference_id) is False
 
 
-def test_board_is_open_to_a_superuser_without_roles(session):
+def test_board_is_closed_to_the_superuser_who_acts_on_no_session(session):
     admin = UserFactory(username="admin", is_superuser=True)
 
-    assert may_watch(admin, session.conference_id) is True
+    assert may_watch(admin, session.conference_id) is False
 
 
 def test_board_of_a_conference_that_does_not_exist_is_closed(session, alice):

@@ -161,7 +161,7 @@ def test_book_records_who_booked_what_in_the_audit_trail(alice, sites, bridge):
         str(meeting.pk),
     )
     assert entry.changes == {
-        "title": "Họp tỉnh",
+        "office": meeting.owner_office_id,
         "start": iso(start),
         "end": iso(start + 2 * HOUR),
         "setup_minutes": 60,
@@ -706,7 +706,9 @@ def test_book_costs_the_same_queries_for_10_or_1000_sites(
 
     # One query more than before issue #11: the feeds' generation row, raised in the
     # booking's transaction (meetings.calendar_hooks).
-    with django_assert_num_queries(12):
+    # Three more since issue #13: the user's role and offices (who books), and whether the
+    # office may use the bridge; the jurisdiction check reads no more rows (resolve_sites).
+    with django_assert_num_queries(15):
         meeting = book(request, alice)
 
     assert meeting.conference.legs.count() == communes + 4
@@ -736,7 +738,9 @@ def test_check_costs_the_same_queries_for_10_or_1000_sites(
         bridge_id=big_bridge.pk, sites=SiteSelection(subtrees=("T01",)), host_code="T01"
     )
 
-    with django_assert_num_queries(5):
+    # Three more since issue #13: the user's role and offices (who books), and whether the
+    # office may use the bridge; the jurisdiction check reads no more rows (resolve_sites).
+    with django_assert_num_queries(8):
         check(request, alice)
 
 

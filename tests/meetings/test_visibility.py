@@ -205,10 +205,10 @@ def test_watchable_is_not_for_a_participant_sites_technician(meetings, bob, alic
     assert titles(watchable(bob)) == []
 
 
-def test_watchable_does_not_exempt_the_superuser(meetings):
+def test_watchable_is_nothing_for_the_superuser_who_acts_on_no_session(meetings):
     admin = UserFactory(username="admin", is_superuser=True)
 
-    assert titles(watchable(admin)) == ["Công khai", "Nội bộ"]
+    assert titles(watchable(admin)) == []
 
 
 def test_watchable_is_nothing_for_an_anonymous_user(meetings):

@@ -8,7 +8,7 @@ own context (as `{% include %}` would render it), so the output is the same.
 from django import template
 from django.utils.safestring import SafeString
 
-from accounts.roles import can_book_meetings
+from conferencing.jurisdiction import acts_for_an_office
 from meetings.models import Meeting
 from meetings.records.views import records_section as section_context
 
@@ -23,5 +23,5 @@ def records_section(context: template.Context, meeting: Meeting) -> SafeString:
     manage records, records.may_upload), the upload and review forms."""
     user = context["request"].user
     section = context.template.engine.get_template(SECTION_TEMPLATE)
-    with context.push(section_context(user, meeting, manage=can_book_meetings(user))):
+    with context.push(section_context(user, meeting, manage=acts_for_an_office(user))):
         return section.render(context)
