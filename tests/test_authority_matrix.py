@@ -22,7 +22,7 @@ made by the owning secretariat. "invited" is invited to "national" and "secret".
 
 Each cell is a literal: an HTTP status, "login" (302 to the sign-in page), or a
 WebSocket close code (4403) / "open". Never computed from the authority modules.
-Zero leaks: every refused cell about an object (403, 404, 405, login, 4403) is asked
+Zero leaks: every refused cell about an object (403, 404, 4403) is asked
 again with ids that do not exist, and must answer the same way (same status, same
 body for a 404 once the CSRF token and the asked path are set aside).
 """
@@ -82,7 +82,9 @@ PERSONAS = (
 MISSING = 999_999
 MISSING_CODE = "NOSUCHSITE"
 MISSING_TOKEN = "x" * 43
-REFUSED = {"403", "404", "405", "login", "4403"}
+# Refusals that must not depend on whether the object exists. (405, 401 and the sign-in
+# redirect are answered before any object is looked up.)
+REFUSED = {"403", "404", "4403"}
 
 # URL patterns left out of the matrix, each with the reason.
 SKIPPED = {
