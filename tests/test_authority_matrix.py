@@ -96,7 +96,7 @@ SKIPPED = {
 MEETINGS = ("national", "hanoi", "secret")
 SITES = ("T01", "T02")
 BRIDGES = ("central_bridge", "hanoi_bridge", "other_bridge")
-FEEDS = ("hanoi_personal", "central_organisation")
+FEEDS = ("hanoi_personal", "central_organisation", "other_organisation")
 JOBS = ("central_job", "hanoi_job")
 NONE = ("-",)
 
@@ -136,7 +136,11 @@ HIDDEN_TITLES = {
     "Giao ban Hà Nội": {"other", "root", "tech_host", "tech_other", "invited", "uninvited", "anon"},
     "Phiên toàn quốc": {"root", "uninvited", "anon"},
 }
-FEED_OWNERS = {"hanoi_personal": "hanoi", "central_organisation": "central"}
+FEED_OWNERS = {
+    "hanoi_personal": "hanoi",
+    "central_organisation": "central",
+    "other_organisation": "other",
+}
 
 # fmt: off
 # Each row: (method, route, object) -> one cell per persona, in PERSONAS order:
@@ -161,9 +165,13 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/feed/<str:token>.ics', 'central_organisation'):
         '200   200   200   200   200   200   200   200   200   200   200',
+    ('GET', 'calendar/feed/<str:token>.ics', 'other_organisation'):
+        '200   200   200   200   200   200   200   200   200   200   200',
     ('GET', 'calendar/feed/<str:token>.ics', 'hanoi_personal'):
         '200   200   200   200   200   200   200   200   200   200   200',
     ('POST', 'calendar/feed/<str:token>.ics', 'central_organisation'):
+        '405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'calendar/feed/<str:token>.ics', 'other_organisation'):
         '405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/feed/<str:token>.ics', 'hanoi_personal'):
         '405   405   405   405   405   405   405   405   405   405   405',
@@ -185,18 +193,26 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   302   302   302   302   302   302   302   302   302   login',
     ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'central_organisation'):
         '405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'other_organisation'):
+        '405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'hanoi_personal'):
         '405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'central_organisation'):
         '302   404   404   404   404   404   404   404   404   404   login',
+    ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'other_organisation'):
+        '404   404   302   404   404   404   404   404   404   404   login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'hanoi_personal'):
         '404   302   404   404   404   404   404   404   404   404   login',
     ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'central_organisation'):
+        '405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'other_organisation'):
         '405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'hanoi_personal'):
         '405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'central_organisation'):
         '201   404   404   404   404   404   404   404   404   404   login',
+    ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'other_organisation'):
+        '404   404   201   404   404   404   404   404   404   404   login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'hanoi_personal'):
         '404   201   404   404   404   404   404   404   404   404   login',
     ('GET', 'calendar/subscriptions/new/', '-'):
@@ -809,9 +825,13 @@ def build_world() -> World:
     organisation, organisation_token = feed_tokens.create(
         users["central"], feed_tokens.FeedScope(kind=FeedKind.ORGANISATION)
     )
+    province, province_token = feed_tokens.create(
+        users["other"], feed_tokens.FeedScope(kind=FeedKind.ORGANISATION)
+    )
     feeds = {
         "hanoi_personal": (personal.pk, personal_token),
         "central_organisation": (organisation.pk, organisation_token),
+        "other_organisation": (province.pk, province_token),
     }
     jobs = {
         f"{name}_job": EndpointImportJob.objects.create(
@@ -963,6 +983,10 @@ KNOWN_LEAKS = {
     for route in ("endpoints/import/<int:job_id>/", "endpoints/import/<int:job_id>/status.json")
     for job in JOBS
 }
+KNOWN_LEAKS[("GET", "calendar/feed/<str:token>.ics", "other_organisation")] = (
+    "the organisation feed is not scoped to an office: the other province's feed shows "
+    "Hà Nội's own session (the feed token records no office, issue #13 wants it scoped)"
+)
 
 HTTP_KEYS = sorted(key for key in enumerated() if key[0] != "WS")
 SOCKET_KEYS = sorted(key for key in enumerated() if key[0] == "WS")
