@@ -52,9 +52,7 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser(
-        "thuky", "thuky-demo-2026", Role.SECRETARIAT, "Lan", "Nguyễn Thị", offices=(CENTRAL,)
-    ),
+    DemoUser("thuky", "thuky-demo-2026", Role.SECRETARIAT, "Lan", "Nguyễn Thị", offices=(CENTRAL,)),
     DemoUser(
         "thuky.hanoi", "thuky-hanoi-2026", Role.SECRETARIAT, "Hà", "Phạm Thu", offices=(HANOI,)
     ),
