@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.jurisdiction import jurisdiction_path, usable_bridges
+from conferencing.jurisdiction import acts_for_an_office, jurisdiction_path, usable_bridges
 from conferencing.models import (
     DEFAULT_SETUP_MINUTES,
     LEVEL_SLUGS,
@@ -100,10 +100,22 @@ class MeetingFilterForm(forms.Form):
     )
     province = forms.ChoiceField(label=_("Province"), required=False)
     mine = forms.BooleanField(label=_("Only my sessions"), required=False)
+    # Offered to the secretariat of an office only (see __init__).
+    office_scope = forms.ChoiceField(
+        label=_("Office"),
+        required=False,
+        choices=[
+            ("", _("Every session I see")),
+            ("office", _("Sessions of my office")),
+            ("jurisdiction", _("Sessions touching my jurisdiction")),
+        ],
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not acts_for_an_office(user):
+            del self.fields["office_scope"]
         self.province_paths: dict[str, str] = {}
         choices: list[tuple[str, Any]] = [("", _("All provinces"))]
         for code, name, path in province_rows():
@@ -119,6 +131,7 @@ class MeetingFilterForm(forms.Form):
             level=LEVEL_SLUGS[data["level"]] if data["level"] else None,
             subtree=self.province_paths[data["province"]] if data["province"] else None,
             mine=data["mine"],
+            office_scope=data.get("office_scope", ""),
         )
         return filter_by_sites(meetings, self.user, filters)
 
