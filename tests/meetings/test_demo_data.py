@@ -1,11 +1,15 @@
-from django.contrib.auth import authenticate
+import pytest
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
 from accounts.roles import Role, roles_of
 from conferencing.jurisdiction import offices_of, usable_bridges
 from conferencing.models import Bridge, Endpoint, Level, Office
+from conferencing.site_selection import SiteSelection
+from meetings.booking import BookingError, book
 from meetings.demo_data import DEMO_USERS
+from tests.factories import BookingRequestFactory
 
 
 def sign_in(username: str, password: str):
@@ -89,6 +93,34 @@ def test_seed_demo_assigns_technicians_to_communes_of_each_province(db):
     mountain = Endpoint.objects.filter(code__in=served_codes("kythuat.laocai"))
     assert mountain.count() == 4
     assert mountain.within(laocai).count() == 4
+
+
+def test_seed_demo_offices_book_their_own_level_only(db):
+    call_command("seed_demo")
+    national = Bridge.objects.get(name="MCU Quốc gia")
+
+    hanoi_session = book(
+        BookingRequestFactory(
+            bridge_id=national.pk, sites=SiteSelection(subtrees=("T01",)), host_code="T01"
+        ),
+        get_user_model().objects.get(username="thuky.hanoi"),
+    )
+    with pytest.raises(BookingError) as refused:
+        book(
+            BookingRequestFactory(
+                bridge_id=Bridge.objects.get(name="MCU Lào Cai").pk,
+                sites=SiteSelection(sites=("T01",)),
+                host_code="T01",
+            ),
+            get_user_model().objects.get(username="thuky.laocai"),
+        )
+
+    assert hanoi_session.owner_office.code == "VPUB-HN"
+    assert (
+        hanoi_session.conference.legs.count()
+        == 1 + Endpoint.objects.get(code="T01").children.count()
+    )
+    assert refused.value.field == "host"
 
 
 def test_seed_demo_twice_changes_nothing(db):
