@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -212,12 +213,14 @@ class BridgeChoiceField(forms.ModelChoiceField):
     booking, which refuses one out of service or not shared, saying so."""
 
     def to_python(self, value: Any) -> Bridge | None:
-        offered = self.queryset
-        self.queryset = Bridge.objects.all()
+        if value in self.empty_values:
+            return None
         try:
-            return super().to_python(value)
-        finally:
-            self.queryset = offered
+            return Bridge.objects.get(pk=value)
+        except (ValueError, TypeError, ValidationError, Bridge.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 class SiteSelectionForm(BookingErrorMixin, forms.Form):
