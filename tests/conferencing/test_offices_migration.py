@@ -75,3 +75,17 @@ def test_an_empty_database_migrates_without_an_office():
 
     assert Office.objects.count() == 0
     assert Bridge.objects.count() == 0
+
+
+def test_bridges_without_any_site_get_the_root_the_central_office_needs():
+    migrate(BEFORE_OFFICES)
+    old = models_at(BEFORE_OFFICES)
+    bridge(old, "MCU Quốc gia")
+    user(old, "lan", "Secretariat")
+
+    migrate(latest())
+
+    central = Office.objects.get()
+    assert (central.jurisdiction.code, central.jurisdiction.path) == ("TW", "/TW/")
+    assert list(Bridge.objects.values_list("owner__code", flat=True)) == ["VPCP"]
+    assert list(central.members.values_list("username", flat=True)) == ["lan"]
