@@ -165,7 +165,8 @@ def ensure_user(demo: DemoUser, offices: dict[str, Office]):
             "first_name": demo.first_name,
             "last_name": demo.last_name,
             "email": f"{demo.username}@demo.giaoban.vn",
-            "is_staff": demo.is_superuser or demo.role == Role.SECRETARIAT,
+            # The Django admin is the superuser's; offices manage on their own pages.
+            "is_staff": demo.is_superuser,
             "is_superuser": demo.is_superuser,
         },
     )
