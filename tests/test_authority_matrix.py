@@ -24,7 +24,7 @@ Each cell is a literal: an HTTP status, "login" (302 to the sign-in page), or a
 WebSocket close code (4403) / "open". Never computed from the authority modules.
 Zero leaks: every refused cell about an object (403, 404, 4403) is asked
 again with ids that do not exist, and must answer the same way (same status, same
-body for a 404 once the CSRF token and the asked path are set aside).
+body for a 403 or 404 once the CSRF token and the asked path are set aside).
 """
 
 import json
@@ -965,7 +965,7 @@ def observe(key: tuple[str, str, str], world: World, cookies: dict) -> tuple[str
             missing_path = concrete(route, obj, world, missing=True)
             missing, missing_content = ask(cookies[persona], method, missing_path)
             same = missing == cell and (
-                cell != "404" or page(missing_content, missing_path) == page(content, path)
+                cell not in ("403", "404") or page(missing_content, missing_path) == page(content, path)
             )
             if not same:
                 leaks.append(f"{persona}: {cell} for {obj}, {missing} when missing")
