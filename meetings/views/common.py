@@ -49,13 +49,6 @@ def readable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     return meeting
 
 
-def managed_meeting(user: AnyUser, meeting_id: int) -> Meeting:
-    """The meeting if the user manages it (its records, minutes and uploads: the owning
-    office, visibility.changeable), whether or not it has started; else 404, as a
-    missing one."""
-    return get_object_or_404(changeable(user, Meeting.objects.all()), pk=meeting_id)
-
-
 def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
     """The meeting for a change page, or where to send the user instead.
 

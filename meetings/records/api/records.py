@@ -30,7 +30,7 @@ from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordKind, RecordVersion
-from meetings.views.common import managed_meeting, readable_meeting
+from meetings.views.common import readable_meeting
 from meetings.visibility import User
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
@@ -179,18 +179,9 @@ def record_items(versions: QuerySet[RecordVersion]) -> list[dict]:
     return list(grouped.values())
 
 
-def any_version(pk: int) -> RecordVersion:
-    """The version or a bare 404: the same answer as for a version the user may not see
-    (get_object_or_404's message would name the model only when it does not exist)."""
-    version = RecordVersion.objects.select_related("record__meeting").filter(pk=pk).first()
-    if version is None:
-        raise Http404
-    return version
-
-
 def visible_version(user: User, pk: int) -> RecordVersion:
     """A version the user sees (archive.visible_versions), else 404."""
-    version = any_version(pk)
+    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
     found = archive.visible_versions(user, version.record.meeting).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -199,7 +190,7 @@ def visible_version(user: User, pk: int) -> RecordVersion:
 
 def downloadable_version(user: User, pk: int) -> RecordVersion:
     """A version the user sees whose bytes are stored (archive.downloadable), else 404."""
-    version = any_version(pk)
+    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
     found = archive.downloadable(user, version.record.meeting, pk)
     if found is None:
         raise Http404
@@ -249,7 +240,7 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
         responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = managed_meeting(request.user, meeting_id)
+        meeting = readable_meeting(request.user, meeting_id)
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -321,7 +312,6 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         version = visible_version(request.user, pk)
-        managed_meeting(request.user, version.record.meeting_id)
         if self.action_name == "submit":
             version = archive.submit(version, request.user)
         elif self.action_name == "approve":
@@ -372,10 +362,8 @@ class LegalHoldView(RecordErrorsMixin, GenericAPIView):
         responses={200: LegalHoldSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        record = Record.objects.select_related("meeting").filter(pk=pk).first()
-        if record is None:
-            raise Http404
-        managed_meeting(request.user, record.meeting_id)
+        record = get_object_or_404(Record.objects.select_related("meeting"), pk=pk)
+        readable_meeting(request.user, record.meeting_id)
         serializer = LegalHoldSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = archive.set_legal_hold(
