@@ -965,7 +965,8 @@ def observe(key: tuple[str, str, str], world: World, cookies: dict) -> tuple[str
             missing_path = concrete(route, obj, world, missing=True)
             missing, missing_content = ask(cookies[persona], method, missing_path)
             same = missing == cell and (
-                cell not in ("403", "404") or page(missing_content, missing_path) == page(content, path)
+                cell not in ("403", "404")
+                or page(missing_content, missing_path) == page(content, path)
             )
             if not same:
                 leaks.append(f"{persona}: {cell} for {obj}, {missing} when missing")
@@ -986,6 +987,28 @@ KNOWN_LEAKS = {
     "no office to scope it by"
     for route in ("endpoints/import/<int:job_id>/", "endpoints/import/<int:job_id>/status.json")
     for job in JOBS
+}
+RECORDS_MANAGED_BY_ANY_READER = (
+    "records are managed by any secretariat that reads the session, not only by its owning "
+    "office (brief H3 makes them follow the owner)"
+)
+KNOWN_LEAKS |= {
+    ("POST", route, meeting): RECORDS_MANAGED_BY_ANY_READER
+    for route in (
+        "/api/v1/meetings/{meeting_id}/document-uploads/",
+        "/api/v1/meetings/{meeting_id}/recording-uploads/",
+        "/api/v1/meetings/{meeting_id}/records/",
+        "/api/v1/record-versions/{id}/approve/",
+        "/api/v1/record-versions/{id}/return/",
+        "/api/v1/record-versions/{id}/submit/",
+        "/api/v1/records/{id}/legal-hold/",
+        "meetings/<int:meeting_id>/records/",
+        "meetings/<int:meeting_id>/records/<int:record_id>/hold/",
+        "meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/",
+        "meetings/<int:meeting_id>/records/versions/<int:version_id>/return/",
+        "meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/",
+    )
+    for meeting in ("national", "hanoi")
 }
 KNOWN_LEAKS[("GET", "calendar/feed/<str:token>.ics", "other_organisation")] = (
     "the organisation feed is not scoped to an office: the other province's feed shows "
