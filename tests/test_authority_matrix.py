@@ -1048,11 +1048,6 @@ class TestHttp:
 
         assert (row, leaks) == (TABLE.get(key), []), f"{key!r}: {row!r},"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="board parts: the readiness report's CSV still lists the whole board for "
-        "every watcher (another office must see only its jurisdiction's part)",
-    )
     def test_each_readiness_csv_shows_only_the_watchers_part(self, world, db):
         built, cookies = world
         route = "meetings/<int:meeting_id>/readiness.csv"
@@ -1151,11 +1146,6 @@ async def board_sites(path: str, cookie: str | None) -> set[str]:
         await communicator.disconnect(timeout=5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="board parts: every watcher is still sent the whole board (another office "
-    "must see only its jurisdiction's part)",
-)
 @pytest.mark.django_db(transaction=True)
 async def test_each_board_shows_only_the_watchers_part():
     world = await sync_to_async(build_world)()
