@@ -99,6 +99,7 @@ SITES = ("T01", "T02")
 BRIDGES = ("central_bridge", "hanoi_bridge", "other_bridge")
 FEEDS = ("hanoi_personal", "central_organisation", "other_organisation")
 JOBS = ("central_job", "hanoi_job")
+OFFICES = ("central_office", "hanoi_office", "other_office")
 NONE = ("-",)
 
 
@@ -109,8 +110,10 @@ def objects_for(route: str) -> tuple[str, ...]:
         r"(record-versions|records|recording-uploads|document-uploads)/(\{id\}|<int:pk>)", route
     ):
         return MEETINGS
-    if "bridges/{id}" in route:
+    if "bridges/{id}" in route or "bridge_id" in route:
         return BRIDGES
+    if "office_id" in route:
+        return OFFICES
     if "{code}" in route or "<str:code>" in route:
         return SITES
     if "feed_id" in route or "<str:token>" in route:
@@ -897,8 +900,12 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("{meeting_id}", pk(meeting.pk))
         path = path.replace("<int:record_id>", pk(world.records[obj].pk))
         path = path.replace("<int:version_id>", pk(world.versions[obj].pk))
-    elif obj in BRIDGES and "bridges/{id}" in path:
+    elif obj in BRIDGES:
         path = path.replace("{id}", pk(world.bridges[obj].pk))
+        path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))
+    elif obj in OFFICES:
+        office = world.offices[obj.removesuffix("_office")]
+        path = path.replace("<int:office_id>", pk(office.pk))
     elif obj in SITES:
         code = MISSING_CODE if missing else obj
         path = path.replace("{code}", code).replace("<str:code>", code)
