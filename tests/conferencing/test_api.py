@@ -200,8 +200,8 @@ def test_endpoint_detail_unknown_code_is_404(api_as, bob, tree):
 # --- bridges ------------------------------------------------------------------------------------
 
 
-def test_bridge_list_by_name(api_as, carol, bridges):
-    response = api_as(carol).get(BRIDGES_URL)
+def test_bridge_list_by_name(api_as, alice, bridges):
+    response = api_as(alice).get(BRIDGES_URL)
 
     assert response.json() == [
         {
@@ -215,10 +215,10 @@ def test_bridge_list_by_name(api_as, carol, bridges):
     ]
 
 
-def test_bridge_detail(api_as, carol, bridges):
+def test_bridge_detail(api_as, alice, bridges):
     bridge = bridges[1]
 
-    response = api_as(carol).get(f"{BRIDGES_URL}{bridge.pk}/")
+    response = api_as(alice).get(f"{BRIDGES_URL}{bridge.pk}/")
 
     assert response.json()["name"] == "MCU Quốc gia"
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conferencing.forms import MAX_IMPORT_BYTES
 from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
-from tests.factories import EndpointFactory, UserFactory
+from tests.factories import EndpointFactory, UserFactory, central_office
 
 LIST_URL = "/endpoints/"
 IMPORT_URL = "/endpoints/import/"
@@ -42,8 +42,13 @@ def tree(db):
 
 @pytest.fixture
 def job(alice):
+    """An import of alice's office (the central one, whose secretariat she is)."""
     return EndpointImportJob.objects.create(
-        created_by=alice, file_name="sites.csv", data=CSV_HEADER, language="en"
+        created_by=alice,
+        office=central_office(),
+        file_name="sites.csv",
+        data=CSV_HEADER,
+        language="en",
     )
 
 
