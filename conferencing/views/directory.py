@@ -150,7 +150,8 @@ def import_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 @require_GET
 @role_required(may_manage_sites)
 def endpoint_export(request: HttpRequest) -> HttpResponse:
-    text = export_endpoints()
+    # The sites the user manages: what the same user may import back unchanged.
+    text = export_endpoints(jurisdiction.managed_sites(request.user))
     # The byte-order mark makes Excel read the file as UTF-8 (Vietnamese names).
     if not text.startswith(UTF8_BOM):
         text = UTF8_BOM + text

@@ -13,7 +13,7 @@ from conferencing import import_runs
 from conferencing.import_jobs import create_job
 from conferencing.import_runs import ProgressRecorder, run_job
 from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
-from tests.factories import EndpointFactory, central_office
+from tests.factories import EndpointFactory, UserFactory, central_office
 
 IMPORT_URL = "/endpoints/import/"
 HEADER = "code,name,level,parent_code,organisation,dial_string\n"
@@ -258,3 +258,55 @@ def test_progress_recorder_inside_import_transaction_is_seen_before_commit(alice
     # SQLite: one writer at a time, so it shares the import's transaction.
     seen = (5, 10) if connection.vendor == "postgresql" else (0, 0)
     assert (job.processed_rows, job.total_rows) == seen
+
+
+# --- the worker applies the job's scope ------------------------------------------------------
+
+
+def queued(user, content: str, office=None) -> EndpointImportJob:
+    return create_job(
+        user=user,
+        upload=SimpleUploadedFile("s.csv", content.encode()),
+        skip_invalid=False,
+        office=office,
+    )
+
+
+def test_run_job_refuses_rows_outside_the_jobs_office(alice):
+    job = queued(alice, HEADER + "HN,Hà Nội,province,,,\n", office=central_office())
+
+    done = run_job(job.pk)
+
+    assert (done.written, [error["code"] for error in done.errors]) == (
+        False,
+        ["outside_jurisdiction"],
+    )
+    assert list(Endpoint.objects.values_list("code", flat=True)) == ["TW"]
+
+
+def test_run_job_of_a_secretary_without_office_writes_nowhere(alice):
+    job = queued(alice, TWO_SITES, office=None)
+
+    done = run_job(job.pk)
+
+    assert [error["code"] for error in done.errors] == ["outside_jurisdiction"] * 2
+    assert Endpoint.objects.count() == 1
+
+
+def test_run_job_of_a_secretary_who_left_the_office_writes_nowhere(alice):
+    job = queued(alice, TWO_SITES, office=central_office())
+    central_office().members.remove(alice)
+
+    done = run_job(job.pk)
+
+    assert done.written is False
+    assert Endpoint.objects.count() == 1
+
+
+def test_run_job_of_the_superuser_writes_anywhere(db):
+    root = UserFactory(username="root", is_superuser=True)
+    job = queued(root, HEADER + "HN,Hà Nội,province,,,\n")
+
+    done = run_job(job.pk)
+
+    assert (done.written, done.created_count) == (True, 1)
