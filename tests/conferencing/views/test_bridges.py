@@ -170,3 +170,16 @@ def test_superuser_sharing_with_an_office_not_below_the_chosen_owner_is_refused(
         "A bridge of Văn phòng UBND Lào Cai can be shared only with the offices below it, "
         "not with: VP-HN."
     ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_bridge_list_queries_do_not_grow_with_bridges(
+    client_as, lan, hanoi, sites, count, django_assert_num_queries
+):
+    commune = office_of(sites["X0101"], "VP-X0101")
+    for n in range(count):
+        BridgeFactory(name=f"MCU {n}", owner=hanoi).shared_with.add(commune)
+    client = client_as(lan)
+
+    with django_assert_num_queries(7):
+        client.get("/bridges/")

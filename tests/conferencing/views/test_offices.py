@@ -6,7 +6,7 @@ from django.urls import resolve
 from accounts.roles import Role
 from audit.models import AuditEntry
 from conferencing.models import Office
-from tests.factories import UserFactory
+from tests.factories import UserFactory, office_of
 
 
 def office_data(**fields) -> dict:
@@ -126,3 +126,16 @@ def test_central_office_deactivates_an_office(client_as, alice, hanoi):
 
 def test_the_office_switch_keeps_its_path_before_the_office_pages():
     assert resolve("/offices/act/").view_name == "act-for-office"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_office_list_queries_do_not_grow_with_offices(
+    client_as, root, sites, count, django_assert_num_queries
+):
+    for n in range(count):
+        office = office_of(sites["T01"], f"VP-{n}", name=f"Văn phòng {n}")
+        office.members.add(UserFactory(username=f"staff{n}", roles=[Role.SECRETARIAT]))
+    client = client_as(root)
+
+    with django_assert_num_queries(6):
+        client.get("/offices/")
