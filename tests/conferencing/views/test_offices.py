@@ -139,3 +139,12 @@ def test_office_list_queries_do_not_grow_with_offices(
 
     with django_assert_num_queries(6):
         client.get("/offices/")
+
+
+def test_the_header_offers_offices_to_the_centre_only(client_as, alice, lan):
+    central = client_as(alice).get("/endpoints/").content.decode()
+    province = client_as(lan).get("/endpoints/").content.decode()
+
+    assert 'id="nav-offices"' in central
+    assert 'id="nav-offices"' not in province
+    assert 'id="nav-bridges"' in province
