@@ -183,3 +183,9 @@ def test_bridge_list_queries_do_not_grow_with_bridges(
 
     with django_assert_num_queries(7):
         client.get("/bridges/")
+
+
+def test_the_edit_page_of_an_own_bridge_opens(client_as, lan, bridges):
+    response = client_as(lan).get(f"/bridges/{bridges['hanoi'].pk}/edit/")
+
+    assert response.status_code == 200

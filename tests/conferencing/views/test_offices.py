@@ -148,3 +148,10 @@ def test_the_header_offers_offices_to_the_centre_only(client_as, alice, lan):
     assert 'id="nav-offices"' in central
     assert 'id="nav-offices"' not in province
     assert 'id="nav-bridges"' in province
+
+
+def test_the_edit_page_shows_the_jurisdiction_by_code(client_as, alice, hanoi):
+    response = client_as(alice).get(f"/offices/{hanoi.pk}/edit/")
+
+    assert response.status_code == 200
+    assert response.context["form"]["jurisdiction"].value() == "T01"
