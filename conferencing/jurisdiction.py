@@ -19,7 +19,13 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from conferencing.models import Bridge, Endpoint, EndpointImportJob, Office
+from conferencing.models import (
+    Bridge,
+    Endpoint,
+    EndpointImportJob,
+    EndpointImportJobQuerySet,
+    Office,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -340,7 +346,7 @@ def import_scope(user: User, office: Office | None) -> ImportScope:
     return ImportScope(office=office)
 
 
-def visible_import_jobs(user: User) -> QuerySet[EndpointImportJob]:
+def visible_import_jobs(user: User) -> EndpointImportJobQuerySet:
     """Import jobs the user may follow: all for the superuser, the acting office's for its
     secretariat (whoever of it uploaded them), none otherwise."""
     if user.is_authenticated and user.is_superuser:

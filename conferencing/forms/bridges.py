@@ -46,7 +46,7 @@ class BridgeForm(forms.ModelForm):
         self.fields["shared_with"].widget.choices = [(office.pk, str(office)) for office in offered]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         owner = cleaned.get("owner", self.instance.owner if self.instance.owner_id else None)
         shared = cleaned.get("shared_with")
         if owner is not None and shared is not None:
