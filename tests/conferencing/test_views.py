@@ -546,3 +546,12 @@ def test_export_holds_the_sites_the_user_manages(client_as, lan, tree):
 
     codes = [line.split(",")[0] for line in response.content.decode().lstrip("\ufeff").splitlines()]
     assert codes == ["code", "HN", "HN-BD", "HN-BD-01"]
+
+
+def test_import_page_tells_the_office_its_scope(client_as, lan, tree, english):
+    response = client_as(lan).get(IMPORT_URL)
+
+    assert (
+        "The import acts for Văn phòng UBND Hà Nội: a row whose site lies outside Hà Nội "
+        "and its sub-sites is refused."
+    ) in response.content.decode()
