@@ -8,8 +8,8 @@ own context (as `{% include %}` would render it), so the output is the same.
 from django import template
 from django.utils.safestring import SafeString
 
-from conferencing.jurisdiction import acts_for_an_office
 from meetings.models import Meeting
+from meetings.records.archive import may_upload
 from meetings.records.views import records_section as section_context
 
 register = template.Library()
@@ -19,9 +19,10 @@ SECTION_TEMPLATE = "meetings/records/section.html"
 
 @register.simple_tag(takes_context=True)
 def records_section(context: template.Context, meeting: Meeting) -> SafeString:
-    """`{% records_section meeting %}`: the records and, for the secretariat (who
-    manage records, records.may_upload), the upload and review forms."""
+    """`{% records_section meeting %}`: the records and, for whoever manages them (the
+    owning office's secretariat: archive.may_upload), the upload and review forms. Another
+    office the session touches reads them only."""
     user = context["request"].user
     section = context.template.engine.get_template(SECTION_TEMPLATE)
-    with context.push(section_context(user, meeting, manage=acts_for_an_office(user))):
+    with context.push(section_context(user, meeting, manage=may_upload(user, meeting))):
         return section.render(context)
