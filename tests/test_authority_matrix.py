@@ -27,6 +27,8 @@ again with ids that do not exist, and must answer the same way (same status, sam
 body for a 403 or 404 once the CSRF token and the asked path are set aside).
 """
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -1143,6 +1145,26 @@ class TestHttp:
             shown[(meeting, persona)] = {code for code in SITE_CODES if code.encode() in content}
 
         assert shown == BOARD_SITES
+
+    def test_each_site_export_holds_only_the_sites_its_reader_manages(self, world, db):
+        _built, cookies = world
+        tree = {"TW", "T01", "X0101", "X0102", "T02", "X0201", "X0202"}
+        hanoi = {"T01", "X0101", "X0102"}
+        expected = {
+            "central": tree,
+            "hanoi": hanoi,
+            "other": {"T02", "X0201", "X0202"},
+            "two": hanoi,
+            "root": tree,
+        }
+
+        exported = {}
+        for persona in expected:
+            _cell, content = ask(cookies[persona], "GET", "/endpoints/export.csv")
+            rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+            exported[persona] = {row[0] for row in list(rows)[1:]}
+
+        assert exported == expected
 
 
 # --- sockets -------------------------------------------------------------------------------------
