@@ -782,6 +782,8 @@ def schema_operations() -> list[tuple[str, str]]:
 
 
 def socket_routes() -> list[str]:
+    """Every socket route but the catch-all, which closes any other path with 4404 for
+    everyone (tests/config/test_websocket_routes.py)."""
     return [str(route.pattern) for route in websocket_urlpatterns if str(route.pattern) != ""]
 
 
