@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import role_required
-from accounts.roles import can_view_meetings, is_secretariat
+from accounts.roles import can_view_meetings
 from meetings.calendar import feed_tokens, feeds
 from meetings.calendar.content import download_calendar
 from meetings.calendar.forms import FeedForm, PreferenceForm
@@ -48,7 +48,7 @@ def page(
             "links": links,
             "served_sites": list(user.served_endpoints.order_by("path").values("code", "name")),
             "may_site_feed": feed_tokens.may_create_kind(user, FeedKind.SITE),
-            "may_organisation_feed": is_secretariat(user),
+            "may_organisation_feed": feed_tokens.may_create_kind(user, FeedKind.ORGANISATION),
             "kinds": FeedKind,
         },
         status=status,

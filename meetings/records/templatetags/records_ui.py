@@ -8,8 +8,8 @@ own context (as `{% include %}` would render it), so the output is the same.
 from django import template
 from django.utils.safestring import SafeString
 
-from conferencing.jurisdiction import acts_for_an_office
 from meetings.models import Meeting
+from meetings.records.archive import may_upload
 from meetings.records.views import records_section as section_context
 
 register = template.Library()
@@ -19,9 +19,13 @@ SECTION_TEMPLATE = "meetings/records/section.html"
 
 @register.simple_tag(takes_context=True)
 def records_section(context: template.Context, meeting: Meeting) -> SafeString:
-    """`{% records_section meeting %}`: the records and, for the secretariat (who
-    manage records, records.may_upload), the upload and review forms."""
+    """`{% records_section meeting %}`: the records and, for the owning office (which
+    manages them: archive.may_upload, visibility.may_change), the upload and review forms."""
     user = context["request"].user
     section = context.template.engine.get_template(SECTION_TEMPLATE)
-    with context.push(section_context(user, meeting, manage=acts_for_an_office(user))):
+    # The session page already asked (its `manages`); another page asks here.
+    manage = context.get("manages")
+    if manage is None:
+        manage = may_upload(user, meeting)
+    with context.push(section_context(user, meeting, manage=manage)):
         return section.render(context)
