@@ -85,6 +85,7 @@ def run_leg() -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from conferencing.jurisdiction import booking_office
     from conferencing.models import Endpoint, Level
     from conferencing.site_selection import SiteSelection
 
@@ -100,6 +101,12 @@ def run_leg() -> dict:
     national = SiteSelection(levels=(Level.CENTRAL, Level.PROVINCE, Level.COMMUNE))
     province_code, province_sites = province_near(100)
     province = SiteSelection(subtrees=(province_code,))
+    # The province's own office books its session, on the centre's bridge shared with it.
+    province_user = provincial_office(province_code, shared=bridges[1])
+    # As a request has them before the view runs (the header reads the user's roles and
+    # offices): the first booking of each then costs what every later one does.
+    for person in (user, province_user):
+        booking_office(person)
     # Evening slots right after the busy day: national 20:00-21:30 (window from
     # 19:00), province 22:00-23:00 (window from 21:30). Bookings take days 1-30;
     # dry runs look at days 31-60, which stay free.
@@ -107,14 +114,14 @@ def run_leg() -> dict:
         lambda day: book_at(user, bridges[0], national, "TW", day, 20, 90, 60), range(1, 31)
     )
     book_province = measure(
-        lambda day: book_at(user, bridges[1], province, province_code, day, 22, 60, 30),
+        lambda day: book_at(province_user, bridges[1], province, province_code, day, 22, 60, 30),
         range(1, 31),
     )
     check_national = measure(
         lambda day: check_at(user, bridges[0], national, "TW", day, 20, 90, 60), range(31, 61)
     )
     check_province = measure(
-        lambda day: check_at(user, bridges[1], province, province_code, day, 22, 60, 30),
+        lambda day: check_at(province_user, bridges[1], province, province_code, day, 22, 60, 30),
         range(31, 61),
     )
     result = {
@@ -140,17 +147,41 @@ def people_and_bridges():
     from django.contrib.auth.models import Group
 
     from accounts.roles import Role
-    from conferencing.models import Bridge
+    from conferencing.models import Bridge, Endpoint, Office
 
     user = get_user_model().objects.create_user("bench", password="bench-not-a-secret")
     user.groups.add(Group.objects.get_or_create(name=Role.SECRETARIAT.value)[0])
+    centre = Office.objects.create(
+        code="VPCP", name="Văn phòng Chính phủ", jurisdiction=Endpoint.objects.get(parent=None)
+    )
+    centre.members.add(user)
     bridges = [
         Bridge.objects.create(
-            name=f"MCU {n}", dial_in=f"sip:mcu{n}@vc.example.vn", port_capacity=4000
+            name=f"MCU {n}", dial_in=f"sip:mcu{n}@vc.example.vn", port_capacity=4000, owner=centre
         )
         for n in range(4)
     ]
     return user, bridges
+
+
+def provincial_office(province_code: str, shared):
+    """A provincial office with one secretariat member, the bridge `shared` with it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+    from conferencing.models import Endpoint, Office
+
+    office = Office.objects.create(
+        code=f"VP-{province_code}",
+        name=f"Văn phòng UBND {province_code}",
+        jurisdiction=Endpoint.objects.get(code=province_code),
+    )
+    user = get_user_model().objects.create_user("bench-province", password="bench-not-a-secret")
+    user.groups.add(Group.objects.get(name=Role.SECRETARIAT.value))
+    office.members.add(user)
+    shared.shared_with.add(office)
+    return user
 
 
 def local_start(day: int, hour: int, minute: int = 0):
@@ -213,7 +244,12 @@ def seed_reservations(user, bridges) -> int:
         batch_size=5000,
     )
     Meeting.objects.bulk_create(
-        Meeting(title=f"Họp {index}", organiser=user, conference=conference)
+        Meeting(
+            title=f"Họp {index}",
+            organiser=user,
+            owner_office_id=bridges[0].owner_id,
+            conference=conference,
+        )
         for index, conference in enumerate(conferences)
     )
     return Leg.objects.count()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.models import Bridge, Endpoint
+from conferencing.models import Bridge, Endpoint, Office
 
 
 @admin.register(Endpoint)
@@ -26,6 +26,17 @@ class EndpointAdmin(admin.ModelAdmin):
 
 @admin.register(Bridge)
 class BridgeAdmin(admin.ModelAdmin):
-    list_display = ["name", "dial_in", "port_capacity", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "owner", "dial_in", "port_capacity", "is_active"]
+    list_filter = ["is_active", ("owner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "dial_in"]
+    autocomplete_fields = ["owner", "shared_with"]
+    list_select_related = ["owner"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "jurisdiction", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["jurisdiction", "members"]
+    list_select_related = ["jurisdiction"]

@@ -8,8 +8,8 @@ class ConferencingConfig(AppConfig):
     verbose_name = _("Conference network")
 
     def ready(self) -> None:
-        from conferencing.permissions import grant_secretariat_permissions
+        from conferencing.permissions import withdraw_secretariat_admin_permissions
 
-        # Model permissions exist only after migrate has run, so the grant
+        # Model permissions exist only after migrate has run, so the withdrawal
         # follows it rather than living in a data migration.
-        post_migrate.connect(grant_secretariat_permissions, sender=self)
+        post_migrate.connect(withdraw_secretariat_admin_permissions, sender=self)

@@ -14,7 +14,7 @@ not a member of.
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
@@ -161,16 +161,31 @@ def outside_message(codes: list[str], office: Office) -> str:
     }
 
 
-def usable_bridges(office: Office | None) -> QuerySet[Bridge]:
+def usable_by(office: Office) -> Q:
     """Bridges the office may book on: its own, and those an office above shared with it."""
+    shared = Bridge.shared_with.through.objects.filter(bridge=OuterRef("pk"), office=office)
+    return Q(owner=office) | Q(Exists(shared))
+
+
+def usable_bridges(office: Office | None) -> QuerySet[Bridge]:
     if office is None:
         return Bridge.objects.none()
-    shared = Bridge.shared_with.through.objects.filter(bridge=OuterRef("pk"), office=office)
-    return Bridge.objects.filter(Q(owner=office) | Q(Exists(shared)))
+    return Bridge.objects.filter(usable_by(office))
+
+
+def with_usability(bridges: QuerySet[Bridge], office: Office) -> QuerySet[Bridge]:
+    """The bridges with `usable` (may the office book on it?), read with the bridge itself
+    so that booking pays no query for the check."""
+    return bridges.annotate(usable=ExpressionWrapper(usable_by(office), BooleanField()))
 
 
 def require_usable_bridge(office: Office, bridge: Bridge) -> None:
-    if not usable_bridges(office).filter(pk=bridge.pk).exists():
+    """Refuse a bridge the office may not use; asks the database unless the bridge was
+    read `with_usability`."""
+    usable = getattr(bridge, "usable", None)
+    if usable is None:
+        usable = usable_bridges(office).filter(pk=bridge.pk).exists()
+    if not usable:
         raise OutsideJurisdiction(
             _("The bridge %(bridge)s is neither %(office)s's nor shared with it.")
             % {"bridge": bridge.name, "office": office.name},

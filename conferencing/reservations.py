@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from conferencing.models import (
     Bridge,
@@ -158,9 +158,11 @@ def find_capacity_overloads(
     return overloads
 
 
-def lock_bridge(bridge_id: int) -> Bridge:
-    """Serialise bookings on one bridge for the rest of the transaction."""
-    return Bridge.objects.select_for_update().get(pk=bridge_id)
+def lock_bridge(bridge_id: int, bridges: QuerySet[Bridge] | None = None) -> Bridge:
+    """Serialise bookings on one bridge for the rest of the transaction (`bridges`: the
+    queryset to read it from, with its annotations)."""
+    bridges = Bridge.objects.all() if bridges is None else bridges
+    return bridges.select_for_update().get(pk=bridge_id)
 
 
 def create_conference(plan: ConferencePlan) -> Conference:

@@ -23,6 +23,7 @@ from conferencing.jurisdiction import (
     jurisdiction_path,
     refuse_outside,
     require_usable_bridge,
+    with_usability,
 )
 from conferencing.models import MAX_SETUP_MINUTES, Bridge, LegRole, Office
 from conferencing.reservations import (
@@ -189,8 +190,11 @@ def resolve_plan(
 
 def get_bridge(bridge_id: int, lock: bool, office: Office | None = None) -> Bridge:
     """The bridge, locked if asked; with `office`, refused unless that office may use it."""
+    bridges = (
+        Bridge.objects.all() if office is None else with_usability(Bridge.objects.all(), office)
+    )
     try:
-        bridge = lock_bridge(bridge_id) if lock else Bridge.objects.get(pk=bridge_id)
+        bridge = lock_bridge(bridge_id, bridges) if lock else bridges.get(pk=bridge_id)
     except Bridge.DoesNotExist:
         raise BookingError(_("Choose an existing bridge."), "bridge") from None
     if not bridge.is_active:

@@ -83,6 +83,14 @@ def central_office() -> Office:
     return OfficeFactory(code="VPCP", name="Văn phòng Chính phủ", jurisdiction=centre())
 
 
+def office_of(site: Endpoint, code: str, *members, name: str = "") -> Office:
+    """An office whose jurisdiction is `site`, with these secretariat members:
+    `office_of(sites["T01"], "VP-HN", hanoi_secretary)`."""
+    office = OfficeFactory(code=code, name=name or f"Văn phòng {site.name}", jurisdiction=site)
+    office.members.add(*members)
+    return office
+
+
 class BridgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Bridge

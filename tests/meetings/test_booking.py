@@ -706,9 +706,9 @@ def test_book_costs_the_same_queries_for_10_or_1000_sites(
 
     # One query more than before issue #11: the feeds' generation row, raised in the
     # booking's transaction (meetings.calendar_hooks).
-    # Three more since issue #13: the user's role and offices (who books), and whether the
-    # office may use the bridge; the jurisdiction check reads no more rows (resolve_sites).
-    with django_assert_num_queries(15):
+    # Two more since issue #13: the user's role and offices (who books); the bridge is read
+    # with whether the office may use it, and the jurisdiction check reads no more rows.
+    with django_assert_num_queries(14):
         meeting = book(request, alice)
 
     assert meeting.conference.legs.count() == communes + 4
@@ -723,7 +723,8 @@ def test_refused_book_costs_the_same_queries_for_10_or_1000_conflicting_sites(
     booked(alice, bridge_id=big_bridge.pk, sites=province, host_code="T01")
     request = BookingRequestFactory(bridge_id=big_bridge.pk, sites=province, host_code="T01")
 
-    with django_assert_num_queries(11), pytest.raises(BookingConflict) as refused:
+    # The user's role and offices were read (once per user object) by the first booking.
+    with django_assert_num_queries(10), pytest.raises(BookingConflict) as refused:
         book(request, alice)
 
     assert len(refused.value.report.sites) == communes + 4
@@ -738,9 +739,9 @@ def test_check_costs_the_same_queries_for_10_or_1000_sites(
         bridge_id=big_bridge.pk, sites=SiteSelection(subtrees=("T01",)), host_code="T01"
     )
 
-    # Three more since issue #13: the user's role and offices (who books), and whether the
-    # office may use the bridge; the jurisdiction check reads no more rows (resolve_sites).
-    with django_assert_num_queries(8):
+    # Two more since issue #13: the user's role and offices (who books); the bridge is read
+    # with whether the office may use it, and the jurisdiction check reads no more rows.
+    with django_assert_num_queries(7):
         check(request, alice)
 
 

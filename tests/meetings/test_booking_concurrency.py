@@ -377,3 +377,31 @@ def test_series_moved_onto_an_uncommitted_booking_reports_the_occurrence(alice, 
     assert [c.meeting_id for c in report.sites] == [held.outcome[0].pk]
     assert sorted(Meeting.objects.values_list("sequence", flat=True)) == [0, 0, 0, 0]
     assert races_seen == (["23P01"] * 3 if POSTGRESQL else [])
+
+
+def test_the_centre_and_a_province_racing_for_one_of_its_sites_book_it_once(
+    alice, sites, room_for_every_thread
+):
+    """Each office on its own bridge, the scope checked in every booking: one wins, and
+    every loser's conflict names the winner, whichever office booked it (it touches both
+    jurisdictions and is not confidential)."""
+    from accounts.roles import Role
+    from tests.factories import UserFactory, office_of
+
+    lan = UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[])
+    hanoi = office_of(sites["T01"], "VP-HN", lan)
+    centre_bridges = [BridgeFactory(name=f"MCU TW {index}") for index in range(THREADS // 2)]
+    hanoi_bridges = [
+        BridgeFactory(name=f"MCU HN {index}", owner=hanoi) for index in range(THREADS // 2)
+    ]
+    requests = overlapping_requests(centre_bridges + hanoi_bridges, local_time(7, 8))
+    bookers = [alice] * (THREADS // 2) + [lan] * (THREADS // 2)
+
+    outcomes = all_at_once(
+        [
+            lambda request=request, user=user: book(request, user)
+            for request, user in zip(requests, bookers, strict=True)
+        ]
+    )
+
+    assert_one_booking_and_conflicts_naming_it(outcomes)

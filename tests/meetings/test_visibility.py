@@ -213,3 +213,129 @@ def test_watchable_is_nothing_for_the_superuser_who_acts_on_no_session(meetings)
 
 def test_watchable_is_nothing_for_an_anonymous_user(meetings):
     assert titles(watchable(AnonymousUser())) == []
+
+
+# --- authority follows the tree: offices and their jurisdiction -----------------------------------
+# The centre (alice, office VPCP, jurisdiction TW) books a national session and a confidential one
+# at X0101 (a Hà Nội commune); Hà Nội's office (lan, T01) books its own; T02's office (minh)
+# books its own.
+
+
+@pytest.fixture
+def tree(alice, carol):
+    from conferencing.models import Level
+    from tests.factories import office_of
+
+    sites = site_tree(provinces=2, communes=2)
+    lan = UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[])
+    minh = UserFactory(username="minh", roles=[Role.SECRETARIAT], offices=[])
+    hanoi = office_of(sites["T01"], "VP-HN", lan)
+    other = office_of(sites["T02"], "VP-T02", minh)
+    national_bridge = BridgeFactory(name="MCU Quốc gia")
+    start = local_time(7, 8)
+    sessions = {
+        "national": booked(
+            alice,
+            bridge_id=national_bridge.pk,
+            sites=SiteSelection(levels=(Level.CENTRAL, Level.PROVINCE, Level.COMMUNE)),
+            host_code="TW",
+            slot__start=start,
+            details__title="Quốc gia",
+        ),
+        "confidential": booked(
+            alice,
+            bridge_id=national_bridge.pk,
+            sites=at("X0102"),
+            host_code="X0102",
+            slot__start=start + timedelta(days=2),
+            details__title="Mật trung ương",
+            details__classification=Classification.CONFIDENTIAL,
+            details__attendees=((carol.pk, "member"),),
+        ),
+        "hanoi": booked(
+            lan,
+            bridge_id=BridgeFactory(name="MCU Hà Nội", owner=hanoi).pk,
+            sites=SiteSelection(subtrees=("T01",)),
+            host_code="T01",
+            slot__start=start + timedelta(days=1),
+            details__title="Hà Nội",
+        ),
+        "other": booked(
+            minh,
+            bridge_id=BridgeFactory(name="MCU T02", owner=other).pk,
+            sites=SiteSelection(subtrees=("T02",)),
+            host_code="T02",
+            slot__start=start + timedelta(days=1),
+            details__title="Tỉnh khác",
+        ),
+    }
+    return {"lan": lan, "minh": minh, "sites": sites, **sessions}
+
+
+def test_an_office_sees_the_sessions_touching_its_jurisdiction(tree, alice):
+    assert titles(concerning(tree["lan"])) == ["Hà Nội", "Mật trung ương", "Quốc gia"]
+    assert titles(with_details(tree["lan"])) == ["Hà Nội", "Quốc gia"]
+    assert titles(concerning(tree["minh"])) == ["Quốc gia", "Tỉnh khác"]
+    assert titles(concerning(alice)) == ["Hà Nội", "Mật trung ương", "Quốc gia", "Tỉnh khác"]
+
+
+def test_only_the_owning_office_changes_a_session(tree, alice):
+    assert titles(changeable(tree["lan"])) == ["Hà Nội"]
+    assert titles(changeable(tree["minh"])) == ["Tỉnh khác"]
+    assert titles(changeable(alice)) == ["Mật trung ương", "Quốc gia"]
+
+
+def test_a_colleague_of_the_organiser_does_not_read_a_confidential_session(tree, alice):
+    colleague = UserFactory(username="vpcp2", roles=[Role.SECRETARIAT])
+
+    assert "Mật trung ương" in titles(concerning(colleague))
+    assert "Mật trung ương" not in titles(with_details(colleague))
+    assert "Mật trung ương" not in titles(changeable(colleague))
+
+
+def test_an_office_watches_its_part_of_a_session_it_does_not_own(tree, alice):
+    from conferencing.watch_policy import WHOLE_BOARD, BoardPart
+    from meetings.visibility import board_part
+
+    assert titles(watchable(tree["lan"])) == ["Hà Nội", "Quốc gia"]
+    assert board_part(tree["lan"], tree["national"]) == BoardPart(within="/TW/T01/")
+    assert board_part(tree["lan"], tree["hanoi"]) == WHOLE_BOARD
+    assert board_part(alice, tree["national"]) == WHOLE_BOARD
+    assert board_part(tree["minh"], tree["hanoi"]) is None
+    assert board_part(tree["lan"], tree["confidential"]) is None
+
+
+def test_the_host_sites_technician_watches_the_whole_board(tree, bob):
+    from conferencing.watch_policy import WHOLE_BOARD
+    from meetings.visibility import board_part
+
+    tree["sites"]["T01"].technicians.add(bob)
+
+    assert board_part(bob, tree["hanoi"]) == WHOLE_BOARD
+    assert board_part(bob, tree["national"]) is None  # TW hosts it, not bob's site
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        ("office", ["Hà Nội"]),
+        ("jurisdiction", ["Hà Nội", "Mật trung ương", "Quốc gia"]),
+        ("", ["Hà Nội", "Mật trung ương", "Quốc gia"]),
+    ],
+)
+def test_the_lists_filter_my_offices_sessions_or_my_jurisdictions(tree, scope, expected):
+    from meetings.visibility import SiteFilters, filter_by_sites
+
+    lan = tree["lan"]
+    filtered = filter_by_sites(concerning(lan), lan, SiteFilters(office_scope=scope))
+
+    assert titles(filtered) == expected
+
+
+def test_a_site_filter_outside_the_jurisdiction_reveals_no_confidential_session(tree):
+    from meetings.visibility import SiteFilters, filter_by_sites
+
+    minh = tree["minh"]
+    at_x0102 = filter_by_sites(concerning(minh), minh, SiteFilters(subtree="/TW/T01/"))
+
+    assert titles(at_x0102) == ["Quốc gia"]
