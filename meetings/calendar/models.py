@@ -91,7 +91,7 @@ class FeedToken(models.Model):
                 condition=~Q(kind="site") | Q(endpoint__isnull=False),
                 name="feed_token_site_has_endpoint",
             ),
-            # Revoked organisation feeds of users without an office (migration 0009) keep
+            # Revoked organisation feeds of users without an office (migration 0010) keep
             # no office; an active one always acts for one.
             models.CheckConstraint(
                 condition=~Q(kind="organisation", revoked_at__isnull=True)

@@ -1,4 +1,4 @@
-"""Migration meetings 0009: organisation feeds made before offices act for their owner's
+"""Migration meetings 0010: organisation feeds made before offices act for their owner's
 first active office (by code); those of an owner without one are revoked; other feeds
 are untouched. Rows are written with the historical models of the state before it."""
 
@@ -10,7 +10,7 @@ from meetings.calendar.models import FeedToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("meetings", "0008_meetings_belong_to_offices")]
+BEFORE = [("meetings", "0009_audit_keeps_no_session_titles")]
 
 
 def migrate(targets):

@@ -33,7 +33,7 @@ def bind_organisation_feeds(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("conferencing", "0006_offices"),
-        ("meetings", "0008_meetings_belong_to_offices"),
+        ("meetings", "0009_audit_keeps_no_session_titles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
