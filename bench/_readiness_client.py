@@ -426,6 +426,15 @@ class BoardWorker:
         if self.draining:
             self.check_caught_up()
 
+    def cookie_of(self, number: int) -> str:
+        """Boards below `part_boards` sign in as a provincial office's secretariat (its
+        province's part of the board), spread over the provinces; the others as the
+        central office's (the whole board)."""
+        parts = self.config.get("part_cookies") or []
+        if number < self.config.get("part_boards", 0) and parts:
+            return parts[number % len(parts)]
+        return self.config["cookie"]
+
     def live(self) -> list[Board]:
         return [board for number, board in self.boards.items() if number in self.sockets]
 
@@ -436,14 +445,16 @@ class BoardWorker:
     async def run(self, commands: asyncio.Queue) -> None:
         await expect(commands, "connect")
         conferences = self.config["conferences"]
-        cookie = self.config["cookie"]
         ports = self.config["ports"]
         for number in range(self.config["boards"]):
             self.boards[number] = Board(number, conferences[number % len(conferences)])
         cpu_before = cpu_seconds()
         outcome = await connect_all(
             self.config,
-            [(ports[number % len(ports)], cookie, number) for number in self.boards],
+            [
+                (ports[number % len(ports)], self.cookie_of(number), number)
+                for number in self.boards
+            ],
             self.message,
             lambda number: f"/ws/conferences/{self.boards[number].conference}/board/",
         )

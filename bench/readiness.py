@@ -1,6 +1,7 @@
 """Benchmark: live readiness of a national session over WebSockets (issue 4).
 
     .venv/bin/python bench/readiness.py --sites 3356 --boards 50
+    .venv/bin/python bench/readiness.py --sites 3356 --boards 50 --province-boards 35
     .venv/bin/python bench/readiness.py --sites 10000 --boards 50 --daphnes 2 [--sessions 3]
 
 Real processes end to end, all on this machine (loopback only): Daphne child
@@ -17,6 +18,11 @@ look-ups as after a few weeks of use), and the session(s) booked through
 meetings.booking.book on all N sites, starting in 30 minutes with a 60-minute setup
 window (so reports are accepted now). `--sessions K` splits the sites over K
 simultaneous sessions (boards spread over them); the default is one session.
+The session is booked by a central office (jurisdiction: the root) on its bridge.
+`--province-boards N`: N of the boards watch one province's part of the board (issue
+13): a provincial office per province (jurisdiction: the province) with its own
+secretariat user, the N boards spread over the provinces; the other boards are the
+central office's and watch the whole board.
 
 Run (client child processes, bench/_readiness_client.py, standard library only): the
 `--boards` board sockets (spread over the Daphne processes and sessions) wait for
@@ -29,9 +35,10 @@ Measured:
 - connected: sockets open and still held at the end; handshakes_per_s: technician
   sockets connected / time from the first attempt to the last handshake;
 - kb_per_conn: Daphne RSS after all connected minus before (after a warm-up), per socket;
-- p50/p90/p99/max_ms: for every acknowledged report and every board of its session,
-  first receipt of a delta (or snapshot) where that site's seq >= the report's seq,
-  minus the moment the report was written to the socket;
+- p50/p90/p99/max_ms: for every acknowledged report and every board of its session
+  that shows the site (a province board shows its province's sites only), first
+  receipt of a delta (or snapshot) where that site's seq >= the report's seq, minus
+  the moment the report was written to the socket;
 - lost: reports not acknowledged within 20 s after the spread window, plus reports
   acknowledged but missing on some board 10 s after the last ack;
 - late_board: a board opened after the reports must still get its snapshot;
@@ -72,7 +79,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENT = Path(__file__).resolve().parent / "_readiness_client.py"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-BENCH_DATABASE = "giaoban_bench_ready"
+# BENCH_DATABASE in the environment names another one (two benches on one server at once).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "giaoban_bench_ready"
 NATIONAL_SITES = 3356
 GOALS = {"p99_ms": 500, "lost": 0, "kb_per_conn": 50}
 SETUP_TIMEOUT_S = 600
@@ -94,6 +102,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--sessions", type=int, default=1, help="split the sites over this many sessions"
     )
+    parser.add_argument(
+        "--province-boards",
+        type=int,
+        default=0,
+        help="this many of the boards watch one province's part (spread over the provinces)",
+    )
     parser.add_argument("--spread", type=float, default=10.0, help="seconds for all reports")
     parser.add_argument("--inflight", type=int, default=40, help="handshakes at once per Daphne")
     parser.add_argument("--port", type=int, default=18700, help="first Daphne port")
@@ -114,6 +128,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--sites 1..20000, --boards 1..500, --spread >= 3")
     if not 1 <= args.sessions <= min(args.sites, args.boards):
         parser.error("--sessions: from 1 to the number of sites and of boards")
+    if not 0 <= args.province_boards <= args.boards:
+        parser.error("--province-boards: from 0 to the number of boards")
     args.daphnes = args.daphnes or (1 if args.sites <= 5000 else 2)
     args.tech_workers = args.tech_workers or 1
     return args
@@ -123,7 +139,7 @@ def main() -> int:
     args = parse_args(sys.argv[1:])
     if args.setup:
         with open(args.setup, "w") as plan:
-            json.dump(setup(args.sites, args.sessions), plan)
+            json.dump(setup(args.sites, args.sessions, args.province_boards), plan)
         return 0
     raise_open_files()
     result = asyncio.run(bench(args))
@@ -235,6 +251,7 @@ class Run:
             [
                 *(sys.executable, __file__, "--sites", str(args.sites)),
                 *("--sessions", str(args.sessions), "--setup", str(plan_path)),
+                *("--province-boards", str(args.province_boards)),
             ],
             SETUP_TIMEOUT_S,
         )
@@ -265,6 +282,9 @@ class Run:
                 "boards": args.boards,
                 "conferences": plan["conferences"],
                 "cookie": plan["board_cookie"],
+                # Board n < --province-boards watches the part of province n % provinces.
+                "part_cookies": plan["province_cookies"],
+                "part_boards": args.province_boards,
                 "lifetime": lifetime,
             },
         )
@@ -586,6 +606,7 @@ def summarise(args, plan, setup_s, board_connect, tech_connects, connect_span, r
         "boards": args.boards,
         "daphnes": args.daphnes,
         "sessions": args.sessions,
+        "province_boards": args.province_boards,
         "cells": board_connect["cells"],
         "snapshot_kb": board_connect["snapshot_kb"],
         "connected": held,
@@ -707,7 +728,7 @@ def report(r: dict) -> None:
 # -- Setup, in a Django child process -----------------------------------------------------------
 
 
-def setup(sites: int, sessions: int) -> dict:
+def setup(sites: int, sessions: int, province_boards: int = 0) -> dict:
     import django
 
     django.setup()
@@ -721,7 +742,7 @@ def setup(sites: int, sessions: int) -> dict:
     from django.utils import timezone
 
     from accounts.roles import Role
-    from conferencing.models import Bridge, Endpoint, Leg, Level
+    from conferencing.models import Bridge, Endpoint, Leg, Level, Office
     from conferencing.site_selection import SiteSelection
     from meetings.booking import BookingRequest, Details, Slot, book
 
@@ -734,8 +755,15 @@ def setup(sites: int, sessions: int) -> dict:
     User = get_user_model()
     secretariat = User.objects.create_user("thuky-bench", password=None)
     secretariat.groups.add(Group.objects.get_or_create(name=Role.SECRETARIAT.value)[0])
+    # The central office books the national session on its own bridge (issue 13).
+    root = Endpoint.objects.filter(parent__isnull=True).order_by("level", "path").first()
+    central = Office.objects.create(code="VPCP", name="Văn phòng Chính phủ", jurisdiction=root)
+    central.members.add(secretariat)
     bridge = Bridge.objects.create(
-        name="MCU bench", dial_in="sip:bench@vc.example.vn", port_capacity=max(4000, sites)
+        name="MCU bench",
+        dial_in="sip:bench@vc.example.vn",
+        port_capacity=max(4000, sites),
+        owner=central,
     )
     start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
     conferences, legs = [], {}
@@ -756,12 +784,16 @@ def setup(sites: int, sessions: int) -> dict:
             Leg.objects.filter(conference=meeting.conference).values_list("endpoint_id", "pk")
         )
     technicians = technicians_for(sorted(legs))
-    cookies = sessions_for([secretariat, *technicians])
+    provincial = provincial_secretariats(province_boards)
+    cookies = sessions_for([secretariat, *technicians, *provincial])
+    province_cookies = cookies[len(cookies) - len(provincial) :] if provincial else []
+    cookies = cookies[: len(cookies) - len(provincial)]
     seed_history()
     connection.cursor().execute("ANALYZE")
     return {
         "conferences": conferences,
         "board_cookie": cookies[0],
+        "province_cookies": province_cookies,
         "techs": [
             [legs[user.bench_endpoint_id], cookie]
             for user, cookie in zip(technicians, cookies[1:], strict=True)
@@ -774,6 +806,33 @@ def setup(sites: int, sessions: int) -> dict:
             .values_list("level", "n")
         },
     }
+
+
+def provincial_secretariats(boards: int) -> list:
+    """For `boards` province boards: an office per province (as many provinces as
+    boards, in code order), each with one secretariat user acting for it."""
+    if boards <= 0:
+        return []
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+    from conferencing.models import Endpoint, Level, Office
+
+    User = get_user_model()
+    group = Group.objects.get_or_create(name=Role.SECRETARIAT.value)[0]
+    users = []
+    for province in Endpoint.objects.filter(level=Level.PROVINCE).order_by("code")[:boards]:
+        office = Office.objects.create(
+            code=f"VP-{province.code}",
+            name=f"Văn phòng UBND {province.name}",
+            jurisdiction=province,
+        )
+        user = User.objects.create_user(f"thuky-{province.code}", password=None)
+        user.groups.add(group)
+        office.members.add(user)
+        users.append(user)
+    return users
 
 
 def seed_history(per_site: int = 10) -> None:

@@ -14,10 +14,12 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.exceptions import SynchronousOnlyOperation
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conferencing import (
+    jurisdiction,
     protocol_text,
     readiness,
     readiness_board,
@@ -59,6 +61,24 @@ def language_of(scope: dict) -> str:
     return chosen if chosen and translation.check_for_language(chosen) else settings.LANGUAGE_CODE
 
 
+async def act_for_the_chosen_office(user, scope: dict) -> None:
+    """A socket acts for the office chosen in the header, as the pages do
+    (conferencing.acting_office): the session comes with the scope (AuthMiddlewareStack).
+
+    A signed-in user's session was read when the user was (channels.auth.get_user), so
+    its choice is read here without a hop to a database thread; only a choice costs one
+    (a technician's phone, which chose nothing, connects as fast as before)."""
+    session = scope.get("session")
+    if session is None:
+        return
+    try:
+        choice = session.get(jurisdiction.SESSION_KEY)
+    except SynchronousOnlyOperation:  # not read yet after all
+        choice = await in_database(session.get)(jurisdiction.SESSION_KEY)
+    if choice is not None:
+        await in_database(jurisdiction.remember_choice)(user, choice)
+
+
 class ProtocolError(Exception):
     """A message refused when read; `in_response` names it when its id could be read."""
 
@@ -85,6 +105,8 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
         self.language = language_of(self.scope)
         self.refused = False
         user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            await act_for_the_chosen_office(user, self.scope)
         if user is None or not user.is_authenticated or not await self.authorise(user):
             # Accept, then close: a close before accepting is an HTTP 403 to the
             # browser, which reports 1006 and never sees 4403 — and keeps retrying.
@@ -250,11 +272,19 @@ class BoardConsumer(EnvelopeConsumer):
     async def authorise(self, user) -> bool:
         self.conference_id = int(self.scope["url_route"]["kwargs"]["conference_id"])
         # The one rule of who watches (meetings registers it): a confidential session's
-        # board refuses the uninvited as it refuses a conference that does not exist.
-        return await in_database(watch_policy.may_watch)(user, self.conference_id)
+        # board refuses the uninvited as it refuses a conference that does not exist;
+        # another office the session touches watches its jurisdiction's part.
+        part = await in_database(watch_policy.board_part)(user, self.conference_id)
+        if part is None:
+            return False
+        self.part = part
+        return True
 
     async def joined(self) -> None:
-        self.seq = 0
+        # `seq`: how far the feed has looked for this board; `shown_seq`: the sequence
+        # the browser holds. They differ only on a part board, after changes outside
+        # its part (readiness_feed).
+        self.seq = self.shown_seq = 0
         self.sending = asyncio.Lock()
         await self.send_snapshot(None)
         readiness_feed.watch(self.conference_id, self)
@@ -266,8 +296,8 @@ class BoardConsumer(EnvelopeConsumer):
 
     async def send_snapshot(self, in_response: str | None) -> None:
         async with self.sending:
-            snapshot = await in_database(readiness_board.snapshot)(self.conference_id)
-            self.seq = snapshot["seq"]
+            snapshot = await in_database(readiness_board.snapshot)(self.conference_id, self.part)
+            self.seq = self.shown_seq = snapshot["seq"]
             pages = readiness_board.pages(snapshot["cells"])
             for number, cells in enumerate(pages, start=1):
                 content = {"seq": self.seq, "cells": cells, "part": number, "parts": len(pages)}
@@ -277,4 +307,4 @@ class BoardConsumer(EnvelopeConsumer):
         await self.send_snapshot(message_id)
 
     async def handle_ping(self, content: dict, message_id: str | None):
-        return "pong", {"seq": self.seq}
+        return "pong", {"seq": self.shown_seq}

@@ -1,12 +1,14 @@
 """What a readiness board shows: a snapshot of every site, then the changes since a sequence.
 
 Both are a bounded number of queries whatever the size of the session, so a
-board of 3,356 sites costs the same to refresh as one of ten. Who may see them is
-not decided here but by conferencing.watch_policy, the rule meetings registers.
+board of 3,356 sites costs the same to refresh as one of ten. Who may see them, and
+which part (conferencing.watch_policy.BoardPart), is not decided here but by the
+rule meetings registers: the snapshot only shows the part it is given.
 """
 
 from conferencing.instants import iso
 from conferencing.models import PATH_SEPARATOR, Conference, Endpoint, Leg, LegRole, Level
+from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
 # Cells per message. A cell with the longest note and site name is about 2 KB of
 # JSON, and Daphne closes a socket (1011) rather than send a message over 1 MiB.
@@ -49,8 +51,10 @@ def province_of(path: str, provinces: dict[str, tuple[str, str]]) -> tuple[str, 
     return None
 
 
-def snapshot(conference_id: int) -> dict:
-    """Every site of the session with its state; three queries.
+def snapshot(conference_id: int, part: BoardPart = WHOLE_BOARD) -> dict:
+    """Every site of the session within `part` with its state; three queries.
+
+    The sequence is the conference's, whatever the part: deltas continue from it.
 
     The sequence is read first and the cells after, so reports committed in
     between may show: the snapshot then stands at the newest of them. Reports of
@@ -59,7 +63,7 @@ def snapshot(conference_id: int) -> dict:
     seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
     provinces = province_names()
     rows = (
-        Leg.objects.filter(conference_id=conference_id)
+        of_part(Leg.objects.filter(conference_id=conference_id), part)
         .order_by("endpoint__path")
         .values(
             *CELL_FIELDS,
@@ -87,11 +91,34 @@ def snapshot(conference_id: int) -> dict:
     return {"seq": max([seq, *(cell["seq"] for cell in cells)]), "cells": cells}
 
 
+def of_part(legs, part: BoardPart):
+    """The legs of sites within `part` (a prefix of the site path: the index serves it)."""
+    return legs if part.is_whole else legs.filter(endpoint__path__startswith=part.within)
+
+
+def part_site(part: BoardPart) -> str | None:
+    """The name of the site at the top of `part` (its office's jurisdiction); None for
+    the whole board."""
+    if part.is_whole:
+        return None
+    return Endpoint.objects.filter(path=part.within).values_list("name", flat=True).first()
+
+
+def count(conference_id: int, part: BoardPart = WHOLE_BOARD) -> int:
+    """How many of the session's sites `part` shows; one query."""
+    return of_part(Leg.objects.filter(conference_id=conference_id), part).count()
+
+
 def changes_since(conference_id: int, since: int) -> dict:
-    """The cells changed after `since`, and the sequence they bring the board to; two queries."""
+    """The cells changed after `since`, and the sequence they bring the board to; two queries.
+
+    Each cell also carries its site's `path`, for the feed to tell the parts apart; the
+    feed takes it out before sending (readiness_feed.delta_texts)."""
     seq = Conference.objects.filter(pk=conference_id).values_list("readiness_seq", flat=True)[0]
-    rows = Leg.objects.filter(conference_id=conference_id, state_seq__gt=since).values(*CELL_FIELDS)
-    cells = [cell(row) for row in rows]
+    rows = Leg.objects.filter(conference_id=conference_id, state_seq__gt=since).values(
+        *CELL_FIELDS, "endpoint__path"
+    )
+    cells = [{**cell(row), "path": row["endpoint__path"]} for row in rows]
     return {"since": since, "seq": max([seq, *(cell["seq"] for cell in cells)]), "cells": cells}
 
 

@@ -2,8 +2,17 @@
 
 Fifty boards of one national session watched by one process cost one channel
 subscription and one query per tick, and each delta is serialised once per
-distinct board position, instead of fifty of each. A board only registers here;
-the feed tells it what changed after the sequence number it holds.
+distinct board position and part, instead of fifty of each. A board only registers
+here; the feed tells it what changed after the sequence number it holds.
+
+Parts (conferencing.watch_policy.BoardPart): an office the session touches but does
+not own watches its jurisdiction's sites only. Its board holds the conference's
+sequence like every board, and board.js asks for a new snapshot when a delta does not
+start where it stands. So a tick that changed nothing in a part sends that part
+nothing and leaves its `shown_seq` (what the browser holds) where it was, while its
+`seq` (how far the feed has looked) moves on; the next delta for the part starts at
+`shown_seq` and carries every cell of the part changed since. A ping answers
+`shown_seq`, so the browser sees no gap either way.
 """
 
 import asyncio
@@ -18,6 +27,7 @@ from channels.layers import get_channel_layer
 from conferencing import readiness_board
 from conferencing.readiness_broadcast import board_group
 from conferencing.sync_calls import in_database
+from conferencing.watch_policy import BoardPart
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +40,9 @@ UNSUBSCRIBE_TIMEOUT_SECONDS = 1.0
 class Watcher(Protocol):
     """A board socket as the feed sees it."""
 
-    seq: int
+    seq: int  # how far the feed has looked for this board
+    shown_seq: int  # the sequence the browser holds: deltas start there
+    part: BoardPart
     # Held while the board sends anything (its snapshot, a delta): what it sends is
     # in order of sequence, and each delta's `since` is what was sent just before.
     sending: asyncio.Lock
@@ -118,7 +130,8 @@ class ConferenceFeed:
         delta = await in_database(readiness_board.changes_since)(self.conference_id, since)
         seq, cells = delta["seq"], delta["cells"]
         self.heard = max(self.heard, seq)
-        messages: dict[int, list[str]] = {}
+        shown: dict[BoardPart, list[dict]] = {}
+        messages: dict[tuple[BoardPart, int], list[str]] = {}
         for board in boards:
             if board.seq >= seq or board not in self.boards:
                 continue
@@ -128,10 +141,19 @@ class ConferenceFeed:
             async with board.sending:
                 if board.seq >= seq:
                     continue
-                texts = messages.get(board.seq)
+                key = (board.part, board.shown_seq)
+                texts = messages.get(key)
                 if texts is None:
-                    texts = messages[board.seq] = delta_texts(board.seq, seq, cells)
+                    of_part = shown.get(board.part)
+                    if of_part is None:
+                        of_part = shown[board.part] = cells_of(board.part, cells)
+                    texts = messages[key] = delta_texts(
+                        board.shown_seq, seq, of_part, skip_if_empty=not board.part.is_whole
+                    )
                 board.seq = seq
+                if not texts:
+                    continue  # nothing new in its part: the browser keeps its sequence
+                board.shown_seq = seq
                 try:
                     for text in texts:
                         await board.send(text_data=text)
@@ -139,8 +161,23 @@ class ConferenceFeed:
                     logger.info("readiness feed %s: a board went away", self.conference_id)
 
 
-def delta_texts(since: int, seq: int, cells: list[dict]) -> list[str]:
+def cells_of(part: BoardPart, cells: list[dict]) -> list[dict]:
+    """The cells of the sites `part` shows, without their path (not part of the protocol)."""
+    return [
+        {key: value for key, value in cell.items() if key != "path"}
+        for cell in cells
+        if part.shows(cell.get("path", ""))
+    ]
+
+
+def delta_texts(
+    since: int, seq: int, cells: list[dict], *, skip_if_empty: bool = False
+) -> list[str]:
+    """The delta messages from `since` to `seq`; none when `skip_if_empty` and no cell
+    changed after `since` (a part board that has nothing new)."""
     unseen = [cell for cell in cells if cell["seq"] > since]
+    if skip_if_empty and not unseen:
+        return []
     return [
         json.dumps({"type": "delta", "in_response": None, "content": part}, ensure_ascii=False)
         for part in readiness_board.delta_pages(since, seq, unseen)

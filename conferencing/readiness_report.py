@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferencing.models import Conference, Leg, Level, ReadinessState
-from conferencing.readiness_board import province_names, province_of
+from conferencing.readiness_board import of_part, province_names, province_of
 from conferencing.spreadsheet import csv_writer
+from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
 
 class Punctuality:
@@ -51,12 +52,12 @@ def punctuality(first_ready_at: datetime | None, start: datetime) -> str:
     return Punctuality.ON_TIME if first_ready_at <= start else Punctuality.LATE
 
 
-def summarise(conference: Conference) -> ReadinessSummary:
-    """Two queries whatever the number of sites. A site counts as ready when it
-    first reported ready or connected."""
+def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> ReadinessSummary:
+    """The sites of `part` (the whole session by default); two queries whatever their
+    number. A site counts as ready when it first reported ready or connected."""
     provinces = province_names()
     rows = (
-        Leg.objects.filter(conference=conference)
+        of_part(Leg.objects.filter(conference=conference), part)
         .annotate(
             first_ready_at=Min(
                 "events__at",

@@ -1,4 +1,11 @@
-"""Demo data for `make run`: the national tree, two bridges and one user per role.
+"""Demo data for `make run`: the national tree, three offices at two levels, their
+bridges, and users for every role.
+
+The Government Office (VPCP, the whole tree) and two provincial offices, Hà Nội (T01)
+and the mountain province Lào Cai (T15), each with its own secretariat login and its
+own bridge; the central "MCU Quốc gia" is shared with both provinces, "MCU Dự phòng"
+is the centre's alone. Technicians serve sites of each province. `thuky.kiemnhiem`
+belongs to two offices (VPCP and Hà Nội) and switches between them in the header.
 
 Idempotent: running it again changes nothing, and a demo user who changed
 their password keeps it.
@@ -12,7 +19,21 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.roles import Role
-from conferencing.models import Bridge, Endpoint
+from conferencing.divisions import CENTRAL_CODE
+from conferencing.models import Bridge, Endpoint, Office
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    code: str
+    name: str
+    jurisdiction: str  # a site code
+
+
+CENTRAL = DemoOffice("VPCP", "Văn phòng Chính phủ", CENTRAL_CODE)
+HANOI = DemoOffice("VPUB-HN", "Văn phòng UBND Thành phố Hà Nội", "T01")
+LAOCAI = DemoOffice("VPUB-LC", "Văn phòng UBND tỉnh Lào Cai", "T15")
+DEMO_OFFICES = [CENTRAL, HANOI, LAOCAI]
 
 
 @dataclass(frozen=True)
@@ -23,50 +44,129 @@ class DemoUser:
     first_name: str
     last_name: str
     is_superuser: bool = False
+    offices: tuple[DemoOffice, ...] = ()
+    # Sites served as technician: codes, and (province code, first, last) commune ranges
+    # in code order, 1-based.
+    sites: tuple[str, ...] = ()
+    communes: tuple[str, int, int] | None = None
 
 
 DEMO_USERS = [
-    DemoUser("thuky", "thuky-demo-2026", Role.SECRETARIAT, "Lan", "Nguyễn Thị"),
-    DemoUser("kythuat", "kythuat-demo-2026", Role.TECHNICIAN, "Hùng", "Trần Văn"),
+    DemoUser("thuky", "thuky-demo-2026", Role.SECRETARIAT, "Lan", "Nguyễn Thị", offices=(CENTRAL,)),
+    DemoUser(
+        "thuky.hanoi", "thuky-hanoi-2026", Role.SECRETARIAT, "Hà", "Phạm Thu", offices=(HANOI,)
+    ),
+    DemoUser(
+        "thuky.laocai",
+        "thuky-laocai-2026",
+        Role.SECRETARIAT,
+        "Sơn",
+        "Giàng A",
+        offices=(LAOCAI,),
+    ),
+    DemoUser(
+        "thuky.kiemnhiem",
+        "thuky-kiemnhiem-2026",
+        Role.SECRETARIAT,
+        "Quang",
+        "Đỗ Văn",
+        offices=(CENTRAL, HANOI),
+    ),
+    DemoUser(
+        "kythuat",
+        "kythuat-demo-2026",
+        Role.TECHNICIAN,
+        "Hùng",
+        "Trần Văn",
+        sites=(CENTRAL_CODE, "T01"),
+        communes=("T01", 1, 3),
+    ),
+    DemoUser(
+        "kythuat.hanoi",
+        "kythuat-hanoi-2026",
+        Role.TECHNICIAN,
+        "Mai",
+        "Vũ Thị",
+        communes=("T01", 4, 6),
+    ),
+    DemoUser(
+        "kythuat.laocai",
+        "kythuat-laocai-2026",
+        Role.TECHNICIAN,
+        "Páo",
+        "Vàng Seo",
+        sites=("T15",),
+        communes=("T15", 1, 3),
+    ),
     DemoUser("daibieu", "daibieu-demo-2026", Role.ATTENDEE, "Minh", "Lê Quang"),
     DemoUser("admin", "admin-demo-2026", None, "Quản trị", "", is_superuser=True),
 ]
 
-DEMO_BRIDGES = [
-    {"name": "MCU Quốc gia", "dial_in": "sip:mcu-quocgia@vc.gov.vn", "port_capacity": 4000},
-    {"name": "MCU Dự phòng", "dial_in": "sip:mcu-duphong@vc.gov.vn", "port_capacity": 400},
-]
 
-# The technician serves the central site, Hà Nội and its first communes.
-TECHNICIAN_SITE_CODES = ["TW", "T01"]
-TECHNICIAN_COMMUNES_OF = "T01"
-TECHNICIAN_COMMUNE_COUNT = 3
+@dataclass(frozen=True)
+class DemoBridge:
+    name: str
+    dial_in: str
+    port_capacity: int
+    owner: DemoOffice
+    shared_with: tuple[DemoOffice, ...] = ()
+
+
+DEMO_BRIDGES = [
+    DemoBridge("MCU Quốc gia", "sip:mcu-quocgia@vc.gov.vn", 4000, CENTRAL, (HANOI, LAOCAI)),
+    DemoBridge("MCU Dự phòng", "sip:mcu-duphong@vc.gov.vn", 400, CENTRAL),
+    DemoBridge("MCU Hà Nội", "sip:mcu@vc.hanoi.gov.vn", 600, HANOI),
+    DemoBridge("MCU Lào Cai", "sip:mcu@vc.laocai.gov.vn", 200, LAOCAI),
+]
 
 
 def seed_demo() -> dict[str, int]:
-    """Import the national tree, then add bridges, demo users and site assignments."""
+    """Import the national tree, then add offices, bridges, demo users and their sites."""
     call_command("import_divisions", verbosity=0)
     with transaction.atomic():
+        offices = {demo.code: ensure_office(demo) for demo in DEMO_OFFICES}
         for bridge in DEMO_BRIDGES:
-            Bridge.objects.get_or_create(name=bridge["name"], defaults=bridge)
-        users = {demo.username: ensure_user(demo) for demo in DEMO_USERS}
-        technician = users["kythuat"]
-        technician.served_endpoints.add(*technician_sites())
+            ensure_bridge(bridge, offices)
+        users = [ensure_user(demo, offices) for demo in DEMO_USERS]
     return {
         "endpoints": Endpoint.objects.count(),
+        "offices": Office.objects.count(),
         "bridges": Bridge.objects.count(),
         "users": len(users),
     }
 
 
-def ensure_user(demo: DemoUser):
+def ensure_office(demo: DemoOffice) -> Office:
+    # By code: the migration to offices already made the central office of an older demo.
+    office, _created = Office.objects.get_or_create(
+        code=demo.code,
+        defaults={"name": demo.name, "jurisdiction": Endpoint.objects.get(code=demo.jurisdiction)},
+    )
+    return office
+
+
+def ensure_bridge(demo: DemoBridge, offices: dict[str, Office]) -> Bridge:
+    bridge, _created = Bridge.objects.get_or_create(
+        name=demo.name,
+        defaults={
+            "dial_in": demo.dial_in,
+            "port_capacity": demo.port_capacity,
+            "owner": offices[demo.owner.code],
+        },
+    )
+    bridge.shared_with.add(*(offices[office.code] for office in demo.shared_with))
+    return bridge
+
+
+def ensure_user(demo: DemoUser, offices: dict[str, Office]):
     user, created = get_user_model().objects.get_or_create(
         username=demo.username,
         defaults={
             "first_name": demo.first_name,
             "last_name": demo.last_name,
             "email": f"{demo.username}@demo.giaoban.vn",
-            "is_staff": demo.is_superuser or demo.role == Role.SECRETARIAT,
+            # The Django admin is the superuser's; offices manage on their own pages.
+            "is_staff": demo.is_superuser,
             "is_superuser": demo.is_superuser,
         },
     )
@@ -75,11 +175,16 @@ def ensure_user(demo: DemoUser):
         user.save(update_fields=["password"])
     if demo.role:
         user.groups.add(Group.objects.get(name=demo.role.value))
+    user.offices.add(*(offices[office.code] for office in demo.offices))
+    user.served_endpoints.add(*served_sites(demo))
     return user
 
 
-def technician_sites() -> list[Endpoint]:
-    sites = list(Endpoint.objects.filter(code__in=TECHNICIAN_SITE_CODES))
-    province = Endpoint.objects.get(code=TECHNICIAN_COMMUNES_OF)
-    communes = Endpoint.objects.within(province, include_self=False).order_by("code")
-    return sites + list(communes[:TECHNICIAN_COMMUNE_COUNT])
+def served_sites(demo: DemoUser) -> list[Endpoint]:
+    sites = list(Endpoint.objects.filter(code__in=demo.sites))
+    if demo.communes:
+        province_code, first, last = demo.communes
+        province = Endpoint.objects.get(code=province_code)
+        communes = Endpoint.objects.within(province, include_self=False).order_by("code")
+        sites += list(communes[first - 1 : last])
+    return sites

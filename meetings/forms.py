@@ -12,11 +12,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conferencing.jurisdiction import acts_for_an_office, jurisdiction_path, usable_bridges
 from conferencing.models import (
     DEFAULT_SETUP_MINUTES,
     LEVEL_SLUGS,
@@ -24,6 +26,7 @@ from conferencing.models import (
     Bridge,
     Endpoint,
     Level,
+    Office,
 )
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
@@ -55,14 +58,13 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def province_rows() -> list[tuple[str, str, str]]:
-    """Code, name and path of every active province, in tree order; one query."""
-    return list(
-        Endpoint.objects.at_level(Level.PROVINCE)
-        .active()
-        .in_tree_order()
-        .values_list("code", "name", "path")
-    )
+def province_rows(within: str = "") -> list[tuple[str, str, str]]:
+    """Code, name and path of every active province (under the path `within`, if
+    given), in tree order; one query."""
+    provinces = Endpoint.objects.at_level(Level.PROVINCE).active()
+    if within:
+        provinces = provinces.filter(path__startswith=within)
+    return list(provinces.in_tree_order().values_list("code", "name", "path"))
 
 
 class BookingErrorMixin:
@@ -99,10 +101,22 @@ class MeetingFilterForm(forms.Form):
     )
     province = forms.ChoiceField(label=_("Province"), required=False)
     mine = forms.BooleanField(label=_("Only my sessions"), required=False)
+    # Offered to the secretariat of an office only (see __init__).
+    office_scope = forms.ChoiceField(
+        label=_("Office"),
+        required=False,
+        choices=[
+            ("", _("Every session I see")),
+            ("office", _("Sessions of my office")),
+            ("jurisdiction", _("Sessions touching my jurisdiction")),
+        ],
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not acts_for_an_office(user):
+            del self.fields["office_scope"]
         self.province_paths: dict[str, str] = {}
         choices: list[tuple[str, Any]] = [("", _("All provinces"))]
         for code, name, path in province_rows():
@@ -118,6 +132,7 @@ class MeetingFilterForm(forms.Form):
             level=LEVEL_SLUGS[data["level"]] if data["level"] else None,
             subtree=self.province_paths[data["province"]] if data["province"] else None,
             mine=data["mine"],
+            office_scope=data.get("office_scope", ""),
         )
         return filter_by_sites(meetings, self.user, filters)
 
@@ -185,6 +200,29 @@ class SlotForm(BookingErrorMixin, forms.Form):
         }
 
 
+class CodeChoiceField(forms.MultipleChoiceField):
+    """Ticked site codes: the choices are what the picker offers, but any code passes to
+    booking, which names an unknown one or one outside the jurisdiction."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
+class BridgeChoiceField(forms.ModelChoiceField):
+    """The bridges the acting office may use are offered; any existing bridge passes to
+    booking, which refuses one out of service or not shared, saying so."""
+
+    def to_python(self, value: Any) -> Bridge | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return Bridge.objects.get(pk=value)
+        except (ValueError, TypeError, ValidationError, Bridge.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class SiteSelectionForm(BookingErrorMixin, forms.Form):
     """Sites named by level, by province with all its sites, one by one, minus exclusions."""
 
@@ -200,7 +238,7 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
         ],
         widget=forms.CheckboxSelectMultiple,
     )
-    subtrees = forms.MultipleChoiceField(
+    subtrees = CodeChoiceField(
         label=_("Provinces with all their sites"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -232,10 +270,19 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
         help_text=_("The code of the presiding site; it must be one of the chosen sites."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, office: Office | None = None, **kwargs) -> None:
+        """With `office`, the picker offers only what lies in its jurisdiction: the levels
+        from the jurisdiction's down, the provinces inside it. What is typed or forged
+        beyond that is for booking to refuse, naming it (BookingError on its field)."""
         super().__init__(*args, **kwargs)
-        subtrees = cast(forms.MultipleChoiceField, self.fields["subtrees"])
-        subtrees.choices = [(code, name) for code, name, _path in province_rows()]
+        self.office = office
+        within = jurisdiction_path(office) if office else ""
+        subtrees = cast(CodeChoiceField, self.fields["subtrees"])
+        subtrees.choices = [(code, name) for code, name, _path in province_rows(within)]
+        if office is not None:
+            levels = cast(forms.TypedMultipleChoiceField, self.fields["levels"])
+            top = office.jurisdiction.level
+            levels.choices = [(value, label) for value, label in levels.choices if value >= top]
 
     def selection(self) -> SiteSelection:
         data = self.cleaned_data
@@ -279,9 +326,7 @@ class BookingForm(SlotForm, SiteSelectionForm):
         initial=Classification.INTERNAL,
         help_text=_("A confidential session shows only as busy time to anyone not invited."),
     )
-    bridge = forms.ModelChoiceField(
-        label=_("Bridge (MCU)"), queryset=Bridge.objects.filter(is_active=True)
-    )
+    bridge = BridgeChoiceField(label=_("Bridge (MCU)"), queryset=Bridge.objects.none())
     attendees = UserChoiceField(
         label=_("Attendees"),
         required=False,
@@ -313,9 +358,11 @@ class BookingForm(SlotForm, SiteSelectionForm):
         if for_check:
             self.fields["title"].required = False
             self.fields["classification"].required = False
+        offered = usable_bridges(self.office).filter(is_active=True).order_by("name")
+        cast(BridgeChoiceField, self.fields["bridge"]).queryset = offered
         if not self.is_bound:
             # With one bridge in service there is nothing to choose.
-            bridges = list(Bridge.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
+            bridges = list(offered.values_list("pk", flat=True)[:2])
             if len(bridges) == 1:
                 self.initial.setdefault("bridge", bridges[0])
 

@@ -53,5 +53,6 @@ def filter_meetings(meetings: QuerySet[Meeting], filters: dict, user: User) -> Q
         subtree=filters["province"].path if "province" in filters else None,
         site_id=filters["site"].pk if "site" in filters else None,
         mine=filters["mine"],
+        office_scope=filters.get("office_scope", ""),
     )
     return filter_by_sites(meetings, user, sites)

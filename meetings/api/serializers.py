@@ -203,6 +203,17 @@ class MeetingFilterSerializer(serializers.Serializer):
         default=False,
         help_text=_("Only sessions I organise, attend, or whose sites I serve."),
     )
+    office_scope = serializers.ChoiceField(
+        choices=[
+            ("office", _("Sessions of my office")),
+            ("jurisdiction", _("Sessions touching my jurisdiction")),
+        ],
+        required=False,
+        help_text=_(
+            "For the secretariat of an office: only the sessions the office it acts for "
+            "owns, or only those with a site in its jurisdiction. Nothing for anyone else."
+        ),
+    )
     status = serializers.ChoiceField(choices=MeetingStatus.choices, required=False)
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings, is_technician
-from conferencing import readiness
+from conferencing import readiness, readiness_board
 from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, Level, ReadinessState
 from conferencing.readiness_report import (
     PUNCTUALITY_LABELS,
@@ -34,9 +34,10 @@ from conferencing.readiness_report import (
     summarise,
     summary_csv,
 )
+from conferencing.watch_policy import BoardPart
 from meetings.models import Meeting
 from meetings.views.common import AuthenticatedHttpRequest
-from meetings.visibility import readable_ids, watchable
+from meetings.visibility import board_part, readable_ids, watchable
 
 # The console lists sessions from a day before their window opens until an hour after.
 CONSOLE_AHEAD = timedelta(hours=24)
@@ -314,6 +315,28 @@ def watched_meeting(user: AbstractBaseUser, meeting_id: int) -> Meeting:
     return get_object_or_404(watchable(user, meetings), pk=meeting_id)
 
 
+@dataclass(frozen=True)
+class WatchedPart:
+    """The part of a session's readiness the viewer watches: `site` is the top of their
+    jurisdiction's part (None for the whole board), `sites` how many of the session's
+    sites it shows."""
+
+    part: BoardPart
+    site: str | None
+    sites: int
+
+
+def watched_part(user: AbstractBaseUser, meeting: Meeting) -> WatchedPart:
+    """The part of `meeting`'s board the user watches (visibility.board_part); 404 if none."""
+    part = board_part(user, meeting)
+    if part is None:
+        raise Http404
+    if part.is_whole:
+        return WatchedPart(part, None, 0)
+    top = readiness_board.part_site(part)
+    return WatchedPart(part, top, readiness_board.count(meeting.conference_id, part))
+
+
 def board_texts() -> dict:
     """What board.js writes, translated here: the script has no message catalogue."""
     return {
@@ -351,6 +374,7 @@ def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "conference": conference,
+            "watched": watched_part(request.user, meeting),
             "ended": conference.end <= timezone.now(),
             "ws_path": f"/ws/conferences/{conference.pk}/board/",
             "states": S.choices,
@@ -384,7 +408,8 @@ def minutes_late(first_ready_at: datetime | None, start: datetime) -> int | None
 def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = watched_meeting(request.user, meeting_id)
     conference = meeting.conference
-    summary = summarise(conference)
+    watched = watched_part(request.user, meeting)
+    summary = summarise(conference, watched.part)
     levels = {level.slug: str(level.label) for level in Level}
     states = state_labels()
     sites = [
@@ -403,6 +428,7 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
         {
             "meeting": meeting,
             "conference": conference,
+            "watched": watched,
             "ended": conference.end <= timezone.now(),
             "summary": summary,
             "total": len(summary.sites),
@@ -423,7 +449,8 @@ def readiness_csv(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRes
     if by not in CSV_LAYOUTS:
         return HttpResponseBadRequest(_("Unknown layout: by=site or by=province."))
     # The byte order mark makes spreadsheet programs read the Vietnamese names as UTF-8.
-    content = "\ufeff" + CSV_LAYOUTS[by](summarise(meeting.conference))
+    part = watched_part(request.user, meeting).part
+    content = "\ufeff" + CSV_LAYOUTS[by](summarise(meeting.conference, part))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     suffix = "" if by == "site" else "-provinces"
     response["Content-Disposition"] = (

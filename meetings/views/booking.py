@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
-from conferencing.jurisdiction import acts_for_an_office
+from conferencing.jurisdiction import acts_for_an_office, booking_office
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import BookingForm
@@ -53,7 +53,7 @@ def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
 @require_POST
 @role_required(acts_for_an_office)
 def check(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = BookingForm(request.POST, for_check=True)
+    form = BookingForm(request.POST, for_check=True, office=booking_office(request.user))
     return render(request, f"{TEMPLATE}#conflicts", {"check": dry_run(form, request.user)})
 
 
@@ -62,8 +62,9 @@ def check(request: AuthenticatedHttpRequest) -> HttpResponse:
 def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = None
     status = 200
+    office = booking_office(request.user)
     if request.method == "POST":
-        form = BookingForm(request.POST)
+        form = BookingForm(request.POST, office=office)
         if form.is_valid():
             try:
                 return booked(request, form)
@@ -77,11 +78,11 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
                 checked = len(conflict.conflicts) if skip else None
                 result, status = series_result(conflict.conflicts, checked, skip), 409
     else:
-        form = BookingForm()
+        form = BookingForm(office=office)
     return render(
         request,
         TEMPLATE,
-        {"form": form, "check": result, "site_options": site_options()},
+        {"form": form, "check": result, "site_options": site_options(office)},
         status=status,
     )
 

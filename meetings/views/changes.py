@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
-from conferencing.jurisdiction import acts_for_an_office
+from conferencing.jurisdiction import acts_for_an_office, booking_office
 from conferencing.models import LegRole
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
@@ -79,8 +79,9 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     if isinstance(meeting, HttpResponse):
         return meeting
     result, status = None, 200
+    office = booking_office(request.user)
     if request.method == "POST":
-        form = ChangeSitesForm(request.POST)
+        form = ChangeSitesForm(request.POST, office=office)
         if form.is_valid():
             try:
                 booking.change_sites(meeting, form.selection(), form.host_code(), request.user)
@@ -91,11 +92,11 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
             except BookingConflict as conflict:
                 result, status = conflict_result(conflict.report), 409
     else:
-        form = ChangeSitesForm(initial=current_sites(meeting))
+        form = ChangeSitesForm(initial=current_sites(meeting), office=office)
     return render(
         request,
         "meetings/sites.html",
-        {"meeting": meeting, "form": form, "check": result, "site_options": site_options()},
+        {"meeting": meeting, "form": form, "check": result, "site_options": site_options(office)},
         status=status,
     )
 

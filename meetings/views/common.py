@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from conferencing.models import Endpoint
+from conferencing.jurisdiction import sites_within
+from conferencing.models import Endpoint, Office
 from conferencing.reservations import CapacityOverload
 from meetings.booking import ConflictReport, Slot, is_changeable
 from meetings.models import Meeting
@@ -34,7 +35,9 @@ SITES_SHOWN = 8
 
 def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     """The meeting if it concerns the user, else 404: outsiders learn nothing of it."""
-    meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
+    meetings = Meeting.objects.select_related(
+        "conference__bridge", "organiser", "series", "owner_office"
+    )
     return get_object_or_404(concerning(user, meetings), pk=meeting_id)
 
 
@@ -68,9 +71,11 @@ def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpR
     return meeting
 
 
-def site_options() -> list[tuple[str, str]]:
-    """Code and name of every active site, for the pickers' shared datalist; one query."""
-    return list(Endpoint.objects.active().in_tree_order().values_list("code", "name").iterator())
+def site_options(office: Office | None) -> list[tuple[str, str]]:
+    """Code and name of every active site of the office's jurisdiction, for the pickers'
+    shared datalist; one query."""
+    sites = sites_within(office) if office else Endpoint.objects.none()
+    return list(sites.active().in_tree_order().values_list("code", "name").iterator())
 
 
 # --- conflicts, as the templates show them -------------------------------------------------------

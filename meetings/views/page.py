@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
+from conferencing.jurisdiction import booking_office
 from conferencing.models import Endpoint, Leg, LegRole, Level
 from meetings.booking import is_changeable
 from meetings.models import Meeting, MeetingStatus, Series
@@ -89,5 +90,13 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             # Whether the user's office owns the meeting (its records and minutes too,
             # whether or not it is over): the records section reads it from here.
             "manages": manages,
+            "read_only_for": read_only_for(request, meeting),
         },
     )
+
+
+def read_only_for(request: HttpRequest, meeting: Meeting):
+    """The office the secretary acts for, if another office owns the session: the page
+    says so, since it offers them no change (visibility.changeable is the owner's)."""
+    office = booking_office(request.user)
+    return office if office is not None and office.pk != meeting.owner_office_id else None

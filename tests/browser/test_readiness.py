@@ -14,7 +14,14 @@ from accounts.roles import Role
 from conferencing import readiness
 from conferencing.models import Leg, ReadinessEvent
 from conferencing.site_selection import SiteSelection
-from tests.factories import DEMO_PASSWORD, BridgeFactory, UserFactory, booked, site_tree
+from tests.factories import (
+    DEMO_PASSWORD,
+    BridgeFactory,
+    OfficeFactory,
+    UserFactory,
+    booked,
+    site_tree,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -186,4 +193,100 @@ def test_board_reconnects_after_a_drop_and_catches_up(open_page, session):
     expect(cell).to_have_attribute("data-state", "checking")
     expect(board.locator("#board-connection")).to_have_attribute("data-connection", "live")
     assert len(sockets) == 2
+    assert board.evaluate("window.boardNotReloaded") is True
+
+
+# --- another office's part of a national session (issue 13) -------------------------------------
+
+# Where a page could lead to changing a session: reschedule, re-site, cancel, attendees,
+# records upload and the minutes' steps.
+CHANGING = re.compile(
+    r"/meetings/\d+/(reschedule|sites|cancel|attendees|records)/?$"
+    r"|/records/\d+/hold/|/records/versions/\d+/(submit|approve|return)/"
+)
+
+
+@pytest.fixture
+def national():
+    """The central office's `thuky` books a national session over TW (host), T01 and T02
+    and their communes; `hanoi` is the secretariat of T01's office (the Hà Nội office);
+    `kythuat` serves the T01 commune X0101, `kythuat2` the T02 commune X0201."""
+    secretary = UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
+    sites = site_tree(provinces=2, communes=2)
+    hanoi_office = OfficeFactory(
+        code="VP-HN", name="Văn phòng UBND Hà Nội", jurisdiction=sites["T01"]
+    )
+    UserFactory(
+        username="hanoi", first_name="Mai", roles=[Role.SECRETARIAT], offices=[hanoi_office]
+    )
+    technician = UserFactory(username="kythuat", first_name="Hùng", roles=[Role.TECHNICIAN])
+    other = UserFactory(username="kythuat2", first_name="Sơn", roles=[Role.TECHNICIAN])
+    sites["X0101"].technicians.add(technician)
+    sites["X0201"].technicians.add(other)
+    start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    meeting = booked(
+        secretary,
+        bridge_id=BridgeFactory().pk,
+        sites=SiteSelection(subtrees=("TW",)),
+        host_code="TW",
+        slot__start=start,
+        slot__end=start + timedelta(hours=2),
+        details__title="Giao ban trực tuyến toàn quốc",
+    )
+    legs = dict(
+        Leg.objects.filter(conference=meeting.conference).values_list("endpoint__code", "pk")
+    )
+    return {"meeting": meeting, "legs": legs, "other": other}
+
+
+def changing_targets(page) -> list[str]:
+    """Every link, form and button target on the page that would change the session."""
+    targets = page.evaluate(
+        """() => [
+            ...[...document.querySelectorAll("a[href]")].map((a) => a.href),
+            ...[...document.querySelectorAll("form")].map((f) => f.action),
+            ...[...document.querySelectorAll("[formaction]")].map((b) => b.formAction),
+        ]"""
+    )
+    return [target for target in targets if CHANGING.search(target.split("?")[0])]
+
+
+def test_a_provincial_office_watches_its_part_of_a_national_session_live(open_page, national):
+    meeting, legs = national["meeting"], national["legs"]
+    board = open_page(DESKTOP)
+    sign_in(board, "hanoi")
+
+    board.goto(f"/meetings/{meeting.pk}/")
+    expect(board.locator("#meeting-title")).to_have_text("Giao ban trực tuyến toàn quốc")
+    expect(board.locator("#meeting-actions")).to_have_count(0)
+    expect(board.locator("input[type=file]")).to_have_count(0)
+    assert changing_targets(board) == []
+
+    board.locator("#board-link").click()
+    expect(board.locator("#board-part")).to_contain_text("Phần của Điểm cầu T01")
+    # T01 and its two communes: not TW, not T02 nor its communes.
+    expect(board.locator(".cell")).to_have_count(3)
+    expect(board.locator("#count-total")).to_have_text("3")
+    for code in ("TW", "T02", "X0201"):
+        expect(board.locator(f'.cell[data-leg="{legs[code]}"]')).to_have_count(0)
+    cell = board.locator(f'.cell[data-leg="{legs["X0101"]}"]')
+    expect(cell).to_have_attribute("data-state", "pending")
+    expect(board.locator("#board-connection")).to_have_attribute("data-connection", "live")
+    assert changing_targets(board) == []
+    expect(board.locator("input[type=file]")).to_have_count(0)
+    board.evaluate("window.boardNotReloaded = true")
+
+    # Another province's report does not reach this board.
+    readiness.submit_report(readiness.Report(legs["X0201"], "checking"), national["other"])
+
+    console = phone(open_page)
+    sign_in(console, "kythuat")
+    console.goto("/meetings/console/")
+    expect(console.locator("#console-connection")).to_have_attribute("data-connection", "live")
+    console.locator(f"#leg-{legs['X0101']} button[value=checking]").tap()
+
+    expect(cell).to_have_attribute("data-state", "checking")
+    expect(board.locator('[data-count-state="checking"] [data-role=count]')).to_have_text("1")
+    expect(board.locator('[data-count-state="pending"] [data-role=count]')).to_have_text("2")
+    expect(board.locator(".cell")).to_have_count(3)
     assert board.evaluate("window.boardNotReloaded") is True

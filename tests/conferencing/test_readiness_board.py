@@ -157,6 +157,8 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
     assert sorted((c["leg"], c["state"], c["seq"]) for c in since_two["cells"]) == sorted(
         [(legs["X0102"], "checking", 3), (legs["T01"], "ready", 4)]
     )
+    # The protocol's cell, and the site's path for the feed to tell board parts apart
+    # (readiness_feed takes it out before sending).
     assert set(since_two["cells"][0]) == {
         "leg",
         "state",
@@ -165,6 +167,7 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
         "people",
         "note",
         "checklist",
+        "path",
     }
 
 

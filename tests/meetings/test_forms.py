@@ -21,7 +21,7 @@ from meetings.forms import (
     split_codes,
 )
 from meetings.models import AttendeeRole, Classification
-from tests.factories import BridgeFactory, site_tree
+from tests.factories import BridgeFactory, central_office, office_of, site_tree
 
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -180,11 +180,47 @@ def test_booking_form_offers_active_provinces_and_bridges_only(sites, bridge):
     sites["T02"].save()
     BridgeFactory(name="Old MCU", is_active=False)
 
-    form = BookingForm()
+    form = BookingForm(office=central_office())
 
     assert [code for code, _name in form.fields["subtrees"].choices] == ["T01"]
     assert list(form.fields["bridge"].queryset) == [bridge]
     assert form.initial["bridge"] == bridge.pk
+
+
+def test_booking_form_offers_only_the_jurisdiction_and_the_usable_bridges(sites, bridge):
+    hanoi = office_of(sites["T01"], "VP-HN")
+    own = BridgeFactory(name="MCU Hà Nội", owner=hanoi)
+    shared = BridgeFactory(name="MCU Quốc gia")
+    shared.shared_with.add(hanoi)
+    BridgeFactory(name="MCU T02", owner=office_of(sites["T02"], "VP-T02"))
+
+    form = BookingForm(office=hanoi)
+
+    assert [code for code, _name in form.fields["subtrees"].choices] == ["T01"]
+    assert [value for value, _label in form.fields["levels"].choices] == [
+        Level.PROVINCE,
+        Level.DISTRICT,
+        Level.COMMUNE,
+    ]
+    assert list(form.fields["bridge"].queryset) == [own, shared]
+    assert "bridge" not in form.initial
+
+
+def test_booking_form_lets_booking_judge_a_province_or_bridge_it_does_not_offer(sites, bridge):
+    hanoi = office_of(sites["T01"], "VP-HN")
+    data = booking_data(bridge, subtrees=["T02"], host="T02")
+
+    form = BookingForm(data, office=hanoi)
+
+    assert form.is_valid(), form.errors
+    assert form.booking_request().sites == SiteSelection(subtrees=("T02",))
+    assert form.booking_request().bridge_id == bridge.pk
+
+
+def test_change_sites_form_offers_only_the_jurisdiction(sites):
+    form = ChangeSitesForm(office=office_of(sites["T02"], "VP-T02"))
+
+    assert [code for code, _name in form.fields["subtrees"].choices] == ["T02"]
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ SECTION_TEMPLATE = "meetings/records/section.html"
 
 @register.simple_tag(takes_context=True)
 def records_section(context: template.Context, meeting: Meeting) -> SafeString:
-    """`{% records_section meeting %}`: the records and, for the owning office (which
-    manages them: archive.may_upload, visibility.may_change), the upload and review forms."""
+    """`{% records_section meeting %}`: the records and, for whoever manages them (the
+    owning office's secretariat: archive.may_upload), the upload and review forms. Another
+    office the session touches reads them only."""
     user = context["request"].user
     section = context.template.engine.get_template(SECTION_TEMPLATE)
     # The session page already asked (its `manages`); another page asks here.

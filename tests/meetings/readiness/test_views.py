@@ -693,8 +693,9 @@ def test_report_query_count_is_constant(
     client = client_as(alice)
 
     # session, user, roles, the meeting if it may be watched, provinces, sites
-    # One query more since issue #13: the offices the user acts for (the header's office).
-    with django_assert_num_queries(7):
+    # Two queries more since issue #13: the offices the user acts for (the header's
+    # office), and the part of the board they watch (visibility.board_part).
+    with django_assert_num_queries(8):
         response = client.get(url_for("readiness", meeting))
 
     assert len(response.context["sites"]) == len(codes.split())

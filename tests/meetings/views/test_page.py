@@ -73,8 +73,9 @@ def test_detail_query_count_is_constant(
 
     # session, user, roles, meeting, details visible, legs with their sites, attendees,
     # may change, records, may watch (readiness links)
-    # One query more since issue #13: the offices the user acts for (the header's office).
-    with django_assert_num_queries(11):
+    # Two queries more since issue #13: the offices the user acts for (the header's office),
+    # and whether they manage the records (archive.may_upload: the owning office's).
+    with django_assert_num_queries(12):
         response = client.get(url_for("detail", meeting))
 
     assert len(response.context["attendees"]) == count
