@@ -18,7 +18,7 @@ from conferencing import jurisdiction
 from conferencing.site_selection import SiteSelection
 from meetings.calendar import feed_tokens
 from meetings.calendar.feed_tokens import FeedTokenError
-from meetings.calendar.models import FeedKind
+from meetings.calendar.models import FeedKind, FeedToken
 from meetings.models import Classification
 from tests.factories import (
     BridgeFactory,
@@ -227,3 +227,23 @@ def test_secretariat_without_an_office_has_no_organisation_feed(sites):
     assert feed_tokens.may_create_kind(loner, FeedKind.ORGANISATION) is False
     with pytest.raises(PermissionDenied):
         new_feed(loner, FeedKind.ORGANISATION)
+
+
+def test_calendar_page_offers_the_provinces_of_the_acting_office(client_as, hana, alice, sites):
+    hana_page = client_as(hana).get("/calendar/")
+    alice_page = client_as(alice).get("/calendar/")
+
+    def offered(response):
+        return [site.code for site in response.context["form"].fields["province"].queryset]
+
+    assert (offered(hana_page), offered(alice_page)) == (["T01"], ["T01", "T02"])
+
+
+def test_calendar_page_refuses_a_forged_province(client_as, hana, sites):
+    response = client_as(hana).post(
+        "/calendar/subscriptions/new/", {"kind": FeedKind.ORGANISATION, "province": "T02"}
+    )
+
+    assert response.status_code == 400
+    assert "province" in response.context["form"].errors
+    assert FeedToken.objects.count() == 0
