@@ -38,6 +38,7 @@ from conferencing.endpoint_rows import (
     site_for,
 )
 from conferencing.endpoint_tree_check import TreeCheck
+from conferencing.jurisdiction import ImportScope
 from conferencing.models import PATH_SEPARATOR, Endpoint, path_for
 
 # Fields compared to decide whether a stored site changes; parent and path apart.
@@ -53,6 +54,9 @@ DATA_FIELDS = (
 )
 UPDATE_FIELDS = [*DATA_FIELDS, "parent", "path", "updated_at"]
 BATCH_SIZE = 500
+OUTSIDE_CODE = "outside_jurisdiction"
+# The scope of an import that may write anywhere (the superuser's, a command's).
+ANYWHERE = ImportScope(unrestricted=True)
 
 Progress = Callable[[int, int], None]
 
@@ -95,7 +99,11 @@ class ImportReport:
 
 
 def import_endpoints(
-    data: bytes, *, skip_invalid: bool = False, progress: Progress | None = None
+    data: bytes,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    scope: ImportScope = ANYWHERE,
 ) -> ImportReport:
     """Upsert the sites of a CSV file (UTF-8, with or without a byte-order mark).
 
@@ -106,12 +114,14 @@ def import_endpoints(
     rows settled (found unchanged, refused or written) out of all rows: once
     before the transaction, then after the checks and after each written batch,
     inside the transaction, so a callback's own database writes commit with it.
+    A row whose site lies, or would lie, outside `scope` (the importer's
+    jurisdiction) is a row error naming it.
     """
     try:
         records = read_csv(data)
     except FileRefused as refused:
         return ImportReport(errors=[refused.error])
-    return _import(records, skip_invalid, progress)
+    return _import(records, skip_invalid, progress, scope)
 
 
 def import_rows(
@@ -120,6 +130,7 @@ def import_rows(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     first_line: int = HEADER_LINE + 1,
+    scope: ImportScope = ANYWHERE,
 ) -> ImportReport:
     """Upsert sites given as dicts keyed by CSV column; same rules and side effects.
 
@@ -136,7 +147,7 @@ def import_rows(
     ]
     if header_errors:
         return ImportReport(errors=header_errors)
-    return _import(records, skip_invalid, progress)
+    return _import(records, skip_invalid, progress, scope)
 
 
 # --- planning and writing --------------------------------------------------------------------
@@ -151,7 +162,9 @@ class _Plan:
     sites: dict[str, Site]
 
 
-def _import(records: list[Record], skip_invalid: bool, progress: Progress | None) -> ImportReport:
+def _import(
+    records: list[Record], skip_invalid: bool, progress: Progress | None, scope: ImportScope
+) -> ImportReport:
     report_progress = progress or (lambda done, total: None)
     total = len(records)
     report_progress(0, total)
@@ -160,12 +173,13 @@ def _import(records: list[Record], skip_invalid: bool, progress: Progress | None
         _lock_sites()
         stored = _load_stored()
         TreeCheck(rows, stored).run()
-        errors = sorted((error for row in rows for error in row.errors), key=lambda e: e.line)
         valid_rows = [row for row in rows if row.valid]
+        plan = _plan_within(scope, valid_rows, stored)
+        valid_rows = [row for row in rows if row.valid]
+        errors = sorted((error for row in rows for error in row.errors), key=lambda e: e.line)
         if errors and (not skip_invalid or not valid_rows):
             report_progress(total, total)
             return ImportReport(errors=errors)
-        plan = _plan(valid_rows, stored)
         settled = total - len(plan.creates) - len(plan.updates)
         report_progress(settled, total)
         _write(plan, lambda written: report_progress(settled + written, total))
@@ -178,6 +192,27 @@ def _import(records: list[Record], skip_invalid: bool, progress: Progress | None
         written=True,
         moved=len(plan.moves),
     )
+
+
+def _plan_within(scope: ImportScope, valid_rows: list[Row], stored: dict[str, Site]) -> _Plan:
+    """The plan of the valid rows whose site stays inside the scope, as stored and as it
+    will be; the others get a row error naming the jurisdiction. Planned again without
+    them until none is left, since a refused row's sub-sites follow its stored place."""
+    while True:
+        plan = _plan(valid_rows, stored)
+        if scope.unrestricted:
+            return plan
+        outside = [
+            row
+            for row in valid_rows
+            if not scope.admits(plan.sites[row.code].path)
+            or (row.code in stored and not scope.admits(stored[row.code].path))
+        ]
+        if not outside:
+            return plan
+        for row in outside:
+            row.refuse(OUTSIDE_CODE, scope.refusal(row.code))
+        valid_rows = [row for row in valid_rows if row.valid]
 
 
 def _lock_sites() -> None:

@@ -12,15 +12,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 
-from conferencing.models import EndpointImportJob
+from conferencing.models import EndpointImportJob, Office
 from conferencing.tasks import run_endpoint_import
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def create_job(*, user: "User", upload: UploadedFile, skip_invalid: bool) -> EndpointImportJob:
+def create_job(
+    *, user: "User", upload: UploadedFile, skip_invalid: bool, office: Office | None = None
+) -> EndpointImportJob:
     """Store an uploaded CSV as a queued import job and enqueue its import.
+
+    `office` is the office the import acts for (jurisdiction.import_office): the worker
+    refuses rows outside its jurisdiction; None is the superuser's import of anywhere
+    (a non-superuser's job without an office writes nowhere).
 
     Side effects: one EndpointImportJob row; after commit, one task enqueued
     (only the job id travels). The uploader's language is kept so the worker
@@ -30,6 +36,7 @@ def create_job(*, user: "User", upload: UploadedFile, skip_invalid: bool) -> End
     with transaction.atomic():
         job = EndpointImportJob.objects.create(
             created_by=user,
+            office=office,
             file_name=(upload.name or "")[:255],
             data=data,
             skip_invalid=skip_invalid,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferencing.endpoint_import import ImportReport, import_endpoints
+from conferencing.jurisdiction import import_scope
 from conferencing.models import EndpointImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -84,12 +85,17 @@ def run_job(job_id: int) -> EndpointImportJob | None:
     if not claimed:
         logger.warning("Endpoint import job %s is not queued; not running it again.", job_id)
         return None
-    job = EndpointImportJob.objects.get(pk=job_id)
+    job = EndpointImportJob.objects.select_related("created_by", "office__jurisdiction").get(
+        pk=job_id
+    )
+    # The scope is read again here, not trusted from the upload: a member who left the
+    # office since, or an old job without an office, writes nowhere.
+    scope = import_scope(job.created_by, job.office)
     progress = ProgressRecorder(job.pk)
     with translation.override(job.language):
         try:
             report = import_endpoints(
-                bytes(job.data), skip_invalid=job.skip_invalid, progress=progress
+                bytes(job.data), skip_invalid=job.skip_invalid, progress=progress, scope=scope
             )
         except Exception:
             logger.exception("Endpoint import job %s failed", job_id)

@@ -12,13 +12,20 @@ not a member of.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from conferencing.models import Bridge, Endpoint, Office
+from conferencing.models import (
+    Bridge,
+    Endpoint,
+    EndpointImportJob,
+    EndpointImportJobQuerySet,
+    Office,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -239,3 +246,122 @@ def may_manage_offices(user: User) -> bool:
 
 def managed_offices(user: User) -> QuerySet[Office]:
     return Office.objects.all() if may_manage_offices(user) else Office.objects.none()
+
+
+# -- Rules of the management pages (sites, bridges, offices, imports) -------------------------
+
+
+def may_manage_site(user: User, endpoint: Endpoint) -> bool:
+    """The user may edit, deactivate and staff this site: it lies in what they manage."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    office = booking_office(user)
+    return bool(office and covers(office, endpoint))
+
+
+def require_managed_parent(user: User, parent: Endpoint | None) -> None:
+    """Refuse, naming it, a parent the user may not hang a site under. Only the superuser
+    makes a site at the top of the tree; an office makes them inside its jurisdiction."""
+    if user.is_authenticated and user.is_superuser:
+        return
+    office = booking_office(user)
+    if office is None:
+        raise OutsideJurisdiction(_("You manage no sites."), "parent")
+    if parent is None:
+        raise OutsideJurisdiction(
+            _("Only the administrator creates a site at the top of the tree."), "parent"
+        )
+    if not covers(office, parent):
+        raise OutsideJurisdiction(outside_message([parent.code], office), "parent")
+
+
+def shareable_offices(owner: Office) -> QuerySet[Office]:
+    """The offices a bridge of `owner` may be shared with (those below it)."""
+    return offices_below(owner)
+
+
+def require_shareable(owner: Office, offices: Iterable[Office]) -> None:
+    """Refuse, naming them, offices a bridge of `owner` may not be shared with: one query."""
+    wanted = {office.pk: office for office in offices}
+    below = set(offices_below(owner).filter(pk__in=list(wanted)).values_list("pk", flat=True))
+    refused = sorted(office.code for pk, office in wanted.items() if pk not in below)
+    if refused:
+        raise OutsideJurisdiction(
+            _(
+                "A bridge of %(owner)s can be shared only with the offices below it, "
+                "not with: %(offices)s."
+            )
+            % {"owner": owner.name, "offices": ", ".join(refused)},
+            "shared_with",
+        )
+
+
+def bridge_owners(user: User) -> QuerySet[Office]:
+    """The offices the user may make a bridge for: any active one for the superuser, the
+    acting office for its secretariat, none otherwise."""
+    if user.is_authenticated and user.is_superuser:
+        return Office.objects.active()
+    office = booking_office(user)
+    return Office.objects.filter(pk=office.pk) if office else Office.objects.none()
+
+
+def visible_bridges(user: User) -> QuerySet[Bridge]:
+    """Bridges the user sees in lists: all for the superuser, those the acting office may
+    book on (its own and those shared with it) for its secretariat, none otherwise."""
+    if user.is_authenticated and user.is_superuser:
+        return Bridge.objects.all()
+    return usable_bridges(booking_office(user))
+
+
+def import_office(user: User) -> Office | None:
+    """The office a CSV import of the user is scoped to: None for the superuser (the whole
+    tree), else the acting office (the caller checks `may_manage_sites` first)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    return booking_office(user)
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """Where a CSV import may write: anywhere (`unrestricted`), inside `office`'s
+    jurisdiction, or nowhere (no office, not the superuser)."""
+
+    office: Office | None = None
+    unrestricted: bool = False
+
+    def admits(self, path: str) -> bool:
+        if self.unrestricted:
+            return True
+        return self.office is not None and path.startswith(jurisdiction_path(self.office))
+
+    def refusal(self, code: str) -> str:
+        if self.office is not None:
+            return outside_message([code], self.office)
+        return _("%(code)s: this import acts for no office, so it may change no site.") % {
+            "code": code
+        }
+
+
+def import_scope(user: User, office: Office | None) -> ImportScope:
+    """The scope of a queued import, checked again when it runs: anywhere for a superuser;
+    the office's jurisdiction while the user is still an active member of it; nowhere
+    otherwise (an old job of a non-superuser recorded without an office, a user who left
+    the office since). Two queries at most."""
+    if user.is_superuser:
+        return ImportScope(unrestricted=True)
+    if office is None or not office.is_active or not office.members.filter(pk=user.pk).exists():
+        return ImportScope()
+    return ImportScope(office=office)
+
+
+def visible_import_jobs(user: User) -> EndpointImportJobQuerySet:
+    """Import jobs the user may follow: all for the superuser, the acting office's for its
+    secretariat (whoever of it uploaded them), none otherwise."""
+    if user.is_authenticated and user.is_superuser:
+        return EndpointImportJob.objects.all()
+    office = booking_office(user)
+    return (
+        EndpointImportJob.objects.filter(office=office)
+        if office
+        else EndpointImportJob.objects.none()
+    )

@@ -1,10 +1,12 @@
-"""Sites and bridges, read-only, for every signed-in role."""
+"""Sites, read-only, for every signed-in role; bridges within the acting office's reach."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.pagination import LimitOffsetPagination
 
+from conferencing import jurisdiction
 from conferencing.api.permissions import CanViewEndpoints
 from conferencing.api.serializers import (
     BridgeSerializer,
@@ -57,6 +59,11 @@ def filter_endpoints(endpoints: EndpointQuerySet, filters: dict) -> EndpointQuer
     retrieve=extend_schema(summary=_("One bridge (MCU)")),
 )
 class BridgeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The bridges the acting office may book on (its own and those shared with it), every
+    bridge for the superuser, none for the other roles; another bridge answers 404."""
+
     serializer_class = BridgeSerializer
     permission_classes = [CanViewEndpoints]
-    queryset = Bridge.objects.all()
+
+    def get_queryset(self) -> QuerySet[Bridge]:
+        return jurisdiction.visible_bridges(self.request.user).order_by("name")

@@ -32,6 +32,18 @@ class EndpointImportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="endpoint_import_jobs",
     )
+    # The office the import acts for: its rows must lie in that office's jurisdiction
+    # (conferencing.jurisdiction.import_scope). Null for a superuser's import (anywhere)
+    # and for jobs made before offices existed, which then write nowhere unless their
+    # user is a superuser.
+    office = models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="endpoint_import_jobs",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField(_("uploaded file"))

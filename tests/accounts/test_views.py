@@ -37,6 +37,8 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
         "/meetings/new/",
         "/endpoints/",
         "/endpoints/import/",
+        "/bridges/",
+        "/offices/",
         "/audit/",
     ]
     assert response.context["user_roles"] == ["Thư ký"]

@@ -1,8 +1,9 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Role
 from conferencing.models import Level
-from tests.factories import BridgeFactory, EndpointFactory
+from tests.factories import BridgeFactory, EndpointFactory, UserFactory, office_of, site_tree
 
 ENDPOINTS_URL = "/api/v1/endpoints/"
 BRIDGES_URL = "/api/v1/bridges/"
@@ -200,8 +201,8 @@ def test_endpoint_detail_unknown_code_is_404(api_as, bob, tree):
 # --- bridges ------------------------------------------------------------------------------------
 
 
-def test_bridge_list_by_name(api_as, carol, bridges):
-    response = api_as(carol).get(BRIDGES_URL)
+def test_bridge_list_by_name(api_as, alice, bridges):
+    response = api_as(alice).get(BRIDGES_URL)
 
     assert response.json() == [
         {
@@ -215,10 +216,10 @@ def test_bridge_list_by_name(api_as, carol, bridges):
     ]
 
 
-def test_bridge_detail(api_as, carol, bridges):
+def test_bridge_detail(api_as, alice, bridges):
     bridge = bridges[1]
 
-    response = api_as(carol).get(f"{BRIDGES_URL}{bridge.pk}/")
+    response = api_as(alice).get(f"{BRIDGES_URL}{bridge.pk}/")
 
     assert response.json()["name"] == "MCU Quốc gia"
 
@@ -227,3 +228,29 @@ def test_bridge_detail_unknown_is_404(api_as, carol, db):
     response = api_as(carol).get(f"{BRIDGES_URL}999999/")
 
     assert response.status_code == 404
+
+
+# --- bridges follow the acting office -------------------------------------------------------------
+
+
+def test_bridge_list_is_the_acting_offices_own_and_shared(api_as, db):
+    sites = site_tree(provinces=1, communes=1)
+    hanoi = office_of(sites["T01"], "VP-HN")
+    lan = UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[hanoi])
+    own = BridgeFactory(name="MCU Hà Nội", owner=hanoi)
+    shared = BridgeFactory(name="MCU Quốc gia")
+    shared.shared_with.add(hanoi)
+    hidden = BridgeFactory(name="MCU riêng")
+
+    listed = api_as(lan).get(BRIDGES_URL).json()
+    refused = api_as(lan).get(f"{BRIDGES_URL}{hidden.pk}/")
+
+    assert [bridge["id"] for bridge in listed] == [own.pk, shared.pk]
+    assert refused.status_code == 404
+
+
+def test_bridge_list_is_empty_for_a_technician_and_whole_for_the_superuser(api_as, bob, bridges):
+    root = UserFactory(username="root", is_superuser=True)
+
+    assert api_as(bob).get(BRIDGES_URL).json() == []
+    assert len(api_as(root).get(BRIDGES_URL).json()) == 2

@@ -1,4 +1,4 @@
-"""Migration conferencing 0007: API tokens of Secretariat users made before offices act
+"""Migration conferencing 0008: API tokens of Secretariat users made before offices act
 for their owner's first active office (by code); other tokens stay unbound (they act for
 no office). Rows are written with the historical models of the state before it."""
 
@@ -10,7 +10,7 @@ from conferencing.models import TokenOffice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("conferencing", "0006_offices")]
+BEFORE = [("conferencing", "0007_import_job_office")]
 TOKENS = [
     ("authtoken", "0004_alter_tokenproxy_options"),
     ("auth", "0012_alter_user_first_name_max_length"),

@@ -6,8 +6,9 @@ from django.utils import translation
 
 from conferencing.endpoint_import import ImportReport, import_endpoints, import_rows
 from conferencing.endpoint_rows import COLUMNS, RowError
+from conferencing.jurisdiction import ImportScope
 from conferencing.models import Endpoint, Level
-from tests.factories import EndpointFactory
+from tests.factories import EndpointFactory, OfficeFactory
 
 HEADER = ",".join(COLUMNS)
 
@@ -569,3 +570,94 @@ def test_import_endpoints_command_refuses_a_missing_file(db, tmp_path):
         call_command("import_endpoints", path)
 
     assert str(refused.value) == f"Cannot read {path}: No such file or directory"
+
+
+# --- the importer's jurisdiction ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hanoi_scope(hanoi):
+    """An import for Hà Nội's office: its jurisdiction is T01."""
+    office = OfficeFactory(code="VP-HN", name="Văn phòng UBND Hà Nội", jurisdiction=hanoi)
+    return ImportScope(office=office)
+
+
+@pytest.fixture
+def other_province(centre):
+    return EndpointFactory(code="T02", name="Lào Cai", level=Level.PROVINCE, parent=centre)
+
+
+def test_import_row_under_a_site_outside_the_jurisdiction_is_a_row_error(
+    hanoi_scope, other_province
+):
+    data = csv_file(
+        "X0101,Phúc Xá,commune,T01,,,,,,",
+        "X0201,Sa Pa,commune,T02,,,,,,",
+    )
+
+    report = import_endpoints(data, scope=hanoi_scope)
+
+    assert report.errors == [
+        RowError(
+            3,
+            "outside_jurisdiction",
+            "Outside the jurisdiction of Văn phòng UBND Hà Nội (Hà Nội): X0201.",
+        )
+    ]
+    assert report.written is False
+    assert [code for code, _parent, _path in stored_tree()] == ["TW", "T01", "T02"]
+
+
+def test_import_rows_outside_skipped_imports_the_rest(hanoi_scope, other_province):
+    data = csv_file(
+        "X0101,Phúc Xá,commune,T01,,,,,,",
+        "X0201,Sa Pa,commune,T02,,,,,,",
+        "T02,Lào Cai mới,province,TW,,,,,,",
+        "T03,Tỉnh mới,province,,,,,,,",
+    )
+
+    report = import_endpoints(data, skip_invalid=True, scope=hanoi_scope)
+
+    assert error_codes(report) == [
+        (3, "outside_jurisdiction"),
+        (4, "outside_jurisdiction"),
+        (5, "outside_jurisdiction"),
+    ]
+    assert (report.created, report.skipped, report.written) == (1, 3, True)
+    assert Endpoint.objects.get(code="T02").name == "Lào Cai"
+
+
+def test_import_cannot_move_a_site_from_outside_into_the_jurisdiction(hanoi_scope, other_province):
+    EndpointFactory(code="D0201", name="Sa Pa", level=Level.DISTRICT, parent=other_province)
+    data = csv_file(
+        "D0201,Sa Pa,district,T01,,,,,,",
+        "X0202,Bản mới,commune,D0201,,,,,,",
+    )
+
+    report = import_endpoints(data, skip_invalid=True, scope=hanoi_scope)
+
+    # The new commune would hang under D0201, which stays in Lào Cai: refused too.
+    assert error_codes(report) == [(2, "outside_jurisdiction"), (3, "outside_jurisdiction")]
+    assert report.written is False
+    assert Endpoint.objects.get(code="D0201").parent.code == "T02"
+    assert not Endpoint.objects.filter(code="X0202").exists()
+
+
+def test_import_may_update_the_jurisdictions_own_root_in_place(hanoi_scope):
+    report = import_endpoints(csv_file("T01,Thủ đô Hà Nội,province,TW,,,,,,"), scope=hanoi_scope)
+
+    assert (report.updated, report.errors) == (1, [])
+    assert Endpoint.objects.get(code="T01").name == "Thủ đô Hà Nội"
+
+
+def test_import_for_no_office_changes_nothing(hanoi):
+    report = import_endpoints(csv_file("X0101,Phúc Xá,commune,T01,,,,,,"), scope=ImportScope())
+
+    assert report.errors == [
+        RowError(
+            2,
+            "outside_jurisdiction",
+            "X0101: this import acts for no office, so it may change no site.",
+        )
+    ]
+    assert report.written is False

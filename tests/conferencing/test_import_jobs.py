@@ -13,12 +13,13 @@ from conferencing import import_runs
 from conferencing.import_jobs import create_job
 from conferencing.import_runs import ProgressRecorder, run_job
 from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
-from tests.factories import EndpointFactory
+from tests.factories import EndpointFactory, UserFactory, central_office
 
 IMPORT_URL = "/endpoints/import/"
 HEADER = "code,name,level,parent_code,organisation,dial_string\n"
+# Under TW, the root of alice's office (the central one): an import stays in its jurisdiction.
 TWO_SITES = HEADER + (
-    "HN,Hà Nội,province,,UBND thành phố Hà Nội,sip:hanoi@vc.example.vn\n"
+    "HN,Hà Nội,province,TW,UBND thành phố Hà Nội,sip:hanoi@vc.example.vn\n"
     "HN-BD,Ba Đình,district,HN,,\n"
 )
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
@@ -71,8 +72,9 @@ def test_upload_is_imported_by_the_worker(client_as, alice):
     assert job.started_at is not None
     assert job.finished_at is not None
     assert list(Endpoint.objects.values_list("code", "path", "level")) == [
-        ("HN", "/HN/", Level.PROVINCE),
-        ("HN-BD", "/HN/HN-BD/", Level.DISTRICT),
+        ("TW", "/TW/", Level.CENTRAL),
+        ("HN", "/TW/HN/", Level.PROVINCE),
+        ("HN-BD", "/TW/HN/HN-BD/", Level.DISTRICT),
     ]
     assert list(DBTaskResult.objects.values_list("status", "args_kwargs")) == [
         ("SUCCESSFUL", {"args": [job.pk], "kwargs": {}})
@@ -119,7 +121,7 @@ def test_upload_non_utf8_ends_with_encoding_error(client_as, alice, english):
             "and import it again.",
         }
     ]
-    assert Endpoint.objects.count() == 0
+    assert list(Endpoint.objects.values_list("code", flat=True)) == ["TW"]
 
 
 @transactional
@@ -132,7 +134,7 @@ def test_upload_with_invalid_row_changes_nothing(client_as, alice):
     job = EndpointImportJob.objects.get()
     assert (job.status, job.written, job.created_count) == (ImportJobStatus.DONE, False, 0)
     assert [(error["line"], error["code"]) for error in job.errors] == [(4, "level_invalid")]
-    assert Endpoint.objects.count() == 0
+    assert list(Endpoint.objects.values_list("code", flat=True)) == ["TW"]
 
 
 @transactional
@@ -146,7 +148,7 @@ def test_upload_with_invalid_row_skipped_imports_the_rest(client_as, alice):
     assert (job.status, job.written) == (ImportJobStatus.DONE, True)
     assert (job.created_count, job.skipped_count) == (2, 1)
     assert [(error["line"], error["code"]) for error in job.errors] == [(4, "level_invalid")]
-    assert sorted(Endpoint.objects.values_list("code", flat=True)) == ["HN", "HN-BD"]
+    assert sorted(Endpoint.objects.values_list("code", flat=True)) == ["HN", "HN-BD", "TW"]
 
 
 @transactional
@@ -173,7 +175,7 @@ def test_create_job_enqueues_only_after_commit(alice, django_capture_on_commit_c
     file = SimpleUploadedFile("sites.csv", TWO_SITES.encode())
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        job = create_job(user=alice, upload=file, skip_invalid=False)
+        job = create_job(user=alice, upload=file, skip_invalid=False, office=central_office())
         queued_before_commit = DBTaskResult.objects.count()
 
     assert queued_before_commit == 0
@@ -185,7 +187,10 @@ def test_create_job_enqueues_only_after_commit(alice, django_capture_on_commit_c
 
 def test_run_job_twice_runs_once(alice):
     job = create_job(
-        user=alice, upload=SimpleUploadedFile("s.csv", TWO_SITES.encode()), skip_invalid=False
+        user=alice,
+        upload=SimpleUploadedFile("s.csv", TWO_SITES.encode()),
+        skip_invalid=False,
+        office=central_office(),
     )
 
     first = run_job(job.pk)
@@ -193,12 +198,15 @@ def test_run_job_twice_runs_once(alice):
 
     assert first.status == ImportJobStatus.DONE
     assert second is None
-    assert Endpoint.objects.count() == 2
+    assert Endpoint.objects.count() == 3
 
 
 def test_run_job_unexpected_error_marks_job_failed(alice, monkeypatch):
     job = create_job(
-        user=alice, upload=SimpleUploadedFile("s.csv", TWO_SITES.encode()), skip_invalid=False
+        user=alice,
+        upload=SimpleUploadedFile("s.csv", TWO_SITES.encode()),
+        skip_invalid=False,
+        office=central_office(),
     )
 
     def broken_import(*args, **kwargs):
@@ -250,3 +258,55 @@ def test_progress_recorder_inside_import_transaction_is_seen_before_commit(alice
     # SQLite: one writer at a time, so it shares the import's transaction.
     seen = (5, 10) if connection.vendor == "postgresql" else (0, 0)
     assert (job.processed_rows, job.total_rows) == seen
+
+
+# --- the worker applies the job's scope ------------------------------------------------------
+
+
+def queued(user, content: str, office=None) -> EndpointImportJob:
+    return create_job(
+        user=user,
+        upload=SimpleUploadedFile("s.csv", content.encode()),
+        skip_invalid=False,
+        office=office,
+    )
+
+
+def test_run_job_refuses_rows_outside_the_jobs_office(alice):
+    job = queued(alice, HEADER + "HN,Hà Nội,province,,,\n", office=central_office())
+
+    done = run_job(job.pk)
+
+    assert (done.written, [error["code"] for error in done.errors]) == (
+        False,
+        ["outside_jurisdiction"],
+    )
+    assert list(Endpoint.objects.values_list("code", flat=True)) == ["TW"]
+
+
+def test_run_job_of_a_secretary_without_office_writes_nowhere(alice):
+    job = queued(alice, TWO_SITES, office=None)
+
+    done = run_job(job.pk)
+
+    assert [error["code"] for error in done.errors] == ["outside_jurisdiction"] * 2
+    assert Endpoint.objects.count() == 1
+
+
+def test_run_job_of_a_secretary_who_left_the_office_writes_nowhere(alice):
+    job = queued(alice, TWO_SITES, office=central_office())
+    central_office().members.remove(alice)
+
+    done = run_job(job.pk)
+
+    assert done.written is False
+    assert Endpoint.objects.count() == 1
+
+
+def test_run_job_of_the_superuser_writes_anywhere(db):
+    root = UserFactory(username="root", is_superuser=True)
+    job = queued(root, HEADER + "HN,Hà Nội,province,,,\n")
+
+    done = run_job(job.pk)
+
+    assert (done.written, done.created_count) == (True, 1)

@@ -194,3 +194,95 @@ def test_only_the_superuser_and_the_central_office_manage_offices(sites, lan):
     assert jurisdiction.may_manage_offices(centre_staff) is True
     assert jurisdiction.may_manage_offices(lan) is False
     assert set(jurisdiction.managed_offices(lan)) == set()
+
+
+# -- Managing sites, bridges and imports (the management pages) ----------------------------------
+
+
+def test_an_office_manages_the_sites_of_its_jurisdiction_only(sites, lan):
+    assert jurisdiction.may_manage_site(lan, sites["X0101"]) is True
+    assert jurisdiction.may_manage_site(lan, sites["T01"]) is True
+    assert jurisdiction.may_manage_site(lan, sites["X0201"]) is False
+    assert jurisdiction.may_manage_site(lan, sites["TW"]) is False
+
+
+def test_a_new_site_under_a_parent_outside_is_refused_naming_it(sites, lan, english):
+    with pytest.raises(OutsideJurisdiction) as refused:
+        jurisdiction.require_managed_parent(lan, sites["T02"])
+
+    assert refused.value.field == "parent"
+    assert refused.value.message == (
+        "Outside the jurisdiction of Văn phòng UBND Hà Nội (Điểm cầu T01): T02."
+    )
+
+
+def test_only_the_superuser_makes_a_site_at_the_top(sites, lan, english):
+    root = UserFactory(username="root", is_superuser=True)
+
+    jurisdiction.require_managed_parent(root, None)
+    with pytest.raises(OutsideJurisdiction) as refused:
+        jurisdiction.require_managed_parent(lan, None)
+
+    assert refused.value.message == "Only the administrator creates a site at the top of the tree."
+
+
+def test_a_technician_manages_no_site(sites, english):
+    technician = UserFactory(username="tu", roles=[Role.TECHNICIAN])
+
+    assert jurisdiction.may_manage_site(technician, sites["X0101"]) is False
+    with pytest.raises(OutsideJurisdiction) as refused:
+        jurisdiction.require_managed_parent(technician, sites["T01"])
+
+    assert refused.value.message == "You manage no sites."
+
+
+def test_a_bridge_is_shared_only_with_offices_below_its_owner(sites, hanoi, english):
+    commune = office_of(sites["X0101"], "VP-X0101")
+    other = office_of(sites["T02"], "VP-T02")
+    centre = central_office()
+
+    jurisdiction.require_shareable(hanoi, [commune])
+    with pytest.raises(OutsideJurisdiction) as refused:
+        jurisdiction.require_shareable(hanoi, [commune, other, centre])
+
+    assert refused.value.field == "shared_with"
+    assert refused.value.message == (
+        "A bridge of Văn phòng UBND Hà Nội can be shared only with the offices below it, "
+        "not with: VP-T02, VPCP."
+    )
+
+
+def test_bridges_seen_are_the_acting_offices_own_and_shared_all_for_the_superuser(
+    sites, lan, hanoi
+):
+    own = BridgeFactory(name="MCU Hà Nội", owner=hanoi)
+    shared = BridgeFactory(name="MCU Quốc gia")
+    shared.shared_with.add(hanoi)
+    BridgeFactory(name="MCU dự phòng")
+    root = UserFactory(username="root", is_superuser=True)
+
+    assert set(jurisdiction.visible_bridges(lan)) == {own, shared}
+    assert set(jurisdiction.managed_bridges(lan)) == {own}
+    assert jurisdiction.visible_bridges(root).count() == 3
+    assert list(jurisdiction.bridge_owners(lan)) == [hanoi]
+
+
+def test_an_import_is_scoped_to_its_office_while_its_user_belongs_to_it(sites, lan, hanoi):
+    scope = jurisdiction.import_scope(lan, hanoi)
+
+    assert scope.admits(sites["X0101"].path) is True
+    assert scope.admits(sites["X0201"].path) is False
+
+
+def test_an_import_without_office_or_by_a_former_member_writes_nowhere(sites, lan, hanoi):
+    other = office_of(sites["T02"], "VP-T02")
+
+    assert jurisdiction.import_scope(lan, None).admits(sites["X0101"].path) is False
+    assert jurisdiction.import_scope(lan, other).admits(sites["X0201"].path) is False
+
+
+def test_the_superusers_import_writes_anywhere(sites):
+    root = UserFactory(username="root", is_superuser=True)
+
+    assert jurisdiction.import_office(root) is None
+    assert jurisdiction.import_scope(root, None).unrestricted is True

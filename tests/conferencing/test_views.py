@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.roles import Role
 from conferencing.forms import MAX_IMPORT_BYTES
 from conferencing.models import Endpoint, EndpointImportJob, ImportJobStatus, Level
-from tests.factories import EndpointFactory, UserFactory
+from tests.factories import EndpointFactory, OfficeFactory, UserFactory, central_office
 
 LIST_URL = "/endpoints/"
 IMPORT_URL = "/endpoints/import/"
@@ -42,8 +43,13 @@ def tree(db):
 
 @pytest.fixture
 def job(alice):
+    """An import of alice's office (the central one, whose secretariat she is)."""
     return EndpointImportJob.objects.create(
-        created_by=alice, file_name="sites.csv", data=CSV_HEADER, language="en"
+        created_by=alice,
+        office=central_office(),
+        file_name="sites.csv",
+        data=CSV_HEADER,
+        language="en",
     )
 
 
@@ -488,3 +494,64 @@ def test_export_is_utf8_attachment_with_bom(client_as, alice, tree):
     assert body.startswith(b"\xef\xbb\xbfcode,")
     assert body.count(b"\xef\xbb\xbf") == 1
     assert "Phúc Xá".encode() in body
+
+
+# --- import jobs and export follow the acting office ---------------------------------------------
+
+
+@pytest.fixture
+def lan(tree):
+    """Secretariat of Hà Nội's office, whose jurisdiction is HN."""
+    office = OfficeFactory(code="VP-HN", name="Văn phòng UBND Hà Nội", jurisdiction=tree["hanoi"])
+    return UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[office])
+
+
+@pytest.mark.parametrize("path", ["", "status.json"])
+def test_another_offices_import_job_answers_as_a_missing_one(client_as, lan, job, path):
+    client = client_as(lan)
+
+    other = client.get(f"/endpoints/import/{job.pk}/{path}")
+    missing = client.get(f"/endpoints/import/999999/{path}")
+
+    assert (other.status_code, missing.status_code) == (404, 404)
+
+
+def test_import_page_lists_only_the_acting_offices_jobs(client_as, lan, job):
+    response = client_as(lan).get(IMPORT_URL)
+
+    assert list(response.context["recent_jobs"]) == []
+
+
+def test_superuser_follows_every_offices_import_job(client_as, job):
+    admin = UserFactory(username="root", is_superuser=True)
+
+    assert client_as(admin).get(f"/endpoints/import/{job.pk}/").status_code == 200
+
+
+def test_upload_records_the_acting_office_and_the_superusers_none(client_as, lan, tree):
+    admin = UserFactory(username="root", is_superuser=True)
+
+    for user in (lan, admin):
+        client_as(user).post(
+            IMPORT_URL, {"file": SimpleUploadedFile("s.csv", CSV_HEADER + b"X,X,commune,HN\n")}
+        )
+
+    assert list(
+        EndpointImportJob.objects.order_by("pk").values_list("created_by__username", "office__code")
+    ) == [("lan", "VP-HN"), ("root", None)]
+
+
+def test_export_holds_the_sites_the_user_manages(client_as, lan, tree):
+    response = client_as(lan).get(EXPORT_URL)
+
+    codes = [line.split(",")[0] for line in response.content.decode().lstrip("\ufeff").splitlines()]
+    assert codes == ["code", "HN", "HN-BD", "HN-BD-01"]
+
+
+def test_import_page_tells_the_office_its_scope(client_as, lan, tree, english):
+    response = client_as(lan).get(IMPORT_URL)
+
+    assert (
+        "The import acts for Văn phòng UBND Hà Nội: a row whose site lies outside Hà Nội "
+        "and its sub-sites is refused."
+    ) in response.content.decode()

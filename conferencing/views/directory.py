@@ -1,4 +1,5 @@
-"""Web pages of the site directory and the secretariat's CSV import and export."""
+"""Web pages of the site directory and the secretariat's CSV import and export. Import
+jobs are the acting office's (every one for the superuser); another office's answers 404."""
 
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_endpoints
-from conferencing import import_jobs
+from conferencing import import_jobs, jurisdiction
 from conferencing.endpoint_export import export_endpoints
 from conferencing.forms import EndpointFilterForm, EndpointImportForm
 from conferencing.jurisdiction import may_manage_sites
-from conferencing.models import PATH_SEPARATOR, Endpoint, EndpointImportJob
+from conferencing.models import PATH_SEPARATOR, Endpoint
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -90,6 +91,7 @@ def endpoint_detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": ancestors.order_by("path"),
             "children": children,
             "technicians": technicians,
+            "can_manage_site": jurisdiction.may_manage_site(request.user, endpoint),
         },
     )
 
@@ -104,6 +106,7 @@ def endpoint_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user,
                 upload=form.cleaned_data["file"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                office=jurisdiction.import_office(request.user),
             )
             messages.success(
                 request, _("The file was received; its sites are being imported in the background.")
@@ -111,7 +114,12 @@ def endpoint_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("conferencing:import-job", job_id=job.pk)
     else:
         form = EndpointImportForm()
-    recent_jobs = EndpointImportJob.objects.without_data().select_related("created_by").recent()
+    recent_jobs = (
+        jurisdiction.visible_import_jobs(request.user)
+        .without_data()
+        .select_related("created_by")
+        .recent()
+    )
     return render(
         request,
         "conferencing/endpoint_import.html",
@@ -123,7 +131,8 @@ def endpoint_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(may_manage_sites)
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(
-        EndpointImportJob.objects.without_data().select_related("created_by"), pk=job_id
+        jurisdiction.visible_import_jobs(request.user).without_data().select_related("created_by"),
+        pk=job_id,
     )
     return render(request, "conferencing/import_job.html", {"job": job})
 
@@ -132,14 +141,17 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 @role_required(may_manage_sites)
 def import_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
-    job = get_object_or_404(EndpointImportJob.objects.without_data(), pk=job_id)
+    job = get_object_or_404(
+        jurisdiction.visible_import_jobs(request.user).without_data(), pk=job_id
+    )
     return JsonResponse(import_jobs.job_status(job))
 
 
 @require_GET
 @role_required(may_manage_sites)
 def endpoint_export(request: HttpRequest) -> HttpResponse:
-    text = export_endpoints()
+    # The sites the user manages: what the same user may import back unchanged.
+    text = export_endpoints(jurisdiction.managed_sites(request.user))
     # The byte-order mark makes Excel read the file as UTF-8 (Vietnamese names).
     if not text.startswith(UTF8_BOM):
         text = UTF8_BOM + text

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authtoken', '0004_alter_tokenproxy_options'),
-        ('conferencing', '0006_offices'),
+        ('conferencing', '0007_import_job_office'),
     ]
 
     operations = [
