@@ -111,11 +111,10 @@ def setup_child() -> None:
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from accounts.roles import Role
+    from conferencing import api_tokens
     from conferencing.site_selection import SiteSelection
-    from tests.factories import BridgeFactory, UserFactory, booked, site_tree
+    from tests.factories import BridgeFactory, UserFactory, booked, central_office, site_tree
 
     site_tree(provinces=1, communes=1)
     user = UserFactory(username="thuky-bench", roles=[Role.SECRETARIAT])
@@ -126,7 +125,8 @@ def setup_child() -> None:
         bridge_id=BridgeFactory().pk,
         details__title="Giao ban benchmark",
     )
-    token = Token.objects.create(user=user)
+    # Made for her office: a token bound to no office manages no session's records.
+    token, _office = api_tokens.create(user, central_office().pk)
     print(json.dumps({"token": token.key, "meeting": meeting.pk}))
 
 

@@ -294,7 +294,7 @@ def seed():
     from django.utils import timezone
 
     from accounts.roles import Role
-    from conferencing.models import Bridge, Endpoint, Level, path_for
+    from conferencing.models import Bridge, Endpoint, Level, Office, path_for
     from meetings.models import Series
 
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -316,8 +316,11 @@ def seed():
         for n in range(SITES)
     )
     site_ids = [site.pk for site in sites]
+    # The central office (issue #13) books every session and owns the bridge.
+    office = Office.objects.create(code="VPCP", name="Văn phòng Chính phủ", jurisdiction=centre)
+    office.members.add(organiser)
     bridge = Bridge.objects.create(
-        name="MCU Trung ương", dial_in="sip:mcu@vc.example.vn", port_capacity=100_000
+        name="MCU Trung ương", dial_in="sip:mcu@vc.example.vn", port_capacity=100_000, owner=office
     )
     today = timezone.localdate(timezone=zone)
 
@@ -403,6 +406,7 @@ def insert(plans, owner, organiser, bridge, series_rows):
                 agenda="1. Tình hình kinh tế - xã hội\n2. Nhiệm vụ trọng tâm, phân công",
                 organising_unit="Văn phòng UBND",
                 organiser=organiser,
+                owner_office_id=bridge.owner_id,
                 conference=conference,
                 series=series_rows[series] if series is not None else None,
                 occurrence_start=start if series is not None else None,

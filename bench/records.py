@@ -120,12 +120,11 @@ def setup_child() -> None:
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from accounts.roles import Role
+    from conferencing import api_tokens
     from conferencing.site_selection import SiteSelection
     from meetings.records import storage_multipart
-    from tests.factories import BridgeFactory, UserFactory, booked, site_tree
+    from tests.factories import BridgeFactory, UserFactory, booked, central_office, site_tree
 
     site_tree(provinces=1, communes=1)
     user = UserFactory(username="thuky-bench", roles=[Role.SECRETARIAT])
@@ -136,7 +135,8 @@ def setup_child() -> None:
         bridge_id=BridgeFactory().pk,
         details__title="Giao ban benchmark",
     )
-    token = Token.objects.create(user=user)
+    # Made for her office: a token bound to no office manages no session's records.
+    token, _office = api_tokens.create(user, central_office().pk)
     key = f"records/bench/{uuid.uuid4().hex}"
     storage_multipart.sign_parts(key, "warm-up", [1], expires_s=3600)
     timings = []

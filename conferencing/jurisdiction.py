@@ -87,6 +87,14 @@ def remember_choice(user: User, office_id: object) -> None:
         user._giaoban_acting_office = None
 
 
+def act_for_none(user: User) -> None:
+    """Act for no office for the rest of the request, not even the first of the user's:
+    for a credential bound to no office, or to one the user no longer belongs to (an
+    API token, conferencing.api_tokens)."""
+    user._giaoban_offices = ()
+    user._giaoban_acting_office = None
+
+
 def acting_office(user: User) -> Office | None:
     """The office the user acts for now: the chosen one, else the first of theirs."""
     chosen = getattr(user, "_giaoban_acting_office", None)

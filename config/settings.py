@@ -380,7 +380,8 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401 (not 403)
     # for every client; the browser's session still works through the second class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, acting for the office the token was made for.
+        "conferencing.api.authentication.OfficeTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from conferencing import acting_office
+from conferencing import acting_office, token_views
 from conferencing import urls as conferencing_urls
 from config import health
 from meetings import urls as meeting_urls
@@ -43,9 +43,13 @@ urlpatterns = [
     path("offices/act/", acting_office.act_for, name="act-for-office"),
     path("offices/", include((conferencing_urls.office_urlpatterns, "offices"))),
     path("bridges/", include((conferencing_urls.bridge_urlpatterns, "bridges"))),
+    path("api-tokens/", token_views.overview, name="api-tokens"),
+    path("api-tokens/new/", token_views.create, name="api-token-create"),
+    path("api-tokens/revoke/", token_views.revoke, name="api-token-revoke"),
     path("endpoints/", include("conferencing.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
+    path("audit/", include("meetings.trail.urls")),
 ]
 
 if settings.DEBUG:

@@ -72,9 +72,15 @@ def concerning(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySe
     meetings = Meeting.objects.all() if meetings is None else meetings
     if not user.is_authenticated:
         return meetings.none()
+    return meetings.filter(concerning_condition(user))
+
+
+def concerning_condition(user: AbstractBaseUser) -> Q:
+    """`concerning` as a condition, for a query that composes it (a calendar feed's
+    membership); the user must be signed in."""
     personal = invited(user) | serving(user)
     office = booking_office(user)
-    return meetings.filter(personal | touching(office) if office else personal)
+    return personal | touching(office) if office else personal
 
 
 def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:

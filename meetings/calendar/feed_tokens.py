@@ -7,6 +7,13 @@ neither the stored value nor response times tell anything about a token. A
 token works only while it is not revoked and its owner may still see what it
 shows (a technician moved off a site loses that site's feed at once). Every
 creation, rotation and revocation is audited.
+
+Authority follows the office (docs/authority.md): an organisation feed is made for
+the office its owner acts for and, when served, acts for that office
+(`jurisdiction.remember_choice`), so it holds what `visibility.concerning` gives that
+office; it works while its owner is still secretariat and still a member. A site
+feed is the site's technicians', or the secretariat's for a site of the jurisdiction
+of the office it acts for when making it (while one of its offices still covers it).
 """
 
 import hashlib
@@ -24,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import can_view_meetings, is_secretariat
 from audit import trail
+from conferencing import jurisdiction
 from conferencing.models import Endpoint, Level
 from meetings.calendar.models import FeedKind, FeedToken
 
@@ -67,13 +75,17 @@ def is_well_formed(token: str) -> bool:
 
 def may_create_kind(user: AbstractBaseUser, kind: str) -> bool:
     """Personal feeds for every role; site feeds for technicians and the secretariat
-    (which site is checked on creation); the organisation feed for the secretariat."""
+    acting for an office (which site is checked on creation); the organisation feed for
+    the secretariat acting for an office."""
     if kind == FeedKind.PERSONAL:
         return can_view_meetings(user)
     if kind == FeedKind.SITE:
-        return is_secretariat(user) or Endpoint.objects.filter(technicians=user).exists()
+        return (
+            jurisdiction.acts_for_an_office(user)
+            or Endpoint.objects.filter(technicians=user).exists()
+        )
     if kind == FeedKind.ORGANISATION:
-        return is_secretariat(user)
+        return jurisdiction.acts_for_an_office(user)
     return False
 
 
@@ -85,10 +97,25 @@ def may_use(feed: FeedToken) -> bool:
     if feed.kind == FeedKind.PERSONAL:
         return can_view_meetings(user)
     if feed.kind == FeedKind.SITE:
-        if is_secretariat(user):
+        if feed.endpoint is None:
+            return False
+        if is_secretariat(user) and any(
+            jurisdiction.covers(office, feed.endpoint) for office in jurisdiction.offices_of(user)
+        ):
             return True
-        return feed.endpoint is not None and feed.endpoint.technicians.filter(pk=user.pk).exists()
-    return is_secretariat(user)
+        return feed.endpoint.technicians.filter(pk=user.pk).exists()
+    return (
+        is_secretariat(user)
+        and feed.office_id is not None
+        and any(office.pk == feed.office_id for office in jurisdiction.offices_of(user))
+    )
+
+
+def act_for(feed: FeedToken) -> None:
+    """Make the feed's owner act for the feed's office while it is served: what the
+    organisation feed holds is what `visibility.concerning` gives that office. A feed
+    without an office acts for none."""
+    jurisdiction.remember_choice(feed.user, feed.office_id)
 
 
 def resolve_scope(user: AbstractBaseUser, scope: FeedScope) -> dict:
@@ -103,16 +130,28 @@ def resolve_scope(user: AbstractBaseUser, scope: FeedScope) -> dict:
         endpoint = Endpoint.objects.filter(code=scope.site_code.strip()).first()
         if endpoint is None:
             raise FeedTokenError(_("Choose an existing site."), "site")
-        if not is_secretariat(user) and not endpoint.technicians.filter(pk=user.pk).exists():
+        if endpoint.technicians.filter(pk=user.pk).exists():
+            return {"kind": scope.kind, "endpoint": endpoint}
+        office = jurisdiction.booking_office(user)
+        if office is None:
             raise PermissionDenied
+        if not jurisdiction.covers(office, endpoint):
+            raise FeedTokenError(jurisdiction.outside_message([endpoint.code], office), "site")
         return {"kind": scope.kind, "endpoint": endpoint}
-    fields: dict = {"kind": scope.kind}
+    office = jurisdiction.booking_office(user)
+    if office is None:
+        raise PermissionDenied
+    fields: dict = {"kind": scope.kind, "office": office}
     if scope.province_code.strip():
         province = Endpoint.objects.filter(
             code=scope.province_code.strip(), level=Level.PROVINCE
         ).first()
         if province is None:
             raise FeedTokenError(_("Choose an existing province site."), "province")
+        # The province inside the jurisdiction, or the one a commune office lies in.
+        inside = jurisdiction.covers(office, province)
+        if not (inside or office.jurisdiction.path.startswith(province.path)):
+            raise FeedTokenError(jurisdiction.outside_message([province.code], office), "province")
         fields["province"] = province
     if scope.level is not None:
         if scope.level not in Level.values:
@@ -148,6 +187,7 @@ def rotate(feed: FeedToken, user: AbstractBaseUser) -> tuple[FeedToken, str]:
             kind=old.kind,
             endpoint=old.endpoint,
             province=old.province,
+            office=old.office,
             level=old.level,
             token_hash=hash_token(token),
         )
@@ -176,6 +216,7 @@ def describe(feed: FeedToken) -> dict:
         "site": feed.endpoint.code if feed.endpoint else None,
         "province": feed.province.code if feed.province else None,
         "level": feed.level,
+        "office": feed.office.code if feed.office else None,
     }
 
 
@@ -186,13 +227,18 @@ def lookup(token: str) -> FeedToken | None:
     wanted = hash_token(token)
     feed = (
         FeedToken.objects.active()
-        .select_related("user", "endpoint", "province", "user__calendar_preference")
+        .select_related(
+            "user", "endpoint", "province", "office__jurisdiction", "user__calendar_preference"
+        )
         .filter(token_hash=wanted)
         .first()
     )
     if feed is None or not hmac.compare_digest(feed.token_hash, wanted):
         return None
-    return feed if may_use(feed) else None
+    if not may_use(feed):
+        return None
+    act_for(feed)
+    return feed
 
 
 def touch(feed: FeedToken, now: datetime) -> None:
@@ -203,4 +249,8 @@ def touch(feed: FeedToken, now: datetime) -> None:
 
 
 def active_feeds(user: AbstractBaseUser) -> list[FeedToken]:
-    return list(FeedToken.objects.active().filter(user=user).select_related("endpoint", "province"))
+    return list(
+        FeedToken.objects.active()
+        .filter(user=user)
+        .select_related("endpoint", "province", "office")
+    )

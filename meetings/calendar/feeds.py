@@ -2,8 +2,10 @@
 
 - personal: the sessions the owner organises or is invited to, or whose sites they serve;
 - site: every session of one site;
-- organisation (secretariat): every session, optionally only those with a site in one
-  province's subtree and/or a site at one level.
+- organisation (secretariat): what the feed's office sees (`visibility.concerning`
+  for its owner acting for that office, feed_tokens.act_for: every session touching
+  the office's jurisdiction, confidential ones as busy time unless invited),
+  optionally only those with a site in one province's subtree and/or at one level.
 
 A feed keeps past sessions for FEED_HISTORY and cancelled ones until
 CANCELLED_RETENTION after their end, so subscribed clients see them cancelled
@@ -55,6 +57,7 @@ from meetings.calendar.content import (
 from meetings.calendar.models import FeedKind, FeedToken
 from meetings.calendar.receivers import generation
 from meetings.models import Meeting, MeetingStatus
+from meetings.visibility import concerning_condition
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +89,8 @@ def membership(feed: FeedToken) -> Q:
         return Q(
             conference_id__in=Leg.objects.filter(endpoint=feed.endpoint).values("conference_id")
         )
-    condition = Q()
+    # The owner acts for the feed's office (feed_tokens.lookup called act_for).
+    condition = concerning_condition(feed.user)
     if feed.province is not None:
         condition &= Q(
             conference_id__in=Leg.objects.filter(
@@ -136,7 +140,8 @@ def feed_name(feed: FeedToken) -> str:
     if feed.kind == FeedKind.SITE:
         site = feed.endpoint.name if feed.endpoint else ""
         return _("Giao Ban: sessions at %(site)s") % {"site": site}
-    parts = [_("Giao Ban: all sessions")]
+    office = feed.office.name if feed.office else ""
+    parts = [_("Giao Ban: sessions of %(name)s") % {"name": office}]
     if feed.province is not None:
         parts.append(feed.province.name)
     if feed.level is not None:

@@ -6,10 +6,10 @@ choices, and the domain's FeedTokenError lands on the matching field.
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.models import Endpoint, Level
+from conferencing.models import Endpoint, Level, Office
 from meetings.calendar.feed_tokens import FeedScope, FeedTokenError
 from meetings.calendar.models import CalendarPreference, FeedKind
 
@@ -37,11 +37,11 @@ class FeedForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, office: Office | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         province = self.fields["province"]
         assert isinstance(province, forms.ModelChoiceField)
-        province.queryset = provinces()
+        province.queryset = provinces(office)
 
     def scope(self) -> FeedScope:
         data = self.cleaned_data
@@ -58,8 +58,15 @@ class FeedForm(forms.Form):
         self.add_error(field, error.message)
 
 
-def provinces() -> QuerySet[Endpoint]:
-    return Endpoint.objects.at_level(Level.PROVINCE).active().in_tree_order()
+def provinces(office: Office | None = None) -> QuerySet[Endpoint]:
+    """The provinces an organisation feed may filter by: for an office, those of its
+    jurisdiction, or the one its jurisdiction lies in (feed_tokens.resolve_scope decides;
+    this only offers)."""
+    sites = Endpoint.objects.at_level(Level.PROVINCE).active().in_tree_order()
+    if office is None:
+        return sites
+    path = office.jurisdiction.path
+    return sites.filter(Q(path__startswith=path) | Q(code__in=path.strip("/").split("/")))
 
 
 class PreferenceForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class FeedKind(models.TextChoices):
     PERSONAL = "personal", _("My sessions")
     SITE = "site", _("One conference site")
-    ORGANISATION = "organisation", _("All sessions (secretariat)")
+    ORGANISATION = "organisation", _("Sessions of my office (secretariat)")
 
 
 class FeedTokenQuerySet(models.QuerySet):
@@ -51,6 +51,17 @@ class FeedToken(models.Model):
         related_name="+",
         help_text=_("An organisation feed shows only sessions with a site in this subtree."),
     )
+    office = models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The office an organisation feed acts for: it shows the sessions that office sees."
+        ),
+    )
     level = models.PositiveSmallIntegerField(
         _("level"),
         null=True,
@@ -79,7 +90,14 @@ class FeedToken(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="site") | Q(endpoint__isnull=False),
                 name="feed_token_site_has_endpoint",
-            )
+            ),
+            # Revoked organisation feeds of users without an office (migration 0010) keep
+            # no office; an active one always acts for one.
+            models.CheckConstraint(
+                condition=~Q(kind="organisation", revoked_at__isnull=True)
+                | Q(office__isnull=False),
+                name="feed_token_organisation_has_office",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import role_required
-from accounts.roles import can_view_meetings, is_secretariat
+from accounts.roles import can_view_meetings
+from conferencing.jurisdiction import booking_office
 from meetings.calendar import feed_tokens, feeds
 from meetings.calendar.content import download_calendar
 from meetings.calendar.forms import FeedForm, PreferenceForm
@@ -42,13 +43,13 @@ def page(
         "meetings/calendar/overview.html",
         {
             "feeds": feed_tokens.active_feeds(user),
-            "form": form or FeedForm(),
+            "form": form or FeedForm(office=booking_office(user)),
             "preference_form": PreferenceForm(instance=preference),
             "new_feed": new_feed,
             "links": links,
             "served_sites": list(user.served_endpoints.order_by("path").values("code", "name")),
             "may_site_feed": feed_tokens.may_create_kind(user, FeedKind.SITE),
-            "may_organisation_feed": is_secretariat(user),
+            "may_organisation_feed": feed_tokens.may_create_kind(user, FeedKind.ORGANISATION),
             "kinds": FeedKind,
         },
         status=status,
@@ -71,7 +72,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(can_view_meetings)
 def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a feed and show its address, once: only its hash is kept."""
-    form = FeedForm(request.POST)
+    form = FeedForm(request.POST, office=booking_office(request.user))
     if not form.is_valid():
         return page(request, 400, form=form)
     try:

@@ -9,12 +9,12 @@ are available as soon as they are stored; recordings once their bytes are
 verified (`mark_verified`, called by the upload verification task).
 
 Who sees what (docs/records.md has the matrix):
-- the secretariat, for a meeting whose details it may read, sees every version
-  of every record, drafts and old versions included, and is the only one to
-  upload, approve or hold;
-- the organiser, invited attendees and technicians of its sites see, per
-  record, the latest version that is out: published minutes, available agenda
-  papers, recordings and other documents;
+- the owning office's secretariat (visibility.changeable: the office it acts for
+  owns the meeting), sees every version of every record, drafts and old versions
+  included, and is the only one to upload, approve or hold;
+- another office whose jurisdiction the session touches, the organiser, invited
+  attendees and technicians of its sites see, per record, the latest version that
+  is out: published minutes, available agenda papers, recordings and other documents;
 - a confidential meeting's records follow its details (meetings.visibility):
   only its organiser and named attendees, secretariat colleagues included only
   when invited; to everyone else the meeting is busy time and its records do not
@@ -25,15 +25,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_secretariat
 from audit import trail
 from meetings.models import Classification, Meeting
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
-from meetings.visibility import User, may_change, with_details
+from meetings.visibility import User, changeable, may_change, with_details
 
 DOCUMENT_KINDS = (RecordKind.AGENDA, RecordKind.MINUTES, RecordKind.OTHER)
 # What attendees and technicians may see of a record: a version that is out.
@@ -73,9 +72,10 @@ def may_upload(user: User, meeting: Meeting) -> bool:
 def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
     """The versions of the meeting's records the user may see; one query, newest first.
 
-    The secretariat gets every version (purged ones too, as the trace they are);
-    others the latest version of each record that is out. Nobody gets anything of
-    a meeting whose details they may not read.
+    The owning office, which manages the records (visibility.changeable), gets every
+    version (purged ones too, as the trace they are); everyone else, another office
+    whose jurisdiction the session touches included, the latest version of each record
+    that is out. Nobody gets anything of a meeting whose details they may not read.
     """
     versions = (
         RecordVersion.objects.filter(record__meeting=meeting)
@@ -83,12 +83,12 @@ def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
         .select_related("record", "uploaded_by", "reviewed_by")
         .order_by("record__kind", "record__created_at", "record_id", "-number")
     )
-    if is_secretariat(user):
-        return versions
     newer_out = RecordVersion.objects.filter(
         record=OuterRef("record"), number__gt=OuterRef("number"), status__in=OUT_STATUSES
     )
-    return versions.filter(status__in=OUT_STATUSES).exclude(Exists(newer_out))
+    latest_out = Q(status__in=OUT_STATUSES) & ~Q(Exists(newer_out))
+    managed = Q(record__meeting__in=changeable(user).values("pk"))
+    return versions.filter(managed | latest_out)
 
 
 def downloadable(user: User, meeting: Meeting, version_id: int) -> RecordVersion | None:

@@ -25,7 +25,11 @@ from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.forms import DocumentUploadForm, LegalHoldForm, ReturnForm
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
-from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting, readable_meeting
+from meetings.views.common import (
+    AuthenticatedHttpRequest,
+    concerning_meeting,
+    managed_meeting,
+)
 from meetings.visibility import User
 
 
@@ -86,7 +90,7 @@ def storage_unavailable(
 @require_POST
 @role_required(acts_for_an_office)
 def upload(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = readable_meeting(request.user, meeting_id)
+    meeting = managed_meeting(request.user, meeting_id)
     form = DocumentUploadForm(request.POST, request.FILES, meeting=meeting)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -118,7 +122,7 @@ def upload(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _managed_version(user: User, meeting_id: int, version_id: int) -> RecordVersion:
-    meeting = readable_meeting(user, meeting_id)
+    meeting = managed_meeting(user, meeting_id)
     return get_object_or_404(
         RecordVersion.objects.select_related("record"), pk=version_id, record__meeting=meeting
     )
@@ -169,7 +173,7 @@ def _act(request: HttpRequest, version: RecordVersion, action, done: str) -> Htt
 @require_POST
 @role_required(acts_for_an_office)
 def legal_hold(request: AuthenticatedHttpRequest, meeting_id: int, record_id: int) -> HttpResponse:
-    meeting = readable_meeting(request.user, meeting_id)
+    meeting = managed_meeting(request.user, meeting_id)
     record = get_object_or_404(Record, pk=record_id, meeting=meeting)
     form = LegalHoldForm(request.POST)
     hold = form.is_valid() and form.cleaned_data["hold"]

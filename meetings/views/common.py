@@ -49,6 +49,14 @@ def readable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     return meeting
 
 
+def managed_meeting(user: AnyUser, meeting_id: int) -> Meeting:
+    """The meeting if the user manages it (its attendees, records, minutes: the owning
+    office, visibility.changeable), whether or not it is over; 404 otherwise, as for a
+    meeting that does not exist."""
+    meetings = Meeting.objects.select_related("conference__bridge", "organiser", "series")
+    return get_object_or_404(changeable(user, meetings), pk=meeting_id)
+
+
 def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
     """The meeting for a change page, or where to send the user instead.
 

@@ -72,6 +72,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     attendees = meeting.attendees.select_related("user").order_by(
         "user__first_name", "user__last_name", "user__username"
     )
+    manages = may_change(meeting, request.user)
     return render(
         request,
         "meetings/detail.html",
@@ -85,7 +86,10 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "series": series_summary(meeting),
             # The records section comes from the template (records_ui): the core does
             # not import records.
-            "can_change": is_changeable(meeting) and may_change(meeting, request.user),
+            "can_change": is_changeable(meeting) and manages,
+            # Whether the user's office owns the meeting (its records and minutes too,
+            # whether or not it is over): the records section reads it from here.
+            "manages": manages,
             "read_only_for": read_only_for(request, meeting),
         },
     )

@@ -26,6 +26,7 @@ from twisted.web import http as twisted_http
 from twisted.web.test.requesthelper import DummyChannel
 
 from accounts.roles import Role
+from conferencing import api_tokens
 from config.serve import (
     BoundedHTTPFactory,
     BoundedRequest,
@@ -34,7 +35,7 @@ from config.serve import (
     SpooledInputQueue,
 )
 from meetings.records.models import RecordingUpload
-from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.factories import DEMO_PASSWORD, UserFactory, central_office
 from tests.fixtures.browser import SMALL_BODY_LIMIT
 from tests.meetings.records.helpers import session
 
@@ -189,7 +190,9 @@ def test_serve_urlencoded_body_is_not_parsed_by_twisted_either():
 @pytest.fixture
 def secretary_token(transactional_db) -> str:
     user = UserFactory(username="thuky-body", roles=[Role.SECRETARIAT])
-    return Token.objects.create(user=user).key
+    # Made for her office (conferencing.api_tokens): a token bound to none manages nothing.
+    token, _office = api_tokens.create(user, central_office().pk)
+    return token.key
 
 
 def port_of(base_url: str) -> int:

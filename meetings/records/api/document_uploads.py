@@ -40,7 +40,7 @@ from meetings.records.api.records import (
     UNAVAILABLE,
     RecordErrorSerializer,
     RecordVersionSerializer,
-    readable_meeting,
+    managed_meeting,
 )
 from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordingUpload, UploadStatus
@@ -135,7 +135,7 @@ class CreateDocumentUploadView(UploadErrorsMixin, GenericAPIView):
         responses={201: DocumentUploadStateSerializer, 400: REFUSED, 503: UNAVAILABLE},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = readable_meeting(request.user, meeting_id)
+        meeting = managed_meeting(request.user, meeting_id)
         serializer = CreateDocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -32,7 +32,7 @@ from meetings.records.api.records import (
     RecordErrorSerializer,
     RecordErrorsMixin,
     RecordVersionSerializer,
-    readable_meeting,
+    managed_meeting,
 )
 from meetings.records.models import Record, RecordingUpload, RecordKind, UploadMode, UploadStatus
 from meetings.records.storage import Part
@@ -173,7 +173,7 @@ class UploadErrorsMixin(RecordErrorsMixin):
 
 
 def my_upload(request: Request, pk: int, documents: bool = False) -> RecordingUpload:
-    """An upload the caller created, of a meeting it may still read; else 404. The
+    """An upload the caller created, of a meeting it still manages; else 404. The
     recording endpoints see recordings only, the document endpoints documents only."""
     uploads = RecordingUpload.objects.select_related("meeting", "record", "created_by")
     if documents:
@@ -181,7 +181,7 @@ def my_upload(request: Request, pk: int, documents: bool = False) -> RecordingUp
     else:
         uploads = uploads.filter(kind=RecordKind.RECORDING)
     upload = get_object_or_404(uploads, pk=pk, created_by=request.user)
-    readable_meeting(request.user, upload.meeting_id)
+    managed_meeting(request.user, upload.meeting_id)
     return upload
 
 
@@ -202,8 +202,8 @@ class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
         responses={201: UploadSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        # SecretariatOnly and a readable meeting: what records.may_upload asks.
-        meeting = readable_meeting(request.user, meeting_id)
+        # SecretariatOnly and a meeting its office owns: what records.may_upload asks.
+        meeting = managed_meeting(request.user, meeting_id)
         serializer = CreateUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

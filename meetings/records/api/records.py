@@ -30,8 +30,8 @@ from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordKind, RecordVersion
-from meetings.views.common import readable_meeting
-from meetings.visibility import User
+from meetings.views.common import managed_meeting, readable_meeting
+from meetings.visibility import User, changeable
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
 STORAGE_TIMEOUT_CODE = "storage_timeout"
@@ -180,9 +180,12 @@ def record_items(versions: QuerySet[RecordVersion]) -> list[dict]:
 
 
 def visible_version(user: User, pk: int) -> RecordVersion:
-    """A version the user sees (archive.visible_versions), else 404."""
-    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
-    found = archive.visible_versions(user, version.record.meeting).filter(pk=pk).first()
+    """A version the user sees (archive.visible_versions), else 404: the same answer for
+    a version that does not exist."""
+    version = RecordVersion.objects.select_related("record__meeting").filter(pk=pk).first()
+    found = None
+    if version is not None:
+        found = archive.visible_versions(user, version.record.meeting).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -190,11 +193,38 @@ def visible_version(user: User, pk: int) -> RecordVersion:
 
 def downloadable_version(user: User, pk: int) -> RecordVersion:
     """A version the user sees whose bytes are stored (archive.downloadable), else 404."""
-    version = get_object_or_404(RecordVersion.objects.select_related("record__meeting"), pk=pk)
-    found = archive.downloadable(user, version.record.meeting, pk)
+    version = RecordVersion.objects.select_related("record__meeting").filter(pk=pk).first()
+    found = None
+    if version is not None:
+        found = archive.downloadable(user, version.record.meeting, pk)
     if found is None:
         raise Http404
     return found
+
+
+def managed_version(user: User, pk: int) -> RecordVersion:
+    """A version of a meeting the user manages (the owning office: visibility.changeable),
+    else 404, as for a version that does not exist."""
+    version = (
+        RecordVersion.objects.select_related("record__meeting")
+        .filter(pk=pk, record__meeting__in=changeable(user).values("pk"))
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def managed_record(user: User, pk: int) -> Record:
+    """A record of a meeting the user manages, else 404, as for one that does not exist."""
+    record = (
+        Record.objects.select_related("meeting")
+        .filter(pk=pk, meeting__in=changeable(user).values("pk"))
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record
 
 
 class RecordErrorsMixin:
@@ -240,7 +270,7 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
         responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = readable_meeting(request.user, meeting_id)
+        meeting = managed_meeting(request.user, meeting_id)
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -311,7 +341,7 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
     action_name = ""
 
     def post(self, request: Request, pk: int) -> Response:
-        version = visible_version(request.user, pk)
+        version = managed_version(request.user, pk)
         if self.action_name == "submit":
             version = archive.submit(version, request.user)
         elif self.action_name == "approve":
@@ -362,8 +392,7 @@ class LegalHoldView(RecordErrorsMixin, GenericAPIView):
         responses={200: LegalHoldSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        record = get_object_or_404(Record.objects.select_related("meeting"), pk=pk)
-        readable_meeting(request.user, record.meeting_id)
+        record = managed_record(request.user, pk)
         serializer = LegalHoldSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = archive.set_legal_hold(

@@ -24,5 +24,9 @@ def records_section(context: template.Context, meeting: Meeting) -> SafeString:
     office the session touches reads them only."""
     user = context["request"].user
     section = context.template.engine.get_template(SECTION_TEMPLATE)
-    with context.push(section_context(user, meeting, manage=may_upload(user, meeting))):
+    # The session page already asked (its `manages`); another page asks here.
+    manage = context.get("manages")
+    if manage is None:
+        manage = may_upload(user, meeting)
+    with context.push(section_context(user, meeting, manage=manage)):
         return section.render(context)

@@ -4,7 +4,9 @@ and which sessions each role may list."""
 import pytest
 from rest_framework.authtoken.models import Token
 
+from conferencing import api_tokens
 from meetings.models import AttendeeRole, Meeting
+from tests.factories import central_office
 from tests.meetings.api.helpers import (
     CHECK_URL,
     LIST_URL,
@@ -136,7 +138,8 @@ def test_meeting_api_accepts_a_token(api, alice, tree, bridge):
 
 
 def test_meeting_api_books_with_a_token(api, alice, tree, bridge):
-    token = Token.objects.create(user=alice)
+    # Made for her office (conferencing.api_tokens): a token bound to none books nothing.
+    token, _office = api_tokens.create(alice, central_office().pk)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
     response = api.post(LIST_URL, booking_body(bridge))

@@ -122,7 +122,13 @@ def test_rotate_revokes_the_old_token_and_keeps_the_scope(alice, sites):
         (
             "calendar.feed_created",
             str(old.pk),
-            {"kind": "organisation", "site": None, "province": "T01", "level": 3},
+            {
+                "kind": "organisation",
+                "site": None,
+                "province": "T01",
+                "level": 3,
+                "office": "VPCP",
+            },
         ),
         (
             "calendar.feed_rotated",
@@ -132,6 +138,7 @@ def test_rotate_revokes_the_old_token_and_keeps_the_scope(alice, sites):
                 "site": None,
                 "province": "T01",
                 "level": 3,
+                "office": "VPCP",
                 "replaces": old.pk,
             },
         ),
