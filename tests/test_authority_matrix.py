@@ -20,6 +20,11 @@ X0201), "hanoi" (owned by Hà Nội, host T01, sites T01, X0101, X0102) and "sec
 X0101). Each has a record with one version, a recording upload and a document upload
 made by the owning secretariat. "invited" is invited to "national" and "secret".
 
+The personas are the issue's eleven and a twelfth column, "two_token": the member of
+two offices through an API token made for VPCP while its session acts for Hà Nội, so
+the token's office, not the session's, is what the API acts for (pages and sockets take
+no token: they answer it as an anonymous visitor).
+
 Each cell is a literal: an HTTP status, "login" (302 to the sign-in page), or a
 WebSocket close code (4403) / "open". Never computed from the authority modules.
 Zero leaks: every refused cell about an object (403, 404, 4403) is asked
@@ -44,6 +49,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.roles import Role
+from conferencing import api_tokens
 from conferencing.jurisdiction import SESSION_KEY
 from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
@@ -80,6 +86,7 @@ PERSONAS = (
     "invited",  # attendee invited to "national" and "secret"
     "uninvited",  # attendee of nothing
     "anon",  # not signed in
+    "two_token",  # "two" through an API token made for VPCP (its session acts for Hà Nội)
 )
 
 MISSING = 999_999
@@ -138,6 +145,7 @@ HIDDEN_TITLES = {
         "tech_other",
         "uninvited",
         "anon",
+        "two_token",
     },
     "Giao ban Hà Nội": {"other", "root", "tech_host", "tech_other", "invited", "uninvited", "anon"},
     "Phiên toàn quốc": {"root", "uninvited", "anon"},
@@ -150,611 +158,611 @@ FEED_OWNERS = {
 
 # fmt: off
 # Each row: (method, route, object) -> one cell per persona, in PERSONAS order:
-#          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon
+#          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon  token
 TABLE: dict[tuple[str, str, str], str] = {
     # --- pages (URL resolver) ---
     ('GET', 'api-tokens/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'api-tokens/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'api-tokens/new/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'api-tokens/new/', '-'):
-        '400   400   400   400   201   201   201   201   201   201   login',
+        '400   400   400   400   201   201   201   201   201   201   login login',
     ('GET', 'api-tokens/revoke/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'api-tokens/revoke/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   login',
+        '302   302   302   302   302   302   302   302   302   302   login login',
     ('GET', 'audit/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'audit/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', '', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', '', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('GET', 'api/v1/docs/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'api/v1/docs/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   login',
+        '405   405   405   405   405   405   405   405   405   405   login login',
     ('GET', 'api/v1/schema/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('POST', 'api/v1/schema/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   401',
+        '405   405   405   405   405   405   405   405   405   405   401   405',
     ('GET', 'bridges/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'bridges/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'bridges/<int:bridge_id>/edit/', 'central_bridge'):
-        '200   404   404   404   200   403   403   403   403   403   login',
+        '200   404   404   404   200   403   403   403   403   403   login login',
     ('GET', 'bridges/<int:bridge_id>/edit/', 'hanoi_bridge'):
-        '404   200   404   200   200   403   403   403   403   403   login',
+        '404   200   404   200   200   403   403   403   403   403   login login',
     ('GET', 'bridges/<int:bridge_id>/edit/', 'other_bridge'):
-        '404   404   200   404   200   403   403   403   403   403   login',
+        '404   404   200   404   200   403   403   403   403   403   login login',
     ('POST', 'bridges/<int:bridge_id>/edit/', 'central_bridge'):
-        '200   404   404   404   200   403   403   403   403   403   login',
+        '200   404   404   404   200   403   403   403   403   403   login login',
     ('POST', 'bridges/<int:bridge_id>/edit/', 'hanoi_bridge'):
-        '404   200   404   200   200   403   403   403   403   403   login',
+        '404   200   404   200   200   403   403   403   403   403   login login',
     ('POST', 'bridges/<int:bridge_id>/edit/', 'other_bridge'):
-        '404   404   200   404   200   403   403   403   403   403   login',
+        '404   404   200   404   200   403   403   403   403   403   login login',
     ('GET', 'bridges/new/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'bridges/new/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('GET', 'calendar/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'calendar/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/feed/<str:token>.ics', 'central_organisation'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('GET', 'calendar/feed/<str:token>.ics', 'hanoi_personal'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('GET', 'calendar/feed/<str:token>.ics', 'other_organisation'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('POST', 'calendar/feed/<str:token>.ics', 'central_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/feed/<str:token>.ics', 'hanoi_personal'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/feed/<str:token>.ics', 'other_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/meetings/<int:meeting_id>.ics', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   login',
+        '200   200   404   200   404   200   404   404   404   404   login login',
     ('GET', 'calendar/meetings/<int:meeting_id>.ics', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   login',
+        '200   200   200   200   404   200   200   200   200   404   login login',
     ('GET', 'calendar/meetings/<int:meeting_id>.ics', 'secret'):
-        '200   200   404   200   404   200   404   404   200   404   login',
+        '200   200   404   200   404   200   404   404   200   404   login login',
     ('POST', 'calendar/meetings/<int:meeting_id>.ics', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/meetings/<int:meeting_id>.ics', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/meetings/<int:meeting_id>.ics', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/preferences/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/preferences/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   login',
+        '302   302   302   302   302   302   302   302   302   302   login login',
     ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'central_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'hanoi_personal'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/revoke/', 'other_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'central_organisation'):
-        '302   404   404   404   404   404   404   404   404   404   login',
+        '302   404   404   404   404   404   404   404   404   404   login login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'hanoi_personal'):
-        '404   302   404   404   404   404   404   404   404   404   login',
+        '404   302   404   404   404   404   404   404   404   404   login login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/revoke/', 'other_organisation'):
-        '404   404   302   404   404   404   404   404   404   404   login',
+        '404   404   302   404   404   404   404   404   404   404   login login',
     ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'central_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'hanoi_personal'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'calendar/subscriptions/<int:feed_id>/rotate/', 'other_organisation'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'central_organisation'):
-        '201   404   404   404   404   404   404   404   404   404   login',
+        '201   404   404   404   404   404   404   404   404   404   login login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'hanoi_personal'):
-        '404   201   404   404   404   404   404   404   404   404   login',
+        '404   201   404   404   404   404   404   404   404   404   login login',
     ('POST', 'calendar/subscriptions/<int:feed_id>/rotate/', 'other_organisation'):
-        '404   404   201   404   404   404   404   404   404   404   login',
+        '404   404   201   404   404   404   404   404   404   404   login login',
     ('GET', 'calendar/subscriptions/new/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/subscriptions/new/', '-'):
-        '400   400   400   400   400   400   400   400   400   400   login',
+        '400   400   400   400   400   400   400   400   400   400   login login',
     ('GET', 'endpoints/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'endpoints/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/<str:code>/', 'T01'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('GET', 'endpoints/<str:code>/', 'T02'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'endpoints/<str:code>/', 'T01'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'endpoints/<str:code>/', 'T02'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/<str:code>/active/', 'T01'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/<str:code>/active/', 'T02'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'endpoints/<str:code>/active/', 'T01'):
-        '302   302   404   302   302   403   403   403   403   403   login',
+        '302   302   404   302   302   403   403   403   403   403   login login',
     ('POST', 'endpoints/<str:code>/active/', 'T02'):
-        '302   404   302   404   302   403   403   403   403   403   login',
+        '302   404   302   404   302   403   403   403   403   403   login login',
     ('GET', 'endpoints/<str:code>/edit/', 'T01'):
-        '200   200   404   200   200   403   403   403   403   403   login',
+        '200   200   404   200   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/<str:code>/edit/', 'T02'):
-        '200   404   200   404   200   403   403   403   403   403   login',
+        '200   404   200   404   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/<str:code>/edit/', 'T01'):
-        '200   200   404   200   200   403   403   403   403   403   login',
+        '200   200   404   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/<str:code>/edit/', 'T02'):
-        '200   404   200   404   200   403   403   403   403   403   login',
+        '200   404   200   404   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/<str:code>/technicians/', 'T01'):
-        '200   200   404   200   200   403   403   403   403   403   login',
+        '200   200   404   200   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/<str:code>/technicians/', 'T02'):
-        '200   404   200   404   200   403   403   403   403   403   login',
+        '200   404   200   404   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/<str:code>/technicians/', 'T01'):
-        '302   302   404   302   302   403   403   403   403   403   login',
+        '302   302   404   302   302   403   403   403   403   403   login login',
     ('POST', 'endpoints/<str:code>/technicians/', 'T02'):
-        '302   404   302   404   302   403   403   403   403   403   login',
+        '302   404   302   404   302   403   403   403   403   403   login login',
     ('GET', 'endpoints/export.csv', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/export.csv', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/import/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/import/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/import/<int:job_id>/', 'central_job'):
-        '200   404   404   404   200   403   403   403   403   403   login',
+        '200   404   404   404   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/import/<int:job_id>/', 'hanoi_job'):
-        '404   200   404   200   200   403   403   403   403   403   login',
+        '404   200   404   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/import/<int:job_id>/', 'central_job'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'endpoints/import/<int:job_id>/', 'hanoi_job'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/import/<int:job_id>/status.json', 'central_job'):
-        '200   404   404   404   200   403   403   403   403   403   login',
+        '200   404   404   404   200   403   403   403   403   403   login login',
     ('GET', 'endpoints/import/<int:job_id>/status.json', 'hanoi_job'):
-        '404   200   404   200   200   403   403   403   403   403   login',
+        '404   200   404   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/import/<int:job_id>/status.json', 'central_job'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'endpoints/import/<int:job_id>/status.json', 'hanoi_job'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'endpoints/new/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'endpoints/new/', '-'):
-        '200   200   200   200   200   403   403   403   403   403   login',
+        '200   200   200   200   200   403   403   403   403   403   login login',
     ('GET', 'healthz', '-'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('POST', 'healthz', '-'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('GET', 'i18n/setlang/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   302',
+        '302   302   302   302   302   302   302   302   302   302   302   302',
     ('POST', 'i18n/setlang/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   302',
+        '302   302   302   302   302   302   302   302   302   302   302   302',
     ('GET', 'login/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   200',
+        '302   302   302   302   302   302   302   302   302   302   200   200',
     ('POST', 'login/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   200',
+        '302   302   302   302   302   302   302   302   302   302   200   200',
     ('GET', 'logout/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'logout/', '-'):
-        'login login login login login login login login login login login',
+        'login login login login login login login login login login login login',
     ('GET', 'meetings/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'meetings/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   login',
+        '200   200   404   200   404   200   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   login',
+        '200   200   200   200   404   200   200   200   200   404   login login',
     ('GET', 'meetings/<int:meeting_id>/', 'secret'):
-        '200   200   404   200   404   200   404   404   200   404   login',
+        '200   200   404   200   404   200   404   404   200   404   login login',
     ('POST', 'meetings/<int:meeting_id>/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/board/', 'hanoi'):
-        '200   200   404   200   404   404   404   404   404   404   login',
+        '200   200   404   200   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/board/', 'national'):
-        '200   200   200   200   404   404   200   404   404   404   login',
+        '200   200   200   200   404   404   200   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/board/', 'secret'):
-        '404   200   404   404   404   404   404   404   404   404   login',
+        '404   200   404   404   404   404   404   404   404   404   login login',
     ('POST', 'meetings/<int:meeting_id>/board/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/board/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/board/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/cancel/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/cancel/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/cancel/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/cancel/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/cancel/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/cancel/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/readiness.csv', 'hanoi'):
-        '200   200   404   200   404   404   404   404   404   404   login',
+        '200   200   404   200   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/readiness.csv', 'national'):
-        '200   200   200   200   404   404   200   404   404   404   login',
+        '200   200   200   200   404   404   200   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/readiness.csv', 'secret'):
-        '404   200   404   404   404   404   404   404   404   404   login',
+        '404   200   404   404   404   404   404   404   404   404   login login',
     ('POST', 'meetings/<int:meeting_id>/readiness.csv', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/readiness.csv', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/readiness.csv', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/readiness/', 'hanoi'):
-        '200   200   404   200   404   404   404   404   404   404   login',
+        '200   200   404   200   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/readiness/', 'national'):
-        '200   200   200   200   404   404   200   404   404   404   login',
+        '200   200   200   200   404   404   200   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/readiness/', 'secret'):
-        '404   200   404   404   404   404   404   404   404   404   login',
+        '404   200   404   404   404   404   404   404   404   404   login login',
     ('POST', 'meetings/<int:meeting_id>/readiness/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/readiness/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/readiness/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/', 'hanoi'):
-        '404   302   404   302   403   403   403   403   403   403   login',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/', 'national'):
-        '302   404   404   404   403   403   403   403   403   403   login',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/', 'secret'):
-        '404   302   404   404   403   403   403   403   403   403   login',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'hanoi'):
-        '404   302   404   302   403   403   403   403   403   403   login',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'national'):
-        '302   404   404   404   403   403   403   403   403   403   login',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'secret'):
-        '404   302   404   404   403   403   403   403   403   403   login',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
-        '404   302   404   302   403   403   403   403   403   403   login',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'national'):
-        '302   404   404   404   403   403   403   403   403   403   login',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'secret'):
-        '404   302   404   404   403   403   403   403   403   403   login',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   login',
+        '200   200   404   200   404   200   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   login',
+        '200   200   200   200   404   200   200   200   200   404   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'secret'):
-        '404   200   404   404   404   404   404   404   200   404   login',
+        '404   200   404   404   404   404   404   404   200   404   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/file/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'hanoi'):
-        '404   302   404   302   403   403   403   403   403   403   login',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'national'):
-        '302   404   404   404   403   403   403   403   403   403   login',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/return/', 'secret'):
-        '404   302   404   404   403   403   403   403   403   403   login',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'hanoi'):
-        '404   302   404   302   403   403   403   403   403   403   login',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'national'):
-        '302   404   404   404   403   403   403   403   403   403   login',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'secret'):
-        '404   302   404   404   403   403   403   403   403   403   login',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'hanoi'):
-        '404   404   404   404   404   404   404   404   404   404   login',
+        '404   404   404   404   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'national'):
-        '404   404   404   404   404   404   404   404   404   404   login',
+        '404   404   404   404   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'secret'):
-        '404   404   404   404   404   404   404   404   404   404   login',
+        '404   404   404   404   404   404   404   404   404   404   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/reschedule/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/reschedule/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/reschedule/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/reschedule/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/reschedule/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/reschedule/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/sites/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/sites/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/sites/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/sites/', 'hanoi'):
-        '404   200   404   200   403   403   403   403   403   403   login',
+        '404   200   404   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/sites/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   login',
+        '200   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/sites/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   login',
+        '404   200   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/check/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/check/', '-'):
-        '200   200   200   200   403   403   403   403   403   403   login',
+        '200   200   200   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/console/', '-'):
-        '403   403   403   403   403   200   200   200   403   403   login',
+        '403   403   403   403   403   200   200   200   403   403   login login',
     ('POST', 'meetings/console/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/console/report/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/console/report/', '-'):
-        '403   403   403   403   403   302   302   302   403   403   login',
+        '403   403   403   403   403   302   302   302   403   403   login login',
     ('GET', 'meetings/new/', '-'):
-        '200   200   200   200   403   403   403   403   403   403   login',
+        '200   200   200   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/new/', '-'):
-        '200   200   200   200   403   403   403   403   403   403   login',
+        '200   200   200   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/week/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'meetings/week/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'offices/', '-'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'offices/<int:office_id>/deactivate/', 'central_office'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'offices/<int:office_id>/deactivate/', 'hanoi_office'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'offices/<int:office_id>/deactivate/', 'other_office'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'offices/<int:office_id>/deactivate/', 'central_office'):
-        '302   403   403   403   302   403   403   403   403   403   login',
+        '302   403   403   403   302   403   403   403   403   403   login login',
     ('POST', 'offices/<int:office_id>/deactivate/', 'hanoi_office'):
-        '302   403   403   403   302   403   403   403   403   403   login',
+        '302   403   403   403   302   403   403   403   403   403   login login',
     ('POST', 'offices/<int:office_id>/deactivate/', 'other_office'):
-        '302   403   403   403   302   403   403   403   403   403   login',
+        '302   403   403   403   302   403   403   403   403   403   login login',
     ('GET', 'offices/<int:office_id>/edit/', 'central_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('GET', 'offices/<int:office_id>/edit/', 'hanoi_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('GET', 'offices/<int:office_id>/edit/', 'other_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/<int:office_id>/edit/', 'central_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/<int:office_id>/edit/', 'hanoi_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/<int:office_id>/edit/', 'other_office'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('GET', 'offices/act/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   405',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'offices/act/', '-'):
-        '303   303   303   303   303   303   303   303   303   303   login',
+        '303   303   303   303   303   303   303   303   303   303   login login',
     ('GET', 'offices/new/', '-'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/new/', '-'):
-        '200   403   403   403   200   403   403   403   403   403   login',
+        '200   403   403   403   200   403   403   403   403   403   login login',
     ('GET', 'password/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'password/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('GET', 'password/done/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login',
+        '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'password/done/', '-'):
-        '405   405   405   405   405   405   405   405   405   405   login',
+        '405   405   405   405   405   405   405   405   405   405   login login',
     ('GET', 'readyz', '-'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('POST', 'readyz', '-'):
-        '200   200   200   200   200   200   200   200   200   200   200',
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     # --- API operations (OpenAPI schema) ---
     ('GET', '/api/v1/bridges/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/bridges/{id}/', 'central_bridge'):
-        '200   404   404   404   200   404   404   404   404   404   401',
+        '200   404   404   404   200   404   404   404   404   404   401   200',
     ('GET', '/api/v1/bridges/{id}/', 'hanoi_bridge'):
-        '404   200   404   200   200   404   404   404   404   404   401',
+        '404   200   404   200   200   404   404   404   404   404   401   404',
     ('GET', '/api/v1/bridges/{id}/', 'other_bridge'):
-        '404   404   200   404   200   404   404   404   404   404   401',
+        '404   404   200   404   200   404   404   404   404   404   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'hanoi'):
-        '404   200   404   404   403   403   403   403   403   403   401',
+        '404   200   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   401',
+        '200   404   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   401',
+        '404   200   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/document-uploads/{id}/', 'hanoi'):
-        '404   204   404   404   403   403   403   403   403   403   401',
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/document-uploads/{id}/', 'national'):
-        '204   404   404   404   403   403   403   403   403   403   401',
+        '204   404   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/document-uploads/{id}/', 'secret'):
-        '404   204   404   404   403   403   403   403   403   403   401',
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/complete/', 'hanoi'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/complete/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/complete/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/document-uploads/{id}/parts/{number}/', 'hanoi'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/document-uploads/{id}/parts/{number}/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/document-uploads/{id}/parts/{number}/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/sign/', 'hanoi'):
-        '404   409   404   404   403   403   403   403   403   403   401',
+        '404   409   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/sign/', 'national'):
-        '409   404   404   404   403   403   403   403   403   403   401',
+        '409   404   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/document-uploads/{id}/sign/', 'secret'):
-        '404   409   404   404   403   403   403   403   403   403   401',
+        '404   409   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/endpoints/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T01'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T02'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/meetings/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   401',
+        '200   200   200   200   200   200   200   200   200   200   401   200',
     ('POST', '/api/v1/meetings/', '-'):
-        '400   400   400   400   403   403   403   403   403   403   401',
+        '400   400   400   400   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/check/', '-'):
-        '400   400   400   400   403   403   403   403   403   403   401',
+        '400   400   400   400   403   403   403   403   403   403   401   400',
     ('GET', '/api/v1/meetings/{id}/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   401',
+        '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/meetings/{id}/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   401',
+        '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/meetings/{id}/', 'secret'):
-        '200   200   404   200   404   200   404   404   200   404   401',
+        '200   200   404   200   404   200   404   404   200   404   401   200',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/reschedule/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/reschedule/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/{id}/reschedule/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/sites/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/sites/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/{id}/sites/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/document-uploads/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/document-uploads/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/{meeting_id}/document-uploads/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/recording-uploads/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/recording-uploads/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/meetings/{meeting_id}/recording-uploads/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/meetings/{meeting_id}/records/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   401',
+        '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/meetings/{meeting_id}/records/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   401',
+        '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/meetings/{meeting_id}/records/', 'secret'):
-        '404   200   404   404   404   404   404   404   200   404   401',
+        '404   200   404   404   404   404   404   404   200   404   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/records/', 'hanoi'):
-        '404   415   404   415   403   403   403   403   403   403   401',
+        '404   415   404   415   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/records/', 'national'):
-        '415   404   404   404   403   403   403   403   403   403   401',
+        '415   404   404   404   403   403   403   403   403   403   401   415',
     ('POST', '/api/v1/meetings/{meeting_id}/records/', 'secret'):
-        '404   415   404   404   403   403   403   403   403   403   401',
+        '404   415   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/record-versions/{id}/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   401',
+        '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   401',
+        '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/', 'secret'):
-        '404   200   404   404   404   404   404   404   200   404   401',
+        '404   200   404   404   404   404   404   404   200   404   401   404',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/record-versions/{id}/download/', 'hanoi'):
-        '200   200   404   200   404   200   404   404   404   404   401',
+        '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/download/', 'national'):
-        '200   200   200   200   404   200   200   200   200   404   401',
+        '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/download/', 'secret'):
-        '404   200   404   404   404   404   404   404   200   404   401',
+        '404   200   404   404   404   404   404   404   200   404   401   404',
     ('POST', '/api/v1/record-versions/{id}/return/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/return/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/record-versions/{id}/return/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/recording-uploads/{id}/', 'hanoi'):
-        '404   200   404   404   403   403   403   403   403   403   401',
+        '404   200   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/recording-uploads/{id}/', 'national'):
-        '200   404   404   404   403   403   403   403   403   403   401',
+        '200   404   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/recording-uploads/{id}/', 'secret'):
-        '404   200   404   404   403   403   403   403   403   403   401',
+        '404   200   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/recording-uploads/{id}/', 'hanoi'):
-        '404   204   404   404   403   403   403   403   403   403   401',
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/recording-uploads/{id}/', 'national'):
-        '204   404   404   404   403   403   403   403   403   403   401',
+        '204   404   404   404   403   403   403   403   403   403   401   404',
     ('DELETE', '/api/v1/recording-uploads/{id}/', 'secret'):
-        '404   204   404   404   403   403   403   403   403   403   401',
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/complete/', 'hanoi'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/complete/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/complete/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/recording-uploads/{id}/parts/{number}/', 'hanoi'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/recording-uploads/{id}/parts/{number}/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   404',
     ('PUT', '/api/v1/recording-uploads/{id}/parts/{number}/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'hanoi'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401',
+        '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401',
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401',
+        '404   400   404   404   403   403   403   403   403   403   401   404',
     # --- WebSocket routes ---
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'hanoi'):
-        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403',
+        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403  4403',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'national'):
-        'open  open  open  open  4403  4403  open  4403  4403  4403  4403',
+        'open  open  open  open  4403  4403  open  4403  4403  4403  4403  4403',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'secret'):
-        '4403  open  4403  4403  4403  4403  4403  4403  4403  4403  4403',
+        '4403  open  4403  4403  4403  4403  4403  4403  4403  4403  4403  4403',
     ('WS', '^ws/readiness/$', '-'):
-        'open  open  open  open  open  open  open  open  open  open  4403',
+        'open  open  open  open  open  open  open  open  open  open  4403  4403',
 }
 # fmt: on
 
@@ -964,9 +972,14 @@ def build_world() -> World:
     )
 
 
+TOKEN = "token:"
+
+
 def session_cookies(world: World) -> dict[str, str | None]:
-    """A signed-in session per persona; "two" acts for Hà Nội (not its first office)."""
-    cookies: dict[str, str | None] = {"anon": None}
+    """A signed-in session per persona; "two" acts for Hà Nội (not its first office);
+    "two_token" is "two"'s API token, made for VPCP ("token:<key>": no session)."""
+    token, _office = api_tokens.create(world.users["two"], world.offices["central"].pk)
+    cookies: dict[str, str | None] = {"anon": None, "two_token": TOKEN + token.key}
     for name, user in world.users.items():
         client = Client()
         client.force_login(user)
@@ -1045,7 +1058,9 @@ def send(client: Client, method: str, path: str):
 def ask(cookie: str | None, method: str, path: str):
     """One request in a savepoint rolled back afterwards: a cell never changes the world."""
     client = Client()
-    if cookie:
+    if cookie and cookie.startswith(TOKEN):
+        client.defaults["HTTP_AUTHORIZATION"] = "Token " + cookie.removeprefix(TOKEN)
+    elif cookie:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
     with transaction.atomic():
         response = send(client, method, path)
@@ -1172,7 +1187,10 @@ def socket_path(route: str, obj: str, world: World, missing: bool = False) -> st
 
 
 async def socket_outcome(path: str, cookie: str | None) -> str:
-    """ "open" for a socket that stays open, else the code it is closed with."""
+    """ "open" for a socket that stays open, else the code it is closed with. (A socket
+    takes no API token: the token persona comes as anonymous.)"""
+    if cookie and cookie.startswith(TOKEN):
+        cookie = None
     communicator = WebsocketCommunicator(application, path, headers=headers_for(cookie))
     try:
         connected, code = await communicator.connect(timeout=5)
