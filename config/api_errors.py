@@ -5,10 +5,11 @@ error raised outside a DRF view)."""
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -27,7 +28,14 @@ def server_error_body() -> dict[str, str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's answer for the exceptions it knows; a logged JSON 500 for any other."""
+    """DRF's answer for the exceptions it knows; a logged JSON 500 for any other.
+
+    Every 404 answers alike: DRF would put an Http404's message in `detail`, and
+    get_object_or_404's names the model only when the object does not exist, while a
+    refused one raises a bare Http404: that difference would tell a refused object
+    from a missing one."""
+    if isinstance(exc, Http404):
+        exc = NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response

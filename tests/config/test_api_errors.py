@@ -54,3 +54,11 @@ def test_web_unknown_url_is_still_an_html_404(client):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_api_404_says_the_same_whatever_raised_it(api_as, alice):
+    """get_object_or_404 names the model in its message; the API must not repeat it, or a
+    missing object would answer differently from a refused one (a bare Http404)."""
+    response = api_as(alice).get("/api/v1/record-versions/999999/")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
