@@ -1,6 +1,8 @@
 """Personas (one per role, plus an outsider) and the shared fixtures of the suite.
 
-alice: secretariat · bob: technician · carol: attendee · mallory: signed in, no role.
+alice: secretariat (of the central office) · bob: technician · carol: attendee ·
+mallory: signed in, no role. Offices of a module's `sites` tree (site_tree): hanoi
+(VP-HN, jurisdiction T01) and other (VP-T02, T02); hana: Hà Nội's secretariat.
 """
 
 import pytest
@@ -9,7 +11,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, office_of
 
 pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser"]
 
@@ -32,6 +34,22 @@ def carol(db):
 @pytest.fixture
 def mallory(db):
     return UserFactory(username="mallory", first_name="Mallory")
+
+
+@pytest.fixture
+def hanoi(sites):
+    """Needs the module's `sites` (site_tree)."""
+    return office_of(sites["T01"], "VP-HN", name="Văn phòng UBND Hà Nội")
+
+
+@pytest.fixture
+def other(sites):
+    return office_of(sites["T02"], "VP-T02", name="Văn phòng UBND T02")
+
+
+@pytest.fixture
+def hana(hanoi):
+    return UserFactory(username="hana", roles=[Role.SECRETARIAT], offices=[hanoi])
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from conferencing.models.sites import CODE_PATTERN
+from conferencing.models.sites import code_validator
 
 
 class OfficeQuerySet(models.QuerySet):
@@ -20,15 +19,7 @@ class Office(models.Model):
         _("short code"),
         max_length=32,
         unique=True,
-        validators=[
-            RegexValidator(
-                CODE_PATTERN,
-                _(
-                    "Use 1-32 letters, digits, dots, dashes or underscores, "
-                    "starting with a letter or digit."
-                ),
-            )
-        ],
+        validators=[code_validator],
     )
     name = models.CharField(_("name"), max_length=200, unique=True)
     jurisdiction = models.ForeignKey(

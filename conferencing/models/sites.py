@@ -14,6 +14,12 @@ from conferencing.dial_strings import validate_dial_string
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 PATH_SEPARATOR = "/"
 
+# A short code, for a site as for an office: what CSV files and URLs carry.
+code_validator = RegexValidator(
+    CODE_PATTERN,
+    _("Use 1-32 letters, digits, dots, dashes or underscores, starting with a letter or digit."),
+)
+
 
 class Level(models.IntegerChoices):
     """Administrative level; a larger number sits lower in the tree."""
@@ -74,15 +80,7 @@ class Endpoint(models.Model):
         _("code"),
         max_length=32,
         unique=True,
-        validators=[
-            RegexValidator(
-                CODE_PATTERN,
-                _(
-                    "Use 1-32 letters, digits, dots, dashes or underscores, "
-                    "starting with a letter or digit."
-                ),
-            )
-        ],
+        validators=[code_validator],
     )
     name = models.CharField(_("name"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)

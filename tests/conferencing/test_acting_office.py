@@ -30,11 +30,6 @@ def sites(db):
 
 
 @pytest.fixture
-def hanoi(sites):
-    return office_of(sites["T01"], "VP-HN", name="Văn phòng UBND Hà Nội")
-
-
-@pytest.fixture
 def other_province(sites):
     return office_of(sites["T02"], "VP-T02", name="Văn phòng UBND T02")
 

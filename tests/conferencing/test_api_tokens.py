@@ -2,8 +2,8 @@
 (conferencing.api_tokens), the authentication class that applies it, and the page
 where a user makes, sees and revokes their token.
 
-Offices: VPCP (TW, central), VPUB-T01 (T01, Hà Nội), VPUB-T02 (T02). alice: central
-secretariat; hana: Hà Nội secretariat; both: secretariat of VPUB-T01 and VPUB-T02.
+Offices: VPCP (TW, central), VP-HN (T01, Hà Nội), VP-T02 (T02). alice: central
+secretariat; hana: Hà Nội secretariat; both: secretariat of VP-HN and VP-T02.
 """
 
 import pytest
@@ -18,7 +18,6 @@ from conferencing.models import TokenOffice
 from conferencing.site_selection import SiteSelection
 from tests.factories import (
     BridgeFactory,
-    OfficeFactory,
     UserFactory,
     booked,
     central_office,
@@ -35,21 +34,6 @@ LIST = "/api/v1/meetings/"
 @pytest.fixture
 def sites(db):
     return site_tree(provinces=2, communes=1)
-
-
-@pytest.fixture
-def hanoi(sites):
-    return OfficeFactory(code="VPUB-T01", name="Văn phòng UBND Hà Nội", jurisdiction=sites["T01"])
-
-
-@pytest.fixture
-def other(sites):
-    return OfficeFactory(code="VPUB-T02", name="Văn phòng UBND T02", jurisdiction=sites["T02"])
-
-
-@pytest.fixture
-def hana(hanoi):
-    return UserFactory(username="hana", roles=[Role.SECRETARIAT], offices=[hanoi])
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ def sites(db):
 
 
 @pytest.fixture
-def hanoi(sites):
-    return office_of(sites["T01"], "VP-HN", name="Văn phòng UBND Hà Nội")
-
-
-@pytest.fixture
 def lan(hanoi):
     """Nguyễn Thị Lan: secretariat of Hà Nội's office only."""
     return UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[hanoi])

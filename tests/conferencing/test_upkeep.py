@@ -17,11 +17,6 @@ def sites(db):
 
 
 @pytest.fixture
-def hanoi(sites):
-    return office_of(sites["T01"], "VP-HN", name="Văn phòng UBND Hà Nội")
-
-
-@pytest.fixture
 def lan(hanoi):
     return UserFactory(username="lan", roles=[Role.SECRETARIAT], offices=[hanoi])
 

@@ -18,11 +18,6 @@ def sites(db):
 
 
 @pytest.fixture
-def hanoi(sites):
-    return office_of(sites["T01"], "VP-HN", name="Văn phòng UBND Hà Nội")
-
-
-@pytest.fixture
 def laocai(sites):
     return office_of(sites["T02"], "VP-LC", name="Văn phòng UBND Lào Cai")
 

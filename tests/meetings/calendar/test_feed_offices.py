@@ -4,7 +4,7 @@ secretariat only for a site of its jurisdiction; a feed stops when its owner lea
 the office or the secretariat.
 
 Sites: TW; T01 (Hà Nội) with X0101, X0102; T02 with X0201, X0202. Offices: VPCP (TW),
-VPUB-T01 (T01), VPUB-T02 (T02). alice: central secretariat; hana: Hà Nội secretariat;
+VP-HN (T01), VP-T02 (T02). alice: central secretariat; hana: Hà Nội secretariat;
 tam: the other province's secretariat; bob: technician of X0101.
 """
 
@@ -22,7 +22,6 @@ from meetings.calendar.models import FeedKind, FeedToken
 from meetings.models import Classification
 from tests.factories import (
     BridgeFactory,
-    OfficeFactory,
     UserFactory,
     booked,
     central_office,
@@ -43,21 +42,6 @@ def empty_cache():
 @pytest.fixture
 def sites(db):
     return site_tree(provinces=2, communes=2)
-
-
-@pytest.fixture
-def hanoi(sites):
-    return OfficeFactory(code="VPUB-T01", name="Văn phòng UBND Hà Nội", jurisdiction=sites["T01"])
-
-
-@pytest.fixture
-def other(sites):
-    return OfficeFactory(code="VPUB-T02", name="Văn phòng UBND T02", jurisdiction=sites["T02"])
-
-
-@pytest.fixture
-def hana(hanoi):
-    return UserFactory(username="hana", roles=[Role.SECRETARIAT], offices=[hanoi])
 
 
 @pytest.fixture

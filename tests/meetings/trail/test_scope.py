@@ -3,7 +3,7 @@ owns (a confidential one only when invited) and their series, records, uploads a
 readiness; about its sites, bridges and itself. The superuser reads every entry.
 
 Sites: TW; T01 (Hà Nội) with X0101; T02 with X0201. alice: central secretariat
-(VPCP); hana: Hà Nội secretariat (VPUB-T01); dung: central secretariat, not invited.
+(VPCP); hana: Hà Nội secretariat (VP-HN); dung: central secretariat, not invited.
 """
 
 import pytest
@@ -17,7 +17,6 @@ from meetings.models import Classification
 from meetings.trail.scope import may_read_trail, readable_entries
 from tests.factories import (
     BridgeFactory,
-    OfficeFactory,
     RecordFactory,
     RecordVersionFactory,
     UserFactory,
@@ -31,16 +30,6 @@ from tests.factories import (
 @pytest.fixture
 def sites(db):
     return site_tree(provinces=2, communes=1)
-
-
-@pytest.fixture
-def hanoi(sites):
-    return OfficeFactory(code="VPUB-T01", name="Văn phòng UBND Hà Nội", jurisdiction=sites["T01"])
-
-
-@pytest.fixture
-def hana(hanoi):
-    return UserFactory(username="hana", roles=[Role.SECRETARIAT], offices=[hanoi])
 
 
 @pytest.fixture
