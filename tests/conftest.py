@@ -6,7 +6,9 @@ mallory: signed in, no role. Offices of a module's `sites` tree (site_tree): han
 """
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connection, connections
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -85,3 +87,22 @@ def api_as(api):
         return api
 
     return sign_in
+
+
+@pytest.fixture
+async def released_connections():
+    """Give back every connection the consumers' database threads used.
+
+    On PostgreSQL the consumers run their calls on a pool of threads
+    (conferencing.sync_calls), and connections handed back to the pool stay open
+    in it: at the end of the run they kept the test database from being dropped.
+    Closing the pool closes them; the next test opens a new one.
+    """
+    yield
+    await sync_to_async(close_connections_and_pool)()
+
+
+def close_connections_and_pool() -> None:
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        connection.close_pool()

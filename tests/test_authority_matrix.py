@@ -1217,6 +1217,7 @@ async def socket_outcome(path: str, cookie: str | None) -> str:
         await communicator.disconnect(timeout=5)
 
 
+@pytest.mark.usefixtures("released_connections")
 @pytest.mark.django_db(transaction=True)
 async def test_sockets():
     """Every socket route, every persona: a refused one is closed with the same code
@@ -1274,6 +1275,7 @@ async def board_sites(path: str, cookie: str | None) -> set[str]:
         await communicator.disconnect(timeout=5)
 
 
+@pytest.mark.usefixtures("released_connections")
 @pytest.mark.django_db(transaction=True)
 async def test_each_board_shows_only_the_watchers_part():
     world = await sync_to_async(build_world)()

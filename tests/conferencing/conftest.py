@@ -13,8 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from asgiref.sync import sync_to_async
-from django.db import connection, connections
 from django.test import override_settings
 
 from accounts.roles import Role
@@ -137,25 +135,6 @@ def session(readiness_sites, alice, bob, dung):
 def legs(session) -> dict[str, int]:
     """The session's leg ids by site code."""
     return dict(session.conference.legs.values_list("endpoint__code", "pk"))
-
-
-@pytest.fixture
-async def released_connections():
-    """Give back every connection the consumers' database threads used.
-
-    On PostgreSQL the consumers run their calls on a pool of threads
-    (conferencing.sync_calls), and connections handed back to the pool stay open
-    in it: at the end of the run they kept the test database from being dropped.
-    Closing the pool closes them; the next test opens a new one.
-    """
-    yield
-    await sync_to_async(close_connections_and_pool)()
-
-
-def close_connections_and_pool() -> None:
-    connections.close_all()
-    if connection.vendor == "postgresql":
-        connection.close_pool()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from accounts.roles import Role
 from conferencing.readiness import Report, submit_report
 from meetings.models import Classification
 from meetings.readiness.templatetags.readiness_ui import readiness_links
-from tests.conferencing.conftest import released_connections  # noqa: F401 (a fixture)
 from tests.conferencing.websocket_helpers import (
     TECHNICIAN_PATH,
     board_path,
