@@ -130,20 +130,6 @@ def covers(office: Office, endpoint: Endpoint) -> bool:
     return endpoint.path.startswith(jurisdiction_path(office))
 
 
-def require_sites_within(
-    office: Office, endpoint_ids: Iterable[int], host_id: int | None = None
-) -> None:
-    """Refuse, naming them, the sites outside the office's jurisdiction: one query,
-    whatever the number of sites."""
-    outside = (
-        Endpoint.objects.filter(pk__in=list(endpoint_ids))
-        .exclude(path__startswith=jurisdiction_path(office))
-        .order_by("path")
-        .values_list("pk", "code")
-    )
-    refuse_outside(office, outside, host_id)
-
-
 def refuse_outside(
     office: Office, outside: Iterable[tuple[int, str]], host_id: int | None = None
 ) -> None:
@@ -273,11 +259,6 @@ def require_managed_parent(user: User, parent: Endpoint | None) -> None:
         )
     if not covers(office, parent):
         raise OutsideJurisdiction(outside_message([parent.code], office), "parent")
-
-
-def shareable_offices(owner: Office) -> QuerySet[Office]:
-    """The offices a bridge of `owner` may be shared with (those below it)."""
-    return offices_below(owner)
 
 
 def require_shareable(owner: Office, offices: Iterable[Office]) -> None:

@@ -42,7 +42,7 @@ class BridgeForm(forms.ModelForm):
             if self.instance.owner_id is None:
                 self.instance.owner = owners.get()
         owner = self.instance.owner if self.instance.owner_id else None
-        offered = jurisdiction.shareable_offices(owner) if owner else Office.objects.active()
+        offered = jurisdiction.offices_below(owner) if owner else Office.objects.active()
         self.fields["shared_with"].widget.choices = [(office.pk, str(office)) for office in offered]
 
     def clean(self) -> dict:

@@ -10,6 +10,7 @@ from django.utils import translation
 from accounts.roles import Role
 from conferencing import jurisdiction
 from conferencing.jurisdiction import NotAMember, OutsideJurisdiction
+from conferencing.site_selection import SiteSelection, resolve_sites
 from tests.factories import (
     BridgeFactory,
     UserFactory,
@@ -107,6 +108,14 @@ def test_the_offices_of_a_user_are_read_once_per_user_object(lan, django_assert_
 # -- What an office reaches ----------------------------------------------------------------------
 
 
+def refuse_chosen_outside(office, codes: tuple[str, ...], host: int | None = None) -> None:
+    """As booking does: resolve the sites within the office's jurisdiction, refuse the rest."""
+    resolved = resolve_sites(
+        SiteSelection(sites=codes), within=jurisdiction.jurisdiction_path(office)
+    )
+    jurisdiction.refuse_outside(office, resolved.outside, host)
+
+
 def test_an_office_reaches_its_jurisdictions_subtree_only(sites, hanoi):
     assert sorted(jurisdiction.sites_within(hanoi).values_list("code", flat=True)) == [
         "T01",
@@ -118,10 +127,8 @@ def test_an_office_reaches_its_jurisdictions_subtree_only(sites, hanoi):
 
 
 def test_sites_outside_the_jurisdiction_are_refused_by_name(sites, hanoi, english):
-    ids = [sites[code].pk for code in ("T01", "X0101", "T02", "X0201")]
-
     with pytest.raises(OutsideJurisdiction) as refused:
-        jurisdiction.require_sites_within(hanoi, ids)
+        refuse_chosen_outside(hanoi, ("T01", "X0101", "T02", "X0201"))
 
     assert refused.value.field == "sites"
     assert refused.value.message == (
@@ -131,7 +138,7 @@ def test_sites_outside_the_jurisdiction_are_refused_by_name(sites, hanoi, englis
 
 def test_a_host_outside_the_jurisdiction_is_the_hosts_error(sites, hanoi):
     with pytest.raises(OutsideJurisdiction) as refused:
-        jurisdiction.require_sites_within(hanoi, [sites["T01"].pk, sites["TW"].pk], sites["TW"].pk)
+        refuse_chosen_outside(hanoi, ("T01", "TW"), host=sites["TW"].pk)
 
     assert refused.value.field == "host"
 
@@ -146,7 +153,7 @@ def test_a_long_list_of_outside_sites_is_cut_short(hanoi, english):
 
 
 def test_sites_within_are_not_refused(sites, hanoi):
-    jurisdiction.require_sites_within(hanoi, [sites["T01"].pk, sites["X0102"].pk])
+    refuse_chosen_outside(hanoi, ("T01", "X0102"))
 
 
 def test_an_office_uses_its_own_bridges_and_those_shared_with_it(sites, hanoi):
