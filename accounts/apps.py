@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +9,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
 
+        from accounts import sessions
+        from accounts.people_records import keep_person
         from accounts.roles import ensure_role_groups
         from accounts.sign_in import record_failure, record_lockout
 
@@ -18,6 +25,11 @@ class AccountsConfig(AppConfig):
         # already carries the address and lockout state axes worked out.
         user_login_failed.connect(record_failure, dispatch_uid="accounts.sign_in.failure")
         user_locked_out.connect(record_lockout, dispatch_uid="accounts.sign_in.lockout")
+        user_logged_in.connect(sessions.remember, dispatch_uid="accounts.sessions.remember")
+        user_logged_out.connect(sessions.forget, dispatch_uid="accounts.sessions.forget")
+        post_save.connect(
+            keep_person, sender=get_user_model(), dispatch_uid="accounts.people_records"
+        )
 
         # The data migration creates the groups once; this puts them back after a
         # database flush (test isolation), which migrations never see.

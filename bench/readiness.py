@@ -927,7 +927,7 @@ def sessions_for(users: list) -> list[str]:
                 session_data=store.encode(
                     {
                         SESSION_KEY: str(user.pk),
-                        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                        BACKEND_SESSION_KEY: "accounts.backends.PersonModelBackend",
                         HASH_SESSION_KEY: user.get_session_auth_hash(),
                     }
                 ),

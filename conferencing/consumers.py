@@ -15,10 +15,11 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import SynchronousOnlyOperation
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferencing import (
+    account_watch,
     jurisdiction,
     protocol_text,
     readiness,
@@ -36,6 +37,8 @@ MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 5.0
 RATE_BURST = 20
 CLOSE_UNAUTHORISED = 4403
+# The account was deactivated or signed out everywhere while the socket was open.
+CLOSE_ACCOUNT_ENDED = 4401
 
 
 class TokenBucket:
@@ -115,7 +118,20 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         await self.accept()
+        self.opened_at = timezone.now()
+        self.watched_account = user.pk
+        account_watch.watch(user.pk, self)
         await self.joined()
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        account = getattr(self, "watched_account", None)
+        if account is not None:
+            account_watch.unwatch(account, self)
+        await super().websocket_disconnect(message)
+
+    async def account_ended(self) -> None:
+        """The account's sessions were ended (account_watch): this socket ends too."""
+        await self.close(code=CLOSE_ACCOUNT_ENDED)
 
     async def authorise(self, user) -> bool:
         raise NotImplementedError

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "meetings.records",
     "meetings.calendar",
     "meetings.readiness",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,8 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "conferencing.context_processors.offices",
             ],
+            # {{ user|person_name }}: the full name as written, in every template.
+            "builtins": ["accounts.templatetags.people_names"],
         },
     },
 ]
@@ -308,7 +311,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # cannot lock a colleague out from elsewhere, and cannot rotate accounts to go on guessing.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PersonModelBackend",
 ]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, 1)
@@ -426,3 +429,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Directory sign-in (LDAP, OpenID Connect; people/directory.py): the mapping of directory
+# groups to role and office while the superuser has made none in the app,
+# "group=Role:OFFICE;group=Role" (roles Secretariat, Technician, Attendee).
+DIRECTORY_RULES = env_str("DIRECTORY_RULES", "")
+# How often each server process looks for accounts whose sessions were ended (deactivated,
+# signed out everywhere) and closes their open sockets (conferencing/account_watch.py).
+ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)
+# Hours an invitation link (people/invitations.py) stays valid.
+INVITATION_HOURS = env_int("INVITATION_HOURS", 72, 1)

@@ -47,6 +47,7 @@ urlpatterns = [
     path("api-tokens/new/", token_views.create, name="api-token-create"),
     path("api-tokens/revoke/", token_views.revoke, name="api-token-revoke"),
     path("endpoints/", include("conferencing.urls")),
+    path("people/", include("people.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
     path("audit/", include("meetings.trail.urls")),

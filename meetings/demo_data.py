@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from accounts.models import Person
 from accounts.roles import Role
 from conferencing.divisions import CENTRAL_CODE
 from conferencing.models import Bridge, Endpoint, Office
@@ -41,8 +42,7 @@ class DemoUser:
     username: str
     password: str
     role: Role | None
-    first_name: str
-    last_name: str
+    full_name: str  # họ và tên, as written
     is_superuser: bool = False
     offices: tuple[DemoOffice, ...] = ()
     # Sites served as technician: codes, and (province code, first, last) commune ranges
@@ -52,32 +52,27 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("thuky", "thuky-demo-2026", Role.SECRETARIAT, "Lan", "Nguyễn Thị", offices=(CENTRAL,)),
-    DemoUser(
-        "thuky.hanoi", "thuky-hanoi-2026", Role.SECRETARIAT, "Hà", "Phạm Thu", offices=(HANOI,)
-    ),
+    DemoUser("thuky", "thuky-demo-2026", Role.SECRETARIAT, "Nguyễn Thị Lan", offices=(CENTRAL,)),
+    DemoUser("thuky.hanoi", "thuky-hanoi-2026", Role.SECRETARIAT, "Phạm Thu Hà", offices=(HANOI,)),
     DemoUser(
         "thuky.laocai",
         "thuky-laocai-2026",
         Role.SECRETARIAT,
-        "Sơn",
-        "Giàng A",
+        "Giàng A Sơn",
         offices=(LAOCAI,),
     ),
     DemoUser(
         "thuky.kiemnhiem",
         "thuky-kiemnhiem-2026",
         Role.SECRETARIAT,
-        "Quang",
-        "Đỗ Văn",
+        "Đỗ Văn Quang",
         offices=(CENTRAL, HANOI),
     ),
     DemoUser(
         "kythuat",
         "kythuat-demo-2026",
         Role.TECHNICIAN,
-        "Hùng",
-        "Trần Văn",
+        "Trần Văn Hùng",
         sites=(CENTRAL_CODE, "T01"),
         communes=("T01", 1, 3),
     ),
@@ -85,21 +80,19 @@ DEMO_USERS = [
         "kythuat.hanoi",
         "kythuat-hanoi-2026",
         Role.TECHNICIAN,
-        "Mai",
-        "Vũ Thị",
+        "Vũ Thị Mai",
         communes=("T01", 4, 6),
     ),
     DemoUser(
         "kythuat.laocai",
         "kythuat-laocai-2026",
         Role.TECHNICIAN,
-        "Páo",
-        "Vàng Seo",
+        "Vàng Seo Páo",
         sites=("T15",),
         communes=("T15", 1, 3),
     ),
-    DemoUser("daibieu", "daibieu-demo-2026", Role.ATTENDEE, "Minh", "Lê Quang"),
-    DemoUser("admin", "admin-demo-2026", None, "Quản trị", "", is_superuser=True),
+    DemoUser("daibieu", "daibieu-demo-2026", Role.ATTENDEE, "Lê Quang Minh"),
+    DemoUser("admin", "admin-demo-2026", None, "Quản trị hệ thống", is_superuser=True),
 ]
 
 
@@ -162,8 +155,6 @@ def ensure_user(demo: DemoUser, offices: dict[str, Office]):
     user, created = get_user_model().objects.get_or_create(
         username=demo.username,
         defaults={
-            "first_name": demo.first_name,
-            "last_name": demo.last_name,
             "email": f"{demo.username}@demo.giaoban.vn",
             # The Django admin is the superuser's; offices manage on their own pages.
             "is_staff": demo.is_superuser,
@@ -173,6 +164,9 @@ def ensure_user(demo: DemoUser, offices: dict[str, Office]):
     if created:
         user.set_password(demo.password)
         user.save(update_fields=["password"])
+        person = Person.objects.get(user=user)
+        person.full_name = demo.full_name
+        person.save()
     if demo.role:
         user.groups.add(Group.objects.get(name=demo.role.value))
     user.offices.add(*(offices[office.code] for office in demo.offices))

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import full_name
 from conferencing.jurisdiction import acts_for_an_office, jurisdiction_path, usable_bridges
 from conferencing.models import (
     DEFAULT_SETUP_MINUTES,
@@ -300,8 +301,8 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user) -> str:
-        full_name = user.get_full_name()
-        return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+        name = full_name(user)
+        return name if name == user.get_username() else f"{name} ({user.get_username()})"
 
 
 REPEAT_CHOICES = [
@@ -332,7 +333,8 @@ class BookingForm(SlotForm, SiteSelectionForm):
         required=False,
         queryset=get_user_model()
         .objects.filter(is_active=True)
-        .order_by("first_name", "last_name", "username"),
+        .select_related("person")
+        .order_by("person__full_name", "username"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )

@@ -20,22 +20,22 @@ pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser"]
 
 @pytest.fixture
 def alice(db):
-    return UserFactory(username="alice", first_name="Alice", roles=[Role.SECRETARIAT])
+    return UserFactory(username="alice", full_name="Alice", roles=[Role.SECRETARIAT])
 
 
 @pytest.fixture
 def bob(db):
-    return UserFactory(username="bob", first_name="Bob", roles=[Role.TECHNICIAN])
+    return UserFactory(username="bob", full_name="Bob", roles=[Role.TECHNICIAN])
 
 
 @pytest.fixture
 def carol(db):
-    return UserFactory(username="carol", first_name="Carol", roles=[Role.ATTENDEE])
+    return UserFactory(username="carol", full_name="Carol", roles=[Role.ATTENDEE])
 
 
 @pytest.fixture
 def mallory(db):
-    return UserFactory(username="mallory", first_name="Mallory")
+    return UserFactory(username="mallory", full_name="Mallory")
 
 
 @pytest.fixture

@@ -29,6 +29,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)
 
     @factory.post_generation
+    def full_name(self, create: bool, extracted: str | None, **kwargs) -> None:
+        """`UserFactory(full_name="Nguyễn Thị Lan")`: one field, as written."""
+        if create and extracted is not None:
+            person = self.person
+            person.full_name = extracted
+            person.save()
+
+    @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
         if create and extracted:
             # get_or_create: a transactional test's flush removes the migration-made groups.

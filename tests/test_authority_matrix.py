@@ -58,6 +58,7 @@ from config.websocket_routes import websocket_urlpatterns
 from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind
 from meetings.models import Classification
+from people import invitations
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from tests.conferencing.websocket_helpers import headers_for
 from tests.factories import (
@@ -109,6 +110,7 @@ BRIDGES = ("central_bridge", "hanoi_bridge", "other_bridge")
 FEEDS = ("hanoi_personal", "central_organisation", "other_organisation")
 JOBS = ("central_job", "hanoi_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
+INVITATIONS = ("invitation",)
 NONE = ("-",)
 
 
@@ -125,6 +127,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return OFFICES
     if "{code}" in route or "<str:code>" in route:
         return SITES
+    if "invitation/<str:token>" in route:
+        return INVITATIONS
     if "feed_id" in route or "<str:token>" in route:
         return FEEDS
     if "job_id" in route:
@@ -161,6 +165,11 @@ FEED_OWNERS = {
 #          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon  token
 TABLE: dict[tuple[str, str, str], str] = {
     # --- pages (URL resolver) ---
+    # Anyone holding the link sets the invited person's password: no sign-in needed.
+    ('GET', 'people/invitation/<str:token>/', 'invitation'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'people/invitation/<str:token>/', 'invitation'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
     ('GET', 'api-tokens/', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'api-tokens/', '-'):
@@ -847,6 +856,7 @@ class World:
     feeds: dict  # name -> (pk, token)
     jobs: dict
     offices: dict
+    invitations: dict  # name -> the link's raw token
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -969,6 +979,7 @@ def build_world() -> World:
         feeds=feeds,
         jobs=jobs,
         offices=offices,
+        invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
     )
 
 
@@ -1030,6 +1041,9 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         feed_pk, token = world.feeds[obj]
         path = path.replace("<int:feed_id>", pk(feed_pk))
         path = path.replace("<str:token>", MISSING_TOKEN if missing else token)
+    elif obj in INVITATIONS:
+        token = MISSING_TOKEN if missing else world.invitations[obj]
+        path = path.replace("<str:token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
     path = path.replace("{number}", "1").replace("<int:number>", "1")

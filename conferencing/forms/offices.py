@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import full_name
 from accounts.roles import Role
 from conferencing.models import Endpoint, Office
 
@@ -14,14 +15,15 @@ def secretariat_users() -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.SECRETARIAT.value)
-        .order_by("first_name", "last_name", "username")
+        .select_related("person")
+        .order_by("person__full_name", "username")
     )
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+        name = full_name(obj)
+        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
 
 
 class OfficeForm(forms.ModelForm):

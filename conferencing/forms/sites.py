@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import full_name
 from accounts.roles import Role
 from conferencing import jurisdiction
 from conferencing.jurisdiction import OutsideJurisdiction, User
@@ -68,13 +69,14 @@ def technicians() -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.TECHNICIAN.value)
-        .order_by("first_name", "last_name", "username")
+        .select_related("person")
+        .order_by("person__full_name", "username")
     )
 
 
 class TechnicianChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return full_name(obj)
 
 
 class TechniciansForm(forms.Form):

@@ -80,8 +80,8 @@ def endpoint_detail(request: HttpRequest, code: str) -> HttpResponse:
     ancestor_codes = endpoint.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
     ancestors = Endpoint.objects.filter(code__in=ancestor_codes).only(*SUMMARY_FIELDS)
     children = endpoint.children.only(*SUMMARY_FIELDS).order_by("path")
-    technicians = endpoint.technicians.only("username", "first_name", "last_name").order_by(
-        "first_name", "last_name", "username"
+    technicians = endpoint.technicians.select_related("person").order_by(
+        "person__full_name", "username"
     )
     return render(
         request,

@@ -1,6 +1,8 @@
 """Pages that manage offices: the superuser's and the central office's (else 403)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +21,9 @@ def office_list(request: HttpRequest) -> HttpResponse:
     offices = (
         managed_offices(request.user)
         .select_related("jurisdiction")
-        .prefetch_related("members")
+        .prefetch_related(
+            Prefetch("members", queryset=get_user_model().objects.select_related("person"))
+        )
         .order_by("code")
     )
     return render(request, "conferencing/office_list.html", {"offices": offices})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from accounts.names import full_name
 from conferencing.api.serializers import LevelField
 from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
@@ -346,7 +347,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return full_name(user)
 
 
 class AttendeeSerializer(serializers.Serializer):

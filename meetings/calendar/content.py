@@ -108,8 +108,7 @@ EVENT_COLUMNS = (
     "conference__end",
     "conference__bridge__dial_in",
     "organiser__email",
-    "organiser__first_name",
-    "organiser__last_name",
+    "organiser__person__full_name",
     "organiser__username",
     "series__uid",
     "host_name",
@@ -366,7 +365,7 @@ def description_text(row: dict, url: str, phrases: Phrases) -> str:
 
 
 def organizer_of(row: dict) -> Person:
-    name = " ".join(filter(None, [row["organiser__first_name"], row["organiser__last_name"]]))
+    name = row["organiser__person__full_name"]
     email = row["organiser__email"] or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return Person(email=email, name=name or row["organiser__username"])
 

@@ -228,7 +228,11 @@ def lookup(token: str) -> FeedToken | None:
     feed = (
         FeedToken.objects.active()
         .select_related(
-            "user", "endpoint", "province", "office__jurisdiction", "user__calendar_preference"
+            "user__person",
+            "endpoint",
+            "province",
+            "office__jurisdiction",
+            "user__calendar_preference",
         )
         .filter(token_hash=wanted)
         .first()

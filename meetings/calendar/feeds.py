@@ -40,6 +40,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.names import full_name
 from conferencing.models import Leg, Level
 from meetings.calendar import ical
 from meetings.calendar.content import (
@@ -135,7 +136,7 @@ def feed_language(feed: FeedToken) -> str:
 
 def feed_name(feed: FeedToken) -> str:
     if feed.kind == FeedKind.PERSONAL:
-        name = feed.user.get_full_name() or feed.user.get_username()
+        name = full_name(feed.user)
         return _("Giao Ban: sessions of %(name)s") % {"name": name}
     if feed.kind == FeedKind.SITE:
         site = feed.endpoint.name if feed.endpoint else ""

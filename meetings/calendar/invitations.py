@@ -31,6 +31,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.names import full_name
 from conferencing.models import Endpoint
 from meetings.calendar.content import (
     Wording,
@@ -186,7 +187,7 @@ def sequence_of(rows: list[dict]) -> int:
 
 
 def compose(user, rows: list[dict], method: str, now, update: bool) -> EmailMessage:
-    attendee = Person(email=user.email, name=user.get_full_name() or user.get_username())
+    attendee = Person(email=user.email, name=full_name(user))
     with translation.override(language_of(user)):
         wording = Wording(stamp=now, attendees=(attendee,))
         data = CalendarData(name="Giao Ban", method=method, zone=settings.TIME_ZONE)

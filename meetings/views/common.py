@@ -36,7 +36,7 @@ SITES_SHOWN = 8
 def concerning_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     """The meeting if it concerns the user, else 404: outsiders learn nothing of it."""
     meetings = Meeting.objects.select_related(
-        "conference__bridge", "organiser", "series", "owner_office"
+        "conference__bridge", "organiser__person", "series", "owner_office"
     )
     return get_object_or_404(concerning(user, meetings), pk=meeting_id)
 

@@ -69,8 +69,8 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .only("role", "endpoint__code", "endpoint__name", "endpoint__level", "endpoint__path")
         .order_by("endpoint__path")
     )
-    attendees = meeting.attendees.select_related("user").order_by(
-        "user__first_name", "user__last_name", "user__username"
+    attendees = meeting.attendees.select_related("user__person").order_by(
+        "user__person__full_name", "user__username"
     )
     manages = may_change(meeting, request.user)
     return render(

@@ -26,4 +26,4 @@ def s3_daphne(django_db_setup, seaweedfs) -> Iterator[str]:
 
 @pytest.fixture
 def secretary(db):
-    return UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
+    return UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])

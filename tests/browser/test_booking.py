@@ -23,7 +23,7 @@ TITLE = "Giao ban tỉnh P1 tháng 12"
 def setting():
     """TW; province P1 with communes P1-01…P1-03; province P2; a bridge; and a session
     that already holds commune P1-02 from 08:30 to 09:30, a week ahead."""
-    secretary = UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
+    secretary = UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])
     central = EndpointFactory(code="TW", name="Trung ương", level=Level.CENTRAL)
     p1 = EndpointFactory(code="P1", name="Tỉnh Một", level=Level.PROVINCE, parent=central)
     for number, name in enumerate(["Xã An", "Xã Bình", "Xã Cường"], start=1):

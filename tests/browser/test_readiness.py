@@ -33,8 +33,8 @@ DESKTOP = {"width": 1280, "height": 900}
 def session():
     """T01 and its communes, starting in 30 minutes (the setup window is open); the
     secretariat's `thuky`, and `kythuat` the technician of the host site T01."""
-    secretary = UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
-    technician = UserFactory(username="kythuat", first_name="Hùng", roles=[Role.TECHNICIAN])
+    secretary = UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])
+    technician = UserFactory(username="kythuat", full_name="Hùng", roles=[Role.TECHNICIAN])
     sites = site_tree(provinces=2, communes=3)
     sites["T01"].technicians.add(technician)
     start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
@@ -211,16 +211,14 @@ def national():
     """The central office's `thuky` books a national session over TW (host), T01 and T02
     and their communes; `hanoi` is the secretariat of T01's office (the Hà Nội office);
     `kythuat` serves the T01 commune X0101, `kythuat2` the T02 commune X0201."""
-    secretary = UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
+    secretary = UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])
     sites = site_tree(provinces=2, communes=2)
     hanoi_office = OfficeFactory(
         code="VP-HN", name="Văn phòng UBND Hà Nội", jurisdiction=sites["T01"]
     )
-    UserFactory(
-        username="hanoi", first_name="Mai", roles=[Role.SECRETARIAT], offices=[hanoi_office]
-    )
-    technician = UserFactory(username="kythuat", first_name="Hùng", roles=[Role.TECHNICIAN])
-    other = UserFactory(username="kythuat2", first_name="Sơn", roles=[Role.TECHNICIAN])
+    UserFactory(username="hanoi", full_name="Mai", roles=[Role.SECRETARIAT], offices=[hanoi_office])
+    technician = UserFactory(username="kythuat", full_name="Hùng", roles=[Role.TECHNICIAN])
+    other = UserFactory(username="kythuat2", full_name="Sơn", roles=[Role.TECHNICIAN])
     sites["X0101"].technicians.add(technician)
     sites["X0201"].technicians.add(other)
     start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_in_and_switch_language_on_endpoints(page):
-    UserFactory(username="thuky", first_name="Lan", roles=[Role.SECRETARIAT])
+    UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])
     central = EndpointFactory(code="TW", name="Trung ương", level=Level.CENTRAL)
     EndpointFactory(code="HN", name="Hà Nội", level=Level.PROVINCE, parent=central)
 

@@ -114,7 +114,7 @@ def readiness_sites(db):
 @pytest.fixture
 def dung(db):
     """A technician of a participant site (X0102) only: no board for him."""
-    return UserFactory(username="dung", first_name="Dung", roles=[Role.TECHNICIAN])
+    return UserFactory(username="dung", full_name="Dung", roles=[Role.TECHNICIAN])
 
 
 @pytest.fixture

@@ -319,7 +319,7 @@ def test_list_heading_and_search_in_vietnamese_by_default(client_as, carol, tree
 
 
 def test_detail_shows_ancestors_children_and_technicians(client_as, carol, tree):
-    technician = UserFactory(username="tech", first_name="Trần", last_name="Văn An")
+    technician = UserFactory(username="tech", full_name="Trần Văn An")
     tree["ba_dinh"].technicians.add(technician)
 
     response = client_as(carol).get("/endpoints/HN-BD/")

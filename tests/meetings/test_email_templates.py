@@ -10,12 +10,9 @@ TEXT_TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.txt"))
 
 
 def test_every_plain_text_template_turns_autoescape_off():
-    assert [path.name for path in TEXT_TEMPLATES] == [
-        "invitation.txt",
-        "invitation_subject.txt",
-        "readiness_notice.txt",
-        "readiness_notice_subject.txt",
-    ]
+    assert {"invitation.txt", "readiness_notice.txt", "invitation_email.txt"} <= {
+        path.name for path in TEXT_TEMPLATES
+    }
     assert [
         path.name for path in TEXT_TEMPLATES if "{% autoescape off %}" not in path.read_text()
     ] == []

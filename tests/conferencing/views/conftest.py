@@ -24,7 +24,7 @@ def laocai(sites):
 
 @pytest.fixture
 def lan(hanoi):
-    return UserFactory(username="lan", first_name="Lan", roles=[Role.SECRETARIAT], offices=[hanoi])
+    return UserFactory(username="lan", full_name="Lan", roles=[Role.SECRETARIAT], offices=[hanoi])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.factories import BridgeFactory, EndpointFactory, UserFactory
 @pytest.fixture
 def dave(db):
     """A second secretariat member: alice is not invited to his confidential sessions."""
-    return UserFactory(username="dave", first_name="Dave", roles=[Role.SECRETARIAT])
+    return UserFactory(username="dave", full_name="Dave", roles=[Role.SECRETARIAT])
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def meeting(alice):
 
 @pytest.fixture
 def lan(db):
-    return UserFactory(username="lan", first_name="Lan", roles=[Role.SECRETARIAT])
+    return UserFactory(username="lan", full_name="Lan", roles=[Role.SECRETARIAT])
 
 
 def create(api, meeting, payload: bytes = PDF, **fields):

@@ -86,7 +86,7 @@ def meeting(alice):
 @pytest.fixture
 def lan(db):
     """Another secretariat member."""
-    return UserFactory(username="lan", first_name="Lan", roles=[Role.SECRETARIAT])
+    return UserFactory(username="lan", full_name="Lan", roles=[Role.SECRETARIAT])
 
 
 def create(api, meeting, size: int = PART + 1000, **fields):
