@@ -58,8 +58,8 @@ from config.websocket_routes import websocket_urlpatterns
 from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind
 from meetings.models import Classification
-from people import invitations
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
+from people import invitations
 from tests.conferencing.websocket_helpers import headers_for
 from tests.factories import (
     BridgeFactory,
