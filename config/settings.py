@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "accounts.context_processors.roles",
                 "conferencing.context_processors.offices",
+                "people.context_processors.people",
             ],
             # {{ user|person_name }}: the full name as written, in every template.
             "builtins": ["accounts.templatetags.people_names"],
