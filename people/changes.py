@@ -128,7 +128,7 @@ def sites_reached(site: Endpoint, reach: str, level: str = "") -> models.QuerySe
     else:
         sites = Endpoint.objects.filter(path__startswith=site.path).exclude(pk=site.pk)
     if level:
-        sites = sites.filter(level=Level(level))
+        sites = sites.filter(level=Level(int(level)))
     return sites.filter(is_active=True)
 
 
