@@ -111,6 +111,7 @@ FEEDS = ("hanoi_personal", "central_organisation", "other_organisation")
 JOBS = ("central_job", "hanoi_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
+PEOPLE = ("hanoi_person", "other_person")
 NONE = ("-",)
 
 
@@ -125,6 +126,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return BRIDGES
     if "office_id" in route:
         return OFFICES
+    if "person_id" in route:
+        return PEOPLE
     if "{code}" in route or "<str:code>" in route:
         return SITES
     if "invitation/<str:token>" in route:
@@ -165,6 +168,52 @@ FEED_OWNERS = {
 #          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon  token
 TABLE: dict[tuple[str, str, str], str] = {
     # --- pages (URL resolver) ---
+    # The people pages: the superuser and an office's secretariat; a person outside the
+    # acting office's jurisdiction answers as a missing one.
+    ('GET', 'people/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/new/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/new/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/assign-sites/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/assign-sites/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/', 'hanoi_person'):
+        '200   200   404   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/', 'other_person'):
+        '200   404   200   404   200   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/active/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/active/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/active/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/active/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/invite/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/invite/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/invite/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/invite/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/unlock/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/unlock/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/unlock/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/unlock/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
     # Anyone holding the link sets the invited person's password: no sign-in needed.
     ('GET', 'people/invitation/<str:token>/', 'invitation'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
@@ -857,6 +906,7 @@ class World:
     jobs: dict
     offices: dict
     invitations: dict  # name -> the link's raw token
+    people: dict  # name -> a person the people pages are asked about
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -980,6 +1030,8 @@ def build_world() -> World:
         jobs=jobs,
         offices=offices,
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
+        # The technicians of a Hà Nội commune and of a commune of the other province.
+        people={"hanoi_person": users["tech_hn"], "other_person": users["tech_other"]},
     )
 
 
@@ -1046,6 +1098,8 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<str:token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
+    elif obj in PEOPLE:
+        path = path.replace("<int:person_id>", pk(world.people[obj].pk))
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path

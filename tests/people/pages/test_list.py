@@ -83,7 +83,7 @@ def test_a_directory_person_is_shown_as_from_the_directory(client_as, alice, lan
 
     response = client_as(alice).get(LIST, {"q": "lan"})
 
-    assert "directory" in response.content.decode()
+    assert "from the directory" in response.content.decode()
 
 
 def test_technicians_and_attendees_are_refused(client_as, bob, carol):
