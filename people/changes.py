@@ -73,7 +73,8 @@ def change_person(
     """
     roles, offices, sites = set(roles), list(offices), list(sites)
     scope.require_assignable(actor, offices, sites)
-    office_scope = set(scope.people_offices(actor).values_list("pk", flat=True))
+    # The offices the form offers: an inactive office of the person is kept as it is.
+    office_scope = set(scope.people_offices(actor).active().values_list("pk", flat=True))
     with transaction.atomic():
         before = describe(user)
         had_roles = {Role(name) for name in before["roles"]}
