@@ -4,12 +4,10 @@ backend), and its link sets the password once, within 72 hours."""
 
 import email
 import re
-import signal
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -18,9 +16,9 @@ from people import enrolment
 from people.invitations import hash_token
 from people.models import Invitation
 from tests.factories import UserFactory
+from tests.worker import run_worker
 
 NEW = "/people/new/"
-WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 LINK = re.compile(r"https?://[^/\s]+(/people/invitation/[^/\s]+/)")
 PASSWORD = "Mật-khẩu-đủ-dài-2026"
 
@@ -38,16 +36,6 @@ def mail_dir(settings, tmp_path):
         }
     }
     return tmp_path
-
-
-def run_worker() -> None:
-    """The database task worker until the queue is empty, in-process (signals restored)."""
-    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def written_mail(mail_dir) -> list[email.message.Message]:
