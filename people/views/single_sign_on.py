@@ -6,6 +6,8 @@ token, refused claims) is audited and shown on the sign-in page in the person's 
 instead of a bare redirect (or a 400 page for an unknown state).
 """
 
+import logging
+
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import auth, messages
@@ -21,6 +23,7 @@ from audit import trail
 from people.oidc_sign_in import SignInRefused
 
 USER_TYPE = "auth.user"
+logger = logging.getLogger(__name__)
 
 
 class SignInStartView(OIDCAuthenticationRequestView):
@@ -79,6 +82,7 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
     def refuse(self, request: HttpRequest, refused: SignInRefused) -> HttpResponse:
         """Audit the failed callback and show why on the sign-in page."""
         request.session.pop("oidc_id_token", None)
+        logger.warning("single sign-on refused: %s %s", refused.reason, refused.detail)
         with transaction.atomic():
             trail.record_about(
                 None,
