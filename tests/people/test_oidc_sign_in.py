@@ -22,6 +22,7 @@ from conferencing.models import Level
 from people.models import DirectoryRule, DirectorySource
 from people.oidc_sign_in import username_for
 from tests.factories import EndpointFactory, UserFactory, centre, office_of
+from tests.fixtures.services import free_ports
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +303,21 @@ def test_a_tampered_code_is_refused_by_the_provider(single_sign_on, oidc_browser
     assert response["Location"] == "/login/"
     assert [reason for reason, _detail in failures()] == ["token_refused"]
     assert "invalid_grant" in failures()[0][1]
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so(
+    single_sign_on, oidc_browser, hanoi_office, settings
+):
+    answer = oidc_browser.at_provider(oidc_browser.start(), "lan")
+    (closed,) = free_ports(1)
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"http://127.0.0.1:{closed}/token"
+
+    response = oidc_browser.deliver(answer)
+
+    assert response["Location"] == "/login/"
+    assert [reason for reason, _detail in failures()] == ["unreachable"]
+    page = oidc_browser.client.get("/login/").content.decode()
+    assert "Không kết nối được dịch vụ đăng nhập một lần" in page
 
 
 # --- the sign-in page and sign-out ---------------------------------------------------------
