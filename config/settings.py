@@ -439,3 +439,8 @@ DIRECTORY_RULES = env_str("DIRECTORY_RULES", "")
 ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)
 # Hours an invitation link (people/invitations.py) stays valid.
 INVITATION_HOURS = env_int("INVITATION_HOURS", 72, 1)
+# The people import (people/people_import.py): the largest file accepted (page, API,
+# command) and the most people rows in one file. A bigger file or more rows is refused
+# whole, before any row is checked.
+PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, 1024)
+PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 20000, 1)

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
+    path("api/v1/", include("people.api.urls")),
     path("", include("accounts.urls")),
     path("offices/act/", acting_office.act_for, name="act-for-office"),
     path("offices/", include((conferencing_urls.office_urlpatterns, "offices"))),
