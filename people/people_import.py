@@ -66,7 +66,8 @@ class PeopleScope:
             return None
         if self.user is None or self.office is None:
             return set()
-        return set(people_scope.people_offices(self.user).values_list("pk", flat=True))
+        offices = people_scope.people_offices(self.user).order_by()
+        return set(offices.values_list("pk", flat=True))
 
     def managed_ids(self) -> set[int] | None:
         """Ids of the stored people rows may match (None: any); one query."""
@@ -74,7 +75,7 @@ class PeopleScope:
             return None
         if self.user is None or self.office is None:
             return set()
-        return set(people_scope.managed_people(self.user).values_list("pk", flat=True))
+        return set(people_scope.managed_people(self.user).order_by().values_list("pk", flat=True))
 
 
 def scope_for(user: AbstractBaseUser, office: Office | None) -> PeopleScope:
@@ -372,9 +373,9 @@ def _sites(rows: list[Row]) -> dict[str, tuple[int, str]]:
         return {}
     return {
         code: (pk, path)
-        for pk, code, path in Endpoint.objects.filter(code__in=sorted(codes)).values_list(
-            "pk", "code", "path"
-        )
+        for pk, code, path in Endpoint.objects.order_by()
+        .filter(code__in=sorted(codes))
+        .values_list("pk", "code", "path")
     }
 
 
