@@ -66,5 +66,5 @@ def test_the_command_run_twice_changes_nothing(tmp_path, hanoi, capsys):
 
 
 def test_an_unknown_office_is_refused(tmp_path, hanoi):
-    with pytest.raises(CommandError, match="No active office has the code NOPE."):
+    with pytest.raises(CommandError, match=r"No active office has the code NOPE\."):
         run(tmp_path, csv_of(GOOD), "--office", "NOPE")
