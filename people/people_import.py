@@ -157,6 +157,8 @@ def import_people(
         report = _report(sheet, rows, plan, errors, total)
         if errors and (not skip_invalid or not plan.valid_rows):
             report_progress(total, total)
+            # Nothing is written: no row counts as created, updated or unchanged.
+            report.created = report.updated = report.unchanged = 0
             return report
         settled = total - len(plan.creates) - len(plan.changes)
         report_progress(settled, total)

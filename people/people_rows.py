@@ -17,8 +17,11 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -82,6 +85,9 @@ PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 NATIONAL_PHONE = re.compile(r"0\d{9,10}")
 SITE_SEPARATORS = re.compile(r"[;,]")
 USERNAME = re.compile(r"[\w.@+-]+")
+# Blank rows read past before a file is refused, as a multiple of PEOPLE_IMPORT_MAX_ROWS.
+BLANK_ROWS_FACTOR = 10
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, ExpatError)
 MAX_LENGTHS = {"full_name": 200, "email": 254, "username": 150}
 
 
@@ -168,13 +174,15 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
             )
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
-    line = HEADER_LINE
-    try:
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        line = HEADER_LINE
         for cells in reader:
-            rows.append((line, cells))
+            yield line, cells
             line = reader.line_num + 1
-            _check_count(len(rows), line)
+
+    try:
+        return _collect(numbered())
     except csv.Error as exc:
         raise FileRefused(
             RowError(
@@ -183,34 +191,58 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
                 _("The file is not valid CSV here: %(reason)s.") % {"reason": exc},
             )
         ) from exc
-    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     # openpyxl is imported here: only XLSX uploads pay for it.
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # read_only streams the sheet; data_only=False: a formula is read as its text,
         # never evaluated (and no cached result from another program is trusted).
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(
-            RowError(
-                0,
-                "xlsx_unreadable",
-                _("The file cannot be read as an Excel workbook (.xlsx)."),
-            )
-        ) from exc
+    except (*XLSX_ERRORS, InvalidFileException) as exc:
+        raise _unreadable() from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=HEADER_LINE):
-            rows.append((line, [_xlsx_cell(value) for value in values]))
-            _check_count(len(rows), line + 1)
-        return rows
+        values = sheet.iter_rows(values_only=True)
+        return _collect(
+            (line, [_xlsx_cell(value) for value in cells])
+            for line, cells in enumerate(values, start=HEADER_LINE)
+        )
+    except XLSX_ERRORS as exc:
+        raise _unreadable() from exc
     finally:
         workbook.close()
+
+
+def _unreadable() -> FileRefused:
+    return FileRefused(
+        RowError(0, "xlsx_unreadable", _("The file cannot be read as an Excel workbook (.xlsx)."))
+    )
+
+
+def _collect(numbered: Iterable[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The rows that hold something, with their lines; FileRefused past the row limit.
+
+    Blank rows are read past (a sheet formatted far below its data has thousands) but
+    counted too, up to BLANK_ROWS_FACTOR times the limit, so no file keeps a worker busy.
+    """
+    limit = settings.PEOPLE_IMPORT_MAX_ROWS
+    rows = []
+    for read, (line, cells) in enumerate(numbered, start=1):
+        if any(cell.strip() for cell in cells):
+            rows.append((line, cells))
+        if len(rows) > limit + 1 or read > (limit + 1) * BLANK_ROWS_FACTOR:
+            raise FileRefused(
+                RowError(
+                    line,
+                    "too_many_rows",
+                    _("Too many rows: at most %(limit)d people in one file.") % {"limit": limit},
+                )
+            )
+    return rows
 
 
 def _xlsx_cell(value: Any) -> str:
@@ -219,19 +251,6 @@ def _xlsx_cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
-
-
-def _check_count(rows_read: int, next_line: int) -> None:
-    """Refuse the file once it has more rows than the limit (the header is one of them)."""
-    limit = settings.PEOPLE_IMPORT_MAX_ROWS
-    if rows_read > limit + 1:
-        raise FileRefused(
-            RowError(
-                next_line - 1,
-                "too_many_rows",
-                _("Too many rows: at most %(limit)d people in one file.") % {"limit": limit},
-            )
-        )
 
 
 def header_key(text: str) -> str:

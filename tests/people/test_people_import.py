@@ -172,7 +172,7 @@ def test_one_bad_row_writes_nothing(run_import):
     report = run_import(csv_of(LAN, HUNG, "Bad,bad-address,,,,,"))
 
     assert report.written is False
-    assert (report.created, report.invalid) == (2, 1)
+    assert (report.created, report.invalid) == (0, 1)
     assert User.objects.filter(email__endswith="hanoi.gov.vn").count() == 0
 
 
@@ -333,3 +333,10 @@ def test_vietnamese_messages(run_import):
         report = run_import(csv_of("Lan,a@hanoi.gov.vn,,,,NOPE,"))
 
     assert report.errors[0].message == "Không có đơn vị đang hoạt động nào mang mã NOPE."
+
+
+@override_settings(PEOPLE_IMPORT_MAX_ROWS=2)
+def test_blank_rows_do_not_count_as_people(run_import):
+    report = run_import(csv_of(LAN, ",,,,,,", "", HUNG, ",,,,,,"))
+
+    assert (report.created, report.errors) == (2, [])
