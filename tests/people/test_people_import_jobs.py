@@ -13,8 +13,8 @@ from conferencing.models import ImportJobStatus
 from people import import_jobs
 from people.import_runs import run_job
 from people.models import PeopleImportJob
-from tests.conferencing.test_import_jobs import run_worker
 from tests.people.conftest import csv_of
+from tests.worker import run_worker
 
 User = get_user_model()
 IMPORT_URL = "/people/import/"
