@@ -18,13 +18,14 @@ bulk insert. `Person.save()` and the user's post_save are not used: both cost qu
 per row, so this module keeps the person's search key itself.
 """
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import batched
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -564,7 +565,7 @@ def _create(batch: Iterable[_Change]) -> None:
         model(
             username=change.username,
             email=change.row.email,
-            password=make_password(None),
+            password=_unusable_password(),
             is_active=True,
         )
         for change in batch
@@ -591,6 +592,12 @@ def _create(batch: Iterable[_Change]) -> None:
         )
         for change in batch
     )
+
+
+def _unusable_password() -> str:
+    """What make_password(None) gives (the prefix, then 40 random characters), from one
+    call to the system's randomness instead of forty: a tenth of the import's time."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _person(change: _Change, now) -> Person:
