@@ -242,7 +242,7 @@ class _Plan:
     def make(cls, rows: list[Row], scope: PeopleScope) -> "_Plan":
         """Join the rows to each other and to what is stored, refusing rows that break a
         rule; what is left is planned. Reads each table once."""
-        _refuse_duplicates_in_file(rows, "email", "duplicate_email")
+        _refuse_duplicate_emails(rows)
         offices = _offices(rows, scope.office)
         sites = _sites(rows)
         allowed = scope.allowed_offices()
@@ -341,15 +341,15 @@ def _role_groups() -> dict[Role, Group]:
     }
 
 
-def _refuse_duplicates_in_file(rows: list[Row], attribute: str, code: str) -> None:
+def _refuse_duplicate_emails(rows: list[Row]) -> None:
     first: dict[str, int] = {}
     for row in rows:
-        value = getattr(row, attribute).lower()
+        value = row.email
         if not value:
             continue
         if value in first:
             row.refuse(
-                code,
+                "duplicate_email",
                 _("The e-mail address %(value)s is already on line %(line)d of this file.")
                 % {"value": value, "line": first[value]},
             )
