@@ -485,3 +485,8 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_CALLBACK_CLASS = "people.views.single_sign_on.SignInCallbackView"
 OIDC_AUTHENTICATE_CLASS = "people.views.single_sign_on.SignInStartView"
 OIDC_OP_LOGOUT_URL_METHOD = "people.oidc_sign_in.provider_logout_url"
+# The people import (people/people_import.py): the largest file accepted (page, API,
+# command) and the most people rows in one file. A bigger file or more rows is refused
+# whole, before any row is checked.
+PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, 1024)
+PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 20000, 1)
