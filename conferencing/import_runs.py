@@ -6,7 +6,7 @@ outcome onto the job. The task (conferencing.tasks) calls it; nothing here enque
 import logging
 import time
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,7 +34,14 @@ class ProgressRecorder:
     inside the transaction shows at commit.
     """
 
-    def __init__(self, job_id: int, interval: float = PROGRESS_INTERVAL_S) -> None:
+    def __init__(
+        self,
+        job_id: int,
+        interval: float = PROGRESS_INTERVAL_S,
+        model: type[models.Model] = EndpointImportJob,
+    ) -> None:
+        # `model`: any job model with processed_rows and total_rows (the people import's too).
+        self.model = model
         self.job_id = job_id
         self.interval = interval
         self.last_write: float | None = None
@@ -54,7 +61,7 @@ class ProgressRecorder:
         if self.job_committed and connection.in_atomic_block and connection.vendor == "postgresql":
             if self.side_connection is None:
                 self.side_connection = connections.create_connection(DEFAULT_DB_ALIAS)
-            table = EndpointImportJob._meta.db_table
+            table = self.model._meta.db_table
             with self.side_connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {self.side_connection.ops.quote_name(table)} "
@@ -62,7 +69,7 @@ class ProgressRecorder:
                     [processed, total, self.job_id],
                 )
         else:
-            EndpointImportJob.objects.filter(pk=self.job_id).update(
+            self.model._default_manager.filter(pk=self.job_id).update(
                 processed_rows=processed, total_rows=total
             )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import invitation, pages
+from people.views import imports, invitation, pages
 
 app_name = "people"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:person_id>/active/", pages.person_set_active, name="set-active"),
     path("<int:person_id>/unlock/", pages.person_unlock, name="unlock"),
     path("invitation/<str:token>/", invitation.invitation, name="invitation"),
+    path("import/", imports.people_import, name="import"),
+    path("import/<int:job_id>/", imports.import_job, name="import-job"),
+    path("import/<int:job_id>/status.json", imports.import_job_status, name="import-job-status"),
+    path(
+        "import/<int:job_id>/rejected.csv", imports.import_job_bad_rows, name="import-job-bad-rows"
+    ),
 ]

@@ -60,6 +60,7 @@ from meetings.calendar.models import FeedKind
 from meetings.models import Classification
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from people import invitations
+from people.models import PeopleImportJob
 from tests.conferencing.websocket_helpers import headers_for
 from tests.factories import (
     BridgeFactory,
@@ -109,6 +110,7 @@ SITES = ("T01", "T02")
 BRIDGES = ("central_bridge", "hanoi_bridge", "other_bridge")
 FEEDS = ("hanoi_personal", "central_organisation", "other_organisation")
 JOBS = ("central_job", "hanoi_job")
+PEOPLE_JOBS = ("central_people_job", "hanoi_people_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
 PEOPLE = ("hanoi_person", "other_person")
@@ -130,6 +132,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return PEOPLE
     if "{code}" in route or "<str:code>" in route:
         return SITES
+    if re.search(r"people/imports?/(<int:job_id>|\{id\})", route):
+        return PEOPLE_JOBS
     if "invitation/<str:token>" in route:
         return INVITATIONS
     if "feed_id" in route or "<str:token>" in route:
@@ -219,6 +223,35 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   200   200   200   200   200   200   200   200',
     ('POST', 'people/invitation/<str:token>/', 'invitation'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
+    # People import: the acting office's jobs (every one for the superuser).
+    ('GET', 'people/import/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/import/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/import/<int:job_id>/', 'central_people_job'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'people/import/<int:job_id>/', 'hanoi_people_job'):
+        '404   200   404   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/import/<int:job_id>/', 'central_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/import/<int:job_id>/', 'hanoi_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/import/<int:job_id>/status.json', 'central_people_job'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'people/import/<int:job_id>/status.json', 'hanoi_people_job'):
+        '404   200   404   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/import/<int:job_id>/status.json', 'central_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/import/<int:job_id>/status.json', 'hanoi_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/import/<int:job_id>/rejected.csv', 'central_people_job'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'people/import/<int:job_id>/rejected.csv', 'hanoi_people_job'):
+        '404   200   404   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/import/<int:job_id>/rejected.csv', 'central_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/import/<int:job_id>/rejected.csv', 'hanoi_people_job'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'api-tokens/', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'api-tokens/', '-'):
@@ -406,6 +439,20 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('GET', 'logout/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'logout/', '-'):
+        'login login login login login login login login login login login login',
+    # Single sign-on, not configured here: its start and callback are not found; its
+    # sign-out signs anyone out, as logout/ does (tests/people/test_oidc_sign_in.py).
+    ('GET', 'oidc/authenticate/', '-'):
+        '404   404   404   404   404   404   404   404   404   404   404   404',
+    ('POST', 'oidc/authenticate/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'oidc/callback/', '-'):
+        '404   404   404   404   404   404   404   404   404   404   404   404',
+    ('POST', 'oidc/callback/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'oidc/logout/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'oidc/logout/', '-'):
         'login login login login login login login login login login login login',
     ('GET', 'meetings/', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
@@ -806,6 +853,13 @@ TABLE: dict[tuple[str, str, str], str] = {
         '400   404   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
+    # The people import's API: multipart only (the matrix posts JSON: 415 once allowed).
+    ('POST', '/api/v1/people/imports/', '-'):
+        '415   415   415   415   415   403   403   403   403   403   401   415',
+    ('GET', '/api/v1/people/imports/{id}/', 'central_people_job'):
+        '200   404   404   404   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/people/imports/{id}/', 'hanoi_people_job'):
+        '404   200   404   200   200   403   403   403   403   403   401   404',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'hanoi'):
         '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'national'):
@@ -904,6 +958,7 @@ class World:
     bridges: dict
     feeds: dict  # name -> (pk, token)
     jobs: dict
+    people_jobs: dict
     offices: dict
     invitations: dict  # name -> the link's raw token
     people: dict  # name -> a person the people pages are asked about
@@ -1018,6 +1073,15 @@ def build_world() -> World:
         )
         for name in ("central", "hanoi")
     }
+    people_jobs = {
+        f"{name}_people_job": PeopleImportJob.objects.create(
+            created_by=users[name],
+            office=offices[name],
+            file_name=f"{name}.csv",
+            data=b"full_name,email\n",
+        )
+        for name in ("central", "hanoi")
+    }
     return World(
         users=users,
         meetings=meetings,
@@ -1028,6 +1092,7 @@ def build_world() -> World:
         bridges=bridges,
         feeds=feeds,
         jobs=jobs,
+        people_jobs=people_jobs,
         offices=offices,
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
         # The technicians of a Hà Nội commune and of a commune of the other province.
@@ -1100,6 +1165,9 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
     elif obj in PEOPLE:
         path = path.replace("<int:person_id>", pk(world.people[obj].pk))
+    elif obj in PEOPLE_JOBS:
+        path = path.replace("<int:job_id>", pk(world.people_jobs[obj].pk))
+        path = path.replace("{id}", pk(world.people_jobs[obj].pk))
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path

@@ -1,0 +1,12 @@
+"""The people API; config/urls.py mounts it under /api/v1/ (namespace people-api)."""
+
+from django.urls import path
+
+from people.api import imports
+
+app_name = "people-api"
+
+urlpatterns = [
+    path("people/imports/", imports.PeopleImportsView.as_view(), name="imports"),
+    path("people/imports/<int:pk>/", imports.PeopleImportView.as_view(), name="import"),
+]

@@ -1,0 +1,106 @@
+"""Import a file of people in the background, the web side: store the upload as a job
+and enqueue it (people.import_tasks runs people.import_runs.run_job in the worker), show
+its progress, and give the refused rows back as a spreadsheet-safe CSV. The page and the
+API share these functions.
+"""
+
+import io
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from conferencing import jurisdiction
+from conferencing.models import Office
+from conferencing.spreadsheet import csv_writer
+from people.import_tasks import run_people_import
+from people.models import PeopleImportJob
+
+UTF8_BOM = "\ufeff"
+
+
+def create_job(
+    *,
+    user: AbstractBaseUser,
+    data: bytes,
+    file_name: str,
+    skip_invalid: bool,
+    office: Office | None,
+) -> PeopleImportJob:
+    """Store an uploaded file as a queued job and enqueue its import.
+
+    `office` is the office the import acts for (None: the superuser's, anywhere). Side
+    effects: one PeopleImportJob row; after commit, one task enqueued (only the job id
+    travels). The uploader's language is kept so the worker words row errors in it.
+    """
+    with transaction.atomic():
+        job = PeopleImportJob.objects.create(
+            created_by=user,
+            office=office,
+            file_name=file_name[:255],
+            data=data,
+            skip_invalid=skip_invalid,
+            language=translation.get_language() or "vi",
+        )
+        # After commit: a worker must never pick up a job it cannot read yet.
+        transaction.on_commit(partial(run_people_import.enqueue, job.pk))
+    return job
+
+
+def job_status(job: PeopleImportJob) -> dict[str, Any]:
+    """The JSON the job page polls, and the API's answer: state, progress, counts."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "finished": job.is_finished,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "percent": job.percent,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "invalid": job.invalid_count,
+        "written": job.written,
+        "error_count": len(job.errors),
+    }
+
+
+def bad_rows_csv(job: PeopleImportJob) -> str:
+    """The refused rows as a CSV to correct and import again: the file's own columns, then
+    the line and the reason. Every cell goes through conferencing.spreadsheet, so a cell
+    such as `=HYPERLINK(...)` is written as text, never as a formula (and the import reads
+    it back as it was)."""
+    stream = io.StringIO()
+    writer = csv_writer(stream)
+    bad = job.bad_rows or {}
+    columns = list(bad.get("columns", []))
+    writer.writerow([*columns, _("line"), _("reason")])
+    for row in bad.get("rows", []):
+        cells = list(row["cells"])[: len(columns)]
+        cells += [""] * (len(columns) - len(cells))
+        writer.writerow([*cells, row["line"], row["reason"]])
+    return UTF8_BOM + stream.getvalue()
+
+
+def acting_office(user: AbstractBaseUser) -> Office | None:
+    """The office an import of the user acts for: None for the superuser (anywhere), else
+    the acting office (the caller checks people.scope.may_manage_people first)."""
+    if user.is_superuser:
+        return None
+    return jurisdiction.booking_office(user)
+
+
+def visible_jobs(user: AbstractBaseUser) -> QuerySet[PeopleImportJob]:
+    """Import jobs the user may follow: all for the superuser, the acting office's for its
+    secretariat (whoever of it uploaded them), none otherwise."""
+    if user.is_superuser:
+        return PeopleImportJob.objects.all()
+    office = jurisdiction.booking_office(user)
+    if office is None:
+        return PeopleImportJob.objects.none()
+    return PeopleImportJob.objects.filter(office=office)
