@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import second_factor, sessions
 from accounts.models import Source
@@ -17,6 +17,7 @@ from audit import trail
 
 
 @login_required
+@require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     person = user.person

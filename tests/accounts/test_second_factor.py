@@ -8,8 +8,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import second_factor
-from conferencing import api_tokens
 from audit.models import AuditEntry
+from conferencing import api_tokens
 from tests.accounts.second_factor_helpers import code_for, code_of_secret
 from tests.factories import DEMO_PASSWORD, UserFactory, central_office
 
