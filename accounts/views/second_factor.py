@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import second_factor
@@ -33,6 +34,7 @@ def _verified(request: HttpRequest, device) -> None:
     request.session[second_factor.ENROLLED_SESSION_KEY] = True
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
@@ -78,6 +80,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -124,6 +127,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
