@@ -2,24 +2,22 @@
 worker, the e-mail written as a file, the link, the new password; and what must fail."""
 
 import re
-import signal
 import time
 from email import message_from_bytes, policy
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from accounts import password_reset
 from accounts.models import SignedInSession, Source
 from audit.models import AuditEntry
 from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "mật-khẩu-mới-2026"
-WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 LINK = re.compile(r"http://testserver(/password/reset/[^/\s]+/[^/\s]+/)")
 
 
@@ -39,15 +37,6 @@ def mail_dir(settings, tmp_path):
 @pytest.fixture
 def lan(db):
     return UserFactory(username="lan", full_name="Nguyễn Thị Lan", email="lan@example.vn")
-
-
-def run_worker() -> None:
-    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def mails(directory) -> list:
@@ -119,7 +108,7 @@ def test_a_directory_person_is_told_to_use_the_directory(client, mail_dir):
     [message] = mails(mail_dir)
     body = message.get_body(("plain",)).get_content()
     assert "/password/reset/" not in body
-    assert "thư mục (LDAP)" in body
+    assert "danh bạ (LDAP)" in body
 
 
 def test_a_used_link_does_not_work_again(client, lan, mail_dir):

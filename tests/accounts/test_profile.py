@@ -62,7 +62,7 @@ def test_profile_of_a_directory_person_has_no_password_change(client, lan):
     html = client.get("/profile/").content.decode()
 
     assert 'href="/password/"' not in html
-    assert "Bạn đăng nhập qua thư mục (LDAP): hãy đổi mật khẩu tại đó." in html
+    assert "Bạn đăng nhập qua danh bạ (LDAP): hãy đổi mật khẩu tại đó." in html
 
 
 def test_profile_lists_the_sessions_signed_in(client, lan):
