@@ -38,7 +38,8 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin on a site that refuses a session without its second factor.
+    "accounts.admin_apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "conferencing",
@@ -71,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp) ...
+    "django_otp.middleware.OTPMiddleware",
+    # ... which those who need one must pass before any other page (accounts/second_factor.py).
+    "accounts.second_factor_middleware.SecondFactorMiddleware",
     "conferencing.acting_office.ActingOfficeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -300,9 +308,15 @@ GC_FREEZE_SECONDS = env_int("GC_FREEZE_SECONDS", 10, 0)
 # MIN_PART_SIZE = 8 MiB), which is the largest body the app takes in one request.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 16 * 1024 * 1024, 1024)
 
+# The password policy of local accounts (the directory keeps its own): Django's validators,
+# whose messages Django translates into Vietnamese, with the minimum length from the environment.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10, 8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -342,6 +356,17 @@ else:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A browser session lasts SESSION_HOURS from sign-in (a working day by default), then the
+# person signs in again.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, 1) * 3600
+# A password-reset link (accounts/password_reset.py) works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, 5) * 60
+# The second factor (django-otp, TOTP with recovery codes; accounts/second_factor.py):
+# secretariat staff and superusers must pass it after their password before any page, the
+# admin or a readiness socket; others may enrol from their profile. Off: nobody is asked.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Giao Ban"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -42,10 +42,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.roles import Role
@@ -113,6 +115,7 @@ JOBS = ("central_job", "hanoi_job")
 PEOPLE_JOBS = ("central_people_job", "hanoi_people_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
+RESET_LINKS = ("reset_link",)
 NONE = ("-",)
 
 
@@ -133,6 +136,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return PEOPLE_JOBS
     if "invitation/<str:token>" in route:
         return INVITATIONS
+    if "<uidb64>/<token>" in route:
+        return RESET_LINKS
     if "feed_id" in route or "<str:token>" in route:
         return FEEDS
     if "job_id" in route:
@@ -169,6 +174,50 @@ FEED_OWNERS = {
 #          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon  token
 TABLE: dict[tuple[str, str, str], str] = {
     # --- pages (URL resolver) ---
+    # Asking for a reset link, and the link's pages: no sign-in needed (the link is the key).
+    ('GET', 'password/reset/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('GET', 'password/reset/<uidb64>/<token>/', 'reset_link'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    ('POST', 'password/reset/<uidb64>/<token>/', 'reset_link'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    ('GET', 'password/reset/complete/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/complete/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'password/reset/sent/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/sent/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    # One's own profile and sessions: every signed-in person, about themselves only.
+    ('GET', 'profile/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'profile/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('GET', 'profile/sign-out-everywhere/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'profile/sign-out-everywhere/', '-'):
+        'login login login login login login login login login login login login',
+    # The second factor (off in the matrix: SECOND_FACTOR_REQUIRED is false for the suite);
+    # a person without an authenticator is sent to enrol one.
+    ('GET', 'second-factor/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('POST', 'second-factor/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'second-factor/enrol/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'second-factor/enrol/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('GET', 'second-factor/recovery-codes/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'second-factor/recovery-codes/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'second-factor/remove/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'second-factor/remove/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
     # Anyone holding the link sets the invited person's password: no sign-in needed.
     ('GET', 'people/invitation/<str:token>/', 'invitation'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
@@ -912,6 +961,7 @@ class World:
     people_jobs: dict
     offices: dict
     invitations: dict  # name -> the link's raw token
+    reset_links: dict  # name -> (uidb64, token) of a password-reset link
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1045,7 +1095,12 @@ def build_world() -> World:
         people_jobs=people_jobs,
         offices=offices,
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
+        reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
     )
+
+
+def reset_link_of(user) -> tuple[str, str]:
+    return urlsafe_base64_encode(str(user.pk).encode()), default_token_generator.make_token(user)
 
 
 TOKEN = "token:"
@@ -1109,6 +1164,11 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
     elif obj in INVITATIONS:
         token = MISSING_TOKEN if missing else world.invitations[obj]
         path = path.replace("<str:token>", token)
+    elif obj in RESET_LINKS:
+        uid, token = world.reset_links[obj]
+        if missing:
+            uid, token = urlsafe_base64_encode(str(MISSING).encode()), "x-" + "x" * 32
+        path = path.replace("<uidb64>", uid).replace("<token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
     elif obj in PEOPLE_JOBS:
