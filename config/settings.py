@@ -421,6 +421,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "meetings.models.Classification",
         "RecordStatusEnum": "meetings.records.models.RecordStatus",
         "RecordKindEnum": "meetings.records.models.RecordKind",
+        "TokenScopeEnum": "people.models.TokenScope",
+        "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },

@@ -5,7 +5,9 @@ Rules in people.api_tokens; a read-only token may list but not make or revoke (i
 POST and DELETE are refused by people.authentication)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -14,6 +16,24 @@ from rest_framework.routers import SimpleRouter
 
 from people import api_tokens
 from people.models import ApiToken, TokenScope
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's name for people.authentication.ApiTokenAuthentication (registered
+    when this module is imported, which the root URLconf does)."""
+
+    target_class = "people.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": _(
+                "An API token made on the profile page or with POST /api/v1/tokens/: "
+                "Authorization: Bearer <token>."
+            ),
+        }
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -90,6 +110,7 @@ class TokenViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary=_("Revoke one of my API tokens"),
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={204: None, 404: OpenApiResponse(description=_("Not found"))},
     )
     def destroy(self, request: Request, pk: str) -> Response:

@@ -26,9 +26,7 @@ def sites(db):
 @pytest.fixture
 def both(hanoi):
     """Secretariat of the central office and of Hà Nội's."""
-    return UserFactory(
-        username="both", roles=[Role.SECRETARIAT], offices=[central_office(), hanoi]
-    )
+    return UserFactory(username="both", roles=[Role.SECRETARIAT], offices=[central_office(), hanoi])
 
 
 def make(owner, **fields):

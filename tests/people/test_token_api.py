@@ -87,9 +87,9 @@ def test_the_refusal_is_translated(bob):
     made = make(bob)
     api_tokens.revoke(made.token)
 
-    response = APIClient(
-        HTTP_AUTHORIZATION=f"Bearer {made.key}", HTTP_ACCEPT_LANGUAGE="vi"
-    ).get(SITES)
+    response = APIClient(HTTP_AUTHORIZATION=f"Bearer {made.key}", HTTP_ACCEPT_LANGUAGE="vi").get(
+        SITES
+    )
 
     assert response.json()["detail"] == "Token API này đã bị thu hồi."
 
