@@ -23,7 +23,6 @@ def page(
             "form": form or TokenForm(owner=user),
             "tokens": api_tokens.tokens_of(user),
             "new_key": key,
-            "create_url": "profile-token-create",
         },
         status=status,
     )
