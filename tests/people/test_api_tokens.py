@@ -11,16 +11,11 @@ from audit.models import AuditEntry
 from conferencing import jurisdiction
 from people import api_tokens
 from people.models import ApiToken, TokenScope
-from tests.factories import UserFactory, central_office, site_tree
+from tests.factories import UserFactory, central_office
 
 pytestmark = pytest.mark.django_db
 
 READ, READ_WRITE = TokenScope.READ, TokenScope.READ_WRITE
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=1)
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ from accounts.roles import Role, has_role
 from audit.models import AuditEntry
 from people import api_tokens, scope, service_accounts
 from people.models import ApiToken, TokenScope
-from tests.factories import UserFactory, central_office, site_tree
+from tests.factories import UserFactory, central_office
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/people/service-accounts/"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=1)
 
 
 @pytest.fixture

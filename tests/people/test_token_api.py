@@ -9,17 +9,12 @@ from rest_framework.test import APIClient
 from audit.models import AuditEntry
 from people import api_tokens
 from people.models import ApiToken, TokenScope
-from tests.factories import UserFactory, site_tree
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TOKENS = "/api/v1/tokens/"
 SITES = "/api/v1/endpoints/"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=1)
 
 
 def client_with(header: str) -> APIClient:

@@ -5,17 +5,11 @@ import pytest
 
 from people import api_tokens
 from people.models import ApiToken, TokenScope
-from tests.factories import site_tree
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/profile/tokens/"
 CREATE = "/profile/tokens/new/"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=1)
 
 
 def revoke_url(token: ApiToken) -> str:
