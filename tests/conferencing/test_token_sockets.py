@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
+from accounts import sessions
 from accounts.roles import Role
 from conferencing import consumers, jurisdiction
 from config.asgi import application
@@ -155,3 +156,20 @@ async def test_without_a_token_a_handshake_needs_its_origin(bob, session):
     code = await outcome(TECHNICIAN_PATH, "Basic Ym9iOnNlY3JldA==")
 
     assert code == "denied 1000"  # the handshake refused outright (HTTP 403)
+
+
+async def test_deactivation_closes_an_open_token_socket_and_refuses_the_next(settings, bob):
+    """What the people pages' deactivation does (sessions ended, tokens revoked)
+    reaches a program's socket as it reaches a browser's."""
+    settings.ACCOUNT_WATCH_SECONDS = 1
+    key = await database_sync_to_async(token_of)(bob)
+    phone = await connect(TECHNICIAN_PATH, f"Bearer {key}")
+    try:
+        await database_sync_to_async(api_tokens.revoke_all)(bob)
+        await database_sync_to_async(sessions.end_sessions)(bob)
+        closed = await phone.receive_output(timeout=5)
+    finally:
+        await phone.disconnect(timeout=TIMEOUT)
+
+    assert closed == {"type": "websocket.close", "code": consumers.CLOSE_ACCOUNT_ENDED}
+    assert await outcome(TECHNICIAN_PATH, f"Bearer {key}") == consumers.CLOSE_UNAUTHORISED
