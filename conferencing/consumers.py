@@ -261,6 +261,9 @@ class TechnicianConsumer(EnvelopeConsumer):
         return "pong", {}
 
     async def handle_report(self, content: dict, message_id: str | None):
+        if self.scope.get("read_only"):
+            # A read-only API token (config.websocket_tokens) watches; it reports nothing.
+            raise ProtocolError("read_only", _("This API token may only read: it sends no report."))
         report = parse_report(content, message_id or "")
         outcome = await report_queue.queue_of_this_loop().submit(report, self.scope["user"])
         event = outcome.event

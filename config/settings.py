@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
+    # Its table is empty since people 0003 carried its keys into people.ApiToken (hashed);
+    # it stays installed for the migrations that read it.
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -409,8 +411,9 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401 (not 403)
     # for every client; the browser's session still works through the second class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication, acting for the office the token was made for.
-        "conferencing.api.authentication.OfficeTokenAuthentication",
+        # A person's or a service account's API token (Bearer, or Token as before),
+        # acting for the office the token was made for (people.api_tokens).
+        "people.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -444,6 +447,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "meetings.models.Classification",
         "RecordStatusEnum": "meetings.records.models.RecordStatus",
         "RecordKindEnum": "meetings.records.models.RecordKind",
+        "TokenScopeEnum": "people.models.TokenScope",
+        "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },

@@ -21,9 +21,15 @@ X0101). Each has a record with one version, a recording upload and a document up
 made by the owning secretariat. "invited" is invited to "national" and "secret".
 
 The personas are the issue's eleven and a twelfth column, "two_token": the member of
-two offices through an API token made for VPCP while its session acts for Hà Nội, so
-the token's office, not the session's, is what the API acts for (pages and sockets take
-no token: they answer it as an anonymous visitor).
+two offices through an API token (people.ApiToken, read and write) made for VPCP while
+its session acts for Hà Nội, so the token's office, not the session's, is what the API
+and the sockets act for. It is sent as `Authorization: Bearer …`: the API and the
+readiness sockets take it (a socket with no Origin, as a program opens it); pages take
+no token and answer it as an anonymous visitor.
+
+People's tokens and service accounts: "hanoi_token" is the Hà Nội secretariat's own
+token, "service_token" a token of "hanoi_service", Hà Nội's service account;
+"central_service" is the central office's.
 
 Each cell is a literal: an HTTP status, "login" (302 to the sign-in page), or a
 WebSocket close code (4403) / "open". Never computed from the authority modules.
@@ -51,7 +57,6 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.roles import Role
-from conferencing import api_tokens
 from conferencing.jurisdiction import SESSION_KEY
 from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
@@ -61,8 +66,8 @@ from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind
 from meetings.models import Classification
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
-from people import invitations
-from people.models import PeopleImportJob
+from people import api_tokens, invitations, service_accounts
+from people.models import PeopleImportJob, TokenScope
 from tests.conferencing.websocket_helpers import headers_for
 from tests.factories import (
     BridgeFactory,
@@ -116,10 +121,16 @@ PEOPLE_JOBS = ("central_people_job", "hanoi_people_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
 RESET_LINKS = ("reset_link",)
+TOKENS = ("hanoi_token", "service_token")
+SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 NONE = ("-",)
 
 
 def objects_for(route: str) -> tuple[str, ...]:
+    if "token_id" in route or "tokens/{id}" in route:
+        return TOKENS
+    if "account_id" in route:
+        return SERVICE_ACCOUNTS
     if "meeting_id" in route or "meetings/{id}" in route:
         return MEETINGS
     if re.search(
@@ -252,18 +263,56 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'people/import/<int:job_id>/rejected.csv', 'hanoi_people_job'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
+    # An office's service accounts: the office and the offices above manage them (people.scope).
+    ('GET', 'people/service-accounts/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/', '-'):
+        '400   400   400   400   400   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/<int:account_id>/', 'central_service'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/<int:account_id>/', 'hanoi_service'):
+        '200   200   404   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/<int:account_id>/', 'central_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/<int:account_id>/', 'hanoi_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/<int:account_id>/tokens/', 'central_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/<int:account_id>/tokens/', 'hanoi_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/<int:account_id>/tokens/', 'central_service'):
+        '400   404   404   404   400   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/<int:account_id>/tokens/', 'hanoi_service'):
+        '400   400   404   400   400   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'service_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '404   404   404   404   404   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'service_token'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
     ('GET', 'api-tokens/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login login',
+        '302   302   302   302   302   302   302   302   302   302   302   302',
     ('POST', 'api-tokens/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    # A person's own API tokens (people.api_tokens): another's token answers as a missing one.
+    ('GET', 'profile/tokens/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'profile/tokens/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('GET', 'api-tokens/new/', '-'):
+    ('GET', 'profile/tokens/new/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('POST', 'api-tokens/new/', '-'):
-        '400   400   400   400   201   201   201   201   201   201   login login',
-    ('GET', 'api-tokens/revoke/', '-'):
+    ('POST', 'profile/tokens/new/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   login login',
+    ('GET', 'profile/tokens/<int:token_id>/revoke/', 'hanoi_token'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('POST', 'api-tokens/revoke/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'profile/tokens/<int:token_id>/revoke/', 'service_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'profile/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '404   302   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'profile/tokens/<int:token_id>/revoke/', 'service_token'):
+        '404   404   404   404   404   404   404   404   404   404   login login',
     ('GET', 'audit/', '-'):
         '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'audit/', '-'):
@@ -866,15 +915,25 @@ TABLE: dict[tuple[str, str, str], str] = {
         '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
+    # One's own API tokens through the API (a read-write token may make and revoke them).
+    ('GET', '/api/v1/tokens/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   401   200',
+    ('POST', '/api/v1/tokens/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   401   400',
+    ('DELETE', '/api/v1/tokens/{id}/', 'hanoi_token'):
+        '404   204   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/tokens/{id}/', 'service_token'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
     # --- WebSocket routes ---
+    # The token column is a program's socket: Bearer token, no Origin; it acts for VPCP.
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'hanoi'):
-        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403  4403',
+        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403  open',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'national'):
-        'open  open  open  open  4403  4403  open  4403  4403  4403  4403  4403',
+        'open  open  open  open  4403  4403  open  4403  4403  4403  4403  open',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'secret'):
         '4403  open  4403  4403  4403  4403  4403  4403  4403  4403  4403  4403',
     ('WS', '^ws/readiness/$', '-'):
-        'open  open  open  open  open  open  open  open  open  open  4403  4403',
+        'open  open  open  open  open  open  open  open  open  open  4403  open',
 }
 # fmt: on
 
@@ -962,6 +1021,8 @@ class World:
     offices: dict
     invitations: dict  # name -> the link's raw token
     reset_links: dict  # name -> (uidb64, token) of a password-reset link
+    tokens: dict  # name -> ApiToken pk
+    service_accounts: dict  # name -> user pk
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1082,6 +1143,26 @@ def build_world() -> World:
         )
         for name in ("central", "hanoi")
     }
+    service = {
+        f"{name}_service": service_accounts.create(
+            users[name],
+            username=f"m_{name}_service",
+            full_name=f"Tích hợp {name}",
+            role=Role.SECRETARIAT,
+            office_id=offices[name].pk,
+        )
+        for name in ("central", "hanoi")
+    }
+    tokens = {
+        "hanoi_token": api_tokens.create(users["hanoi"], name="Của tôi", scope=TokenScope.READ),
+        "service_token": service_accounts.create_token(
+            users["hanoi"],
+            service["hanoi_service"],
+            name="Cổng",
+            scope=TokenScope.READ,
+            office_id=hanoi_office.pk,
+        ),
+    }
     return World(
         users=users,
         meetings=meetings,
@@ -1096,6 +1177,8 @@ def build_world() -> World:
         offices=offices,
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
         reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
+        tokens={name: made.token.pk for name, made in tokens.items()},
+        service_accounts={name: account.pk for name, account in service.items()},
     )
 
 
@@ -1109,8 +1192,13 @@ TOKEN = "token:"
 def session_cookies(world: World) -> dict[str, str | None]:
     """A signed-in session per persona; "two" acts for Hà Nội (not its first office);
     "two_token" is "two"'s API token, made for VPCP ("token:<key>": no session)."""
-    token, _office = api_tokens.create(world.users["two"], world.offices["central"].pk)
-    cookies: dict[str, str | None] = {"anon": None, "two_token": TOKEN + token.key}
+    made = api_tokens.create(
+        world.users["two"],
+        name="Tích hợp",
+        scope=TokenScope.READ_WRITE,
+        office_id=world.offices["central"].pk,
+    )
+    cookies: dict[str, str | None] = {"anon": None, "two_token": TOKEN + made.key}
     for name, user in world.users.items():
         client = Client()
         client.force_login(user)
@@ -1174,6 +1262,11 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
     elif obj in PEOPLE_JOBS:
         path = path.replace("<int:job_id>", pk(world.people_jobs[obj].pk))
         path = path.replace("{id}", pk(world.people_jobs[obj].pk))
+    elif obj in TOKENS:
+        path = path.replace("<int:token_id>", pk(world.tokens[obj]))
+        path = path.replace("tokens/{id}", f"tokens/{pk(world.tokens[obj])}")
+    elif obj in SERVICE_ACCOUNTS:
+        path = path.replace("<int:account_id>", pk(world.service_accounts[obj]))
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path
@@ -1212,7 +1305,7 @@ def ask(cookie: str | None, method: str, path: str):
     """One request in a savepoint rolled back afterwards: a cell never changes the world."""
     client = Client()
     if cookie and cookie.startswith(TOKEN):
-        client.defaults["HTTP_AUTHORIZATION"] = "Token " + cookie.removeprefix(TOKEN)
+        client.defaults["HTTP_AUTHORIZATION"] = "Bearer " + cookie.removeprefix(TOKEN)
     elif cookie:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
     with transaction.atomic():
@@ -1339,12 +1432,18 @@ def socket_path(route: str, obj: str, world: World, missing: bool = False) -> st
     return path
 
 
-async def socket_outcome(path: str, cookie: str | None) -> str:
-    """ "open" for a socket that stays open, else the code it is closed with. (A socket
-    takes no API token: the token persona comes as anonymous.)"""
+def socket_headers(cookie: str | None) -> list[tuple[bytes, bytes]]:
+    """A browser's handshake (Origin, session cookie), or a program's with its token:
+    Authorization: Bearer, no Origin, no cookie."""
     if cookie and cookie.startswith(TOKEN):
-        cookie = None
-    communicator = WebsocketCommunicator(application, path, headers=headers_for(cookie))
+        bearer = "Bearer " + cookie.removeprefix(TOKEN)
+        return [(b"host", b"localhost"), (b"authorization", bearer.encode())]
+    return headers_for(cookie)
+
+
+async def socket_outcome(path: str, cookie: str | None) -> str:
+    """ "open" for a socket that stays open, else the code it is closed with."""
+    communicator = WebsocketCommunicator(application, path, headers=socket_headers(cookie))
     try:
         connected, code = await communicator.connect(timeout=5)
         if not connected:
