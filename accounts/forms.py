@@ -1,9 +1,23 @@
-"""The password-change form, its check of the current password counted like a sign-in."""
+"""The sign-in form, and the password-change form whose check of the current password is
+counted like a sign-in."""
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from accounts.sign_in import refusal
+
+
+class SignInForm(AuthenticationForm):
+    """Django's form; when a backend said why it refused (accounts.sign_in.refuse: the
+    directory is unreachable, the directory account is disabled), that is the error."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        refused = refusal(self.request)
+        if refused is None:
+            return super().get_invalid_login_error()
+        return ValidationError(refused.message, code=refused.code)
 
 
 class CountedPasswordChangeForm(PasswordChangeForm):
