@@ -440,7 +440,13 @@ DIRECTORY_RULES = env_str("DIRECTORY_RULES", "")
 # exactly one entry, the directory accepts the password, the entry does not match
 # LDAP_DISABLED_FILTER (by default Active Directory's ACCOUNTDISABLE bit, which matches
 # nothing on a directory without that attribute) and one of its groups has a rule.
-LDAP_SERVER_URI = env_url("LDAP_SERVER_URI", ("ldap", "ldaps"))
+# One URI, or several separated by spaces, tried in turn (libldap does).
+LDAP_SERVER_URI = " ".join(env_str("LDAP_SERVER_URI").split())
+for _uri in LDAP_SERVER_URI.split():
+    if urlsplit(_uri).scheme not in ("ldap", "ldaps") or not urlsplit(_uri).hostname:
+        raise ImproperlyConfigured(
+            f"LDAP_SERVER_URI: expected ldap://host[:port] or ldaps://host[:port], got {_uri!r}"
+        )
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")
 LDAP_BIND_PASSWORD = env_secret("LDAP_BIND_PASSWORD")
 LDAP_START_TLS = env_bool("LDAP_START_TLS", False)

@@ -318,3 +318,12 @@ def test_ldap_sign_in_is_off_without_a_server_uri(client, directory, settings):
 
     assert WRONG_PASSWORD_VI in page_text(response)
     assert failure_reasons() == [None]
+
+
+def test_ldap_second_server_is_tried_when_the_first_does_not_answer(client, directory, settings):
+    settings.LDAP_SERVER_URI = f"ldap://127.0.0.1:{closed_port()} {directory.uri}"
+
+    response = sign_in(client, "lan")
+
+    assert response.status_code == 302
+    assert signed_in(client) is True
