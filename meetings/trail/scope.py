@@ -34,7 +34,7 @@ def about(target_type: str, ids: QuerySet) -> Q:
 
 def readable_entries(user: User) -> QuerySet[AuditEntry]:
     """The entries the user may read, newest first (AuditEntry's ordering)."""
-    entries = AuditEntry.objects.select_related("actor")
+    entries = AuditEntry.objects.select_related("actor__person")
     if not user.is_authenticated:
         return entries.none()
     if user.is_superuser:

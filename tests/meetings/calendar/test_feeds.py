@@ -206,6 +206,17 @@ def test_past_sessions_stay_for_the_history_window(client, alice, technician, si
 # -- Content --------------------------------------------------------------------------------------
 
 
+def test_the_organiser_is_named_as_written(client, alice, carol, sites, bridge):
+    person = alice.person
+    person.full_name = "Nguyễn Thị Lan"
+    person.save()
+    invite(book_at(alice, bridge, local_time(3, 8)), carol)
+
+    (event,) = vevents(parse(feed_of(client, carol)))
+
+    assert event["ORGANIZER"].params["CN"] == "Nguyễn Thị Lan"
+
+
 def test_event_content_for_an_invited_attendee(client, alice, carol, sites, bridge):
     Endpoint.objects.filter(code="T01").update(dial_string="sip:t01@vc.example.vn")
     serve(carol, "T01")

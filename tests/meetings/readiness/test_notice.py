@@ -7,11 +7,9 @@ sessions booked relative to the real clock (window already open) are sent, sessi
 next week are not.
 """
 
-import signal
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -30,27 +28,14 @@ from tests.factories import (
     serve,
     site_tree,
 )
+from tests.worker import run_worker
 
 # The worker needs committed tasks and runs its own transactions.
 with_worker = pytest.mark.django_db(transaction=True)
 
 TASK_PATH = "meetings.readiness.notice.send_readiness_notice"
-WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-
-
-def run_worker() -> None:
-    """The database task worker of the default queue (readiness notices; invitations
-    have a queue of their own) until nothing is due, in-process; signal handlers restored."""
-    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
-    try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--queue-name", "default", verbosity=0
-        )
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def notices() -> list[tuple]:
