@@ -327,3 +327,25 @@ def test_ldap_second_server_is_tried_when_the_first_does_not_answer(client, dire
 
     assert response.status_code == 302
     assert signed_in(client) is True
+
+
+def test_ldap_start_tls_with_the_directory_s_ca_signs_in(client, directory, settings):
+    settings.LDAP_START_TLS = True
+    settings.LDAP_TLS_CA_FILE = directory.ca_file
+
+    response = sign_in(client, "lan")
+
+    assert response.status_code == 302
+    assert signed_in(client) is True
+
+
+def test_ldap_start_tls_with_a_certificate_no_trusted_ca_signed_is_refused(
+    client, directory, settings
+):
+    settings.LDAP_START_TLS = True  # and the system's CAs, none of which signed it
+
+    response = sign_in(client, "lan")
+
+    assert UNAVAILABLE_VI in page_text(response)
+    assert signed_in(client) is False
+    assert failure_reasons() == ["directory_unavailable"]
