@@ -349,3 +349,31 @@ def test_ldap_start_tls_with_a_certificate_no_trusted_ca_signed_is_refused(
     assert UNAVAILABLE_VI in page_text(response)
     assert signed_in(client) is False
     assert failure_reasons() == ["directory_unavailable"]
+
+
+def test_ldap_disabling_is_the_filter_s_rule_and_an_empty_filter_checks_nothing(
+    client, directory, settings
+):
+    settings.LDAP_DISABLED_FILTER = ""
+
+    response = sign_in(client, "khoa")
+
+    assert response.status_code == 302
+    assert roles(account("khoa")) == ["Attendee"]
+
+
+def test_ldap_sign_in_of_an_account_deactivated_in_the_app_is_refused_and_changes_nothing(
+    client, directory
+):
+    sign_in(client, "lan")
+    client.logout()
+    lan = account("lan")
+    lan.is_active = False
+    lan.save()
+    lan.groups.clear()
+
+    response = sign_in(client, "lan")
+
+    assert WRONG_PASSWORD_VI in page_text(response)
+    assert signed_in(client) is False
+    assert roles(account("lan")) == []
