@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "accounts.context_processors.roles",
                 "conferencing.context_processors.offices",
+                "people.context_processors.single_sign_on",
             ],
             # {{ user|person_name }}: the full name as written, in every template.
             "builtins": ["accounts.templatetags.people_names"],
@@ -488,3 +489,48 @@ if LDAP_SERVER_URI:
 ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)
 # Hours an invitation link (people/invitations.py) stays valid.
 INVITATION_HOURS = env_int("INVITATION_HOURS", 72, 1)
+
+# Single sign-on through the province's OpenID Connect provider (README: Single sign-on;
+# people/oidc_sign_in.py), on when OIDC_RP_CLIENT_ID is set. No discovery: every endpoint
+# is named. mozilla-django-oidc checks neither `iss` nor `aud`; the backend does.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_ISSUER = env_url("OIDC_OP_ISSUER", ("http", "https"))
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_OP_AUTHORIZATION_ENDPOINT", ("http", "https"))
+OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT", ("http", "https"))
+OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT", ("http", "https"))
+OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT", ("http", "https"))
+# Where the provider offers one: sign-out also ends the provider's session.
+OIDC_OP_LOGOUT_ENDPOINT = env_url("OIDC_OP_LOGOUT_ENDPOINT", ("http", "https"))
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile phone groups")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM", "unit")
+# A claim holding a technician's site codes; empty: sites are managed in the app.
+OIDC_SITE_CODES_CLAIM = env_str("OIDC_SITE_CODES_CLAIM")
+# The sign-in page's button, e.g. "Cổng đăng nhập một lần tỉnh Hà Nội".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, 1)
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    for _variable in (
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_ISSUER",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+    ):
+        if not globals()[_variable]:
+            raise ImproperlyConfigured(f"{_variable}: required when OIDC_RP_CLIENT_ID is set")
+    if not OIDC_OP_JWKS_ENDPOINT and not OIDC_RP_SIGN_ALGO.startswith("HS"):
+        raise ImproperlyConfigured(f"OIDC_OP_JWKS_ENDPOINT: required for {OIDC_RP_SIGN_ALGO}")
+    AUTHENTICATION_BACKENDS.insert(1, "people.oidc_sign_in.OIDCSignInBackend")
+# mozilla-django-oidc's own settings, fixed: PKCE and a nonce on every sign-in, the ID
+# token kept in the session for the provider's sign-out, and this project's views.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_CALLBACK_CLASS = "people.views.single_sign_on.SignInCallbackView"
+OIDC_AUTHENTICATE_CLASS = "people.views.single_sign_on.SignInStartView"
+OIDC_OP_LOGOUT_URL_METHOD = "people.oidc_sign_in.provider_logout_url"

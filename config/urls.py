@@ -40,6 +40,9 @@ urlpatterns = [
     path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
     path("", include("accounts.urls")),
+    # Single sign-on (OpenID Connect): authenticate/, callback/ and logout/; the first two
+    # answer 404 unless OIDC_RP_CLIENT_ID is set (people/views/single_sign_on.py).
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("offices/act/", acting_office.act_for, name="act-for-office"),
     path("offices/", include((conferencing_urls.office_urlpatterns, "offices"))),
     path("bridges/", include((conferencing_urls.bridge_urlpatterns, "bridges"))),

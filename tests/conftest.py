@@ -15,7 +15,12 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from tests.factories import UserFactory, office_of
 
-pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser", "tests.fixtures.slapd"]
+pytest_plugins = [
+    "tests.fixtures.services",
+    "tests.fixtures.browser",
+    "tests.fixtures.oidc_provider",
+    "tests.fixtures.slapd",
+]
 
 
 @pytest.fixture
