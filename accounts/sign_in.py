@@ -2,8 +2,14 @@
 
 Axes decides who is locked out; this module writes what happened to the audit trail and
 is the one way to lift a lockout (the command and the admin both call `unlock`).
+
+A backend that refuses a sign-in for a reason the person should read (the directory
+cannot be reached, the directory account is disabled) says so with `refuse`: the
+sign-in form shows that message instead of "wrong username or password", and the
+failure's audit entry carries the reason.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from axes.helpers import get_client_ip_address, get_failure_limit
@@ -18,6 +24,22 @@ from accounts.client_address import counted_address
 from audit import trail
 
 USER_TYPE = "auth.user"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+def refuse(request: HttpRequest | None, code: str, message: str) -> None:
+    """Say why this request's sign-in is refused (the backend still returns None)."""
+    if request is not None:
+        request.sign_in_refusal = Refusal(code, message)  # type: ignore[attr-defined]
+
+
+def refusal(request: HttpRequest | None) -> Refusal | None:
+    return getattr(request, "sign_in_refusal", None)
 
 
 def _account_id(username: str | None) -> str:
@@ -45,17 +67,15 @@ def record_failure(
 ) -> None:
     """Receiver of Django's `user_login_failed` (wrong password, or refused while locked)."""
     username = credentials.get("username")
-    trail.record_about(
-        None,
-        "sign_in.failed",
-        USER_TYPE,
-        _account_id(username),
-        {
-            "username": username,
-            "ip_address": address_of(request),
-            "locked_out": bool(getattr(request, "axes_locked_out", False)),
-        },
-    )
+    changes = {
+        "username": username,
+        "ip_address": address_of(request),
+        "locked_out": bool(getattr(request, "axes_locked_out", False)),
+    }
+    refused = refusal(request)
+    if refused is not None:
+        changes["reason"] = refused.code
+    trail.record_about(None, "sign_in.failed", USER_TYPE, _account_id(username), changes)
 
 
 def record_success(

@@ -465,6 +465,55 @@ LOGGING = {
 # groups to role and office while the superuser has made none in the app,
 # "group=Role:OFFICE;group=Role" (roles Secretariat, Technician, Attendee).
 DIRECTORY_RULES = env_str("DIRECTORY_RULES", "")
+# Sign-in against an LDAP directory or Active Directory (people/ldap_sign_in.py), on when
+# LDAP_SERVER_URI is set (README: Directory sign-in). The backend reads these at every
+# sign-in. A person signs in with the directory password when the user search finds
+# exactly one entry, the directory accepts the password, the entry does not match
+# LDAP_DISABLED_FILTER (by default Active Directory's ACCOUNTDISABLE bit, which matches
+# nothing on a directory without that attribute) and one of its groups has a rule.
+# One URI, or several separated by spaces, tried in turn (libldap does).
+LDAP_SERVER_URI = " ".join(env_str("LDAP_SERVER_URI").split())
+for _uri in LDAP_SERVER_URI.split():
+    if urlsplit(_uri).scheme not in ("ldap", "ldaps") or not urlsplit(_uri).hostname:
+        raise ImproperlyConfigured(
+            f"LDAP_SERVER_URI: expected ldap://host[:port] or ldaps://host[:port], got {_uri!r}"
+        )
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_secret("LDAP_BIND_PASSWORD")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
+# Seconds to connect, and for each directory operation: a dead or hung directory fails
+# the sign-in with a clear message, it never hangs it.
+LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5, 1)
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=groupOfNames)")
+LDAP_FULL_NAME_ATTRIBUTE = env_str("LDAP_FULL_NAME_ATTRIBUTE", "cn")
+LDAP_EMAIL_ATTRIBUTE = env_str("LDAP_EMAIL_ATTRIBUTE", "mail")
+LDAP_PHONE_ATTRIBUTE = env_str("LDAP_PHONE_ATTRIBUTE", "telephoneNumber")
+LDAP_UNIT_ATTRIBUTE = env_str("LDAP_UNIT_ATTRIBUTE", "ou")
+# Empty: a technician's sites are managed in the app; else the attribute holding site
+# codes (one per value, or several in one value separated by commas or semicolons).
+LDAP_SITES_ATTRIBUTE = env_str("LDAP_SITES_ATTRIBUTE", "")
+LDAP_DISABLED_FILTER = env_str(
+    "LDAP_DISABLED_FILTER", "(userAccountControl:1.2.840.113556.1.4.803:=2)"
+)
+if LDAP_SERVER_URI:
+    for _name, _value in [
+        ("LDAP_USER_SEARCH_BASE", LDAP_USER_SEARCH_BASE),
+        ("LDAP_GROUP_SEARCH_BASE", LDAP_GROUP_SEARCH_BASE),
+    ]:
+        if not _value:
+            raise ImproperlyConfigured(f"{_name}: required when LDAP_SERVER_URI is set")
+    if "%(user)s" not in LDAP_USER_FILTER:
+        raise ImproperlyConfigured(
+            f"LDAP_USER_FILTER: must contain %(user)s, got {LDAP_USER_FILTER!r}"
+        )
+    # After the local accounts (a break-glass superuser signs in while the directory is
+    # down), axes still first.
+    AUTHENTICATION_BACKENDS.append("people.ldap_sign_in.DirectoryBackend")
+
 # How often each server process looks for accounts whose sessions were ended (deactivated,
 # signed out everywhere) and closes their open sockets (conferencing/account_watch.py).
 ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)
