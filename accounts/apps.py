@@ -16,16 +16,20 @@ class AccountsConfig(AppConfig):
             user_login_failed,
         )
 
-        from accounts import sessions
+        from accounts import second_factor, sessions
         from accounts.people_records import keep_person
         from accounts.roles import ensure_role_groups
-        from accounts.sign_in import record_failure, record_lockout
+        from accounts.sign_in import record_failure, record_lockout, record_success
 
         # After axes' own receivers (axes comes first in INSTALLED_APPS), so the request
         # already carries the address and lockout state axes worked out.
         user_login_failed.connect(record_failure, dispatch_uid="accounts.sign_in.failure")
         user_locked_out.connect(record_lockout, dispatch_uid="accounts.sign_in.lockout")
         user_logged_in.connect(sessions.remember, dispatch_uid="accounts.sessions.remember")
+        user_logged_in.connect(record_success, dispatch_uid="accounts.sign_in.success")
+        user_logged_in.connect(
+            second_factor.mark_enrolled_at_sign_in, dispatch_uid="accounts.second_factor"
+        )
         user_logged_out.connect(sessions.forget, dispatch_uid="accounts.sessions.forget")
         post_save.connect(
             keep_person, sender=get_user_model(), dispatch_uid="accounts.people_records"

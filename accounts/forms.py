@@ -1,9 +1,25 @@
-"""The password-change form, its check of the current password counted like a sign-in."""
+"""The sign-in form, the password-change form whose check of the current password is
+counted like a sign-in, and the second factor's code."""
 
+from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.sign_in import refusal
+
+
+class SignInForm(AuthenticationForm):
+    """Django's form; when a backend said why it refused (accounts.sign_in.refuse: the
+    directory is unreachable, the directory account is disabled), that is the error."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        refused = refusal(self.request)
+        if refused is None:
+            return super().get_invalid_login_error()
+        return ValidationError(refused.message, code=refused.code)
 
 
 class CountedPasswordChangeForm(PasswordChangeForm):
@@ -25,3 +41,15 @@ class CountedPasswordChangeForm(PasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -9,6 +9,8 @@ class Source(models.TextChoices):
     LOCAL = "local", _("local account")
     LDAP = "ldap", _("directory (LDAP)")
     OIDC = "oidc", _("single sign-on (OpenID Connect)")
+    # An office's account for an integration: no password, signs in only with its tokens.
+    SERVICE = "service", _("service account")
 
 
 class Person(models.Model):

@@ -7,6 +7,7 @@ told through the channel layer group of the account (`account_group`): the consu
 join it and close when `account.ended` arrives.
 """
 
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -41,6 +42,19 @@ def forget(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if session_key:
         SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+def rekey(old_key: str | None, new_key: str | None) -> None:
+    """The session went on under a new key (Django cycles it when the password changes)."""
+    if old_key and new_key and old_key != new_key:
+        SignedInSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def current(user: AbstractBaseUser) -> list[SignedInSession]:
+    """The person's sessions that may still be alive, newest first (older rows outlived
+    SESSION_COOKIE_AGE: those sessions have expired)."""
+    since = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return list(SignedInSession.objects.filter(user=user, signed_in_at__gte=since))
 
 
 def end_sessions(user: AbstractBaseUser, keep: str | None = None) -> int:

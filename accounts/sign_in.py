@@ -2,8 +2,14 @@
 
 Axes decides who is locked out; this module writes what happened to the audit trail and
 is the one way to lift a lockout (the command and the admin both call `unlock`).
+
+A backend that refuses a sign-in for a reason the person should read (the directory
+cannot be reached, the directory account is disabled) says so with `refuse`: the
+sign-in form shows that message instead of "wrong username or password", and the
+failure's audit entry carries the reason.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from axes.helpers import get_client_ip_address, get_failure_limit
@@ -20,6 +26,22 @@ from audit import trail
 USER_TYPE = "auth.user"
 
 
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+def refuse(request: HttpRequest | None, code: str, message: str) -> None:
+    """Say why this request's sign-in is refused (the backend still returns None)."""
+    if request is not None:
+        request.sign_in_refusal = Refusal(code, message)  # type: ignore[attr-defined]
+
+
+def refusal(request: HttpRequest | None) -> Refusal | None:
+    return getattr(request, "sign_in_refusal", None)
+
+
 def _account_id(username: str | None) -> str:
     """The account's primary key, or "" when no account has that name (guessers try many)."""
     if not username:
@@ -33,7 +55,7 @@ def _account_id(username: str | None) -> str:
     return "" if user_id is None else str(user_id)
 
 
-def _address(request: HttpRequest | None) -> str | None:
+def address_of(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     # Axes has already worked the address out for this request, by the same settings.
@@ -45,15 +67,35 @@ def record_failure(
 ) -> None:
     """Receiver of Django's `user_login_failed` (wrong password, or refused while locked)."""
     username = credentials.get("username")
-    trail.record_about(
-        None,
-        "sign_in.failed",
-        USER_TYPE,
-        _account_id(username),
+    changes = {
+        "username": username,
+        "ip_address": address_of(request),
+        "locked_out": bool(getattr(request, "axes_locked_out", False)),
+    }
+    refused = refusal(request)
+    if refused is not None:
+        changes["reason"] = refused.code
+    trail.record_about(None, "sign_in.failed", USER_TYPE, _account_id(username), changes)
+
+
+def record_success(
+    sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
+    """Receiver of Django's `user_logged_in`: every sign-in a client makes over HTTP,
+    whatever its backend.
+
+    Not the bare HttpRequest that Django's test client builds for `force_login()` (a
+    server's requests are WSGIRequest or ASGIRequest): no client signed in there, and
+    thousands of tests sign in that way before counting the entries an action wrote."""
+    if request is None or type(request) is HttpRequest:
+        return
+    trail.record(
+        user,
+        "sign_in.succeeded",
+        user,
         {
-            "username": username,
-            "ip_address": _address(request),
-            "locked_out": bool(getattr(request, "axes_locked_out", False)),
+            "ip_address": address_of(request),
+            "backend": getattr(user, "backend", None),
         },
     )
 

@@ -112,8 +112,8 @@ def setup_child() -> None:
 
     django.setup()
     from accounts.roles import Role
-    from conferencing import api_tokens
     from conferencing.site_selection import SiteSelection
+    from people import api_tokens
     from tests.factories import BridgeFactory, UserFactory, booked, central_office, site_tree
 
     site_tree(provinces=1, communes=1)
@@ -126,7 +126,9 @@ def setup_child() -> None:
         details__title="Giao ban benchmark",
     )
     # Made for her office: a token bound to no office manages no session's records.
-    token, _office = api_tokens.create(user, central_office().pk)
+    token = api_tokens.create(
+        user, name="Benchmark", scope="read_write", office_id=central_office().pk
+    )
     print(json.dumps({"token": token.key, "meeting": meeting.pk}))
 
 
@@ -266,7 +268,7 @@ def complete(response: bytes) -> bool:
 class Api:
     def __init__(self, port: int, token: str) -> None:
         self.port = port
-        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
     def call(self, method: str, path: str, data=None, body=None, content_type=None):
         headers = dict(self.headers)

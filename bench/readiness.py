@@ -205,6 +205,9 @@ def child_environment(app_root: Path, **overrides: str) -> dict[str, str]:
         SECRET_KEY="bench-only-not-a-secret",
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
+        # The sessions are written straight into the store (sessions_for), with no second
+        # factor: the bench measures readiness, not sign-in.
+        SECOND_FACTOR_REQUIRED="false",
         **overrides,
     )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(app_root), env.get("PYTHONPATH")]))

@@ -121,9 +121,9 @@ def setup_child() -> None:
 
     django.setup()
     from accounts.roles import Role
-    from conferencing import api_tokens
     from conferencing.site_selection import SiteSelection
     from meetings.records import storage_multipart
+    from people import api_tokens
     from tests.factories import BridgeFactory, UserFactory, booked, central_office, site_tree
 
     site_tree(provinces=1, communes=1)
@@ -136,7 +136,9 @@ def setup_child() -> None:
         details__title="Giao ban benchmark",
     )
     # Made for her office: a token bound to no office manages no session's records.
-    token, _office = api_tokens.create(user, central_office().pk)
+    token = api_tokens.create(
+        user, name="Benchmark", scope="read_write", office_id=central_office().pk
+    )
     key = f"records/bench/{uuid.uuid4().hex}"
     storage_multipart.sign_parts(key, "warm-up", [1], expires_s=3600)
     timings = []
@@ -247,7 +249,7 @@ def request(host: str, port: int, method: str, path: str, body=None, headers=Non
 class Api:
     def __init__(self, port: int, token: str) -> None:
         self.port = port
-        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
     def call(self, method: str, path: str, data=None, expect=(200,)):
         headers = dict(self.headers)

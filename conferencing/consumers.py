@@ -18,6 +18,7 @@ from django.core.exceptions import SynchronousOnlyOperation
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import second_factor
 from conferencing import (
     account_watch,
     jurisdiction,
@@ -82,6 +83,23 @@ async def act_for_the_chosen_office(user, scope: dict) -> None:
         await in_database(jurisdiction.remember_choice)(user, choice)
 
 
+async def passes_second_factor(user, scope: dict) -> bool:
+    """accounts.second_factor's question, asked of the socket's session. Without
+    SECOND_FACTOR_REQUIRED only those who enrolled are asked: their sessions say so."""
+    session = scope.get("session")
+    if session is None:
+        return True
+    if not settings.SECOND_FACTOR_REQUIRED:
+        # No hop to a database thread for the many who never enrolled.
+        try:
+            enrolled = session.get(second_factor.ENROLLED_SESSION_KEY)
+        except SynchronousOnlyOperation:  # not read yet after all
+            enrolled = await in_database(session.get)(second_factor.ENROLLED_SESSION_KEY)
+        if not enrolled:
+            return True
+    return await in_database(second_factor.session_passes)(user, session)
+
+
 class ProtocolError(Exception):
     """A message refused when read; `in_response` names it when its id could be read."""
 
@@ -109,7 +127,10 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
         self.refused = False
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
-            await act_for_the_chosen_office(user, self.scope)
+            if not await passes_second_factor(user, self.scope):
+                user = None  # a session that owes its second factor is anonymous here
+            else:
+                await act_for_the_chosen_office(user, self.scope)
         if user is None or not user.is_authenticated or not await self.authorise(user):
             # Accept, then close: a close before accepting is an HTTP 403 to the
             # browser, which reports 1006 and never sees 4403 — and keeps retrying.
@@ -240,6 +261,9 @@ class TechnicianConsumer(EnvelopeConsumer):
         return "pong", {}
 
     async def handle_report(self, content: dict, message_id: str | None):
+        if self.scope.get("read_only"):
+            # A read-only API token (config.websocket_tokens) watches; it reports nothing.
+            raise ProtocolError("read_only", _("This API token may only read: it sends no report."))
         report = parse_report(content, message_id or "")
         outcome = await report_queue.queue_of_this_loop().submit(report, self.scope["user"])
         event = outcome.event

@@ -90,7 +90,7 @@ def remember_choice(user: User, office_id: object) -> None:
 def act_for_none(user: User) -> None:
     """Act for no office for the rest of the request, not even the first of the user's:
     for a credential bound to no office, or to one the user no longer belongs to (an
-    API token, conferencing.api_tokens)."""
+    API token)."""
     user._giaoban_offices = ()
     user._giaoban_acting_office = None
 

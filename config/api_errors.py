@@ -8,7 +8,7 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +38,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None:
+        add_code(exc, response)
         return response
     request = context.get("request")
     logger.error(
@@ -47,6 +48,20 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     )
     set_rollback()
     return Response(server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def add_code(exc: Exception, response: Response) -> None:
+    """A 401, and any error raised with a code of its own (an expired or revoked API
+    token, a read-only one), tells the client which in `code`, beside `detail`."""
+    if not isinstance(exc, exceptions.APIException) or not isinstance(response.data, dict):
+        return
+    detail = response.data.get("detail")
+    code = getattr(detail, "code", None)
+    if code is None:
+        return
+    unauthenticated = isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed)
+    if unauthenticated or code != exc.default_code:
+        response.data["code"] = code
 
 
 def is_api(request: HttpRequest) -> bool:

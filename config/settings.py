@@ -38,7 +38,8 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin on a site that refuses a session without its second factor.
+    "accounts.admin_apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,11 +48,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
+    # Its table is empty since people 0003 carried its keys into people.ApiToken (hashed);
+    # it stays installed for the migrations that read it.
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "conferencing",
@@ -71,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp) ...
+    "django_otp.middleware.OTPMiddleware",
+    # ... which those who need one must pass before any other page (accounts/second_factor.py).
+    "accounts.second_factor_middleware.SecondFactorMiddleware",
     "conferencing.acting_office.ActingOfficeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -301,9 +311,15 @@ GC_FREEZE_SECONDS = env_int("GC_FREEZE_SECONDS", 10, 0)
 # MIN_PART_SIZE = 8 MiB), which is the largest body the app takes in one request.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 16 * 1024 * 1024, 1024)
 
+# The password policy of local accounts (the directory keeps its own): Django's validators,
+# whose messages Django translates into Vietnamese, with the minimum length from the environment.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10, 8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -343,6 +359,17 @@ else:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A browser session lasts SESSION_HOURS from sign-in (a working day by default), then the
+# person signs in again.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, 1) * 3600
+# A password-reset link (accounts/password_reset.py) works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, 5) * 60
+# The second factor (django-otp, TOTP with recovery codes; accounts/second_factor.py):
+# secretariat staff and superusers must pass it after their password before any page, the
+# admin or a readiness socket; others may enrol from their profile. Off: nobody is asked.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Giao Ban"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -385,8 +412,9 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401 (not 403)
     # for every client; the browser's session still works through the second class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication, acting for the office the token was made for.
-        "conferencing.api.authentication.OfficeTokenAuthentication",
+        # A person's or a service account's API token (Bearer, or Token as before),
+        # acting for the office the token was made for (people.api_tokens).
+        "people.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -420,6 +448,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "meetings.models.Classification",
         "RecordStatusEnum": "meetings.records.models.RecordStatus",
         "RecordKindEnum": "meetings.records.models.RecordKind",
+        "TokenScopeEnum": "people.models.TokenScope",
+        "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
@@ -436,6 +466,55 @@ LOGGING = {
 # groups to role and office while the superuser has made none in the app,
 # "group=Role:OFFICE;group=Role" (roles Secretariat, Technician, Attendee).
 DIRECTORY_RULES = env_str("DIRECTORY_RULES", "")
+# Sign-in against an LDAP directory or Active Directory (people/ldap_sign_in.py), on when
+# LDAP_SERVER_URI is set (README: Directory sign-in). The backend reads these at every
+# sign-in. A person signs in with the directory password when the user search finds
+# exactly one entry, the directory accepts the password, the entry does not match
+# LDAP_DISABLED_FILTER (by default Active Directory's ACCOUNTDISABLE bit, which matches
+# nothing on a directory without that attribute) and one of its groups has a rule.
+# One URI, or several separated by spaces, tried in turn (libldap does).
+LDAP_SERVER_URI = " ".join(env_str("LDAP_SERVER_URI").split())
+for _uri in LDAP_SERVER_URI.split():
+    if urlsplit(_uri).scheme not in ("ldap", "ldaps") or not urlsplit(_uri).hostname:
+        raise ImproperlyConfigured(
+            f"LDAP_SERVER_URI: expected ldap://host[:port] or ldaps://host[:port], got {_uri!r}"
+        )
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_secret("LDAP_BIND_PASSWORD")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
+# Seconds to connect, and for each directory operation: a dead or hung directory fails
+# the sign-in with a clear message, it never hangs it.
+LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5, 1)
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=groupOfNames)")
+LDAP_FULL_NAME_ATTRIBUTE = env_str("LDAP_FULL_NAME_ATTRIBUTE", "cn")
+LDAP_EMAIL_ATTRIBUTE = env_str("LDAP_EMAIL_ATTRIBUTE", "mail")
+LDAP_PHONE_ATTRIBUTE = env_str("LDAP_PHONE_ATTRIBUTE", "telephoneNumber")
+LDAP_UNIT_ATTRIBUTE = env_str("LDAP_UNIT_ATTRIBUTE", "ou")
+# Empty: a technician's sites are managed in the app; else the attribute holding site
+# codes (one per value, or several in one value separated by commas or semicolons).
+LDAP_SITES_ATTRIBUTE = env_str("LDAP_SITES_ATTRIBUTE", "")
+LDAP_DISABLED_FILTER = env_str(
+    "LDAP_DISABLED_FILTER", "(userAccountControl:1.2.840.113556.1.4.803:=2)"
+)
+if LDAP_SERVER_URI:
+    for _name, _value in [
+        ("LDAP_USER_SEARCH_BASE", LDAP_USER_SEARCH_BASE),
+        ("LDAP_GROUP_SEARCH_BASE", LDAP_GROUP_SEARCH_BASE),
+    ]:
+        if not _value:
+            raise ImproperlyConfigured(f"{_name}: required when LDAP_SERVER_URI is set")
+    if "%(user)s" not in LDAP_USER_FILTER:
+        raise ImproperlyConfigured(
+            f"LDAP_USER_FILTER: must contain %(user)s, got {LDAP_USER_FILTER!r}"
+        )
+    # After the local accounts (a break-glass superuser signs in while the directory is
+    # down), axes still first.
+    AUTHENTICATION_BACKENDS.append("people.ldap_sign_in.DirectoryBackend")
+
 # How often each server process looks for accounts whose sessions were ended (deactivated,
 # signed out everywhere) and closes their open sockets (conferencing/account_watch.py).
 ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)

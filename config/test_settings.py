@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# Thousands of tests sign in with force_login and no second factor: it is off unless a test
+# turns it on (settings.SECOND_FACTOR_REQUIRED = True), or a Daphne child is started with
+# SECOND_FACTOR_REQUIRED=true in its environment (tests/browser/test_second_factor.py).
+os.environ.setdefault("SECOND_FACTOR_REQUIRED", "false")
 
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES, VAR_DIR

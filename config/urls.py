@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from conferencing import acting_office, token_views
+from conferencing import acting_office
 from conferencing import urls as conferencing_urls
 from config import health
 from meetings import urls as meeting_urls
@@ -13,6 +14,7 @@ from meetings.api import urls as meeting_api_urls
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
+from people.views import tokens as token_views
 
 # The meetings app's pages and API are composed here from its packages, so the booking
 # core imports neither records nor the readiness pages; URL names and paths stay those
@@ -47,9 +49,15 @@ urlpatterns = [
     path("offices/act/", acting_office.act_for, name="act-for-office"),
     path("offices/", include((conferencing_urls.office_urlpatterns, "offices"))),
     path("bridges/", include((conferencing_urls.bridge_urlpatterns, "bridges"))),
-    path("api-tokens/", token_views.overview, name="api-tokens"),
-    path("api-tokens/new/", token_views.create, name="api-token-create"),
-    path("api-tokens/revoke/", token_views.revoke, name="api-token-revoke"),
+    path("profile/tokens/", token_views.overview, name="profile-tokens"),
+    path("profile/tokens/new/", token_views.create, name="profile-token-create"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        token_views.revoke,
+        name="profile-token-revoke",
+    ),
+    # The page's address before #14: bookmarks and the README of older installs.
+    path("api-tokens/", RedirectView.as_view(pattern_name="profile-tokens"), name="api-tokens"),
     path("endpoints/", include("conferencing.urls")),
     path("people/", include("people.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),

@@ -76,12 +76,17 @@ def _group_key(name: str) -> str:
     return name.strip().casefold()
 
 
+def matched_rules(found: DirectoryPerson) -> list[Rule]:
+    """The rules this person's groups match: none, and they may not sign in (read only)."""
+    wanted = {_group_key(group) for group in found.groups}
+    return [rule for rule in rules(found.source) if _group_key(rule.group) in wanted]
+
+
 def sync_person(user: AbstractBaseUser, found: DirectoryPerson) -> bool:
     """Make the account what the directory says; False (nothing changed) when no rule
     matches its groups, and the sign-in must be refused. One transaction; the changes
     of role, office or sites are audited."""
-    wanted = {_group_key(group) for group in found.groups}
-    matched = [rule for rule in rules(found.source) if _group_key(rule.group) in wanted]
+    matched = matched_rules(found)
     if not matched:
         return False
     roles = {rule.role for rule in matched if rule.role is not None}

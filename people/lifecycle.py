@@ -15,20 +15,13 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from accounts import sign_in
 from accounts.sessions import end_sessions
 from audit import trail
+from people import api_tokens
 from people.changes import ChangeRefused
 from people.scope import User
-
-
-def revoke_tokens(user: AbstractBaseUser) -> int:
-    """Delete the person's API tokens; how many. (The API tokens of issue 14 replace
-    this with people.api_tokens.revoke_all(user).)"""
-    deleted, _by_model = Token.objects.filter(user=user).delete()
-    return deleted
 
 
 def deactivate(actor: User, user: AbstractBaseUser) -> bool:
@@ -37,7 +30,8 @@ def deactivate(actor: User, user: AbstractBaseUser) -> bool:
 
     Side effects, in one transaction: is_active False; every browser session of the
     account deleted and `Person.sessions_ended_at` stamped (its open sockets close
-    within ACCOUNT_WATCH_SECONDS); its API tokens deleted; one audit entry
+    within ACCOUNT_WATCH_SECONDS); its API tokens revoked (people.api_tokens.revoke_all,
+    one "api.token_revoked" entry each); one audit entry
     "person.deactivated" with how many sessions and tokens ended.
     """
     if actor.is_authenticated and actor.pk == user.pk:
@@ -49,7 +43,7 @@ def deactivate(actor: User, user: AbstractBaseUser) -> bool:
             user.save(update_fields=["is_active"])
         # Even for an account already off: whatever is still open of it ends now.
         sessions = end_sessions(user)
-        tokens = revoke_tokens(user)
+        tokens = api_tokens.revoke_all(user, actor)
         if was_active:
             trail.record(
                 actor,

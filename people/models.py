@@ -163,3 +163,64 @@ class PeopleImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    READ_WRITE = "read_write", _("read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now) -> "ApiTokenQuerySet":
+        """Not revoked and not expired at `now`."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A person's (or a service account's) API token. Only a short public prefix (for
+    the lookup) and the SHA-256 of the whole token are kept: the token itself is shown
+    once, when made (people.api_tokens). It acts for one of its owner's offices, or for
+    none; a read-only token is refused every unsafe method."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    office = models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("acts for the office"),
+        # An office removed outright leaves its tokens acting for no office (as one the
+        # owner has left does): they read what their owner reads and book nothing.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(
+        _("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == TokenScope.READ

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import imports, invitation, pages
+from people.views import imports, invitation, pages, service_accounts
 
 app_name = "people"
 
@@ -18,5 +18,21 @@ urlpatterns = [
     path("import/<int:job_id>/status.json", imports.import_job_status, name="import-job-status"),
     path(
         "import/<int:job_id>/rejected.csv", imports.import_job_bad_rows, name="import-job-bad-rows"
+    ),
+    path("service-accounts/", service_accounts.overview, name="service-accounts"),
+    path(
+        "service-accounts/<int:account_id>/",
+        service_accounts.detail,
+        name="service-account",
+    ),
+    path(
+        "service-accounts/<int:account_id>/tokens/",
+        service_accounts.create_token,
+        name="service-account-token-create",
+    ),
+    path(
+        "service-accounts/tokens/<int:token_id>/revoke/",
+        service_accounts.revoke_token,
+        name="service-account-token-revoke",
     ),
 ]

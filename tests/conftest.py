@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.browser",
     "tests.fixtures.oidc_provider",
+    "tests.fixtures.slapd",
 ]
 
 

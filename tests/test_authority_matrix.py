@@ -21,9 +21,15 @@ X0101). Each has a record with one version, a recording upload and a document up
 made by the owning secretariat. "invited" is invited to "national" and "secret".
 
 The personas are the issue's eleven and a twelfth column, "two_token": the member of
-two offices through an API token made for VPCP while its session acts for Hà Nội, so
-the token's office, not the session's, is what the API acts for (pages and sockets take
-no token: they answer it as an anonymous visitor).
+two offices through an API token (people.ApiToken, read and write) made for VPCP while
+its session acts for Hà Nội, so the token's office, not the session's, is what the API
+and the sockets act for. It is sent as `Authorization: Bearer …`: the API and the
+readiness sockets take it (a socket with no Origin, as a program opens it); pages take
+no token and answer it as an anonymous visitor.
+
+People's tokens and service accounts: "hanoi_token" is the Hà Nội secretariat's own
+token, "service_token" a token of "hanoi_service", Hà Nội's service account;
+"central_service" is the central office's.
 
 Each cell is a literal: an HTTP status, "login" (302 to the sign-in page), or a
 WebSocket close code (4403) / "open". Never computed from the authority modules.
@@ -42,14 +48,15 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.roles import Role
-from conferencing import api_tokens
 from conferencing.jurisdiction import SESSION_KEY
 from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
@@ -59,8 +66,8 @@ from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind
 from meetings.models import Classification
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
-from people import invitations
-from people.models import PeopleImportJob
+from people import api_tokens, invitations, service_accounts
+from people.models import PeopleImportJob, TokenScope
 from tests.conferencing.websocket_helpers import headers_for
 from tests.factories import (
     BridgeFactory,
@@ -114,10 +121,17 @@ PEOPLE_JOBS = ("central_people_job", "hanoi_people_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
 PEOPLE = ("hanoi_person", "other_person")
+RESET_LINKS = ("reset_link",)
+TOKENS = ("hanoi_token", "service_token")
+SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 NONE = ("-",)
 
 
 def objects_for(route: str) -> tuple[str, ...]:
+    if "token_id" in route or "tokens/{id}" in route:
+        return TOKENS
+    if "account_id" in route:
+        return SERVICE_ACCOUNTS
     if "meeting_id" in route or "meetings/{id}" in route:
         return MEETINGS
     if re.search(
@@ -136,6 +150,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return PEOPLE_JOBS
     if "invitation/<str:token>" in route:
         return INVITATIONS
+    if "<uidb64>/<token>" in route:
+        return RESET_LINKS
     if "feed_id" in route or "<str:token>" in route:
         return FEEDS
     if "job_id" in route:
@@ -218,6 +234,50 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   302   404   302   302   403   403   403   403   403   login login',
     ('POST', 'people/<int:person_id>/unlock/', 'other_person'):
         '302   404   302   404   302   403   403   403   403   403   login login',
+    # Asking for a reset link, and the link's pages: no sign-in needed (the link is the key).
+    ('GET', 'password/reset/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('GET', 'password/reset/<uidb64>/<token>/', 'reset_link'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    ('POST', 'password/reset/<uidb64>/<token>/', 'reset_link'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    ('GET', 'password/reset/complete/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/complete/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'password/reset/sent/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'password/reset/sent/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    # One's own profile and sessions: every signed-in person, about themselves only.
+    ('GET', 'profile/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'profile/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('GET', 'profile/sign-out-everywhere/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'profile/sign-out-everywhere/', '-'):
+        'login login login login login login login login login login login login',
+    # The second factor (off in the matrix: SECOND_FACTOR_REQUIRED is false for the suite);
+    # a person without an authenticator is sent to enrol one.
+    ('GET', 'second-factor/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('POST', 'second-factor/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'second-factor/enrol/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'second-factor/enrol/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('GET', 'second-factor/recovery-codes/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'second-factor/recovery-codes/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'second-factor/remove/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   login login',
+    ('POST', 'second-factor/remove/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   login login',
     # Anyone holding the link sets the invited person's password: no sign-in needed.
     ('GET', 'people/invitation/<str:token>/', 'invitation'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
@@ -252,18 +312,56 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'people/import/<int:job_id>/rejected.csv', 'hanoi_people_job'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
+    # An office's service accounts: the office and the offices above manage them (people.scope).
+    ('GET', 'people/service-accounts/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/', '-'):
+        '400   400   400   400   400   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/<int:account_id>/', 'central_service'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/<int:account_id>/', 'hanoi_service'):
+        '200   200   404   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/<int:account_id>/', 'central_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/<int:account_id>/', 'hanoi_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/<int:account_id>/tokens/', 'central_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/<int:account_id>/tokens/', 'hanoi_service'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/<int:account_id>/tokens/', 'central_service'):
+        '400   404   404   404   400   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/<int:account_id>/tokens/', 'hanoi_service'):
+        '400   400   404   400   400   403   403   403   403   403   login login',
+    ('GET', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'service_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '404   404   404   404   404   403   403   403   403   403   login login',
+    ('POST', 'people/service-accounts/tokens/<int:token_id>/revoke/', 'service_token'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
     ('GET', 'api-tokens/', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login login',
+        '302   302   302   302   302   302   302   302   302   302   302   302',
     ('POST', 'api-tokens/', '-'):
+        '302   302   302   302   302   302   302   302   302   302   302   302',
+    # A person's own API tokens (people.api_tokens): another's token answers as a missing one.
+    ('GET', 'profile/tokens/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'profile/tokens/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('GET', 'api-tokens/new/', '-'):
+    ('GET', 'profile/tokens/new/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('POST', 'api-tokens/new/', '-'):
-        '400   400   400   400   201   201   201   201   201   201   login login',
-    ('GET', 'api-tokens/revoke/', '-'):
+    ('POST', 'profile/tokens/new/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   login login',
+    ('GET', 'profile/tokens/<int:token_id>/revoke/', 'hanoi_token'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
-    ('POST', 'api-tokens/revoke/', '-'):
-        '302   302   302   302   302   302   302   302   302   302   login login',
+    ('GET', 'profile/tokens/<int:token_id>/revoke/', 'service_token'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'profile/tokens/<int:token_id>/revoke/', 'hanoi_token'):
+        '404   302   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'profile/tokens/<int:token_id>/revoke/', 'service_token'):
+        '404   404   404   404   404   404   404   404   404   404   login login',
     ('GET', 'audit/', '-'):
         '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'audit/', '-'):
@@ -866,15 +964,25 @@ TABLE: dict[tuple[str, str, str], str] = {
         '400   404   404   404   403   403   403   403   403   403   401   400',
     ('POST', '/api/v1/records/{id}/legal-hold/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
+    # One's own API tokens through the API (a read-write token may make and revoke them).
+    ('GET', '/api/v1/tokens/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   401   200',
+    ('POST', '/api/v1/tokens/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   401   400',
+    ('DELETE', '/api/v1/tokens/{id}/', 'hanoi_token'):
+        '404   204   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/tokens/{id}/', 'service_token'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
     # --- WebSocket routes ---
+    # The token column is a program's socket: Bearer token, no Origin; it acts for VPCP.
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'hanoi'):
-        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403  4403',
+        'open  open  4403  open  4403  4403  4403  4403  4403  4403  4403  open',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'national'):
-        'open  open  open  open  4403  4403  open  4403  4403  4403  4403  4403',
+        'open  open  open  open  4403  4403  open  4403  4403  4403  4403  open',
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'secret'):
         '4403  open  4403  4403  4403  4403  4403  4403  4403  4403  4403  4403',
     ('WS', '^ws/readiness/$', '-'):
-        'open  open  open  open  open  open  open  open  open  open  4403  4403',
+        'open  open  open  open  open  open  open  open  open  open  4403  open',
 }
 # fmt: on
 
@@ -962,6 +1070,9 @@ class World:
     offices: dict
     invitations: dict  # name -> the link's raw token
     people: dict  # name -> a person the people pages are asked about
+    reset_links: dict  # name -> (uidb64, token) of a password-reset link
+    tokens: dict  # name -> ApiToken pk
+    service_accounts: dict  # name -> user pk
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1082,6 +1193,26 @@ def build_world() -> World:
         )
         for name in ("central", "hanoi")
     }
+    service = {
+        f"{name}_service": service_accounts.create(
+            users[name],
+            username=f"m_{name}_service",
+            full_name=f"Tích hợp {name}",
+            role=Role.SECRETARIAT,
+            office_id=offices[name].pk,
+        )
+        for name in ("central", "hanoi")
+    }
+    tokens = {
+        "hanoi_token": api_tokens.create(users["hanoi"], name="Của tôi", scope=TokenScope.READ),
+        "service_token": service_accounts.create_token(
+            users["hanoi"],
+            service["hanoi_service"],
+            name="Cổng",
+            scope=TokenScope.READ,
+            office_id=hanoi_office.pk,
+        ),
+    }
     return World(
         users=users,
         meetings=meetings,
@@ -1097,7 +1228,14 @@ def build_world() -> World:
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
         # The technicians of a Hà Nội commune and of a commune of the other province.
         people={"hanoi_person": users["tech_hn"], "other_person": users["tech_other"]},
+        reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
+        tokens={name: made.token.pk for name, made in tokens.items()},
+        service_accounts={name: account.pk for name, account in service.items()},
     )
+
+
+def reset_link_of(user) -> tuple[str, str]:
+    return urlsafe_base64_encode(str(user.pk).encode()), default_token_generator.make_token(user)
 
 
 TOKEN = "token:"
@@ -1106,8 +1244,13 @@ TOKEN = "token:"
 def session_cookies(world: World) -> dict[str, str | None]:
     """A signed-in session per persona; "two" acts for Hà Nội (not its first office);
     "two_token" is "two"'s API token, made for VPCP ("token:<key>": no session)."""
-    token, _office = api_tokens.create(world.users["two"], world.offices["central"].pk)
-    cookies: dict[str, str | None] = {"anon": None, "two_token": TOKEN + token.key}
+    made = api_tokens.create(
+        world.users["two"],
+        name="Tích hợp",
+        scope=TokenScope.READ_WRITE,
+        office_id=world.offices["central"].pk,
+    )
+    cookies: dict[str, str | None] = {"anon": None, "two_token": TOKEN + made.key}
     for name, user in world.users.items():
         client = Client()
         client.force_login(user)
@@ -1161,6 +1304,11 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
     elif obj in INVITATIONS:
         token = MISSING_TOKEN if missing else world.invitations[obj]
         path = path.replace("<str:token>", token)
+    elif obj in RESET_LINKS:
+        uid, token = world.reset_links[obj]
+        if missing:
+            uid, token = urlsafe_base64_encode(str(MISSING).encode()), "x-" + "x" * 32
+        path = path.replace("<uidb64>", uid).replace("<token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
     elif obj in PEOPLE:
@@ -1168,6 +1316,11 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
     elif obj in PEOPLE_JOBS:
         path = path.replace("<int:job_id>", pk(world.people_jobs[obj].pk))
         path = path.replace("{id}", pk(world.people_jobs[obj].pk))
+    elif obj in TOKENS:
+        path = path.replace("<int:token_id>", pk(world.tokens[obj]))
+        path = path.replace("tokens/{id}", f"tokens/{pk(world.tokens[obj])}")
+    elif obj in SERVICE_ACCOUNTS:
+        path = path.replace("<int:account_id>", pk(world.service_accounts[obj]))
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path
@@ -1206,7 +1359,7 @@ def ask(cookie: str | None, method: str, path: str):
     """One request in a savepoint rolled back afterwards: a cell never changes the world."""
     client = Client()
     if cookie and cookie.startswith(TOKEN):
-        client.defaults["HTTP_AUTHORIZATION"] = "Token " + cookie.removeprefix(TOKEN)
+        client.defaults["HTTP_AUTHORIZATION"] = "Bearer " + cookie.removeprefix(TOKEN)
     elif cookie:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
     with transaction.atomic():
@@ -1333,12 +1486,18 @@ def socket_path(route: str, obj: str, world: World, missing: bool = False) -> st
     return path
 
 
-async def socket_outcome(path: str, cookie: str | None) -> str:
-    """ "open" for a socket that stays open, else the code it is closed with. (A socket
-    takes no API token: the token persona comes as anonymous.)"""
+def socket_headers(cookie: str | None) -> list[tuple[bytes, bytes]]:
+    """A browser's handshake (Origin, session cookie), or a program's with its token:
+    Authorization: Bearer, no Origin, no cookie."""
     if cookie and cookie.startswith(TOKEN):
-        cookie = None
-    communicator = WebsocketCommunicator(application, path, headers=headers_for(cookie))
+        bearer = "Bearer " + cookie.removeprefix(TOKEN)
+        return [(b"host", b"localhost"), (b"authorization", bearer.encode())]
+    return headers_for(cookie)
+
+
+async def socket_outcome(path: str, cookie: str | None) -> str:
+    """ "open" for a socket that stays open, else the code it is closed with."""
+    communicator = WebsocketCommunicator(application, path, headers=socket_headers(cookie))
     try:
         connected, code = await communicator.connect(timeout=5)
         if not connected:

@@ -1,7 +1,6 @@
 """The conference network's models: the site tree and bridges, conferences and their
 legs, readiness, site import jobs, and the office each API token acts for."""
 
-from conferencing.models.api_tokens import TokenOffice
 from conferencing.models.conferences import (
     DEFAULT_SETUP_MINUTES,
     MAX_SETUP_MINUTES,
@@ -58,7 +57,6 @@ __all__ = [
     "OfficeQuerySet",
     "ReadinessEvent",
     "ReadinessState",
-    "TokenOffice",
     "path_for",
     "placement_error",
     "reservation_start",

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from people.api import imports
+from people.api import imports, tokens
 
 app_name = "people-api"
 
 urlpatterns = [
     path("people/imports/", imports.PeopleImportsView.as_view(), name="imports"),
     path("people/imports/<int:pk>/", imports.PeopleImportView.as_view(), name="import"),
+    *tokens.router.urls,
 ]

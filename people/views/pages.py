@@ -19,8 +19,8 @@ from accounts.roles import Role
 from conferencing.jurisdiction import OutsideJurisdiction
 from people import changes, enrolment, lifecycle, roster, scope
 from people.changes import ChangeRefused
-from people.forms import AssignSitesForm, InviteForm, PeopleFilterForm, PersonForm
 from people.models import Invitation
+from people.person_forms import AssignSitesForm, InviteForm, PeopleFilterForm, PersonForm
 from people.scope import NotManaged, may_manage_people
 
 PAGE_SIZE = 50

@@ -1,8 +1,9 @@
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from conferencing.models import Level
+from people import api_tokens
+from people.models import TokenScope
 from tests.factories import BridgeFactory, EndpointFactory, UserFactory, office_of, site_tree
 
 ENDPOINTS_URL = "/api/v1/endpoints/"
@@ -72,7 +73,7 @@ def test_network_api_anonymous_gets_401(api, tree, name):
     response = api.get(URLS[name])
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 @pytest.mark.parametrize("name", URLS)
@@ -99,8 +100,8 @@ def test_network_api_is_read_only_even_for_the_secretariat(api_as, alice, tree, 
 
 
 def test_network_api_accepts_a_token(api, bob, tree):
-    token = Token.objects.create(user=bob)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    made = api_tokens.create(bob, name="Tích hợp", scope=TokenScope.READ)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key}")
 
     response = api.get(ENDPOINTS_URL)
 

@@ -1,12 +1,13 @@
 """Migration conferencing 0008: API tokens of Secretariat users made before offices act
 for their owner's first active office (by code); other tokens stay unbound (they act for
-no office). Rows are written with the historical models of the state before it."""
+no office). Rows are written with the historical models of the state before it; since
+people 0003 the bindings live on people.ApiToken (tests/people/test_api_token_migration.py)."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from conferencing.models import TokenOffice
+from people.models import ApiToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,9 +49,9 @@ def test_secretariat_tokens_are_bound_to_their_first_office():
     technician = User.objects.create(username="tech")
     technician.groups.add(technicians)
     staff_token = Token.objects.create(user=staff, key="s" * 40)
-    Token.objects.create(user=technician, key="t" * 40)
+    technician_token = Token.objects.create(user=technician, key="t" * 40)
 
     migrate(latest())
 
-    bindings = list(TokenOffice.objects.values_list("token_id", "office_id"))
-    assert bindings == [(staff_token.pk, central.pk)]
+    bindings = set(ApiToken.objects.values_list("prefix", "office_id"))
+    assert bindings == {(staff_token.key[:8], central.pk), (technician_token.key[:8], None)}

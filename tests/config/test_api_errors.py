@@ -5,7 +5,9 @@ URL. Pages outside /api/ keep their HTML."""
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from people import api_tokens
+from people.models import TokenScope
 
 SERVER_ERROR = {
     "detail": "Something went wrong on the server; it was logged. Please try again later.",
@@ -15,13 +17,13 @@ SERVER_ERROR = {
 
 @pytest.fixture
 def token(db, alice):
-    return Token.objects.create(user=alice).key
+    return api_tokens.create(alice, name="Tích hợp", scope=TokenScope.READ).key
 
 
 def test_api_unexpected_exception_in_a_view_is_a_json_500(token, unreachable_database):
     api = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
 
-    response = api.get("/api/v1/meetings/", HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.get("/api/v1/meetings/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"

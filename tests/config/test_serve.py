@@ -19,14 +19,12 @@ from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from twisted.internet.address import IPv4Address
 from twisted.internet.testing import StringTransport
 from twisted.web import http as twisted_http
 from twisted.web.test.requesthelper import DummyChannel
 
 from accounts.roles import Role
-from conferencing import api_tokens
 from config.serve import (
     BoundedHTTPFactory,
     BoundedRequest,
@@ -35,6 +33,8 @@ from config.serve import (
     SpooledInputQueue,
 )
 from meetings.records.models import RecordingUpload
+from people import api_tokens
+from people.models import TokenScope
 from tests.factories import DEMO_PASSWORD, UserFactory, central_office
 from tests.fixtures.browser import SMALL_BODY_LIMIT
 from tests.meetings.records.helpers import session
@@ -190,9 +190,11 @@ def test_serve_urlencoded_body_is_not_parsed_by_twisted_either():
 @pytest.fixture
 def secretary_token(transactional_db) -> str:
     user = UserFactory(username="thuky-body", roles=[Role.SECRETARIAT])
-    # Made for her office (conferencing.api_tokens): a token bound to none manages nothing.
-    token, _office = api_tokens.create(user, central_office().pk)
-    return token.key
+    # Made for her office (people.api_tokens): a token bound to none manages nothing.
+    made = api_tokens.create(
+        user, name="Đo kiểm", scope=TokenScope.READ_WRITE, office_id=central_office().pk
+    )
+    return made.key
 
 
 def port_of(base_url: str) -> int:
@@ -244,7 +246,7 @@ def api_head(meeting_id: int, token: str, framing: str) -> bytes:
 def test_serve_content_length_over_limit_is_refused_before_the_body_is_sent(
     small_limit_daphne, secretary_token
 ):
-    meeting = session(Token.objects.get(key=secretary_token).user)
+    meeting = session(api_tokens.authenticate(secretary_token).user)
     body = upload_json(padding=LIMIT)
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", port_of(small_limit_daphne))) as sock:
@@ -266,7 +268,7 @@ def test_serve_content_length_over_limit_is_refused_before_the_body_is_sent(
 
 @pytest.mark.django_db(transaction=True)
 def test_serve_chunked_body_over_limit_is_cut_off_with_413(small_limit_daphne, secretary_token):
-    meeting = session(Token.objects.get(key=secretary_token).user)
+    meeting = session(api_tokens.authenticate(secretary_token).user)
     body = upload_json(padding=2 * LIMIT)
     with socket.create_connection(("127.0.0.1", port_of(small_limit_daphne))) as sock:
         sock.settimeout(ANSWER_TIMEOUT_S)
@@ -304,7 +306,7 @@ def test_serve_refusal_of_a_browser_is_vietnamese_text(small_limit_daphne):
 
 @pytest.mark.django_db(transaction=True)
 def test_serve_json_under_limit_reaches_django_whole(small_limit_daphne, secretary_token):
-    meeting = session(Token.objects.get(key=secretary_token).user)
+    meeting = session(api_tokens.authenticate(secretary_token).user)
     body = upload_json(padding=LIMIT - 1000)
     connection = http.client.HTTPConnection("127.0.0.1", port_of(small_limit_daphne), timeout=30)
     try:

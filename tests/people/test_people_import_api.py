@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.roles import Role
-from conferencing import api_tokens
+from people import api_tokens
 from people.import_runs import run_job
 from people.models import PeopleImportJob
 from tests.factories import UserFactory
@@ -56,8 +56,8 @@ def test_an_upload_is_queued_then_followed_to_its_result(api_as, hana):
 
 
 def test_a_token_acts_for_its_office(api, hana, hanoi):
-    token, _office = api_tokens.create(hana, hanoi.pk)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    made = api_tokens.create(hana, name="Nhập danh sách", scope="read_write", office_id=hanoi.pk)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key}")
 
     response = post(api, TWO.encode())
 

@@ -2,10 +2,10 @@
 and which sessions each role may list."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
-from conferencing import api_tokens
 from meetings.models import AttendeeRole, Meeting
+from people import api_tokens
+from people.models import TokenScope
 from tests.factories import central_office
 from tests.meetings.api.helpers import (
     CHECK_URL,
@@ -51,7 +51,7 @@ def test_meeting_api_anonymous_gets_401(api, alice, tree, bridge, name):
     response = getattr(api, method)(url, data)
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert written() == before
 
 
@@ -128,8 +128,8 @@ def test_meeting_list_attendee_sees_sessions_they_are_invited_to(
 
 def test_meeting_api_accepts_a_token(api, alice, tree, bridge):
     meeting = booked(alice, bridge, at(2, 8))
-    token = Token.objects.create(user=alice)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    made = api_tokens.create(alice, name="Tích hợp", scope=TokenScope.READ)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key}")
 
     response = api.get(LIST_URL)
 
@@ -138,9 +138,11 @@ def test_meeting_api_accepts_a_token(api, alice, tree, bridge):
 
 
 def test_meeting_api_books_with_a_token(api, alice, tree, bridge):
-    # Made for her office (conferencing.api_tokens): a token bound to none books nothing.
-    token, _office = api_tokens.create(alice, central_office().pk)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # Made for her office (people.api_tokens): a token bound to none books nothing.
+    made = api_tokens.create(
+        alice, name="Tích hợp", scope=TokenScope.READ_WRITE, office_id=central_office().pk
+    )
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key}")
 
     response = api.post(LIST_URL, booking_body(bridge))
 
@@ -149,12 +151,12 @@ def test_meeting_api_books_with_a_token(api, alice, tree, bridge):
 
 
 def test_meeting_api_refuses_an_unknown_token_with_401(api, alice, tree, bridge):
-    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
 
     response = api.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json() == {"detail": "This API token is not valid.", "code": "token_invalid"}
 
 
 def test_meeting_detail_not_concerning_the_user_is_404(api_as, alice, carol, tree, bridge):

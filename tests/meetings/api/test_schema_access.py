@@ -1,7 +1,8 @@
 """The API schema and its docs page are for signed-in people and token holders only:
 they map every endpoint and field of the system, which outsiders need not know."""
 
-from rest_framework.authtoken.models import Token
+from people import api_tokens
+from people.models import TokenScope
 
 SCHEMA_URL = "/api/v1/schema/"
 DOCS_URL = "/api/v1/docs/"
@@ -11,12 +12,12 @@ def test_schema_anonymous_is_refused_with_401(api, db):
     response = api.get(SCHEMA_URL, {"format": "json"})
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_schema_with_a_token_is_served(api, carol):
-    token = Token.objects.create(user=carol)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    made = api_tokens.create(carol, name="Tích hợp", scope=TokenScope.READ)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key}")
 
     response = api.get(SCHEMA_URL, {"format": "json"})
 

@@ -8,11 +8,11 @@ from asgiref.sync import sync_to_async
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEntry
-from people import lifecycle
+from people import api_tokens, lifecycle
 from people.changes import ChangeRefused
+from people.models import TokenScope
 from tests.conferencing.websocket_helpers import TECHNICIAN_PATH, open_socket, session_cookie
 from tests.factories import DEMO_PASSWORD
 
@@ -37,15 +37,20 @@ def actions(user) -> list[str]:
 
 def test_deactivation_ends_sessions_and_tokens_at_once(client_as, hana, lan):
     lans_browser = signed_in_client(lan)
-    Token.objects.create(user=lan)
+    made = api_tokens.create(lan, name="Bảng điều khiển", scope=TokenScope.READ)
 
     response = client_as(hana).post(active(lan), {"active": "0"})
 
     lan.refresh_from_db()
+    made.token.refresh_from_db()
     assert response.status_code == 302
     assert lan.is_active is False
     assert lans_browser.get("/").status_code == 302  # sent to sign in
-    assert Token.objects.filter(user=lan).exists() is False
+    assert made.token.revoked_at is not None
+    assert (
+        Client().get("/api/v1/meetings/", HTTP_AUTHORIZATION=f"Bearer {made.key}").status_code
+        == 401
+    )
     assert lan.person.sessions_ended_at is not None
     assert AuditEntry.objects.get(action="person.deactivated").changes == {
         "is_active": False,
