@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "accounts.context_processors.roles",
                 "conferencing.context_processors.offices",
+                "people.context_processors.people",
                 "people.context_processors.single_sign_on",
             ],
             # {{ user|person_name }}: the full name as written, in every template.

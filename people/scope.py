@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from conferencing import jurisdiction
 from conferencing.models import Endpoint, Office
 
@@ -106,3 +107,8 @@ def require_assignable(
             % {"codes": ", ".join(sorted(outside)[:5])},
             "sites",
         )
+
+
+def assignable_technicians(user: User) -> QuerySet:
+    """Active technicians the user manages: whom a bulk site assignment may give sites."""
+    return managed_people(user).filter(is_active=True, groups__name=Role.TECHNICIAN.value)

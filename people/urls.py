@@ -1,10 +1,17 @@
 from django.urls import path
 
-from people.views import imports, invitation, service_accounts
+from people.views import imports, invitation, pages, service_accounts
 
 app_name = "people"
 
 urlpatterns = [
+    path("", pages.person_list, name="list"),
+    path("new/", pages.person_new, name="new"),
+    path("assign-sites/", pages.assign_sites, name="assign-sites"),
+    path("<int:person_id>/", pages.person_detail, name="detail"),
+    path("<int:person_id>/invite/", pages.person_invite, name="invite"),
+    path("<int:person_id>/active/", pages.person_set_active, name="set-active"),
+    path("<int:person_id>/unlock/", pages.person_unlock, name="unlock"),
     path("invitation/<str:token>/", invitation.invitation, name="invitation"),
     path("import/", imports.people_import, name="import"),
     path("import/<int:job_id>/", imports.import_job, name="import-job"),

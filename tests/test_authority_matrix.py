@@ -120,6 +120,7 @@ JOBS = ("central_job", "hanoi_job")
 PEOPLE_JOBS = ("central_people_job", "hanoi_people_job")
 OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
+PEOPLE = ("hanoi_person", "other_person")
 RESET_LINKS = ("reset_link",)
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
@@ -141,6 +142,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return BRIDGES
     if "office_id" in route:
         return OFFICES
+    if "person_id" in route:
+        return PEOPLE
     if "{code}" in route or "<str:code>" in route:
         return SITES
     if re.search(r"people/imports?/(<int:job_id>|\{id\})", route):
@@ -185,6 +188,52 @@ FEED_OWNERS = {
 #          cen   hn    oth   two   root  t_hn  t_hst t_oth inv   unin  anon  token
 TABLE: dict[tuple[str, str, str], str] = {
     # --- pages (URL resolver) ---
+    # The people pages: the superuser and an office's secretariat; a person outside the
+    # acting office's jurisdiction answers as a missing one.
+    ('GET', 'people/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/new/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/new/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/assign-sites/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('POST', 'people/assign-sites/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/', 'hanoi_person'):
+        '200   200   404   200   200   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/', 'other_person'):
+        '200   404   200   404   200   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/active/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/active/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/active/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/active/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/invite/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/invite/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/invite/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/invite/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
+    ('GET', 'people/<int:person_id>/unlock/', 'hanoi_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'people/<int:person_id>/unlock/', 'other_person'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'people/<int:person_id>/unlock/', 'hanoi_person'):
+        '302   302   404   302   302   403   403   403   403   403   login login',
+    ('POST', 'people/<int:person_id>/unlock/', 'other_person'):
+        '302   404   302   404   302   403   403   403   403   403   login login',
     # Asking for a reset link, and the link's pages: no sign-in needed (the link is the key).
     ('GET', 'password/reset/', '-'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
@@ -1020,6 +1069,7 @@ class World:
     people_jobs: dict
     offices: dict
     invitations: dict  # name -> the link's raw token
+    people: dict  # name -> a person the people pages are asked about
     reset_links: dict  # name -> (uidb64, token) of a password-reset link
     tokens: dict  # name -> ApiToken pk
     service_accounts: dict  # name -> user pk
@@ -1176,6 +1226,8 @@ def build_world() -> World:
         people_jobs=people_jobs,
         offices=offices,
         invitations={"invitation": invitations.issue(UserFactory(username="m_newcomer"), None)},
+        # The technicians of a Hà Nội commune and of a commune of the other province.
+        people={"hanoi_person": users["tech_hn"], "other_person": users["tech_other"]},
         reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
         tokens={name: made.token.pk for name, made in tokens.items()},
         service_accounts={name: account.pk for name, account in service.items()},
@@ -1259,6 +1311,8 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<uidb64>", uid).replace("<token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
+    elif obj in PEOPLE:
+        path = path.replace("<int:person_id>", pk(world.people[obj].pk))
     elif obj in PEOPLE_JOBS:
         path = path.replace("<int:job_id>", pk(world.people_jobs[obj].pk))
         path = path.replace("{id}", pk(world.people_jobs[obj].pk))

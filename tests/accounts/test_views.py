@@ -39,6 +39,7 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
         "/endpoints/import/",
         "/bridges/",
         "/offices/",
+        "/people/",
         "/audit/",
     ]
     assert response.context["user_roles"] == ["Thư ký"]
