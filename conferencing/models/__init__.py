@@ -14,7 +14,8 @@ from conferencing.models.conferences import (
 )
 from conferencing.models.import_jobs import (
     EndpointImportJob,
-    EndpointImportJobQuerySet,
+    ImportJob,
+    ImportJobQuerySet,
     ImportJobStatus,
 )
 from conferencing.models.offices import Office, OfficeQuerySet
@@ -46,8 +47,9 @@ __all__ = [
     "ConferenceStatus",
     "Endpoint",
     "EndpointImportJob",
-    "EndpointImportJobQuerySet",
     "EndpointQuerySet",
+    "ImportJob",
+    "ImportJobQuerySet",
     "ImportJobStatus",
     "Leg",
     "LegQuerySet",

@@ -1,4 +1,5 @@
-"""A secretariat's CSV upload of conference sites, imported in the background.
+"""An upload imported in the background: the abstract ImportJob every import job shares
+(people.PeopleImportJob too), and EndpointImportJob, a secretariat's CSV of sites.
 
 The uploaded bytes are kept on the job so the worker needs nothing but the job
 id, and so what was imported can be looked at afterwards.
@@ -16,16 +17,63 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class EndpointImportJobQuerySet(models.QuerySet):
-    def without_data(self) -> "EndpointImportJobQuerySet":
+class ImportJobQuerySet(models.QuerySet):
+    def without_data(self) -> "ImportJobQuerySet":
         """Everything but the uploaded bytes (up to several MB a job)."""
         return self.defer("data")
 
-    def recent(self) -> "EndpointImportJobQuerySet":
+    def recent(self) -> "ImportJobQuerySet":
         return self.order_by("-created_at", "-pk")
 
 
-class EndpointImportJob(models.Model):
+class ImportJob(models.Model):
+    """What every background import job has (this one of sites, people.PeopleImportJob
+    of people): the upload, its status and progress, and the outcome's common counts.
+    A concrete job adds its uploader and office (each with its own related_name) and
+    its own counts."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("uploaded file"))
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    # The uploader's language: the worker writes row errors in it.
+    language = models.CharField(_("language"), max_length=16, default="vi")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    written = models.BooleanField(_("written"), default=False)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class EndpointImportJob(ImportJob):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -44,44 +92,8 @@ class EndpointImportJob(models.Model):
         blank=True,
         related_name="endpoint_import_jobs",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    file_name = models.CharField(_("file name"), max_length=255)
-    data = models.BinaryField(_("uploaded file"))
-    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
-    # The uploader's language: the worker writes row errors in it.
-    language = models.CharField(_("language"), max_length=16, default="vi")
-    status = models.CharField(
-        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
-    )
-    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
-    written = models.BooleanField(_("written"), default=False)
-    errors = models.JSONField(_("row errors"), default=list, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = EndpointImportJobQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("site import")
         verbose_name_plural = _("site imports")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.status == ImportJobStatus.DONE:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
