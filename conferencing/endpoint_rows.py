@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from conferencing.models import Endpoint, Level
+from conferencing.row_checks import CheckedRow, RowError
 from conferencing.spreadsheet import from_spreadsheet_cell
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
@@ -41,13 +42,6 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    code: str
-    message: str
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -189,20 +183,13 @@ class Site:
 
 
 @dataclass
-class Row:
+class Row(CheckedRow):
     line: int
     code: str
     parent_code: str
     level: int | None
     cells: dict[str, str]
     errors: list[RowError]
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def refuse(self, code: str, message: str) -> None:
-        self.errors.append(RowError(self.line, code, message))
 
 
 def check_row(record: Record) -> Row:

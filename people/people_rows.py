@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.folding import fold
 from accounts.roles import Role
+from conferencing.row_checks import CheckedRow, RowError
 from conferencing.spreadsheet import from_spreadsheet_cell
 
 COLUMNS = ("full_name", "email", "phone", "username", "role", "office", "sites")
@@ -91,13 +92,6 @@ XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, Ex
 MAX_LENGTHS = {"full_name": 200, "email": 254, "username": 150}
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    code: str
-    message: str
-
-
 class FileRefused(Exception):
     """The whole file is refused (size, format, encoding, header, too many rows)."""
 
@@ -116,7 +110,7 @@ class Sheet:
 
 
 @dataclass
-class Row:
+class Row(CheckedRow):
     """One person's row, its cells read and checked on their own."""
 
     line: int
@@ -129,13 +123,6 @@ class Row:
     office_code: str = ""
     site_codes: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def refuse(self, code: str, message: str) -> None:
-        self.errors.append(RowError(self.line, code, message))
 
 
 # --- reading -------------------------------------------------------------------------------
