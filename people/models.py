@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_LABELS, Role
-from conferencing.models import ImportJob
+from conferencing.models import ImportJob, office_field, uploader_field
 
 
 class DirectorySource(models.TextChoices):
@@ -94,22 +94,10 @@ class PeopleImportJob(ImportJob):
     """An uploaded CSV or XLSX file of people, imported in the background
     (people.import_jobs): the bytes are kept so the worker needs only the job id."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="people_import_jobs",
-    )
+    created_by = uploader_field(related_name="people_import_jobs")
     # The office the import acts for: its rows must name offices inside that office's
     # jurisdiction, and a row without an office code joins it. Null for the superuser's.
-    office = models.ForeignKey(
-        "conferencing.Office",
-        verbose_name=_("office"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people_import_jobs",
-    )
+    office = office_field(related_name="people_import_jobs")
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
     # The refused rows as the file gave them, for the bad-rows download:
     # {"columns": [...], "rows": [{"line": n, "cells": [...], "reason": "..."}]}.

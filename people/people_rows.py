@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from accounts.folding import fold
 from accounts.roles import Role
-from conferencing.row_checks import CheckedRow, RowError
+from conferencing.row_checks import (
+    HEADER_LINE,
+    CheckedRow,
+    FileRefused,
+    RowError,
+    malformed_csv,
+)
 from conferencing.spreadsheet import from_spreadsheet_cell
 
 COLUMNS = ("full_name", "email", "phone", "username", "role", "office", "sites")
@@ -79,7 +85,6 @@ ROLE_NAMES = {
     "attendee": Role.ATTENDEE,
     "dai bieu": Role.ATTENDEE,
 }
-HEADER_LINE = 1
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_MAGIC = b"PK\x03\x04"
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -90,14 +95,6 @@ USERNAME = re.compile(r"[\w.@+-]+")
 BLANK_ROWS_FACTOR = 10
 XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, ExpatError)
 MAX_LENGTHS = {"full_name": 200, "email": 254, "username": 150}
-
-
-class FileRefused(Exception):
-    """The whole file is refused (size, format, encoding, header, too many rows)."""
-
-    def __init__(self, error: RowError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 @dataclass
@@ -171,13 +168,7 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         return _collect(numbered())
     except csv.Error as exc:
-        raise FileRefused(
-            RowError(
-                reader.line_num or HEADER_LINE,
-                "csv_malformed",
-                _("The file is not valid CSV here: %(reason)s.") % {"reason": exc},
-            )
-        ) from exc
+        raise malformed_csv(reader.line_num, exc) from exc
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:

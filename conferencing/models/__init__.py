@@ -17,6 +17,8 @@ from conferencing.models.import_jobs import (
     ImportJob,
     ImportJobQuerySet,
     ImportJobStatus,
+    office_field,
+    uploader_field,
 )
 from conferencing.models.offices import Office, OfficeQuerySet
 from conferencing.models.readiness import ReadinessEvent, ReadinessState
@@ -59,10 +61,12 @@ __all__ = [
     "OfficeQuerySet",
     "ReadinessEvent",
     "ReadinessState",
+    "office_field",
     "path_for",
     "placement_error",
     "reservation_start",
     "rewrite_subtree_paths",
     "save_with_subtree_paths",
+    "uploader_field",
     "validate_placement",
 ]

@@ -26,11 +26,33 @@ class ImportJobQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-pk")
 
 
+def uploader_field(related_name: str) -> models.ForeignKey:
+    """A concrete import job's `created_by` (each job model names its own reverse)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def office_field(related_name: str) -> models.ForeignKey:
+    """A concrete import job's `office`, the office it acts for (null: the superuser's)."""
+    return models.ForeignKey(
+        "conferencing.Office",
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
 class ImportJob(models.Model):
     """What every background import job has (this one of sites, people.PeopleImportJob
     of people): the upload, its status and progress, and the outcome's common counts.
-    A concrete job adds its uploader and office (each with its own related_name) and
-    its own counts."""
+    A concrete job adds its uploader and office (uploader_field, office_field: each
+    with its own related_name) and its own counts."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
@@ -74,24 +96,12 @@ class ImportJob(models.Model):
 
 
 class EndpointImportJob(ImportJob):
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="endpoint_import_jobs",
-    )
+    created_by = uploader_field(related_name="endpoint_import_jobs")
     # The office the import acts for: its rows must lie in that office's jurisdiction
     # (conferencing.jurisdiction.import_scope). Null for a superuser's import (anywhere)
     # and for jobs made before offices existed, which then write nowhere unless their
     # user is a superuser.
-    office = models.ForeignKey(
-        "conferencing.Office",
-        verbose_name=_("office"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="endpoint_import_jobs",
-    )
+    office = office_field(related_name="endpoint_import_jobs")
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
 
     class Meta(ImportJob.Meta):
