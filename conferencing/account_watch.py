@@ -1,13 +1,17 @@
 """Closing the open sockets of an account whose sessions were ended (deactivation, "sign
-out everywhere": accounts.sessions.end_sessions), within ACCOUNT_WATCH_SECONDS.
+out everywhere": accounts.sessions.end_sessions), and of an API token that stopped
+(revoked, expired), within ACCOUNT_WATCH_SECONDS.
 
 One poller per server process, running only while it holds sockets: one query every
-interval, whatever the number of sockets, and it sees an end written by any process.
+interval for the accounts, whatever the number of sockets, and it sees an end written
+by any process; plus one query per socket opened with an API token (programs, few),
+through the check its handshake left (`credential_live`, config/websocket_tokens.py).
 """
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -22,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 class Socket(Protocol):
     opened_at: datetime
+    credential_live: Callable[[], bool] | None
 
     async def account_ended(self) -> None: ...
 
@@ -70,5 +75,22 @@ async def _poll(since: datetime) -> None:
                     if socket.opened_at <= at:
                         with contextlib.suppress(Exception):
                             await socket.account_ended()
+            await _close_stopped_credentials()
     finally:
         _poller = None
+
+
+async def _close_stopped_credentials() -> None:
+    for sockets in list(_sockets.values()):
+        for socket in list(sockets):
+            live = getattr(socket, "credential_live", None)
+            if live is None:
+                continue
+            try:
+                still = await in_database(live)()
+            except Exception:
+                logger.exception("account watch: could not check a socket's token")
+                continue
+            if not still:
+                with contextlib.suppress(Exception):
+                    await socket.account_ended()

@@ -140,6 +140,7 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         self.opened_at = timezone.now()
+        self.credential_live = self.scope.get("credential_live")
         self.watched_account = user.pk
         account_watch.watch(user.pk, self)
         await self.joined()

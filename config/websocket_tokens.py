@@ -10,6 +10,8 @@ cookie. A read-only token may watch a board but not send reports (the consumer r
 `scope["read_only"]`).
 """
 
+from functools import partial
+
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
@@ -34,14 +36,15 @@ def bearer_key(scope: dict) -> str | None:
     return words[1] if len(words) == 2 else ""
 
 
-def token_user(key: str) -> tuple[object, bool]:
-    """(the token's owner acting for its office, read only?) or (anonymous, True)."""
+def token_user(key: str) -> tuple[object, bool, object]:
+    """(the token's owner acting for its office, read only?, the check that the token
+    still authenticates) or (anonymous, True, None)."""
     try:
         token = api_tokens.authenticate(key)
     except api_tokens.TokenRefused:
-        return AnonymousUser(), True
+        return AnonymousUser(), True, None
     api_tokens.act_for_its_office(token)
-    return token.user, token.read_only
+    return token.user, token.read_only, partial(api_tokens.is_live, token.pk)
 
 
 class TokenOrBrowser(BaseMiddleware):
@@ -57,6 +60,13 @@ class TokenOrBrowser(BaseMiddleware):
         key = bearer_key(scope)
         if key is None:
             return await self.by_browser(scope, receive, send)
-        user, read_only = await database_sync_to_async(token_user)(key)
-        scope = {**scope, "user": user, "read_only": read_only, "session": None}
+        user, read_only, live = await database_sync_to_async(token_user)(key)
+        scope = {
+            **scope,
+            "user": user,
+            "read_only": read_only,
+            "session": None,
+            # Polled while the socket is open: a revoked or expired token closes it.
+            "credential_live": live,
+        }
         return await self.by_token(scope, receive, send)

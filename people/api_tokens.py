@@ -17,7 +17,6 @@ Rules (each tested once in tests/people/test_api_tokens.py):
 Making and revoking are audited (api.token_created, api.token_revoked).
 """
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -25,9 +24,11 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.token_digest import digest
 from audit import trail
 from conferencing import jurisdiction
 from conferencing.models import Office
@@ -63,8 +64,7 @@ class NewToken:
     key: str  # the whole token: shown once, never stored
 
 
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+hash_key = digest
 
 
 def create(
@@ -75,11 +75,13 @@ def create(
     expires_at: datetime | None = None,
     office_id: object = None,
     actor: AbstractBaseUser | None = None,
+    made_with: ApiToken | None = None,
 ) -> NewToken:
     """Make a token of `owner` (by `actor`, the owner unless an office makes one for its
     service account: people.service_accounts decides who may). TokenRefused, nothing
     written, for an empty or long name, an unknown scope, an expiry past or beyond
-    MAX_LIFETIME, or an office that is not one of the owner's active ones. Audited."""
+    MAX_LIFETIME, an office that is not one of the owner's active ones, or — asked with
+    the token `made_with` — anything that token could not do itself. Audited."""
     name = (name or "").strip()
     if not name:
         raise TokenRefused("name", _("Give the token a name."))
@@ -99,6 +101,8 @@ def create(
             _("A token lives at most %(days)d days.") % {"days": MAX_LIFETIME.days},
         )
     office = office_of(owner, office_id)
+    if made_with is not None:
+        require_no_stronger(made_with, scope, expires_at, office)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -112,6 +116,23 @@ def create(
         )
         trail.record(actor or owner, "api.token_created", token, describe(token))
     return NewToken(token, key)
+
+
+def require_no_stronger(
+    parent: ApiToken, scope: str, expires_at: datetime | None, office: Office | None
+) -> None:
+    """A token that makes a token gives it no more than it has: a token stolen for an
+    hour must not become one that never expires, or one acting for another office."""
+    if parent.read_only and scope != TokenScope.READ:
+        raise TokenRefused("scope", _("A read-only token makes only read-only tokens."))
+    if parent.expires_at is not None and (expires_at is None or expires_at > parent.expires_at):
+        raise TokenRefused(
+            "expires_at",
+            _("A token made with a token expires no later than it: %(when)s.")
+            % {"when": timezone.localtime(parent.expires_at).strftime("%d/%m/%Y %H:%M")},
+        )
+    if office != parent.office:
+        raise TokenRefused("office", _("A token made with a token acts for the same office as it."))
 
 
 def office_of(owner: AbstractBaseUser, office_id: object) -> Office | None:
@@ -171,6 +192,17 @@ def revoke_all(owner: AbstractBaseUser, actor: AbstractBaseUser | None = None) -
             entries.append((actor or owner, "api.token_revoked", token, describe(token)))
         trail.record_all(entries)
     return len(live)
+
+
+def is_live(token_id: int) -> bool:
+    """Whether the token still authenticates: not revoked, not expired, its owner active
+    (an open socket made with it is closed when it stops: conferencing.account_watch)."""
+    now = timezone.now()
+    return (
+        ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exists()
+    )
 
 
 def authenticate(key: str) -> ApiToken:

@@ -85,21 +85,11 @@ def change_person(
         offices_change = wanted_offices != set(user.offices.values_list("pk", flat=True))
         if roles != had_roles or offices_change:
             if from_directory(user):
-                raise ChangeRefused(
-                    _(
-                        "This person signs in through the directory: their role and offices "
-                        "come from it at every sign-in and are not changed here."
-                    ),
-                    "roles",
-                )
+                raise ChangeRefused(directory_person_message(), "roles")
             if actor.is_authenticated and user.pk == actor.pk:
-                raise ChangeRefused(
-                    _(
-                        "You cannot change your own role or offices: ask another manager "
-                        "or the administrator."
-                    ),
-                    "roles",
-                )
+                raise ChangeRefused(own_rights_message(), "roles")
+        if roles != had_roles and not scope.wholly_managed(actor, user):
+            raise ChangeRefused(shared_person_message(), "roles")
         if roles != had_roles:
             groups = _role_groups()
             user.groups.remove(*groups)
@@ -118,6 +108,26 @@ def change_person(
             return False
         trail.record(actor, "person.changed", user, {"before": before, "after": after})
     return True
+
+
+def directory_person_message() -> str:
+    return _(
+        "This person signs in through the directory: their role and offices "
+        "come from it at every sign-in and are not changed here."
+    )
+
+
+def own_rights_message() -> str:
+    return _(
+        "You cannot change your own role or offices: ask another manager or the administrator."
+    )
+
+
+def shared_person_message() -> str:
+    return _(
+        "This person also belongs to offices or sites outside what you manage: their role "
+        "and their account are changed by an office above both, or by the administrator."
+    )
 
 
 def sites_reached(site: Endpoint, reach: str, level: str = "") -> models.QuerySet[Endpoint]:

@@ -7,7 +7,6 @@ page: an unknown, expired, used or voided token is refused with a reason, and no
 is written.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.token_digest import digest
 from audit import trail
 from people.models import Invitation
 
@@ -31,8 +31,7 @@ class InvitationRefused(ValueError):
         self.message = message
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+hash_token = digest
 
 
 def issue(user: AbstractBaseUser, invited_by: AbstractBaseUser | None) -> str:

@@ -20,8 +20,8 @@ from accounts import sign_in
 from accounts.sessions import end_sessions
 from audit import trail
 from people import api_tokens
-from people.changes import ChangeRefused
-from people.scope import User
+from people.changes import ChangeRefused, shared_person_message
+from people.scope import User, wholly_managed
 
 
 def deactivate(actor: User, user: AbstractBaseUser) -> bool:
@@ -36,6 +36,8 @@ def deactivate(actor: User, user: AbstractBaseUser) -> bool:
     """
     if actor.is_authenticated and actor.pk == user.pk:
         raise ChangeRefused(_("You cannot deactivate your own account."))
+    if not wholly_managed(actor, user):
+        raise ChangeRefused(shared_person_message())
     with transaction.atomic():
         was_active = user.is_active
         if was_active:
@@ -62,6 +64,8 @@ def reactivate(actor: User, user: AbstractBaseUser) -> bool:
     """
     if user.is_active:
         return False
+    if not wholly_managed(actor, user):
+        raise ChangeRefused(shared_person_message())
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])

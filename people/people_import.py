@@ -40,6 +40,11 @@ from conferencing import jurisdiction
 from conferencing.bulk_insert import bulk_create_with_ids
 from conferencing.models import Endpoint, Office
 from people import scope as people_scope
+from people.changes import (
+    directory_person_message,
+    own_rights_message,
+    shared_person_message,
+)
 from people.invitation_queue import invite_after_commit
 from people.people_rows import FileRefused, Row, RowError, Sheet, check_row, read_sheet
 
@@ -206,6 +211,7 @@ class _Stored:
     full_name: str
     phone: str
     is_superuser: bool
+    source: str = Source.LOCAL
 
 
 @dataclass
@@ -272,7 +278,9 @@ class _Plan:
                 _Change(row, matched[row.line], usernames[row.line], office, role, site_ids)
             )
         groups = _role_groups()
-        _compare(planned, groups)
+        offices_held = _compare(planned, groups)
+        _refuse_rights_not_ours(planned, scope, allowed, offices_held)
+        planned = [change for change in planned if change.row.valid]
         return cls(
             valid_rows=[row for row in rows if row.valid],
             creates=[change for change in planned if change.stored is None],
@@ -392,11 +400,19 @@ def _stored_people() -> tuple[dict[str, _Stored], dict[str, _Stored]]:
         .objects.order_by("pk")
         .annotate(email_key=Lower("email"))
         .values_list(
-            "pk", "username", "email_key", "person__full_name", "person__phone", "is_superuser"
+            "pk",
+            "username",
+            "email_key",
+            "person__full_name",
+            "person__phone",
+            "is_superuser",
+            "person__source",
         )
     )
-    for pk, username, email, name, phone, superuser in values:
-        stored = _Stored(pk, username, email or "", name or "", phone or "", superuser)
+    for pk, username, email, name, phone, superuser, source in values:
+        stored = _Stored(
+            pk, username, email or "", name or "", phone or "", superuser, source or Source.LOCAL
+        )
         by_name[username] = stored
         if stored.email:
             by_email.setdefault(stored.email, stored)
@@ -508,8 +524,9 @@ def _site_ids(row: Row, sites: dict[str, tuple[int, str]], office: Office | None
     return [sites[code][0] for code in row.site_codes]
 
 
-def _compare(planned: list[_Change], groups: dict[Role, Group]) -> None:
-    """Set what each change adds, reading the stored links of the matched people once."""
+def _compare(planned: list[_Change], groups: dict[Role, Group]) -> dict[int, set[int]]:
+    """Set what each change adds, reading the stored links of the matched people once;
+    the offices each matched person belongs to."""
     user_ids = {change.stored.id for change in planned if change.stored is not None}
     model = get_user_model()
     role_of_group = {group.pk: role for role, group in groups.items()}
@@ -549,6 +566,28 @@ def _compare(planned: list[_Change], groups: dict[Role, Group]) -> None:
             or stored.email != row.email
             or (bool(row.phone) and stored.phone != row.phone)
         )
+    return offices
+
+
+def _refuse_rights_not_ours(
+    planned: list[_Change],
+    scope: PeopleScope,
+    allowed: set[int] | None,
+    offices_held: dict[int, set[int]],
+) -> None:
+    """The people pages' rules (people.changes) for the rows that would add a role or an
+    office to a stored person: not to a directory person (the directory gives them), not
+    to the importer, and no role to someone an office outside the scope also counts on."""
+    for change in planned:
+        stored = change.stored
+        if stored is None or not (change.new_roles or change.new_office):
+            continue
+        if stored.source in (Source.LDAP, Source.OIDC):
+            change.row.refuse("directory_person", directory_person_message())
+        elif scope.user is not None and stored.id == scope.user.pk:
+            change.row.refuse("self", own_rights_message())
+        elif change.new_roles and allowed is not None and offices_held[stored.id] - allowed:
+            change.row.refuse("person_shared", shared_person_message())
 
 
 # --- writing ---------------------------------------------------------------------------------

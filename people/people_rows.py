@@ -38,6 +38,7 @@ from conferencing.row_checks import (
     malformed_csv,
 )
 from conferencing.spreadsheet import from_spreadsheet_cell
+from people import phones
 
 COLUMNS = ("full_name", "email", "phone", "username", "role", "office", "sites")
 REQUIRED_COLUMNS = ("full_name", "email")
@@ -87,8 +88,6 @@ ROLE_NAMES = {
 }
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_MAGIC = b"PK\x03\x04"
-PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-NATIONAL_PHONE = re.compile(r"0\d{9,10}")
 SITE_SEPARATORS = re.compile(r"[;,]")
 USERNAME = re.compile(r"[\w.@+-]+")
 # Blank rows read past before a file is refused, as a multiple of PEOPLE_IMPORT_MAX_ROWS.
@@ -356,22 +355,8 @@ def check_row(sheet: Sheet, line: int, cells: list[str]) -> Row:
 def _check_phone(row: Row, value: str) -> None:
     if not value:
         return
-    number = PHONE_SEPARATORS.sub("", value)
-    if number.startswith("+84"):
-        number = "0" + number[3:]
-    elif number.startswith("84") and len(number) in (11, 12):
-        number = "0" + number[2:]
-    elif number.isdigit() and len(number) in (9, 10) and not number.startswith("0"):
-        # A spreadsheet stored the number as a number and dropped its leading zero.
-        number = "0" + number
-    if not NATIONAL_PHONE.fullmatch(number):
-        row.refuse(
-            "phone_invalid",
-            _(
-                "“%(value)s” is not a Vietnamese phone number: write 0 then 9 or 10 digits, "
-                "or +84 then the number without its 0."
-            )
-            % {"value": value},
-        )
+    number = phones.national_number(value)
+    if number is None:
+        row.refuse("phone_invalid", phones.refusal(value))
         return
     row.phone = number

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.names import full_name
 from accounts.roles import ROLE_LABELS, Role
 from conferencing.models import Endpoint, Level, Office
-from people import scope
+from people import phones, scope
 from people.changes import Reach
 from people.scope import User
 
@@ -181,6 +181,15 @@ class InviteForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["offices"].queryset = office_choices(user)
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        number = phones.national_number(value)
+        if number is None:
+            raise forms.ValidationError(phones.refusal(value), code="phone_invalid")
+        return number
 
 
 class AssignSitesForm(forms.Form):

@@ -81,6 +81,20 @@ def managed_person(user: User, person_id: object) -> AbstractBaseUser:
     return found
 
 
+def wholly_managed(user: User, person: AbstractBaseUser) -> bool:
+    """Whether everything the person belongs to (offices, sites) lies in what the user
+    manages. A role and the account itself hold everywhere: an office may change them
+    only for people who are wholly its own, never for someone another province (or the
+    centre) also counts on."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    office_ids = set(person.offices.values_list("pk", flat=True))
+    site_ids = set(person.served_endpoints.values_list("pk", flat=True))
+    offices_in = people_offices(user).filter(pk__in=office_ids).count()
+    sites_in = people_sites(user).filter(pk__in=site_ids).count()
+    return offices_in == len(office_ids) and sites_in == len(site_ids)
+
+
 def require_assignable(
     user: User, offices: Iterable[Office] = (), sites: Iterable[Endpoint] = ()
 ) -> None:

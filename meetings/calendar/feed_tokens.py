@@ -16,7 +16,6 @@ feed is the site's technicians', or the secretariat's for a site of the jurisdic
 of the office it acts for when making it (while one of its offices still covers it).
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import can_view_meetings, is_secretariat
+from accounts.token_digest import digest
 from audit import trail
 from conferencing import jurisdiction
 from conferencing.models import Endpoint, Level
@@ -65,8 +65,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+hash_token = digest
 
 
 def is_well_formed(token: str) -> bool:

@@ -101,6 +101,7 @@ class TokenViewSet(viewsets.ViewSet):
                 scope=data["scope"],
                 expires_at=data.get("expires_at"),
                 office_id=data.get("office"),
+                made_with=request.auth if isinstance(request.auth, ApiToken) else None,
             )
         except api_tokens.TokenRefused as refused:
             raise ValidationError({refused.code: [refused.message]}) from None

@@ -197,8 +197,14 @@ def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
     person = managed(request, person_id)
     name = full_name(person)
     if request.POST.get("active") == "1":
-        lifecycle.reactivate(request.user, person)
-        messages.success(request, _("The account of %(name)s is active again.") % {"name": name})
+        try:
+            lifecycle.reactivate(request.user, person)
+        except ChangeRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request, _("The account of %(name)s is active again.") % {"name": name}
+            )
         return redirect("people:detail", person_id=person.pk)
     try:
         lifecycle.deactivate(request.user, person)

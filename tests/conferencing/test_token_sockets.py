@@ -173,3 +173,30 @@ async def test_deactivation_closes_an_open_token_socket_and_refuses_the_next(set
 
     assert closed == {"type": "websocket.close", "code": consumers.CLOSE_ACCOUNT_ENDED}
     assert await outcome(TECHNICIAN_PATH, f"Bearer {key}") == consumers.CLOSE_UNAUTHORISED
+
+
+async def test_revoking_the_token_closes_its_open_socket(settings, bob):
+    settings.ACCOUNT_WATCH_SECONDS = 1
+    key = await database_sync_to_async(token_of)(bob)
+    phone = await connect(TECHNICIAN_PATH, f"Bearer {key}")
+    try:
+        token = await database_sync_to_async(ApiToken.objects.get)(user=bob)
+        await database_sync_to_async(api_tokens.revoke)(token)
+
+        message = await phone.receive_output(timeout=5)
+    finally:
+        await phone.disconnect(timeout=TIMEOUT)
+
+    assert message == {"type": "websocket.close", "code": consumers.CLOSE_ACCOUNT_ENDED}
+
+
+async def test_a_live_token_keeps_its_socket_open(settings, bob):
+    settings.ACCOUNT_WATCH_SECONDS = 1
+    key = await database_sync_to_async(token_of)(bob)
+    phone = await connect(TECHNICIAN_PATH, f"Bearer {key}")
+    try:
+        assert await phone.receive_nothing(timeout=2.5)
+        await send(phone, "ping")
+        assert (await receive(phone))["type"] == "pong"
+    finally:
+        await phone.disconnect(timeout=TIMEOUT)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from accounts.models import Person
+from accounts.models import Person, Source
 from accounts.roles import Role, roles_of
 from audit.models import AuditEntry
 from people.people_import import PeopleScope, import_people
@@ -141,6 +141,27 @@ def test_another_provinces_person_is_not_matched(run_import, other):
 
     assert errors_of(report) == [(2, "person_not_managed")]
     assert report.written is False
+
+
+def test_the_pages_rules_hold_for_the_rows_that_add_a_role_or_an_office(
+    run_import, hana, hanoi, other
+):
+    directory = UserFactory(username="lan", email="lan@hanoi.gov.vn", offices=[hanoi])
+    Person.objects.filter(user=directory).update(source=Source.LDAP)
+    shared = UserFactory(username="minh", email="minh@hanoi.gov.vn", offices=[hanoi, other])
+    # hana herself: her e-mail from the factory.
+
+    report = run_import(
+        csv_of(
+            "Nguyễn Thị Lan,lan@hanoi.gov.vn,,lan,Thư ký,VP-HN,",
+            "Hana,hana@example.vn,,hana,Kỹ thuật viên,VP-HN,",
+            "Lê Minh,minh@hanoi.gov.vn,,minh,Thư ký,VP-HN,",
+        )
+    )
+
+    assert errors_of(report) == [(2, "directory_person"), (3, "self"), (4, "person_shared")]
+    assert report.written is False
+    assert not roles_of(User.objects.get(pk=shared.pk))
 
 
 def test_another_provinces_office_cannot_import_into_hanoi(olga, other, hanoi):

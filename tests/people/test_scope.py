@@ -77,3 +77,17 @@ def test_a_province_gives_only_its_offices_and_sites(world, sites, hanoi, other)
     with pytest.raises(OutsideJurisdiction) as refused:
         scope.require_assignable(staff, [], [sites["X0201"]])
     assert refused.value.field == "sites"
+
+
+def test_a_person_is_wholly_an_offices_only_if_all_their_offices_and_sites_are(world, other, sites):
+    staff, tech = world["hanoi_staff"], world["hanoi_tech"]
+    assert scope.wholly_managed(staff, tech)
+
+    sites["X0201"].technicians.add(tech)
+    assert not scope.wholly_managed(staff, tech)
+    assert scope.wholly_managed(world["centre_staff"], tech)
+
+    attendee = world["hanoi_attendee"]
+    other.members.add(attendee)
+    assert not scope.wholly_managed(staff, attendee)
+    assert scope.wholly_managed(world["root"], attendee)

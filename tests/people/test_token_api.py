@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEntry
 from people import api_tokens
 from people.models import ApiToken, TokenScope
-from tests.factories import UserFactory
+from tests.factories import UserFactory, central_office
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +207,37 @@ def test_a_token_may_manage_its_owners_tokens(bob):
 
     assert made_by_token.status_code == 201
     assert ApiToken.objects.filter(user=bob).count() == 2
+
+
+def test_a_token_makes_no_token_outliving_it(bob):
+    hour = make(bob, expires_at=timezone.now() + timedelta(hours=1))
+    api = client_with(f"Bearer {hour.key}")
+
+    for_ever = api.post(TOKENS, {"name": "Mãi mãi", "scope": "read"})
+    longer = api.post(
+        TOKENS,
+        {"name": "Dài hơn", "scope": "read", "expires_at": timezone.now() + timedelta(days=2)},
+    )
+    shorter = api.post(
+        TOKENS,
+        {"name": "Ngắn hơn", "scope": "read", "expires_at": timezone.now() + timedelta(minutes=30)},
+    )
+
+    assert (for_ever.status_code, longer.status_code, shorter.status_code) == (400, 400, 201)
+    assert "expires_at" in str(for_ever.json())
+    assert ApiToken.objects.filter(user=bob).count() == 2
+
+
+def test_a_token_makes_no_token_for_another_office(hana, hanoi):
+    central = central_office()
+    central.members.add(hana)
+    hanoi_token = api_tokens.create(
+        hana, name="Hà Nội", scope=TokenScope.READ_WRITE, office_id=hanoi.pk
+    )
+
+    answer = client_with(f"Bearer {hanoi_token.key}").post(
+        TOKENS, {"name": "Trung ương", "scope": "read", "office": central.pk}
+    )
+
+    assert answer.status_code == 400
+    assert ApiToken.objects.filter(user=hana).count() == 1

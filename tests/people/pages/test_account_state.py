@@ -135,3 +135,24 @@ async def test_deactivation_closes_an_open_readiness_socket_within_five_seconds(
 
     assert closed == {"type": "websocket.close", "code": 4401}
     assert elapsed < 5
+
+
+def test_a_person_another_province_also_counts_on_is_not_switched_off_by_one(
+    client_as, hana, lan, other
+):
+    other.members.add(lan)
+
+    response = client_as(hana).post(active(lan), {"active": "0"})
+
+    lan.refresh_from_db()
+    assert response.status_code == 302
+    assert lan.is_active is True
+    with pytest.raises(ChangeRefused):
+        lifecycle.deactivate(hana, lan)
+    assert "person.deactivated" not in actions(lan)
+
+
+def test_the_office_above_both_switches_a_shared_person_off(alice, lan, other):
+    other.members.add(lan)
+
+    assert lifecycle.deactivate(alice, lan) is True

@@ -164,6 +164,20 @@ def test_an_e_mail_already_in_use_is_refused(client_as, hana, hanoi, english):
     assert not get_user_model().objects.filter(username="lannt").exists()
 
 
+def test_a_phone_that_is_not_vietnamese_is_refused_and_a_good_one_stored_as_0(
+    client_as, hana, hanoi, english
+):
+    refused = client_as(hana).post(NEW, newcomer(offices=[hanoi.pk], phone="12-34"))
+    assert refused.context["form"].errors["phone"] == [
+        "“12-34” is not a Vietnamese phone number: write 0 then 9 or 10 digits, "
+        "or +84 then the number without its 0."
+    ]
+    assert not get_user_model().objects.filter(username="lannt").exists()
+
+    client_as(hana).post(NEW, newcomer(offices=[hanoi.pk], phone="+84 912 345 678"))
+    assert get_user_model().objects.get(username="lannt").person.phone == "0912345678"
+
+
 def test_a_site_of_another_province_is_refused(client_as, hana, hanoi, english):
     response = client_as(hana).post(NEW, newcomer(offices=[hanoi.pk], sites="X0201"))
 

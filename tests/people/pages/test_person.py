@@ -171,3 +171,19 @@ def test_every_site_code_in_the_form_is_one_the_manager_manages(client_as, hana,
 
     assert form.initial["sites"] == "X0101"
     assert Endpoint.objects.count() == 9
+
+
+def test_a_role_another_province_also_relies_on_is_not_one_provinces_to_change(
+    hana, lan, hanoi, other
+):
+    other.members.add(lan)
+
+    with pytest.raises(changes.ChangeRefused):
+        changes.change_person(hana, lan, {Role.SECRETARIAT}, [hanoi], [])
+
+    assert sorted(lan.groups.values_list("name", flat=True)) == ["Technician"]
+    # Its own part of the person stays the province's: sites within it.
+    changes.change_person(
+        hana, lan, {Role.TECHNICIAN}, [hanoi], [Endpoint.objects.get(code="X0102")]
+    )
+    assert set(lan.served_endpoints.values_list("code", flat=True)) == {"X0102"}
