@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conferencing.bulk_insert import bulk_create_with_ids
 from conferencing.endpoint_rows import (
     HEADER_LINE,
     FileRefused,
@@ -310,16 +311,7 @@ def _by_depth(sites: list[Site]) -> list[list[Site]]:
 
 def _create(batch: tuple[Site, ...], sites: dict[str, Site]) -> None:
     endpoints = [_endpoint(site, sites) for site in batch]
-    Endpoint.objects.bulk_create(endpoints)
-    if any(endpoint.pk is None for endpoint in endpoints):
-        # Only for databases that do not return ids from a bulk insert.
-        ids = dict(
-            Endpoint.objects.filter(code__in=[site.code for site in batch]).values_list(
-                "code", "id"
-            )
-        )
-        for endpoint in endpoints:
-            endpoint.pk = ids[endpoint.code]
+    bulk_create_with_ids(Endpoint, endpoints, "code")
     for site, endpoint in zip(batch, endpoints, strict=True):
         site.id = endpoint.pk
 

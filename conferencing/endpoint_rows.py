@@ -15,6 +15,13 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from conferencing.models import Endpoint, Level
+from conferencing.row_checks import (
+    HEADER_LINE,
+    CheckedRow,
+    FileRefused,
+    RowError,
+    malformed_csv,
+)
 from conferencing.spreadsheet import from_spreadsheet_cell
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
@@ -36,18 +43,10 @@ INVALID_VALUE_CODES = {
     "contact_phone": "phone_invalid",
     "contact_email": "email_invalid",
 }
-HEADER_LINE = 1
 UTF8_BOM = b"\xef\xbb\xbf"
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    code: str
-    message: str
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -60,12 +59,6 @@ class Record:
     errors: list[RowError] = field(default_factory=list)
 
 
-class FileRefused(Exception):
-    def __init__(self, error: RowError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
 def clean_cell(value: object) -> str:
     return "" if value is None else str(value).strip()
 
@@ -76,13 +69,7 @@ def read_csv(data: bytes) -> list[Record]:
     try:
         return _read_records(reader)
     except csv.Error as exc:
-        raise FileRefused(
-            RowError(
-                reader.line_num or HEADER_LINE,
-                "csv_malformed",
-                _("The file is not valid CSV here: %(reason)s.") % {"reason": exc},
-            )
-        ) from exc
+        raise malformed_csv(reader.line_num, exc) from exc
 
 
 def _decode(data: bytes) -> str:
@@ -189,20 +176,13 @@ class Site:
 
 
 @dataclass
-class Row:
+class Row(CheckedRow):
     line: int
     code: str
     parent_code: str
     level: int | None
     cells: dict[str, str]
     errors: list[RowError]
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def refuse(self, code: str, message: str) -> None:
-        self.errors.append(RowError(self.line, code, message))
 
 
 def check_row(record: Record) -> Row:

@@ -1,10 +1,14 @@
-"""Running a queued import of conference sites (conferencing.import_jobs queued it):
-`run_job` runs `endpoint_import.import_endpoints` and writes the progress and the
-outcome onto the job. The task (conferencing.tasks) calls it; nothing here enqueues.
+"""Running a queued import job: the skeleton every import shares (`run_queued`: status
+transitions, progress recording, failure handling; `mark_done`, `mark_failed`), and
+`run_job`, the import of conference sites (conferencing.import_jobs queued it), which
+runs `endpoint_import.import_endpoints`. The task (conferencing.tasks) calls it, as
+people.import_runs calls the skeleton for people; nothing here enqueues.
 """
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -13,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from conferencing.endpoint_import import ImportReport, import_endpoints
 from conferencing.jurisdiction import import_scope
-from conferencing.models import EndpointImportJob, ImportJobStatus
+from conferencing.models import EndpointImportJob, ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -79,71 +83,80 @@ class ProgressRecorder:
             self.side_connection = None
 
 
-def run_job(job_id: int) -> EndpointImportJob | None:
-    """Run a queued import job to its end; None if it was not queued (already run).
+def run_queued[J: ImportJob, R](
+    model: type[J],
+    job_id: int,
+    run_import: Callable[[J, ProgressRecorder], R],
+    *,
+    name: str,
+    log: logging.Logger,
+) -> tuple[J, R] | None:
+    """The run every import job shares; None if the job was not queued (already run).
 
-    Side effects: the job goes queued → running → done (the import's report,
-    written or not) or failed (an unexpected exception, logged and re-raised so
-    the task result records it too). The sites are written by import_endpoints.
+    Claims the job (queued → running), loads it with its uploader and office, and calls
+    `run_import(job, progress)` in the uploader's language. On an unexpected exception
+    the job is marked failed and the exception logged (as "`name` import job …" on
+    `log`) and re-raised, so the task result records it too. Returns the job and the
+    import's report for the caller to record (mark_done).
     """
-    claimed = EndpointImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+    claimed = model._default_manager.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
         status=ImportJobStatus.RUNNING, started_at=timezone.now()
     )
     if not claimed:
-        logger.warning("Endpoint import job %s is not queued; not running it again.", job_id)
+        log.warning("%s import job %s is not queued; not running it again.", name, job_id)
         return None
-    job = EndpointImportJob.objects.select_related("created_by", "office__jurisdiction").get(
-        pk=job_id
-    )
-    # The scope is read again here, not trusted from the upload: a member who left the
-    # office since, or an old job without an office, writes nowhere.
-    scope = import_scope(job.created_by, job.office)
-    progress = ProgressRecorder(job.pk)
+    job = model._default_manager.select_related("created_by", "office__jurisdiction").get(pk=job_id)
+    progress = ProgressRecorder(job.pk, model=model)
     with translation.override(job.language):
         try:
-            report = import_endpoints(
-                bytes(job.data), skip_invalid=job.skip_invalid, progress=progress, scope=scope
-            )
+            report = run_import(job, progress)
         except Exception:
-            logger.exception("Endpoint import job %s failed", job_id)
+            log.exception("%s import job %s failed", name, job_id)
             mark_failed(job)
             raise
         finally:
             progress.close()
-    return mark_done(job, report)
+    return job, report
 
 
-def mark_done(job: EndpointImportJob, report: ImportReport) -> EndpointImportJob:
+def mark_done[J: ImportJob](job: J, report: Any, *, total: int = 0, **outcome: Any) -> J:
+    """Record a finished import on its job, in one UPDATE: status done, the counts every
+    report has (created, updated, unchanged, written, errors), the rows all processed
+    (`total`: the rows the report counted, when it counts them), and `outcome`, the
+    job's own fields (its other counts, say)."""
     job.refresh_from_db(fields=["total_rows", "processed_rows"])
     job.status = ImportJobStatus.DONE
     job.created_count = report.created
     job.updated_count = report.updated
     job.unchanged_count = report.unchanged
-    job.skipped_count = report.skipped
     job.written = report.written
     job.errors = [
         {"line": error.line, "code": error.code, "message": str(error.message)}
         for error in report.errors
     ]
+    job.total_rows = max(job.total_rows, total)
     job.processed_rows = max(job.processed_rows, job.total_rows)
     job.finished_at = timezone.now()
+    for field, value in outcome.items():
+        setattr(job, field, value)
     job.save(
         update_fields=[
             "status",
             "created_count",
             "updated_count",
             "unchanged_count",
-            "skipped_count",
             "written",
             "errors",
+            "total_rows",
             "processed_rows",
             "finished_at",
+            *outcome,
         ]
     )
     return job
 
 
-def mark_failed(job: EndpointImportJob) -> None:
+def mark_failed(job: ImportJob) -> None:
     job.status = ImportJobStatus.FAILED
     job.errors = [
         {
@@ -157,3 +170,25 @@ def mark_failed(job: EndpointImportJob) -> None:
     ]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "finished_at"])
+
+
+def run_job(job_id: int) -> EndpointImportJob | None:
+    """Run a queued site import job to its end; None if it was not queued (already run).
+
+    Side effects: the job goes queued → running → done (the import's report,
+    written or not) or failed (run_queued). The sites are written by import_endpoints.
+    """
+
+    def run_import(job: EndpointImportJob, progress: ProgressRecorder) -> ImportReport:
+        # The scope is read again here, not trusted from the upload: a member who left
+        # the office since, or an old job without an office, writes nowhere.
+        scope = import_scope(job.created_by, job.office)
+        return import_endpoints(
+            bytes(job.data), skip_invalid=job.skip_invalid, progress=progress, scope=scope
+        )
+
+    ran = run_queued(EndpointImportJob, job_id, run_import, name="Endpoint", log=logger)
+    if ran is None:
+        return None
+    job, report = ran
+    return mark_done(job, report, skipped_count=report.skipped)

@@ -23,7 +23,7 @@ from conferencing.models import (
     Bridge,
     Endpoint,
     EndpointImportJob,
-    EndpointImportJobQuerySet,
+    ImportJobQuerySet,
     Office,
 )
 
@@ -335,7 +335,7 @@ def import_scope(user: User, office: Office | None) -> ImportScope:
     return ImportScope(office=office)
 
 
-def visible_import_jobs(user: User) -> EndpointImportJobQuerySet:
+def visible_import_jobs(user: User) -> ImportJobQuerySet:
     """Import jobs the user may follow: all for the superuser, the acting office's for its
     secretariat (whoever of it uploaded them), none otherwise."""
     if user.is_authenticated and user.is_superuser:

@@ -5,16 +5,14 @@ API share these functions.
 """
 
 import io
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conferencing import jurisdiction
+from conferencing.import_jobs import import_status, queue_job
 from conferencing.models import Office
 from conferencing.spreadsheet import csv_writer
 from people.import_tasks import run_people_import
@@ -37,37 +35,20 @@ def create_job(
     effects: one PeopleImportJob row; after commit, one task enqueued (only the job id
     travels). The uploader's language is kept so the worker words row errors in it.
     """
-    with transaction.atomic():
-        job = PeopleImportJob.objects.create(
-            created_by=user,
-            office=office,
-            file_name=file_name[:255],
-            data=data,
-            skip_invalid=skip_invalid,
-            language=translation.get_language() or "vi",
-        )
-        # After commit: a worker must never pick up a job it cannot read yet.
-        transaction.on_commit(partial(run_people_import.enqueue, job.pk))
-    return job
+    return queue_job(
+        PeopleImportJob,
+        run_people_import,
+        user=user,
+        office=office,
+        file_name=file_name,
+        data=data,
+        skip_invalid=skip_invalid,
+    )
 
 
 def job_status(job: PeopleImportJob) -> dict[str, Any]:
     """The JSON the job page polls, and the API's answer: state, progress, counts."""
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "finished": job.is_finished,
-        "total_rows": job.total_rows,
-        "processed_rows": job.processed_rows,
-        "percent": job.percent,
-        "created": job.created_count,
-        "updated": job.updated_count,
-        "unchanged": job.unchanged_count,
-        "invalid": job.invalid_count,
-        "written": job.written,
-        "error_count": len(job.errors),
-    }
+    return import_status(job, invalid=job.invalid_count)
 
 
 def bad_rows_csv(job: PeopleImportJob) -> str:

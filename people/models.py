@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_LABELS, Role
-from conferencing.models import ImportJobStatus
+from conferencing.models import ImportJob, office_field, uploader_field
 
 
 class DirectorySource(models.TextChoices):
@@ -90,79 +90,22 @@ class Invitation(models.Model):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class PeopleImportJobQuerySet(models.QuerySet):
-    def without_data(self) -> "PeopleImportJobQuerySet":
-        """Everything but the uploaded bytes (up to PEOPLE_IMPORT_MAX_BYTES a job)."""
-        return self.defer("data")
-
-    def recent(self) -> "PeopleImportJobQuerySet":
-        return self.order_by("-created_at", "-pk")
-
-
-class PeopleImportJob(models.Model):
+class PeopleImportJob(ImportJob):
     """An uploaded CSV or XLSX file of people, imported in the background
     (people.import_jobs): the bytes are kept so the worker needs only the job id."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="people_import_jobs",
-    )
+    created_by = uploader_field(related_name="people_import_jobs")
     # The office the import acts for: its rows must name offices inside that office's
     # jurisdiction, and a row without an office code joins it. Null for the superuser's.
-    office = models.ForeignKey(
-        "conferencing.Office",
-        verbose_name=_("office"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people_import_jobs",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    file_name = models.CharField(_("file name"), max_length=255)
-    data = models.BinaryField(_("uploaded file"))
-    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
-    # The uploader's language: the worker writes row errors in it.
-    language = models.CharField(_("language"), max_length=16, default="vi")
-    status = models.CharField(
-        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
-    )
-    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    office = office_field(related_name="people_import_jobs")
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
-    written = models.BooleanField(_("written"), default=False)
-    errors = models.JSONField(_("row errors"), default=list, blank=True)
     # The refused rows as the file gave them, for the bad-rows download:
     # {"columns": [...], "rows": [{"line": n, "cells": [...], "reason": "..."}]}.
     bad_rows = models.JSONField(_("refused rows"), default=dict, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = PeopleImportJobQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("people import")
         verbose_name_plural = _("people imports")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.status == ImportJobStatus.DONE:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
 
 
 class TokenScope(models.TextChoices):

@@ -37,6 +37,7 @@ from accounts.models import Person, Source
 from accounts.roles import Role
 from audit import trail
 from conferencing import jurisdiction
+from conferencing.bulk_insert import bulk_create_with_ids
 from conferencing.models import Endpoint, Office
 from people import scope as people_scope
 from people.changes import (
@@ -609,16 +610,7 @@ def _create(batch: Iterable[_Change]) -> None:
         )
         for change in batch
     ]
-    model.objects.bulk_create(users)
-    if any(user.pk is None for user in users):
-        # Only for databases that do not return ids from a bulk insert.
-        ids = dict(
-            model.objects.filter(username__in=[user.username for user in users]).values_list(
-                "username", "pk"
-            )
-        )
-        for user in users:
-            user.pk = ids[user.username]
+    bulk_create_with_ids(model, users, "username")
     for change, user in zip(batch, users, strict=True):
         change.user_id = user.pk
     Person.objects.bulk_create(

@@ -30,6 +30,13 @@ from django.utils.translation import gettext as _
 
 from accounts.folding import fold
 from accounts.roles import Role
+from conferencing.row_checks import (
+    HEADER_LINE,
+    CheckedRow,
+    FileRefused,
+    RowError,
+    malformed_csv,
+)
 from conferencing.spreadsheet import from_spreadsheet_cell
 from people import phones
 
@@ -79,7 +86,6 @@ ROLE_NAMES = {
     "attendee": Role.ATTENDEE,
     "dai bieu": Role.ATTENDEE,
 }
-HEADER_LINE = 1
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_MAGIC = b"PK\x03\x04"
 SITE_SEPARATORS = re.compile(r"[;,]")
@@ -88,21 +94,6 @@ USERNAME = re.compile(r"[\w.@+-]+")
 BLANK_ROWS_FACTOR = 10
 XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, ExpatError)
 MAX_LENGTHS = {"full_name": 200, "email": 254, "username": 150}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    code: str
-    message: str
-
-
-class FileRefused(Exception):
-    """The whole file is refused (size, format, encoding, header, too many rows)."""
-
-    def __init__(self, error: RowError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 @dataclass
@@ -115,7 +106,7 @@ class Sheet:
 
 
 @dataclass
-class Row:
+class Row(CheckedRow):
     """One person's row, its cells read and checked on their own."""
 
     line: int
@@ -128,13 +119,6 @@ class Row:
     office_code: str = ""
     site_codes: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def refuse(self, code: str, message: str) -> None:
-        self.errors.append(RowError(self.line, code, message))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -183,13 +167,7 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         return _collect(numbered())
     except csv.Error as exc:
-        raise FileRefused(
-            RowError(
-                reader.line_num or HEADER_LINE,
-                "csv_malformed",
-                _("The file is not valid CSV here: %(reason)s.") % {"reason": exc},
-            )
-        ) from exc
+        raise malformed_csv(reader.line_num, exc) from exc
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:

@@ -14,8 +14,11 @@ from conferencing.models.conferences import (
 )
 from conferencing.models.import_jobs import (
     EndpointImportJob,
-    EndpointImportJobQuerySet,
+    ImportJob,
+    ImportJobQuerySet,
     ImportJobStatus,
+    office_field,
+    uploader_field,
 )
 from conferencing.models.offices import Office, OfficeQuerySet
 from conferencing.models.readiness import ReadinessEvent, ReadinessState
@@ -46,8 +49,9 @@ __all__ = [
     "ConferenceStatus",
     "Endpoint",
     "EndpointImportJob",
-    "EndpointImportJobQuerySet",
     "EndpointQuerySet",
+    "ImportJob",
+    "ImportJobQuerySet",
     "ImportJobStatus",
     "Leg",
     "LegQuerySet",
@@ -57,10 +61,12 @@ __all__ = [
     "OfficeQuerySet",
     "ReadinessEvent",
     "ReadinessState",
+    "office_field",
     "path_for",
     "placement_error",
     "reservation_start",
     "rewrite_subtree_paths",
     "save_with_subtree_paths",
+    "uploader_field",
     "validate_placement",
 ]

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from conferencing.divisions import division_rows
 from conferencing.endpoint_import import import_rows
-from conferencing.management.commands.import_endpoints import print_report
+from conferencing.management.import_command import print_report
 
 
 class Command(BaseCommand):

@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from conferencing.management.import_command import ImportCommand, print_report
 from conferencing.models import Office
-from people.people_import import ImportReport, PeopleScope, import_people
+from people.people_import import PeopleScope, import_people
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Create and update people from a CSV (UTF-8) or XLSX file (full name, e-mail, phone, "
         "username, role, office code, site codes). Rows without an office code join --office. "
@@ -42,40 +43,12 @@ class Command(BaseCommand):
         found = Office.objects.active().select_related("jurisdiction").filter(code=office).first()
         if found is None:
             raise CommandError(_("No active office has the code %(code)s.") % {"code": office})
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
-            ) from exc
-        progress = self.show_progress if verbosity >= 2 else None
         # The command is the operator's (a shell on the server): it may write anywhere.
         report = import_people(
-            data,
+            self.read_file(file),
             scope=PeopleScope(office=found, unrestricted=True),
             skip_invalid=skip_invalid,
             dry_run=dry_run,
-            progress=progress,
+            progress=self.progress(verbosity),
         )
-        self.print_report(report, verbosity)
-
-    def show_progress(self, done: int, total: int) -> None:
-        self.stderr.write(_("%(done)d of %(total)d rows") % {"done": done, "total": total})
-
-    def print_report(self, report: ImportReport, verbosity: int) -> None:
-        """Each bad row on stderr, the counts on stdout; CommandError when nothing was
-        written because of bad rows."""
-        for error in report.errors:
-            self.stderr.write(
-                _("line %(line)d: %(message)s") % {"line": error.line, "message": error.message}
-            )
-        if report.errors and not report.written and not report.dry_run:
-            raise CommandError(
-                _("Nothing was imported: %(count)d errors. Fix them or use --skip-invalid.")
-                % {"count": len(report.errors)}
-            )
-        if verbosity >= 1:
-            summary = report.summary()
-            if report.dry_run:
-                summary = _("Dry run, nothing written: %(summary)s") % {"summary": summary}
-            self.stdout.write(summary)
+        print_report(self, report, verbosity, dry_run=report.dry_run)
