@@ -21,6 +21,7 @@ OPEN_TO_UNVERIFIED = {
     "second-factor-verify",
     "second-factor-enrol",
     "logout",
+    "oidc_logout",  # signed in through single sign-on: sign-out ends the provider's too
     "set_language",
     "healthz",
     "readyz",

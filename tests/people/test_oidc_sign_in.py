@@ -372,6 +372,19 @@ def test_sign_out_ends_the_provider_session_too(single_sign_on, oidc_browser, ha
     assert 'name="prompt" value="login"' in again.text
 
 
+def test_a_secretariat_still_owing_the_second_factor_can_sign_out_of_the_provider(
+    single_sign_on, oidc_browser, hanoi_office, settings
+):
+    settings.SECOND_FACTOR_REQUIRED = True
+    oidc_browser.sign_in("lan")  # Secretariat: the enrol page is all that is open
+    assert oidc_browser.client.get("/")["Location"].startswith("/second-factor/")
+
+    response = oidc_browser.client.post("/oidc/logout/")
+
+    assert response["Location"].startswith(f"{single_sign_on.issuer}/session/end")
+    assert oidc_browser.client.get("/")["Location"].startswith("/login/")
+
+
 def test_a_local_account_signs_out_as_before(single_sign_on, client, alice):
     client.force_login(alice, backend="accounts.backends.PersonModelBackend")
 
