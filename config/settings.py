@@ -520,6 +520,10 @@ if LDAP_SERVER_URI:
 ACCOUNT_WATCH_SECONDS = env_int("ACCOUNT_WATCH_SECONDS", 2, 1)
 # Hours an invitation link (people/invitations.py) stays valid.
 INVITATION_HOURS = env_int("INVITATION_HOURS", 72, 1)
+# A directory (LDAP, OpenID Connect) person's API tokens work while they have signed in
+# through the directory within this many days (people/api_tokens.py): a person removed
+# from the directory loses their tokens within it.
+DIRECTORY_TOKEN_DAYS = env_int("DIRECTORY_TOKEN_DAYS", 30, 1)
 
 # Single sign-on through the province's OpenID Connect provider (README: Single sign-on;
 # people/oidc_sign_in.py), on when OIDC_RP_CLIENT_ID is set. No discovery: every endpoint

@@ -22,12 +22,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Source
 from accounts.token_digest import digest
 from audit import trail
 from conferencing import jurisdiction
@@ -196,13 +198,16 @@ def revoke_all(owner: AbstractBaseUser, actor: AbstractBaseUser | None = None) -
 
 def is_live(token_id: int) -> bool:
     """Whether the token still authenticates: not revoked, not expired, its owner active
-    (an open socket made with it is closed when it stops: conferencing.account_watch)."""
+    and vouched for (an open socket made with it is closed when it stops:
+    conferencing.account_watch)."""
     now = timezone.now()
-    return (
+    token = (
         ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True, user__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exists()
+        .select_related("user__person")
+        .first()
     )
+    return token is not None and vouched_for_by_directory(token.user, now)
 
 
 def authenticate(key: str) -> ApiToken:
@@ -212,13 +217,13 @@ def authenticate(key: str) -> ApiToken:
     key = (key or "").strip()
     if not key or len(key) > KEY_MAX_LENGTH:
         raise unknown()
-    digest = hash_key(key)
+    wanted = hash_key(key)
     candidates = ApiToken.objects.filter(prefix=key[:PREFIX_LENGTH]).select_related(
         "user", "user__person"
     )
     # The prefix is public and may be shared by a few tokens: compare every candidate's
     # hash in constant time, never by a database equality on the secret.
-    token = next((c for c in candidates if hmac.compare_digest(c.secret_hash, digest)), None)
+    token = next((c for c in candidates if hmac.compare_digest(c.secret_hash, wanted)), None)
     if token is None:
         raise unknown()
     now = timezone.now()
@@ -228,10 +233,31 @@ def authenticate(key: str) -> ApiToken:
         raise TokenRefused("token_expired", _("This API token has expired."))
     if not token.user.is_active:
         raise TokenRefused("account_inactive", _("The account of this API token is inactive."))
+    if not vouched_for_by_directory(token.user, now):
+        raise TokenRefused(
+            "directory_sign_in_needed",
+            _(
+                "Sign in through your directory again to keep this API token working: the "
+                "directory has not vouched for your account for %(days)d days."
+            )
+            % {"days": settings.DIRECTORY_TOKEN_DAYS},
+        )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def vouched_for_by_directory(user: AbstractBaseUser, now: datetime) -> bool:
+    """A directory person's tokens work while they have signed in through the directory
+    within DIRECTORY_TOKEN_DAYS: the tokens never ask the directory, so a person removed
+    from it (who can no longer sign in) loses them within that many days. Local and
+    service accounts are not asked."""
+    person = getattr(user, "person", None)
+    if person is None or person.source not in (Source.LDAP, Source.OIDC):
+        return True
+    last = user.last_login
+    return last is not None and now - last <= timedelta(days=settings.DIRECTORY_TOKEN_DAYS)
 
 
 def unknown() -> TokenRefused:

@@ -4,8 +4,10 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.models import Person, Source
 from accounts.roles import Role
 from audit.models import AuditEntry
 from conferencing import jurisdiction
@@ -225,3 +227,33 @@ def test_another_persons_token_is_not_found(hana, alice):
         api_tokens.token_of(hana, theirs.token.pk)
     with pytest.raises(api_tokens.TokenNotFound):
         api_tokens.token_of(hana, "abc")
+
+
+@pytest.mark.parametrize("source", [Source.LDAP, Source.OIDC])
+def test_a_directory_persons_token_needs_a_recent_directory_sign_in(settings, source):
+    settings.DIRECTORY_TOKEN_DAYS = 30
+    person = UserFactory(username="lan.dir")
+    Person.objects.filter(user=person).update(source=source)
+    made = api_tokens.create(person, name="Cổng", scope=TokenScope.READ)
+    get_user_model().objects.filter(pk=person.pk).update(
+        last_login=timezone.now() - timedelta(days=29)
+    )
+    assert api_tokens.authenticate(made.key).user == person
+    assert api_tokens.is_live(made.token.pk)
+
+    get_user_model().objects.filter(pk=person.pk).update(
+        last_login=timezone.now() - timedelta(days=31)
+    )
+
+    with pytest.raises(api_tokens.TokenRefused) as refused:
+        api_tokens.authenticate(made.key)
+    assert refused.value.code == "directory_sign_in_needed"
+    assert not api_tokens.is_live(made.token.pk)
+
+
+def test_a_local_persons_token_does_not_ask_for_a_recent_sign_in():
+    person = UserFactory(username="lan.local")
+    made = api_tokens.create(person, name="Cổng", scope=TokenScope.READ)
+    get_user_model().objects.filter(pk=person.pk).update(last_login=None)
+
+    assert api_tokens.authenticate(made.key).user == person
