@@ -18,13 +18,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import sessions, sign_in
+from accounts import hourly_counts, sessions, sign_in
 from accounts.models import Source
 from accounts.names import full_name
+from accounts.token_digest import digest
 from audit import trail
 
 
@@ -81,10 +82,20 @@ def message_for(user: AbstractBaseUser) -> EmailMessage | None:
 
 
 def send(email: str, address: str | None) -> int:
-    """E-mail every active account with this address (the task's work); how many.
+    """E-mail every active account with this address (the task's work); how many. At
+    most PASSWORD_RESET_EMAILS_PER_HOUR to one address: anyone may ask for a reset for
+    any address, and must not be able to fill a mailbox with them. The page answers the
+    same either way (it queues this task for any address).
 
-    Side effect: `password.reset_requested` in the audit trail for each account written to.
+    Side effects: `password.reset_requested` in the audit trail for each account written
+    to; `password.reset_limited` (no account named, nothing sent) over the limit.
     """
+    counted, _wait = hourly_counts.count(
+        f"reset:{digest(email.strip().casefold())}", timezone.now()
+    )
+    if counted > settings.PASSWORD_RESET_EMAILS_PER_HOUR:
+        trail.record_about(None, "password.reset_limited", "auth.user", "", {"ip_address": address})
+        return 0
     messages = []
     for user in accounts_for(email):
         message = message_for(user)

@@ -364,6 +364,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, 1) * 3600
 # A password-reset link (accounts/password_reset.py) works once, for this long.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, 5) * 60
+# Reset e-mails sent to one address in an hour at most (accounts/password_reset.py):
+# anyone may ask for any address, and must not fill a mailbox with them.
+PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, 1)
 # The second factor (django-otp, TOTP with recovery codes; accounts/second_factor.py):
 # secretariat staff and superusers must pass it after their password before any page, the
 # admin or a readiness socket; others may enrol from their profile. Off: nobody is asked.

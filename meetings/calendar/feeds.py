@@ -34,12 +34,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.base import BaseCache
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import hourly_counts
 from accounts.names import full_name
 from conferencing.models import Leg, Level
 from meetings.calendar import ical
@@ -74,7 +74,6 @@ PAGE_SIZE = 100
 # bounds how late a change made outside the booking actions (a technician added to a
 # site) reaches a conditional request.
 VALIDATOR_SECONDS = 600
-RATE_WINDOW_SECONDS = 3600
 # Raised whenever the text of events changes shape: old cache entries are then ignored.
 FORMAT_VERSION = 1
 
@@ -317,28 +316,7 @@ def feed_body(feed: FeedToken, now: datetime) -> bytes:
 
 
 def rate_limited(token_hash: str, now: datetime) -> int | None:
-    """Count a request of this token; None if allowed, else seconds until the next window.
-
-    Counted in the shared cache; when it fails, in this process's memory (the "local"
-    cache) and logged: a feed is never refused nor failed because Redis is down, and
-    a flood is still bounded, per process, by the same limit."""
-    window = int(now.timestamp()) // RATE_WINDOW_SECONDS
-    key = f"cal:rate:{token_hash}:{window}"
-    try:
-        count = count_in(cache, key)
-    except Exception as error:  # any backend's failure
-        logger.warning("calendar cache unavailable, rate limiting per process: %r", error)
-        count = count_in(caches["local"], key)
-    if count <= settings.CALENDAR_FEED_RATE_LIMIT:
-        return None
-    return (window + 1) * RATE_WINDOW_SECONDS - int(now.timestamp())
-
-
-def count_in(counters: BaseCache, key: str) -> int:
-    """Add one to the counter under `key` in this cache; the new count."""
-    counters.add(key, 0, RATE_WINDOW_SECONDS + 60)
-    try:
-        return counters.incr(key)
-    except ValueError:  # expired between add and incr
-        counters.set(key, 1, RATE_WINDOW_SECONDS + 60)
-        return 1
+    """Count a request of this token; None if allowed, else seconds until the next window
+    (accounts.hourly_counts: never refused because the cache is down)."""
+    counted, wait = hourly_counts.count(f"cal:rate:{token_hash}", now)
+    return None if counted <= settings.CALENDAR_FEED_RATE_LIMIT else wait

@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 
 from accounts import password_reset
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "mật-khẩu-mới-2026"
 LINK = re.compile(r"http://testserver(/password/reset/[^/\s]+/[^/\s]+/)")
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """The hourly counts of reset e-mails live in the cache: each test starts at zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -163,3 +172,13 @@ def test_the_mail_of_an_inactive_account_is_not_sent(lan, mail_dir):
     get_user_model().objects.filter(pk=lan.pk).update(is_active=False)
 
     assert password_reset.send("lan@example.vn", None) == 0
+
+
+def test_one_address_gets_at_most_the_hourly_limit_of_reset_mails(client, lan, mail_dir, settings):
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+
+    answers = [ask_for_reset(client, "lan@example.vn") for _ in range(3)]
+
+    assert {answer["Location"] for answer in answers} == {"/password/reset/sent/"}
+    assert len(mails(mail_dir)) == 2
+    assert AuditEntry.objects.filter(action="password.reset_limited").count() == 1
