@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django_auth_ldap.config import GroupOfNamesType, LDAPSearch, LDAPSettings
 
+from accounts.backends import active_user_with_person
 from accounts.models import Person, Source
 from accounts.sign_in import refuse
 from people import directory
@@ -109,8 +110,7 @@ class DirectoryBackend(LDAPBackend):
     def get_user(self, user_id: Any) -> AbstractBaseUser | None:
         """As accounts.backends.PersonModelBackend: the person comes with the account (every
         page's header shows the full name), and no directory call per request."""
-        user = get_user_model()._default_manager.select_related("person").filter(pk=user_id).first()
-        return user if user is not None and user.is_active else None
+        return active_user_with_person(user_id)
 
     def get_group_permissions(self, user: Any, obj: Any = None) -> set[str]:
         # Roles are Django groups, which the model backend answers for.

@@ -28,7 +28,6 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest
@@ -36,6 +35,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from accounts.backends import active_user_with_person
 from accounts.models import Person, Source
 from people.directory import DirectoryPerson, sync_person
 
@@ -214,8 +214,7 @@ class OIDCSignInBackend(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("person").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return active_user_with_person(user_id)
 
 
 def provider_logout_url(request: HttpRequest) -> str:
