@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, Subquery, Value, When
 
+from accounts import folded_search
 from conferencing.models import Endpoint, Leg, LegRole, Level
 from conferencing.readiness_board import province_names, province_of
 
@@ -126,16 +127,16 @@ def sites_page(
     number: int | str = 1,
 ) -> Page:
     """One page of the session's sites in tree order, within `province` (a province's
-    code), at `level`, matching `search` (the site directory's search); two queries (the
-    count and the page) whatever the number of sites. An unknown province lists nothing."""
+    code), at `level`, matching every word of `search` whatever its case and marks
+    (accounts.folded_search: "da nang" finds "Đà Nẵng"); two queries (the count and the
+    page) whatever the number of sites. An unknown province lists nothing."""
     legs = Leg.objects.filter(conference_id=conference_id)
     if province:
         within = Endpoint.objects.filter(code=province, level=Level.PROVINCE).values("path")[:1]
         legs = legs.filter(endpoint__path__startswith=Subquery(within))
     if level is not None:
         legs = legs.filter(endpoint__level=level)
-    if search.strip():
-        legs = legs.filter(endpoint__in=Endpoint.objects.search(search))
+    legs = folded_search.matching(legs, search, path="endpoint__")
     rows = legs.order_by("endpoint__path").values_list(
         "endpoint__code", "endpoint__name", "endpoint__level", "role"
     )

@@ -1,7 +1,7 @@
 """The meeting page: everything about one session, or only its time when it is confidential."""
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -92,9 +92,8 @@ def site_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = readable_meeting(request.user, meeting_id)
     summary = session_sites.summarise(meeting.conference_id)
     province = request.GET.get("province", "").strip()
+    # An unknown level (an edited address) filters nothing, as "all levels" does.
     level = Level.from_slug(request.GET.get("level", ""))
-    if request.GET.get("level") and level is None:
-        raise Http404
     search = request.GET.get("q", "").strip()
     page = session_sites.sites_page(
         meeting.conference_id, province, level, search, request.GET.get("page", 1)

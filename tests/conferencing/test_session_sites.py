@@ -79,6 +79,8 @@ def test_summarise_takes_three_queries_whatever_the_number_of_sites(
 
 
 def test_sites_page_filters_by_province_level_and_search(alice, sites, bridge):
+    sites["X0101"].name = "Phường Hoàn Kiếm, Hà Nội"
+    sites["X0101"].save()
     meeting = book(alice, bridge, SiteSelection(subtrees=("TW",)), "TW")
 
     def codes(**filters):
@@ -89,6 +91,7 @@ def test_sites_page_filters_by_province_level_and_search(alice, sites, bridge):
     assert codes(province="T02", level=Level.COMMUNE) == ["X0201", "X0202", "X0203"]
     assert codes(level=Level.PROVINCE) == ["T01", "T02"]
     assert codes(search="x0102") == ["X0102"]
+    assert codes(search="HA NOI x0101") == ["X0101"]
     assert codes(province="NOSUCH") == []
     assert codes(province="X0101") == []  # a commune is no province
 

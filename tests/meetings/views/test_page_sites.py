@@ -130,10 +130,11 @@ def test_site_list_queries_are_constant_in_the_number_of_sites(
     assert response.status_code == 200
 
 
-def test_site_list_of_an_unknown_level_is_not_found(client_as, alice, meeting):
+def test_site_list_of_an_unknown_level_lists_every_level(client_as, alice, meeting):
     response = client_as(alice).get(site_list_url(meeting, "?level=galaxy"))
 
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 4
 
 
 def test_site_list_is_refused_to_who_may_not_read_the_session(
