@@ -1,10 +1,11 @@
 """The sites of one session as people read them: how many at each level and in each
 province, the host, and the sites themselves a page at a time.
 
-A national session has 3,356 sites: a page that listed them all would weigh 350 KB
-and take 400 ms to draw. The summary costs two queries whatever the number of sites,
-and the sites are listed on demand, filtered and paginated (`sites_page`), or in full
-only when the session is small enough to read at a glance (`LISTED_INLINE`).
+A national session has 3,356 sites: the meeting page that listed them all weighed
+350 KB and took 390 ms (bench/pages.py). The summary costs three queries whatever the
+number of sites, and the sites are listed on demand, filtered and paginated
+(`sites_page`), or in full only when the session is small enough to read at a glance
+(`LISTED_INLINE`).
 """
 
 from dataclasses import dataclass
@@ -64,10 +65,6 @@ class SiteSummary:
     # Every site in tree order when there are at most LISTED_INLINE, else None.
     listed: list[SessionSite] | None
 
-    @property
-    def levels(self) -> list[Level]:
-        return [row.level for row in self.by_level]
-
 
 def summarise(conference_id: int) -> SiteSummary:
     """Counts by level and by province, the host, and the sites of a small session;
@@ -100,7 +97,7 @@ def summarise(conference_id: int) -> SiteSummary:
     by_level = [LevelCount(Level(level), levels[level]) for level in sorted(levels)]
     by_province = [
         ProvinceCount(code, provinces[code][1], in_province[code])
-        for code in sorted(in_province, key=lambda code: provinces[code])
+        for code in sorted(in_province)
         if code in provinces
     ]
     total = sum(levels.values())
