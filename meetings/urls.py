@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:meeting_id>/", views.detail, name="detail"),
     path("<int:meeting_id>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:meeting_id>/sites/", views.change_sites, name="sites"),
+    path("<int:meeting_id>/site-list/", views.site_list, name="site-list"),
     path("<int:meeting_id>/cancel/", views.cancel, name="cancel"),
 ]

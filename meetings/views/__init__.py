@@ -7,6 +7,16 @@ one function of meetings.booking or meetings.series, render.
 from meetings.views.booking import book, check
 from meetings.views.changes import cancel, change_sites, reschedule
 from meetings.views.lists import agenda, week
-from meetings.views.page import detail
+from meetings.views.page import detail, site_list
 
-__all__ = ["agenda", "book", "cancel", "change_sites", "check", "detail", "reschedule", "week"]
+__all__ = [
+    "agenda",
+    "book",
+    "cancel",
+    "change_sites",
+    "check",
+    "detail",
+    "reschedule",
+    "site_list",
+    "week",
+]
