@@ -101,7 +101,9 @@ def test_week_bad_date_is_a_form_error(client_as, alice, english):
     response = client_as(alice).get(WEEK_URL, {"start": "someday"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"start": ["Enter a valid date."]}
+    assert response.context["form"].errors == {
+        "start": ["Enter a date as dd/mm/yyyy, for example 31/12/2026."]
+    }
 
 
 @pytest.mark.parametrize("count", [1, 3])
