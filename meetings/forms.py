@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.names import full_name
+from conferencing.forms.directory import level_choices
 from conferencing.jurisdiction import acts_for_an_office, jurisdiction_path, usable_bridges
 from conferencing.models import (
     DEFAULT_SETUP_MINUTES,
@@ -120,6 +121,9 @@ class MeetingFilterForm(forms.Form):
             self.province_paths[code] = path
             choices.append((code, name))
         cast(forms.ChoiceField, self.fields["province"]).choices = choices
+        cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(
+            _("All levels"), Endpoint.objects.levels_present()
+        )
 
     def filter(self, meetings: QuerySet) -> QuerySet:
         """The meetings matching the cleaned filters; call after is_valid(). The API's own
@@ -265,10 +269,12 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
         within = jurisdiction_path(office) if office else ""
         subtrees = cast(CodeChoiceField, self.fields["subtrees"])
         subtrees.choices = [(code, name) for code, name, _path in province_rows(within)]
-        if office is not None:
-            levels = cast(forms.TypedMultipleChoiceField, self.fields["levels"])
-            top = office.jurisdiction.level
-            levels.choices = [(value, label) for value, label in levels.choices if value >= top]
+        levels = cast(forms.TypedMultipleChoiceField, self.fields["levels"])
+        top = office.jurisdiction.level if office is not None else Level.CENTRAL
+        present = Endpoint.objects.levels_present()
+        levels.choices = [
+            (value, label) for value, label in levels.choices if value >= top and value in present
+        ]
 
     def selection(self) -> SiteSelection:
         data = self.cleaned_data

@@ -77,6 +77,27 @@ def test_the_vi_catalogue_translates_every_message() -> None:
     assert untranslated(CATALOGUE) == []
 
 
+# Said the same in both languages: names, and the English name of English in the language menu.
+SAME_IN_BOTH = {"%(column)s: %(reason)s", "English", "SHA-256", "LDAP", "OpenID Connect"}
+PAIR = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
+
+
+def joined(lines: str) -> str:
+    return unescape("".join(line[1:-1] for line in lines.splitlines()))
+
+
+def test_no_translation_is_the_english_copied() -> None:
+    """msgattrib sees a translation; a reader sees English if it is the msgid again."""
+    text = CATALOGUE.read_text(encoding="utf-8")
+    copied = {
+        joined(source)
+        for source, translation in PAIR.findall(text)
+        if joined(source) and joined(source) == joined(translation)
+    }
+
+    assert copied - SAME_IN_BOTH == set()
+
+
 def test_the_vi_catalogue_compiles() -> None:
     result = subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(CATALOGUE)], capture_output=True, text=True
