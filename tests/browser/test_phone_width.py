@@ -1,6 +1,6 @@
 """Phones: every main page is usable 390 px wide without scrolling sideways.
 
-Each page is opened in Chromium at 390 × 844 as a phone (touch, scale 2); the document
+Each page is opened in Chromium at 390 by 844 as a phone (touch, scale 2); the document
 must be no wider than the screen, and no element may stick out on the right unless it
 sits in a container that scrolls on its own (a wide table in its `.table-wrap`)."""
 
