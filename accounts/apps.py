@@ -38,3 +38,16 @@ class AccountsConfig(AppConfig):
         # The data migration creates the groups once; this puts them back after a
         # database flush (test isolation), which migrations never see.
         post_migrate.connect(ensure_role_groups, sender=self)
+        post_migrate.connect(
+            keep_search_indexes, sender=self, dispatch_uid="accounts.folded_search"
+        )
+
+
+def keep_search_indexes(using: str = "default", **kwargs) -> None:
+    """SQLite drops a table's triggers when a migration rebuilds the table: put the
+    search mirrors' triggers back (accounts.folded_search)."""
+    from django.db import connections
+
+    from accounts.folded_search import ensure_indexes
+
+    ensure_indexes(connections[using])

@@ -40,7 +40,7 @@ from conferencing.endpoint_rows import (
 )
 from conferencing.endpoint_tree_check import TreeCheck
 from conferencing.jurisdiction import ImportScope
-from conferencing.models import PATH_SEPARATOR, Endpoint, path_for
+from conferencing.models import PATH_SEPARATOR, Endpoint, path_for, site_search_key
 
 # Fields compared to decide whether a stored site changes; parent and path apart.
 DATA_FIELDS = (
@@ -53,7 +53,7 @@ DATA_FIELDS = (
     "contact_email",
     "is_active",
 )
-UPDATE_FIELDS = [*DATA_FIELDS, "parent", "path", "updated_at"]
+UPDATE_FIELDS = [*DATA_FIELDS, "parent", "path", "search_key", "updated_at"]
 BATCH_SIZE = 500
 OUTSIDE_CODE = "outside_jurisdiction"
 # The scope of an import that may write anywhere (the superuser's, a command's).
@@ -323,6 +323,7 @@ def _endpoint(site: Site, sites: dict[str, Site], **extra: object) -> Endpoint:
         code=site.code,
         parent_id=parent.id if parent else None,
         path=site.path,
+        search_key=site_search_key(site.name, site.code, site.organisation),
         **{name: getattr(site, name) for name in DATA_FIELDS},
         **extra,
     )

@@ -63,6 +63,8 @@ class Report:
     people_present: int | None = None
     note: str = ""
     client_id: str = ""
+    # Why the site is ready although a check failed (ready_means_checked).
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ def apply(
             people_present=report.people_present,
             note=report.note,
             client_id=report.client_id,
+            override_reason=report.override_reason,
         )
         leg.apply(event)
         events.append(event)

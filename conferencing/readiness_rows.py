@@ -10,7 +10,15 @@ from django.db.models import Model
 from audit import trail
 from conferencing.models import Conference, Endpoint, Leg, ReadinessEvent
 
-LEG_FIELDS = ("state", "state_seq", "state_changed_at", "checklist", "people_present", "note")
+LEG_FIELDS = (
+    "state",
+    "state_seq",
+    "state_changed_at",
+    "checklist",
+    "people_present",
+    "note",
+    "override_reason",
+)
 
 
 @dataclass
@@ -141,6 +149,7 @@ EVENT_COLUMNS = (
     "people_present",
     "note",
     "client_id",
+    "override_reason",
 )
 
 
@@ -164,6 +173,7 @@ def insert_events(events: list[ReadinessEvent]) -> None:
             event.people_present,
             event.note,
             event.client_id,
+            event.override_reason,
         ]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -185,7 +195,7 @@ def update_legs(latest: list[ReadinessEvent]) -> None:
     took most of a batch's time."""
     postgresql = connection.vendor == "postgresql"
     # PostgreSQL types a VALUES list from its text parameters only with casts.
-    casts = ("::bigint", "", "::bigint", "::timestamptz", "::jsonb", "::integer", "")
+    casts = ("::bigint", "", "::bigint", "::timestamptz", "::jsonb", "::integer", "", "")
     if not postgresql:
         casts = ("",) * len(casts)
     row = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
@@ -200,6 +210,7 @@ def update_legs(latest: list[ReadinessEvent]) -> None:
             checklist.get_db_prep_save(event.checklist, connection),
             event.people_present,
             event.note,
+            event.override_reason,
         ]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,7 +7,7 @@ are caught by the check here and, on PostgreSQL, by the exclusion constraint.
 """
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connections
@@ -38,6 +38,8 @@ class ConferencePlan:
     setup_minutes: int
     endpoint_ids: tuple[int, ...]
     host_id: int
+    # How the sites were named (SiteSelection.as_json), kept on the conference.
+    site_selection: dict = field(default_factory=dict, compare=False)
 
     @property
     def window_start(self) -> datetime:
@@ -171,6 +173,7 @@ def create_conference(plan: ConferencePlan) -> Conference:
         start=plan.start,
         end=plan.end,
         setup_minutes=plan.setup_minutes,
+        site_selection=plan.site_selection,
     )
     add_legs(conference, plan.endpoint_ids, plan.host_id)
     return conference
@@ -245,8 +248,13 @@ def move_conferences(moves: list[tuple[Conference, datetime, datetime, int]]) ->
     Leg.objects.filter(conference_id__in=conference_ids).update(is_reserved=True)
 
 
-def replace_sites(conference: Conference, endpoint_ids: Iterable[int], host_id: int) -> None:
-    """Make the conference's legs exactly these sites, with this host; constant queries."""
+def replace_sites(
+    conference: Conference, endpoint_ids: Iterable[int], host_id: int, site_selection: dict
+) -> None:
+    """Make the conference's legs exactly these sites, with this host, named by this
+    selection; constant queries."""
+    Conference.objects.filter(pk=conference.pk).update(site_selection=site_selection)
+    conference.site_selection = site_selection
     wanted = set(endpoint_ids)
     conference.legs.exclude(endpoint_id__in=wanted).delete()
     conference.legs.filter(role=LegRole.HOST).exclude(endpoint_id=host_id).update(

@@ -28,6 +28,23 @@ class SiteSelection:
     def is_empty(self) -> bool:
         return not (self.levels or self.subtrees or self.sites)
 
+    def as_json(self) -> dict[str, list]:
+        """What Conference.site_selection keeps: only the parts that say something."""
+        return {name: list(value) for name, value in vars(self).items() if value}
+
+    @classmethod
+    def from_json(cls, data: object) -> "SiteSelection":
+        """The selection a conference keeps; anything unreadable reads as no selection."""
+        if not isinstance(data, dict):
+            return cls()
+        parts = {}
+        for name in ("levels", "subtrees", "sites", "exclude_sites", "exclude_subtrees"):
+            value = data.get(name) or []
+            if isinstance(value, list):
+                kind = int if name == "levels" else str
+                parts[name] = tuple(item for item in value if isinstance(item, kind))
+        return cls(**parts)
+
 
 @dataclass(frozen=True)
 class ResolvedSites:

@@ -185,6 +185,7 @@ def resolve_plan(
         setup_minutes=slot.setup_minutes,
         endpoint_ids=sites.ids,
         host_id=host_id,
+        site_selection=request_sites.as_json(),
     )
 
 
@@ -415,6 +416,7 @@ def current_plan(meeting: Meeting, slot: Slot) -> ConferencePlan:
         setup_minutes=slot.setup_minutes,
         endpoint_ids=tuple(endpoint_id for endpoint_id, _role in legs),
         host_id=next(endpoint_id for endpoint_id, role in legs if role == LegRole.HOST),
+        site_selection=meeting.conference.site_selection,
     )
 
 
@@ -492,7 +494,7 @@ def change_sites(
                 meeting.owner_office,
             )
             reserve(plan, user, exclude_conference_id=meeting.conference_id)
-            replace_sites(meeting.conference, plan.endpoint_ids, plan.host_id)
+            replace_sites(meeting.conference, plan.endpoint_ids, plan.host_id, plan.site_selection)
             after = set(plan.endpoint_ids)
             return revise(
                 meeting,

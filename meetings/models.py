@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.folding import fold
 from conferencing.models import Leg, LegRole
 
 
@@ -129,6 +130,8 @@ class Meeting(models.Model):
     )
     # The start the series rule gave this occurrence (RECURRENCE-ID), kept when it moves.
     occurrence_start = models.DateTimeField(_("original occurrence start"), null=True, blank=True)
+    # fold(title, organising unit): what meeting search matches (accounts.folded_search).
+    search_key = models.CharField(max_length=600, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -145,6 +148,17 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = meeting_search_key(self.title, self.organising_unit)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+
+def meeting_search_key(title: str, organising_unit: str) -> str:
+    return fold(" ".join([title, organising_unit]))[:600]
 
 
 class Attendee(models.Model):

@@ -182,6 +182,7 @@ def occurrence_plans(
                 setup_minutes=slot.setup_minutes,
                 endpoint_ids=base.endpoint_ids,
                 host_id=base.host_id,
+                site_selection=base.site_selection,
             ),
         )
         for slot in expand(rule, request.slot)

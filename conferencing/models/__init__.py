@@ -34,6 +34,7 @@ from conferencing.models.sites import (
     placement_error,
     rewrite_subtree_paths,
     save_with_subtree_paths,
+    site_search_key,
     validate_placement,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "reservation_start",
     "rewrite_subtree_paths",
     "save_with_subtree_paths",
+    "site_search_key",
     "uploader_field",
     "validate_placement",
 ]

@@ -59,6 +59,10 @@ class Conference(models.Model):
     # Raised by every readiness report of this conference, in the report's
     # transaction: boards catch up from it, whatever the channel layer lost.
     readiness_seq = models.PositiveBigIntegerField(_("readiness sequence"), default=0)
+    # How the secretariat named the sites when booking (conferencing.site_selection:
+    # levels, subtrees, sites, exclusions), so that changing them edits that choice
+    # rather than a list of thousands of codes.
+    site_selection = models.JSONField(_("site selection"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -125,6 +129,10 @@ class Leg(models.Model):
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     people_present = models.PositiveIntegerField(_("people present"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # Why the site says ready although a check failed (conferencing.readiness).
+    override_reason = models.CharField(
+        _("reason for ready despite a failed check"), max_length=500, blank=True
+    )
 
     objects = LegQuerySet.as_manager()
 

@@ -35,6 +35,13 @@ class Office(models.Model):
         blank=True,
         related_name="offices",
     )
+    # An office with one secretary may approve the minutes it submitted itself; otherwise
+    # the person who submits a document for approval cannot approve it (four eyes).
+    single_secretary = models.BooleanField(
+        _("single secretary"),
+        default=False,
+        help_text=_("The office has a single secretary, who may approve what they submitted."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

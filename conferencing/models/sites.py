@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.folding import fold
 from conferencing.dial_strings import validate_dial_string
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
@@ -98,6 +99,9 @@ class Endpoint(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=400, editable=False, db_index=True)
+    # fold(name, code, organisation): what site search matches, ignoring case and marks
+    # (accounts.folded_search serves it from an index).
+    search_key = models.CharField(max_length=600, blank=True, editable=False)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     dial_string = models.CharField(
@@ -141,6 +145,10 @@ class Endpoint(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
+        self.search_key = site_search_key(self.name, self.code, self.organisation)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
         save_with_subtree_paths(self, super().save, *args, **kwargs)
 
     def clean(self) -> None:
@@ -149,6 +157,10 @@ class Endpoint(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count(PATH_SEPARATOR) - 2
+
+
+def site_search_key(name: str, code: str, organisation: str) -> str:
+    return fold(" ".join([name, code, organisation]))[:600]
 
 
 # -- The rules of the site tree: where a site may hang, and keeping paths true. ---------------

@@ -254,7 +254,7 @@ def test_replace_sites_keeps_the_legs_that_stay_and_moves_the_host(sites, bridge
     changed = conference(bridge, ids(sites, "T01", "X0101", "X0102"), 0, 120)
     kept = changed.legs.get(endpoint=sites["X0101"]).pk
 
-    replace_sites(changed, ids(sites, "TW", "X0101"), sites["TW"].pk)
+    replace_sites(changed, ids(sites, "TW", "X0101"), sites["TW"].pk, {"sites": ["TW", "X0101"]})
 
     assert list(changed.legs.order_by("endpoint__path").values_list("endpoint__code", "role")) == [
         ("TW", "host"),

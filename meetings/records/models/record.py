@@ -94,6 +94,17 @@ class RecordVersion(models.Model):
         blank=True,
         help_text=_("Required for a correction of a published version."),
     )
+    # Who sent this version for approval: they may not approve it themselves (four eyes),
+    # unless their office has a single secretary (meetings.records.four_eyes).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
