@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.names import full_name
+from conferencing.forms.directory import level_choices
 from conferencing.jurisdiction import acts_for_an_office, jurisdiction_path, usable_bridges
 from conferencing.models import (
     DEFAULT_SETUP_MINUTES,
@@ -31,16 +32,12 @@ from conferencing.models import (
 )
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
+from meetings.date_entry import DateEntryField, TimeEntryField
 from meetings.models import AttendeeRole, Classification
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import SiteFilters, filter_by_sites
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-# Browsers send ISO dates from a date picker; typed dates are day first, as in Vietnam.
-# (Django's fallback formats for "vi" would read 04/03/2030 as the 3rd of April.)
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 # Far beyond any real session, well inside what date arithmetic (a week, a series) can reach.
 DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
@@ -124,6 +121,9 @@ class MeetingFilterForm(forms.Form):
             self.province_paths[code] = path
             choices.append((code, name))
         cast(forms.ChoiceField, self.fields["province"]).choices = choices
+        cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(
+            _("All levels"), Endpoint.objects.levels_present()
+        )
 
     def filter(self, meetings: QuerySet) -> QuerySet:
         """The meetings matching the cleaned filters; call after is_valid(). The API's own
@@ -139,13 +139,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class WeekFilterForm(MeetingFilterForm):
-    start = forms.DateField(
-        label=_("Week of"),
-        required=False,
-        widget=DATE_INPUT,
-        input_formats=DATE_INPUT_FORMATS,
-        validators=DATE_BOUNDS,
-    )
+    start = DateEntryField(label=_("Week of"), required=False, validators=DATE_BOUNDS)
 
     def monday(self) -> date:
         """The Monday of the chosen week, this week by default; call after is_valid()."""
@@ -159,14 +153,9 @@ class WeekFilterForm(MeetingFilterForm):
 class SlotForm(BookingErrorMixin, forms.Form):
     """A day and two wall-clock times; the form makes them aware datetimes."""
 
-    date = forms.DateField(
-        label=_("Date"),
-        widget=DATE_INPUT,
-        input_formats=DATE_INPUT_FORMATS,
-        validators=DATE_BOUNDS,
-    )
-    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_INPUT)
-    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_INPUT)
+    date = DateEntryField(label=_("Date"), validators=DATE_BOUNDS)
+    start_time = TimeEntryField(label=_("Starts at"))
+    end_time = TimeEntryField(label=_("Ends at"))
     setup_minutes = forms.IntegerField(
         label=_("Setup window (minutes)"),
         initial=DEFAULT_SETUP_MINUTES,
@@ -280,10 +269,12 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
         within = jurisdiction_path(office) if office else ""
         subtrees = cast(CodeChoiceField, self.fields["subtrees"])
         subtrees.choices = [(code, name) for code, name, _path in province_rows(within)]
-        if office is not None:
-            levels = cast(forms.TypedMultipleChoiceField, self.fields["levels"])
-            top = office.jurisdiction.level
-            levels.choices = [(value, label) for value, label in levels.choices if value >= top]
+        levels = cast(forms.TypedMultipleChoiceField, self.fields["levels"])
+        top = office.jurisdiction.level if office is not None else Level.CENTRAL
+        present = Endpoint.objects.levels_present()
+        levels.choices = [
+            (value, label) for value, label in levels.choices if value >= top and value in present
+        ]
 
     def selection(self) -> SiteSelection:
         data = self.cleaned_data
@@ -340,13 +331,7 @@ class BookingForm(SlotForm, SiteSelectionForm):
     )
     repeat = forms.ChoiceField(label=_("Repeat"), required=False, choices=REPEAT_CHOICES)
     count = forms.IntegerField(label=_("Number of sessions"), required=False, min_value=1)
-    until = forms.DateField(
-        label=_("Until (last date)"),
-        required=False,
-        widget=DATE_INPUT,
-        input_formats=DATE_INPUT_FORMATS,
-        validators=DATE_BOUNDS,
-    )
+    until = DateEntryField(label=_("Until (last date)"), required=False, validators=DATE_BOUNDS)
     skip_conflicts = forms.BooleanField(
         label=_("Book the free occurrences, skip the conflicting ones"), required=False
     )

@@ -8,6 +8,11 @@ from conferencing.models import LEVEL_SLUGS, Endpoint, EndpointQuerySet, Level
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
+def level_choices(everything: str, present: set[int]) -> list[tuple[str, str]]:
+    """A filter's level choices by slug, the levels the tree does not use left out."""
+    return [("", everything), *((level.slug, level.label) for level in Level if level in present)]
+
+
 class EndpointFilterForm(forms.Form):
     """The search and filters of the site directory, read from the query string."""
 
@@ -30,6 +35,9 @@ class EndpointFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.ancestor: Endpoint | None = None
+        level = self.fields["level"]
+        assert isinstance(level, forms.ChoiceField)
+        level.choices = level_choices(_("All levels"), Endpoint.objects.levels_present())
 
     def clean_within(self) -> str:
         code = self.cleaned_data["within"].strip()

@@ -65,6 +65,11 @@ class EndpointQuerySet(models.QuerySet):
     def in_tree_order(self) -> "EndpointQuerySet":
         return self.order_by("path")
 
+    def levels_present(self) -> set[int]:
+        """The levels the tree uses (one query on the level index): a tree of provinces
+        and communes has no districts, and nobody should be offered "All districts"."""
+        return set(self.order_by().values_list("level", flat=True).distinct())
+
     def search(self, text: str) -> "EndpointQuerySet":
         text = text.strip()
         if not text:

@@ -42,6 +42,12 @@ class FeedForm(forms.Form):
         province = self.fields["province"]
         assert isinstance(province, forms.ModelChoiceField)
         province.queryset = provinces(office)
+        level = self.fields["level"]
+        assert isinstance(level, forms.TypedChoiceField)
+        present = Endpoint.objects.levels_present()
+        level.choices = [
+            (value, label) for value, label in level.choices if value in present or value == ""
+        ]
 
     def scope(self) -> FeedScope:
         data = self.cleaned_data

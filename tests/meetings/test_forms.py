@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
+from conferencing.forms.directory import EndpointFilterForm
 from conferencing.models import Level
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError
+from meetings.calendar.forms import FeedForm
 from meetings.forms import (
     BookingForm,
     CancelForm,
@@ -21,7 +23,14 @@ from meetings.forms import (
     split_codes,
 )
 from meetings.models import AttendeeRole, Classification
-from tests.factories import BridgeFactory, central_office, office_of, site_tree
+from tests.factories import (
+    BridgeFactory,
+    EndpointFactory,
+    UserFactory,
+    central_office,
+    office_of,
+    site_tree,
+)
 
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -197,13 +206,48 @@ def test_booking_form_offers_only_the_jurisdiction_and_the_usable_bridges(sites,
     form = BookingForm(office=hanoi)
 
     assert [code for code, _name in form.fields["subtrees"].choices] == ["T01"]
+    # No district in this tree: "All districts" is not offered.
     assert [value for value, _label in form.fields["levels"].choices] == [
         Level.PROVINCE,
-        Level.DISTRICT,
         Level.COMMUNE,
     ]
     assert list(form.fields["bridge"].queryset) == [own, shared]
     assert "bridge" not in form.initial
+
+
+def test_the_district_level_is_offered_once_the_tree_has_a_district(sites):
+    EndpointFactory(code="H0101", level=Level.DISTRICT, parent=sites["T01"])
+
+    booking = BookingForm()
+    agenda = MeetingFilterForm(user=UserFactory())
+    directory = EndpointFilterForm()
+
+    assert [value for value, _label in booking.fields["levels"].choices] == list(Level)
+    assert [slug for slug, _label in agenda.fields["level"].choices] == [
+        "",
+        "central",
+        "province",
+        "district",
+        "commune",
+    ]
+    assert [slug for slug, _label in directory.fields["level"].choices] == [
+        "",
+        "central",
+        "province",
+        "district",
+        "commune",
+    ]
+
+
+def test_no_level_filter_offers_a_level_the_tree_does_not_use(sites):
+    agenda = MeetingFilterForm(user=UserFactory())
+    directory = EndpointFilterForm()
+    feed = FeedForm()
+
+    assert "district" not in dict(agenda.fields["level"].choices)
+    assert "district" not in dict(directory.fields["level"].choices)
+    assert Level.DISTRICT not in dict(feed.fields["level"].choices)
+    assert Level.COMMUNE in dict(feed.fields["level"].choices)
 
 
 def test_booking_form_lets_booking_judge_a_province_or_bridge_it_does_not_offer(sites, bridge):

@@ -113,8 +113,18 @@ BAD_BOOKINGS = [
     ),
     pytest.param({"title": ""}, "title", "This field is required.", id="no-title"),
     pytest.param({"title": "   "}, "title", "This field is required.", id="blank-title"),
-    pytest.param({"date": "31/02/2026"}, "date", "Enter a valid date.", id="bad-date"),
-    pytest.param({"start_time": "25:00"}, "start_time", "Enter a valid time.", id="bad-time"),
+    pytest.param(
+        {"date": "31/02/2026"},
+        "date",
+        "Enter a date as dd/mm/yyyy, for example 31/12/2026.",
+        id="bad-date",
+    ),
+    pytest.param(
+        {"start_time": "25:00"},
+        "start_time",
+        "Enter a time as hh:mm on a 24-hour clock, for example 14:30.",
+        id="bad-time",
+    ),
     pytest.param(
         {"setup_minutes": "99999"},
         "setup_minutes",

@@ -101,7 +101,9 @@ def test_week_bad_date_is_a_form_error(client_as, alice, english):
     response = client_as(alice).get(WEEK_URL, {"start": "someday"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"start": ["Enter a valid date."]}
+    assert response.context["form"].errors == {
+        "start": ["Enter a date as dd/mm/yyyy, for example 31/12/2026."]
+    }
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -118,8 +120,9 @@ def test_week_query_count_is_constant(
     start = monday_of(meetings[0].conference.start)
 
     # session, user, roles, provinces of the filter, the week's sessions, which show details
-    # One query more since issue #13: the offices the user acts for (the header's office).
-    with django_assert_num_queries(7):
+    # One query more since issue #13: the offices the user acts for (the header's office);
+    # one since #15: the levels the tree uses (the level filter offers no others).
+    with django_assert_num_queries(8):
         response = client.get(WEEK_URL, {"start": start})
 
     assert sum(len(day.meetings) for day in response.context["days"]) == count
