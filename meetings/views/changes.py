@@ -8,10 +8,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
-from conferencing.jurisdiction import acts_for_an_office, booking_office
+from conferencing.jurisdiction import acts_for_an_office, booking_office, jurisdiction_path
+from conferencing.site_selection import SiteSelection, as_provinces
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import CancelForm, ChangeSitesForm, RescheduleForm, SlotForm
+from meetings.models import Meeting
 from meetings.series import SeriesConflict
 from meetings.views.common import (
     AuthenticatedHttpRequest,
@@ -97,7 +99,7 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     meeting = changeable_meeting(request, meeting_id)
     if isinstance(meeting, HttpResponse):
         return meeting
-    result, status = None, 200
+    result, status, rewording = None, 200, ""
     office = booking_office(request.user)
     if request.method == "POST":
         form = ChangeSitesForm(request.POST, office=office)
@@ -111,9 +113,12 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
             except BookingConflict as conflict:
                 result, status = conflict_result(conflict.report), 409
     else:
-        initial = ChangeSitesForm.initial_for(
-            booking.booked_selection(meeting), booking.host_code_of(meeting)
-        )
+        selection = booking.booked_selection(meeting)
+        shorter = shorter_selection(selection, meeting)
+        if shorter is not None:
+            rewording = "shown" if request.GET.get("as") == PROVINCES else "offered"
+            selection = shorter if rewording == "shown" else selection
+        initial = ChangeSitesForm.initial_for(selection, booking.host_code_of(meeting))
         form = ChangeSitesForm(initial=initial, office=office)
     count = meeting.conference.legs.count()
     return render(
@@ -125,9 +130,25 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
             "check": result,
             "site_options": site_options(office),
             "site_count": sites_text(count),
+            "as_provinces": rewording,
         },
         status=status,
     )
+
+
+# ?as=provinces: the sites of a session booked one by one, shown as whole provinces.
+PROVINCES = "provinces"
+
+
+def shorter_selection(selection: SiteSelection, meeting: Meeting) -> SiteSelection | None:
+    """The same sites in fewer words (as_provinces) for a selection of single sites, as
+    sessions booked before selections were kept have; None when it says nothing shorter."""
+    if selection.levels or selection.subtrees or len(selection.sites) < 2:
+        return None
+    shorter = as_provinces(selection, jurisdiction_path(meeting.owner_office))
+    if len(shorter.subtrees) + len(shorter.sites) >= len(selection.sites):
+        return None
+    return shorter
 
 
 @require_POST

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from conferencing.models import Conference, Level
-from conferencing.site_selection import SiteSelection
+from conferencing.models import Conference, Endpoint, Level
+from conferencing.site_selection import SiteSelection, as_provinces
 from meetings.booking import (
     BookingError,
     Slot,
@@ -222,3 +222,25 @@ def test_count_sites_queries_do_not_grow_with_the_sites(sites, communes, django_
         counted = count_sites(SiteSelection(subtrees=("T02",), sites=("T01",)), office)
 
     assert counted == communes + 4  # T01, T02, X0201, X0202 and the new ones
+
+
+# -- Sites one by one as provinces ----------------------------------------------------------------
+
+
+def test_as_provinces_makes_whole_provinces_of_their_sites(sites):
+    selection = SiteSelection(sites=("TW", "T01", "X0101", "X0102", "T02", "X0201"))
+
+    assert as_provinces(selection) == SiteSelection(subtrees=("T01",), sites=("TW", "T02", "X0201"))
+
+
+def test_as_provinces_leaves_inactive_sites_out_of_the_whole(sites):
+    Endpoint.objects.filter(code="X0202").update(is_active=False)
+    selection = SiteSelection(sites=("T02", "X0201"))
+
+    assert as_provinces(selection) == SiteSelection(subtrees=("T02",))
+
+
+def test_as_provinces_keeps_any_other_selection(sites):
+    selection = SiteSelection(levels=(Level.CENTRAL,), sites=("T01", "X0101", "X0102"))
+
+    assert as_provinces(selection) == selection

@@ -157,3 +157,27 @@ def test_sites_change_onto_a_busy_site_is_a_conflict(client_as, alice, bridge, m
 
     assert response.status_code == 409
     assert Leg.objects.filter(conference=meeting.conference).count() == 4
+
+
+def test_sites_form_of_an_old_session_offers_its_sites_as_provinces(client_as, alice, meeting):
+    Conference.objects.filter(pk=meeting.conference_id).update(
+        site_selection={"sites": ["TW", "T01", "X0101", "X0102", "X0103", "X0201"]}
+    )
+
+    offered = client_as(alice).get(url_for("sites", meeting))
+    shown = client_as(alice).get(url_for("sites", meeting) + "?as=provinces")
+
+    assert offered.context["form"].initial["subtrees"] == []
+    assert 'href="?as=provinces"' in offered.content.decode()
+    assert (shown.context["form"].initial["subtrees"], shown.context["form"].initial["sites"]) == (
+        ["T01"],
+        "TW, X0201",
+    )
+    assert ticked(shown.content.decode(), "subtrees") == ["T01"]
+
+
+def test_sites_form_of_a_selection_kept_from_booking_offers_no_rewording(client_as, alice, meeting):
+    response = client_as(alice).get(url_for("sites", meeting) + "?as=provinces")
+
+    assert response.context["as_provinces"] == ""
+    assert 'id="as-provinces"' not in response.content.decode()
