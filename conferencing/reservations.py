@@ -194,9 +194,9 @@ def add_legs(conference: Conference, endpoint_ids: Iterable[int], host_id: int) 
             cursor.execute(
                 f"INSERT INTO {Leg._meta.db_table} "
                 "(conference_id, endpoint_id, role, reserved_from, reserved_until, is_reserved, "
-                "state, state_seq, checklist, note) "
+                "state, state_seq, checklist, note, override_reason) "
                 "SELECT %s, site, CASE WHEN site = %s THEN %s ELSE %s END, %s, %s, TRUE, "
-                "'pending', 0, '{}'::jsonb, '' "
+                "'pending', 0, '{}'::jsonb, '', '' "
                 "FROM unnest(%s::bigint[]) WITH ORDINALITY AS sites (site, position) "
                 "ORDER BY position",
                 [
