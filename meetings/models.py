@@ -131,7 +131,7 @@ class Meeting(models.Model):
     # The start the series rule gave this occurrence (RECURRENCE-ID), kept when it moves.
     occurrence_start = models.DateTimeField(_("original occurrence start"), null=True, blank=True)
     # fold(title, organising unit): what meeting search matches (accounts.folded_search).
-    search_key = models.CharField(max_length=600, blank=True, editable=False)
+    search_key = models.CharField(max_length=600, blank=True, editable=False, db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:meeting_id>/reschedule/check/", views.reschedule_check, name="reschedule_check"),
     path("<int:meeting_id>/sites/", views.change_sites, name="sites"),
     path("<int:meeting_id>/sites/check/", views.sites_check, name="sites_check"),
+    path("<int:meeting_id>/site-list/", views.site_list, name="site-list"),
     path("<int:meeting_id>/cancel/", views.cancel, name="cancel"),
 ]

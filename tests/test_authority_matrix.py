@@ -712,6 +712,18 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/reschedule/', 'secret'):
         '404   200   404   404   403   403   403   403   403   403   login login',
+    ('GET', 'meetings/<int:meeting_id>/site-list/', 'hanoi'):
+        '200   200   404   200   404   200   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/site-list/', 'national'):
+        '200   200   200   200   404   200   200   200   200   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/site-list/', 'secret'):
+        '404   200   404   404   404   404   404   404   200   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/site-list/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/site-list/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/site-list/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/sites/', 'hanoi'):
         '404   200   404   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/sites/', 'national'):

@@ -50,27 +50,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='conference',
             name='site_selection',
-            field=models.JSONField(blank=True, default=dict, verbose_name='site selection'),
+            field=models.JSONField(blank=True, db_default=models.Value({}, models.JSONField()), default=dict, verbose_name='site selection'),
         ),
         migrations.AddField(
             model_name='endpoint',
             name='search_key',
-            field=models.CharField(blank=True, editable=False, max_length=600),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=600),
         ),
         migrations.AddField(
             model_name='leg',
             name='override_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='reason for ready despite a failed check'),
+            field=models.CharField(blank=True, db_default='', max_length=500, verbose_name='reason for ready despite a failed check'),
         ),
         migrations.AddField(
             model_name='office',
             name='single_secretary',
-            field=models.BooleanField(default=False, help_text='The office has a single secretary, who may approve what they submitted.', verbose_name='single secretary'),
+            field=models.BooleanField(db_default=False, default=False, help_text='The office has a single secretary, who may approve what they submitted.', verbose_name='single secretary'),
         ),
         migrations.AddField(
             model_name='readinessevent',
             name='override_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='reason for ready despite a failed check'),
+            field=models.CharField(blank=True, db_default='', max_length=500, verbose_name='reason for ready despite a failed check'),
         ),
         migrations.RunPython(fill_search_keys, migrations.RunPython.noop, elidable=False),
         migrations.RunPython(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from conferencing.models.readiness import ReadinessState
@@ -62,7 +62,9 @@ class Conference(models.Model):
     # How the secretariat named the sites when booking (conferencing.site_selection:
     # levels, subtrees, sites, exclusions), so that changing them edits that choice
     # rather than a list of thousands of codes.
-    site_selection = models.JSONField(_("site selection"), default=dict, blank=True)
+    site_selection = models.JSONField(
+        _("site selection"), default=dict, db_default=Value({}, JSONField()), blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -131,7 +133,7 @@ class Leg(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     # Why the site says ready although a check failed (conferencing.readiness).
     override_reason = models.CharField(
-        _("reason for ready despite a failed check"), max_length=500, blank=True
+        _("reason for ready despite a failed check"), max_length=500, blank=True, db_default=""
     )
 
     objects = LegQuerySet.as_manager()

@@ -40,6 +40,7 @@ class Office(models.Model):
     single_secretary = models.BooleanField(
         _("single secretary"),
         default=False,
+        db_default=False,
         help_text=_("The office has a single secretary, who may approve what they submitted."),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -36,7 +36,7 @@ class ReadinessEvent(models.Model):
     people_present = models.PositiveIntegerField(_("people present"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     override_reason = models.CharField(
-        _("reason for ready despite a failed check"), max_length=500, blank=True
+        _("reason for ready despite a failed check"), max_length=500, blank=True, db_default=""
     )
     # The id the client gave its message: a retried report is applied once.
     client_id = models.CharField(_("client message id"), max_length=64, blank=True)

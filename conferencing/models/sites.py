@@ -96,7 +96,7 @@ class Endpoint(models.Model):
     path = models.CharField(max_length=400, editable=False, db_index=True)
     # fold(name, code, organisation): what site search matches, ignoring case and marks
     # (accounts.folded_search serves it from an index).
-    search_key = models.CharField(max_length=600, blank=True, editable=False)
+    search_key = models.CharField(max_length=600, blank=True, editable=False, db_default="")
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     dial_string = models.CharField(

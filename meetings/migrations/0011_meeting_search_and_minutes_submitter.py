@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='search_key',
-            field=models.CharField(blank=True, editable=False, max_length=600),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=600),
         ),
         migrations.AddField(
             model_name='recordversion',

@@ -13,7 +13,7 @@ from meetings.views.changes import (
     sites_check,
 )
 from meetings.views.lists import agenda, week
-from meetings.views.page import detail
+from meetings.views.page import detail, site_list
 
 __all__ = [
     "agenda",
@@ -25,6 +25,7 @@ __all__ = [
     "reschedule",
     "reschedule_check",
     "site_count",
+    "site_list",
     "sites_check",
     "week",
 ]

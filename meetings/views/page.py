@@ -1,7 +1,5 @@
 """The meeting page: everything about one session, or only its time when it is confidential."""
 
-from dataclasses import dataclass
-
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,27 +7,14 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
+from conferencing import session_sites
 from conferencing.jurisdiction import booking_office
-from conferencing.models import Endpoint, Leg, LegRole, Level
+from conferencing.models import Level
 from meetings.booking import is_changeable
 from meetings.models import Meeting, MeetingStatus, Series
 from meetings.series import parse_rule, rule_parts
-from meetings.views.common import concerning_meeting
+from meetings.views.common import concerning_meeting, readable_meeting
 from meetings.visibility import details_visible, may_change
-
-
-@dataclass
-class LevelGroup:
-    label: str
-    sites: list[Endpoint]
-
-
-def sites_by_level(legs: list[Leg]) -> list[LevelGroup]:
-    """The session's sites grouped by level, top of the tree first, each in tree order."""
-    groups: dict[int, list[Endpoint]] = {}
-    for leg in legs:
-        groups.setdefault(leg.endpoint.level, []).append(leg.endpoint)
-    return [LevelGroup(str(Level(level).label), groups[level]) for level in sorted(groups)]
 
 
 def series_summary(meeting: Meeting) -> dict | None:
@@ -64,11 +49,8 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = concerning_meeting(request.user, meeting_id)
     if not details_visible(meeting, request.user):
         return render(request, "meetings/busy.html", {"meeting": meeting})
-    legs = list(
-        meeting.conference.legs.select_related("endpoint")
-        .only("role", "endpoint__code", "endpoint__name", "endpoint__level", "endpoint__path")
-        .order_by("endpoint__path")
-    )
+    # Counts by level and province, not 3,356 rows: the sites are listed on demand.
+    sites = session_sites.summarise(meeting.conference_id)
     attendees = meeting.attendees.select_related("user__person").order_by(
         "user__person__full_name", "user__username"
     )
@@ -79,9 +61,8 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "conference": meeting.conference,
-            "host": next((leg.endpoint for leg in legs if leg.role == LegRole.HOST), None),
-            "site_count": len(legs),
-            "levels": sites_by_level(legs),
+            "host": sites.host,
+            "sites": sites,
             "attendees": attendees,
             "series": series_summary(meeting),
             # The records section comes from the template (records_ui): the core does
@@ -100,3 +81,32 @@ def read_only_for(request: HttpRequest, meeting: Meeting):
     says so, since it offers them no change (visibility.changeable is the owner's)."""
     office = booking_office(request.user)
     return office if office is not None and office.pk != meeting.owner_office_id else None
+
+
+@require_GET
+@role_required(can_view_meetings)
+def site_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The session's sites, a page at a time, by province, level or name: what the
+    meeting page links to instead of listing thousands. Whoever reads the session's
+    details may read its sites; anyone else gets 404."""
+    meeting = readable_meeting(request.user, meeting_id)
+    summary = session_sites.summarise(meeting.conference_id)
+    province = request.GET.get("province", "").strip()
+    # An unknown level (an edited address) filters nothing, as "all levels" does.
+    level = Level.from_slug(request.GET.get("level", ""))
+    search = request.GET.get("q", "").strip()
+    page = session_sites.sites_page(
+        meeting.conference_id, province, level, search, request.GET.get("page", 1)
+    )
+    filters = {"province": province, "level": level.slug if level else "", "q": search}
+    return render(
+        request,
+        "meetings/site_list.html",
+        {
+            "meeting": meeting,
+            "conference": meeting.conference,
+            "summary": summary,
+            "page": page,
+            "filters": filters,
+        },
+    )
