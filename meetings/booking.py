@@ -38,7 +38,12 @@ from conferencing.reservations import (
     move_conference,
     replace_sites,
 )
-from conferencing.site_selection import SiteSelection, SiteSelectionError, resolve_sites
+from conferencing.site_selection import (
+    ResolvedSites,
+    SiteSelection,
+    SiteSelectionError,
+    resolve_sites,
+)
 from meetings.events import ChangeKind, MeetingChange, announce
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
 from meetings.visibility import with_details
@@ -163,14 +168,32 @@ def acting_office_of(user: AbstractBaseUser) -> Office:
     return office
 
 
+def resolve_within(selection: SiteSelection, office: Office) -> ResolvedSites:
+    """The sites the selection names, resolved within the office's jurisdiction (those
+    outside are listed in `outside`, for the caller to refuse); two queries."""
+    try:
+        return resolve_sites(selection, within=jurisdiction_path(office))
+    except SiteSelectionError as error:
+        raise BookingError(str(error), "sites") from None
+
+
+def count_sites(selection: SiteSelection, office: Office) -> int:
+    """How many sites a booking of this selection by this office would reserve; the
+    BookingError booking would give for the selection (unknown, inactive, outside the
+    jurisdiction, nothing chosen) otherwise. What the site pickers' live count shows."""
+    sites = resolve_within(selection, office)
+    try:
+        refuse_outside(office, sites.outside)
+    except OutsideJurisdiction as error:
+        raise BookingError(error.message, error.field) from None
+    return len(sites.ids)
+
+
 def resolve_plan(
     request_sites: SiteSelection, host_code: str, bridge_id: int, slot: Slot, office: Office
 ):
     """The conference to reserve, every site and the host inside the office's jurisdiction."""
-    try:
-        sites = resolve_sites(request_sites, within=jurisdiction_path(office))
-    except SiteSelectionError as error:
-        raise BookingError(str(error), "sites") from None
+    sites = resolve_within(request_sites, office)
     host_id = sites.id_of(host_code)
     if host_id is None:
         raise BookingError(_("The host site must be one of the chosen sites."), "host")
@@ -401,9 +424,7 @@ def is_changeable(meeting: Meeting) -> bool:
 def lock_changeable(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock and refuse changes to what is over."""
     locked = Meeting.objects.select_for_update().select_related("conference").get(pk=meeting.pk)
-    refusal = change_refusal(locked)
-    if refusal is not None:
-        raise BookingError(refusal)
+    refuse_unchangeable(locked)
     return locked
 
 
@@ -510,6 +531,51 @@ def change_sites(
             )
     except IntegrityError as error:
         raise refuse_race(plan, user, error, meeting.conference_id) from None
+
+
+def check_reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> ConflictReport:
+    """The dry run of `reschedule`: what it would refuse with, nothing written. The
+    session's own reservation does not stand in its way."""
+    validate_slot(slot)
+    refuse_unchangeable(meeting)
+    plan = current_plan(meeting, slot)
+    bridge = get_bridge(plan.bridge_id, lock=False)
+    return find_conflicts(plan, bridge, user, exclude_conference_id=meeting.conference_id)
+
+
+def check_change_sites(
+    meeting: Meeting, sites: SiteSelection, host_code: str, user: AbstractBaseUser
+) -> ConflictReport:
+    """The dry run of `change_sites`: what it would refuse with, nothing written. The
+    session's own sites do not stand in its way."""
+    refuse_unchangeable(meeting)
+    plan = resolve_plan(
+        sites, host_code, meeting.conference.bridge_id, slot_of(meeting), meeting.owner_office
+    )
+    bridge = get_bridge(plan.bridge_id, lock=False)
+    return find_conflicts(plan, bridge, user, exclude_conference_id=meeting.conference_id)
+
+
+def refuse_unchangeable(meeting: Meeting) -> None:
+    refusal = change_refusal(meeting)
+    if refusal is not None:
+        raise BookingError(refusal)
+
+
+def booked_selection(meeting: Meeting) -> SiteSelection:
+    """The selection the session's sites were chosen with (levels, provinces, single
+    sites, exclusions), as booking or the last change of sites kept it; a session kept
+    without one has its sites one by one, in tree order."""
+    selection = SiteSelection.from_json(meeting.conference.site_selection)
+    if selection.is_empty():
+        legs = meeting.conference.legs.order_by("endpoint__path")
+        selection = SiteSelection(sites=tuple(legs.values_list("endpoint__code", flat=True)))
+    return selection
+
+
+def host_code_of(meeting: Meeting) -> str:
+    host = meeting.conference.legs.filter(role=LegRole.HOST)
+    return host.values_list("endpoint__code", flat=True).first() or ""
 
 
 def cancel(meeting: Meeting, reason: str, user: AbstractBaseUser) -> Meeting:

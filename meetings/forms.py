@@ -86,6 +86,22 @@ class BookingErrorMixin:
         self.add_error(name if name in self.fields else None, error.message)  # type: ignore[attr-defined]
 
 
+class DryRunMixin:
+    """A form the live conflict check posts while it is being filled in."""
+
+    # What the dry run needs: without these there is nothing to check.
+    CHECK_FIELDS: tuple[str, ...] = ()
+
+    def missing(self) -> list[str]:
+        """Labels of the fields the dry run still needs, in form order."""
+        errors = self.errors.as_data()  # type: ignore[attr-defined]
+        return [
+            str(self.fields[name].label)  # type: ignore[attr-defined]
+            for name in self.CHECK_FIELDS
+            if any(error.code == "required" for error in errors.get(name, []))
+        ]
+
+
 # --- lists -------------------------------------------------------------------------------------
 
 
@@ -304,7 +320,7 @@ REPEAT_CHOICES = [
 ]
 
 
-class BookingForm(SlotForm, SiteSelectionForm):
+class BookingForm(DryRunMixin, SlotForm, SiteSelectionForm):
     """Everything `book` and `book_series` need. With `for_check`, only what the dry run needs."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -336,7 +352,6 @@ class BookingForm(SlotForm, SiteSelectionForm):
         label=_("Book the free occurrences, skip the conflicting ones"), required=False
     )
 
-    # What the dry run needs: without these there is nothing to check.
     CHECK_FIELDS = ("date", "start_time", "end_time", "setup_minutes", "bridge", "host")
 
     def __init__(self, *args, for_check: bool = False, **kwargs) -> None:
@@ -362,14 +377,6 @@ class BookingForm(SlotForm, SiteSelectionForm):
             elif count is not None and until is not None:
                 self.add_error("until", _("Give either the number of sessions or the last date."))
         return data
-
-    def missing(self) -> list[str]:
-        """Labels of the fields the dry run still needs, in form order."""
-        return [
-            str(self.fields[name].label)
-            for name in self.CHECK_FIELDS
-            if any(error.code == "required" for error in self.errors.as_data().get(name, []))
-        ]
 
     def rule(self) -> str | None:
         """The RRULE the repeat fields describe, in local wall time; None for one session."""
@@ -422,7 +429,9 @@ def scope_field(label) -> forms.ChoiceField:
     )
 
 
-class RescheduleForm(SlotForm):
+class RescheduleForm(DryRunMixin, SlotForm):
+    CHECK_FIELDS = ("date", "start_time", "end_time", "setup_minutes")
+
     def __init__(self, *args, in_series: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if in_series:
@@ -432,8 +441,43 @@ class RescheduleForm(SlotForm):
         return self.cleaned_data.get("scope") == SCOPE_FOLLOWING
 
 
-class ChangeSitesForm(SiteSelectionForm):
-    pass
+class ChangeSitesForm(DryRunMixin, SiteSelectionForm):
+    """The session's selection, in the booking form's picker."""
+
+    CHECK_FIELDS = ("host",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A kept selection may name a subtree the picker does not offer (a district,
+        # booked through the API): it is offered too, so that saving keeps it.
+        subtrees = cast(CodeChoiceField, self.fields["subtrees"])
+        offered = {code for code, _name in subtrees.choices}
+        unlisted = [code for code in self["subtrees"].value() or [] if code not in offered]
+        if unlisted:
+            names = dict(Endpoint.objects.filter(code__in=unlisted).values_list("code", "name"))
+            subtrees.choices = [
+                *subtrees.choices,
+                *((code, names[code]) for code in unlisted if code in names),
+            ]
+
+    @staticmethod
+    def initial_for(selection: SiteSelection, host_code: str) -> dict:
+        return {
+            "levels": list(selection.levels),
+            "subtrees": list(selection.subtrees),
+            "sites": ", ".join(selection.sites),
+            "exclude_sites": ", ".join(selection.exclude_sites),
+            "exclude_subtrees": ", ".join(selection.exclude_subtrees),
+            "host": host_code,
+        }
+
+
+class SiteCountForm(SiteSelectionForm):
+    """What the pickers' live count posts: the selection; the host changes no count."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["host"]
 
 
 class CancelForm(BookingErrorMixin, forms.Form):

@@ -39,6 +39,7 @@ from meetings.booking import (
     once_more_after_a_deadlock,
     raise_sequence,
     refuse_race,
+    refuse_unchangeable,
     resolve_plan,
     slot_changes,
     slot_of,
@@ -298,18 +299,12 @@ def reschedule_following(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -
     reports each conflicting occurrence.
     """
     validate_slot(slot)
-    shift = slot.start - meeting.conference.start
-    length = slot.end - slot.start
     plans: list[tuple[Slot, ConferencePlan]] = []
     moving: set[int] = set()
     try:
         with transaction.atomic():
             occurrences = [lock_changeable(occurrence) for occurrence in following(meeting)]
-            moves = []
-            for occurrence in occurrences:
-                start = occurrence.conference.start + shift
-                moves.append((occurrence, Slot(start, start + length, slot.setup_minutes)))
-            reject_overlaps([new_slot for _occurrence, new_slot in moves], "end")
+            moves = shifted(occurrences, meeting, slot)
             plans = [(new_slot, current_plan(occ, new_slot)) for occ, new_slot in moves]
             # Every one of them moves: none may stand in another's way at its old time.
             moving = {occurrence.conference_id for occurrence in occurrences}
@@ -325,6 +320,37 @@ def reschedule_following(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -
     except IntegrityError as error:
         raise race_lost(error, plans, user, moving) from None
     return [occurrence for occurrence, _slot in moves]
+
+
+def shifted(occurrences: list[Meeting], meeting: Meeting, slot: Slot) -> list[tuple[Meeting, Slot]]:
+    """Where each occurrence goes when `meeting` moves to `slot`: the same shift, the new
+    length and setup window; refused if the moved occurrences would overlap."""
+    shift = slot.start - meeting.conference.start
+    length = slot.end - slot.start
+    moves = []
+    for occurrence in occurrences:
+        start = occurrence.conference.start + shift
+        moves.append((occurrence, Slot(start, start + length, slot.setup_minutes)))
+    reject_overlaps([new_slot for _occurrence, new_slot in moves], "end")
+    return moves
+
+
+def check_reschedule_following(
+    meeting: Meeting, slot: Slot, user: AbstractBaseUser
+) -> list[tuple[Slot, ConflictReport]]:
+    """The dry run of `reschedule_following`: every occurrence that would move, with
+    what stands in its way at its new time (the moving occurrences never do)."""
+    validate_slot(slot)
+    occurrences = following(meeting)
+    for occurrence in occurrences:
+        refuse_unchangeable(occurrence)
+    moves = shifted(occurrences, meeting, slot)
+    moving = {occurrence.conference_id for occurrence in occurrences}
+    bridge = get_bridge(meeting.conference.bridge_id, lock=False)
+    return [
+        (new_slot, find_conflicts(current_plan(occurrence, new_slot), bridge, user, moving))
+        for occurrence, new_slot in moves
+    ]
 
 
 def move_all(moves: list[tuple[Meeting, Slot]], user: AbstractBaseUser) -> None:

@@ -10,9 +10,12 @@ urlpatterns = [
     path("week/", views.week, name="week"),
     path("new/", views.book, name="book"),
     path("check/", views.check, name="check"),
+    path("sites/count/", views.site_count, name="site_count"),
     path("<int:meeting_id>/", views.detail, name="detail"),
     path("<int:meeting_id>/reschedule/", views.reschedule, name="reschedule"),
+    path("<int:meeting_id>/reschedule/check/", views.reschedule_check, name="reschedule_check"),
     path("<int:meeting_id>/sites/", views.change_sites, name="sites"),
+    path("<int:meeting_id>/sites/check/", views.sites_check, name="sites_check"),
     path("<int:meeting_id>/site-list/", views.site_list, name="site-list"),
     path("<int:meeting_id>/cancel/", views.cancel, name="cancel"),
 ]

@@ -736,6 +736,34 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/sites/', 'secret'):
         '404   200   404   404   403   403   403   403   403   403   login login',
+    ('GET', 'meetings/<int:meeting_id>/reschedule/check/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/reschedule/check/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/reschedule/check/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/reschedule/check/', 'hanoi'):
+        '404   200   404   200   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/reschedule/check/', 'national'):
+        '200   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/reschedule/check/', 'secret'):
+        '404   200   404   404   403   403   403   403   403   403   login login',
+    ('GET', 'meetings/<int:meeting_id>/sites/check/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/sites/check/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/sites/check/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/sites/check/', 'hanoi'):
+        '404   200   404   200   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/sites/check/', 'national'):
+        '200   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/sites/check/', 'secret'):
+        '404   200   404   404   403   403   403   403   403   403   login login',
+    ('GET', 'meetings/sites/count/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/sites/count/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/check/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/check/', '-'):

@@ -4,8 +4,14 @@ Thin views: parse a form, authorise (accounts.roles, meetings.visibility), call
 one function of meetings.booking or meetings.series, render.
 """
 
-from meetings.views.booking import book, check
-from meetings.views.changes import cancel, change_sites, reschedule
+from meetings.views.booking import book, check, site_count
+from meetings.views.changes import (
+    cancel,
+    change_sites,
+    reschedule,
+    reschedule_check,
+    sites_check,
+)
 from meetings.views.lists import agenda, week
 from meetings.views.page import detail, site_list
 
@@ -17,6 +23,9 @@ __all__ = [
     "check",
     "detail",
     "reschedule",
+    "reschedule_check",
+    "site_count",
     "site_list",
+    "sites_check",
     "week",
 ]

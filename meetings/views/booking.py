@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +12,7 @@ from accounts.decorators import role_required
 from conferencing.jurisdiction import acts_for_an_office, booking_office
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
-from meetings.forms import BookingForm
+from meetings.forms import BookingForm, SiteCountForm
 from meetings.series import SeriesConflict
 from meetings.views.common import (
     AuthenticatedHttpRequest,
@@ -20,6 +20,8 @@ from meetings.views.common import (
     conflict_result,
     series_result,
     site_options,
+    sites_text,
+    unchecked,
 )
 
 TEMPLATE = "meetings/book.html"
@@ -27,18 +29,8 @@ TEMPLATE = "meetings/book.html"
 
 def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
     """What booking this form would run into, without writing anything."""
-    if not form.is_valid():
-        missing = form.missing()
-        if missing:
-            return CheckResult("incomplete", messages=missing)
-        return CheckResult(
-            "invalid",
-            messages=[
-                f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-                for name, errors in form.errors.items()
-                for error in errors
-            ],
-        )
+    if problem := unchecked(form):
+        return problem
     request = form.booking_request()
     rule = form.rule()
     try:
@@ -55,6 +47,25 @@ def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
 def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BookingForm(request.POST, for_check=True, office=booking_office(request.user))
     return render(request, f"{TEMPLATE}#conflicts", {"check": dry_run(form, request.user)})
+
+
+@require_POST
+@role_required(acts_for_an_office)
+def site_count(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """How many sites the picker's selection names within the acting office's
+    jurisdiction, {"count", "text"}; with a selection booking would refuse, no count
+    and the reason as the text."""
+    office = booking_office(request.user)
+    form = SiteCountForm(request.POST, office=office)
+    if not form.is_valid():
+        first = next(error for errors in form.errors.values() for error in errors)
+        return JsonResponse({"count": None, "text": str(first)})
+    selection = form.selection()
+    try:
+        count = 0 if selection.is_empty() else booking.count_sites(selection, office)
+    except BookingError as error:
+        return JsonResponse({"count": None, "text": error.message})
+    return JsonResponse({"count": count, "text": sites_text(count)})
 
 
 @require_http_methods(["GET", "POST"])

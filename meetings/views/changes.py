@@ -5,11 +5,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
-from conferencing.jurisdiction import acts_for_an_office, booking_office
-from conferencing.models import LegRole
+from conferencing.jurisdiction import acts_for_an_office, booking_office, jurisdiction_path
+from conferencing.site_selection import SiteSelection, as_provinces
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import CancelForm, ChangeSitesForm, RescheduleForm, SlotForm
@@ -17,11 +17,18 @@ from meetings.models import Meeting
 from meetings.series import SeriesConflict
 from meetings.views.common import (
     AuthenticatedHttpRequest,
+    CheckResult,
     changeable_meeting,
+    checkable_meeting,
     conflict_result,
     series_result,
     site_options,
+    sites_text,
+    unchecked,
 )
+
+# The conflicts panel of the booking page, which the change pages share.
+CONFLICTS = "meetings/book.html#conflicts"
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,12 +71,26 @@ def reschedule(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
     )
 
 
-def current_sites(meeting: Meeting) -> dict:
-    """The form's starting point: today's sites one by one, and today's host."""
-    legs = meeting.conference.legs.order_by("endpoint__path").values_list("endpoint__code", "role")
-    codes = [code for code, _role in legs]
-    host = next((code for code, role in legs if role == LegRole.HOST), "")
-    return {"sites": ", ".join(codes), "host": host}
+@require_POST
+@role_required(acts_for_an_office)
+def reschedule_check(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    """The reschedule page's live dry run: what moving the session (and, if asked, the
+    following ones) would run into; its own reservations stand in no one's way."""
+    meeting = checkable_meeting(request.user, meeting_id)
+    form = RescheduleForm(request.POST, in_series=meeting.series_id is not None)
+    result = unchecked(form)
+    if result is None:
+        try:
+            if form.following():
+                checked = series.check_reschedule_following(meeting, form.slot(), request.user)
+                result = series_result(checked, len(checked), False)
+            else:
+                result = conflict_result(
+                    booking.check_reschedule(meeting, form.slot(), request.user)
+                )
+        except BookingError as error:
+            result = CheckResult("error", messages=[error.message])
+    return render(request, CONFLICTS, {"check": result})
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +99,7 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     meeting = changeable_meeting(request, meeting_id)
     if isinstance(meeting, HttpResponse):
         return meeting
-    result, status = None, 200
+    result, status, rewording = None, 200, ""
     office = booking_office(request.user)
     if request.method == "POST":
         form = ChangeSitesForm(request.POST, office=office)
@@ -92,13 +113,61 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
             except BookingConflict as conflict:
                 result, status = conflict_result(conflict.report), 409
     else:
-        form = ChangeSitesForm(initial=current_sites(meeting), office=office)
+        selection = booking.booked_selection(meeting)
+        shorter = shorter_selection(selection, meeting)
+        if shorter is not None:
+            rewording = "shown" if request.GET.get("as") == PROVINCES else "offered"
+            selection = shorter if rewording == "shown" else selection
+        initial = ChangeSitesForm.initial_for(selection, booking.host_code_of(meeting))
+        form = ChangeSitesForm(initial=initial, office=office)
+    count = meeting.conference.legs.count()
     return render(
         request,
         "meetings/sites.html",
-        {"meeting": meeting, "form": form, "check": result, "site_options": site_options(office)},
+        {
+            "meeting": meeting,
+            "form": form,
+            "check": result,
+            "site_options": site_options(office),
+            "site_count": sites_text(count),
+            "as_provinces": rewording,
+        },
         status=status,
     )
+
+
+# ?as=provinces: the sites of a session booked one by one, shown as whole provinces.
+PROVINCES = "provinces"
+
+
+def shorter_selection(selection: SiteSelection, meeting: Meeting) -> SiteSelection | None:
+    """The same sites in fewer words (as_provinces) for a selection of single sites, as
+    sessions booked before selections were kept have; None when it says nothing shorter."""
+    if selection.levels or selection.subtrees or len(selection.sites) < 2:
+        return None
+    shorter = as_provinces(selection, jurisdiction_path(meeting.owner_office))
+    if len(shorter.subtrees) + len(shorter.sites) >= len(selection.sites):
+        return None
+    return shorter
+
+
+@require_POST
+@role_required(acts_for_an_office)
+def sites_check(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    """The change-sites page's live dry run: what the new selection would run into; the
+    session's own sites stand in no one's way."""
+    meeting = checkable_meeting(request.user, meeting_id)
+    form = ChangeSitesForm(request.POST, office=meeting.owner_office)
+    result = unchecked(form)
+    if result is None:
+        try:
+            report = booking.check_change_sites(
+                meeting, form.selection(), form.host_code(), request.user
+            )
+            result = conflict_result(report)
+        except BookingError as error:
+            result = CheckResult("error", messages=[error.message])
+    return render(request, CONFLICTS, {"check": result})
 
 
 @require_http_methods(["GET", "POST"])

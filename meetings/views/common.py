@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conferencing.jurisdiction import sites_within
 from conferencing.models import Endpoint, Office
 from conferencing.reservations import CapacityOverload
 from meetings.booking import ConflictReport, Slot, is_changeable
+from meetings.forms import DryRunMixin
 from meetings.models import Meeting
 from meetings.visibility import User as AnyUser
 from meetings.visibility import changeable, concerning, details_visible
@@ -71,11 +75,36 @@ def changeable_meeting(request: HttpRequest, meeting_id: int) -> Meeting | HttpR
     return meeting
 
 
+def checkable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
+    """The meeting for a change page's live check: one the user may change
+    (visibility.changeable), 404 otherwise, as for a meeting that does not exist. Whether
+    it can still change is for the check to say, not a redirect with a message."""
+    meetings = Meeting.objects.select_related("conference__bridge", "owner_office__jurisdiction")
+    return get_object_or_404(changeable(user, meetings), pk=meeting_id)
+
+
 def site_options(office: Office | None) -> list[tuple[str, str]]:
     """Code and name of every active site of the office's jurisdiction, for the pickers'
     shared datalist; one query."""
     sites = sites_within(office) if office else Endpoint.objects.none()
     return list(sites.active().in_tree_order().values_list("code", "name").iterator())
+
+
+def grouped(number: int) -> str:
+    """A whole number as the active language writes it: 3.356 in Vietnamese, 3,356 in
+    English (Django's Vietnamese formats give the separator but no grouping)."""
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def sites_text(count: int) -> str:
+    """ "3.356 điểm cầu": what the pickers' live count shows."""
+    return ngettext("%(number)s site", "%(number)s sites", count) % {"number": grouped(count)}
 
 
 # --- conflicts, as the templates show them -------------------------------------------------------
@@ -127,6 +156,25 @@ class CheckResult:
     @property
     def free(self) -> int | None:
         return None if self.checked is None else self.checked - len(self.occurrences)
+
+
+def unchecked(form: DryRunMixin) -> CheckResult | None:
+    """Why the dry run cannot run on the form, as the panel says it (the fields it still
+    needs, or the form's errors); None once the form is valid."""
+    if form.is_valid():  # type: ignore[attr-defined]
+        return None
+    missing = form.missing()
+    if missing:
+        return CheckResult("incomplete", messages=missing)
+    fields = form.fields  # type: ignore[attr-defined]
+    return CheckResult(
+        "invalid",
+        messages=[
+            f"{fields[name].label}: {error}" if name in fields else str(error)
+            for name, errors in form.errors.items()  # type: ignore[attr-defined]
+            for error in errors
+        ],
+    )
 
 
 def present_report(report: ConflictReport, slot: Slot | None = None) -> OccurrenceConflicts:

@@ -1,4 +1,5 @@
-/* Booking and site forms: the live conflict check, the site pickers' helpers, the series fields.
+/* Booking and site forms: the live conflict check, the live count of the chosen sites, the site
+   pickers' helpers, the series fields.
 
    Everything here is an enhancement: without JavaScript the form still posts, the server
    still reports conflicts on submit, and codes can be typed into the text areas. */
@@ -204,9 +205,76 @@
     form.addEventListener("change", schedule);
   }
 
+  /* The live count of the chosen sites: the selection (not the host) posted to
+     data-count-url a moment after the last change; the answer is {count, text}. */
+  var SELECTION_FIELDS = ["levels", "subtrees", "sites", "exclude_sites", "exclude_subtrees"];
+
+  function setUpLiveCount() {
+    var form = document.querySelector("form[data-count-url]");
+    var output = document.getElementById("site-count");
+    if (!form || !output) {
+      return;
+    }
+    var timer = null;
+    var controller = null;
+    var latest = 0;
+
+    function show(text, problem) {
+      output.textContent = text;
+      output.classList.toggle("site-count-problem", problem);
+      output.classList.remove("is-checking");
+    }
+
+    function run() {
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      var request = ++latest;
+      var token = form.querySelector("[name=csrfmiddlewaretoken]");
+      output.classList.add("is-checking");
+      fetch(form.dataset.countUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-CSRFToken": token ? token.value : "", Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+        signal: controller.signal,
+      })
+        .then(function (response) {
+          if (!response.ok || response.redirected) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (answer) {
+          if (request === latest) {
+            show(answer.text, answer.count === null);
+          }
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError" && request === latest) {
+            show(output.dataset.unavailableText || "", true);
+          }
+        });
+    }
+
+    function schedule(event) {
+      if (SELECTION_FIELDS.indexOf(event.target.name) === -1) {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, DEBOUNCE_MS);
+    }
+
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+  }
+
   setUpCodeAdders();
   setUpProvinceFilter();
   setUpSeriesFields();
   setUpExcludeBusy();
   setUpLiveCheck();
+  setUpLiveCount();
 })();
