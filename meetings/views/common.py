@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import numberformat
-from django.utils.formats import get_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -92,14 +91,8 @@ def site_options(office: Office | None) -> list[tuple[str, str]]:
 
 def grouped(number: int) -> str:
     """A whole number as the active language writes it: 3.356 in Vietnamese, 3,356 in
-    English (Django's Vietnamese formats give the separator but no grouping)."""
-    return numberformat.format(
-        number,
-        get_format("DECIMAL_SEPARATOR"),
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    English (config/formats)."""
+    return number_format(number, force_grouping=True)
 
 
 def sites_text(count: int) -> str:
