@@ -276,10 +276,15 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
     host = forms.CharField(
         label=_("Host site"),
         max_length=32,
+        # A plain text field of the code; booking.js makes it a combobox that finds the
+        # site by its name (meetings:site_search) and still posts the code.
         widget=forms.TextInput(
-            attrs={"list": "site-codes", "autocomplete": "off", "spellcheck": "false"}
+            attrs={"autocomplete": "off", "spellcheck": "false", "data-site-combobox": "host"}
         ),
-        help_text=_("The code of the presiding site; it must be one of the chosen sites."),
+        help_text=_(
+            "The code of the presiding site, or type its name and pick it; it must be one "
+            "of the chosen sites."
+        ),
     )
 
     def __init__(self, *args, office: Office | None = None, **kwargs) -> None:
