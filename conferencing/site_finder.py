@@ -44,7 +44,9 @@ def find_sites(office: Office, text: str, shown: int = SHOWN) -> Found:
     if not folded_search.words_of(text):
         return Found([], more=False)
     exact_code = Case(
-        When(code__iexact=text.strip(), then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(code__iexact=text.strip(), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
     rows = list(
         sites_within(office)
@@ -54,4 +56,3 @@ def find_sites(office: Office, text: str, shown: int = SHOWN) -> Found:
         .values_list("code", "name", "level")[: shown + 1]
     )
     return Found([FoundSite(*row) for row in rows[:shown]], more=len(rows) > shown)
-

@@ -81,9 +81,7 @@ def test_at_most_twenty_are_suggested_and_the_text_says_there_are_more(
     response = client_as(alice).get(SEARCH_URL, {"q": "xa z"})
 
     assert codes(response) == [f"Z{n:05d}" for n in range(20)]
-    assert response.json()["text"] == (
-        "The first 20 sites found; type more to narrow them down."
-    )
+    assert response.json()["text"] == "The first 20 sites found; type more to narrow them down."
 
 
 @pytest.mark.parametrize("count", [1, 3])
