@@ -303,7 +303,9 @@
     status.className = "combobox-status";
     status.setAttribute("role", "status");
     input.parentNode.insertBefore(wrapper, input);
-    wrapper.append(input, listbox, status);
+    wrapper.append(input, listbox);
+    // Below the input and its list, not between them.
+    wrapper.after(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
