@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accounts.folding import fold
@@ -47,6 +47,19 @@ SEARCHED_TABLES = (
     SearchedTable("meetings_meeting"),
     SearchedTable("accounts_person", pk_column="user_id"),
 )
+
+
+class SearchKeyedQuerySet(QuerySet):
+    """The QuerySet of a model whose `search_key` its `folded_search_key()` computes (as its
+    save() does): rows created in bulk, which save() never sees (an import, a seed), get
+    their key too, so they are found from the start. `bulk_update` is left alone: its
+    callers name the fields they write and must name `search_key` with the text it folds."""
+
+    def bulk_create(self, objs, *args, **kwargs) -> list[Model]:
+        objs = list(objs)
+        for obj in objs:
+            obj.search_key = obj.folded_search_key()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 def words_of(query: str) -> list[str]:

@@ -35,7 +35,7 @@ from meetings.booking import BookingError, BookingRequest, Details, Slot
 from meetings.date_entry import DateEntryField, TimeEntryField
 from meetings.models import AttendeeRole, Classification
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
-from meetings.visibility import SiteFilters, filter_by_sites
+from meetings.visibility import SiteFilters, filter_by_sites, searched
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 # Far beyond any real session, well inside what date arithmetic (a week, a series) can reach.
@@ -108,6 +108,12 @@ class DryRunMixin:
 class MeetingFilterForm(forms.Form):
     """The filters of the agenda and the week, read from the query string."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or unit")}),
+    )
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
@@ -151,7 +157,7 @@ class MeetingFilterForm(forms.Form):
             mine=data["mine"],
             office_scope=data.get("office_scope", ""),
         )
-        return filter_by_sites(meetings, self.user, filters)
+        return searched(self.user, filter_by_sites(meetings, self.user, filters), data["q"])
 
 
 class WeekFilterForm(MeetingFilterForm):
@@ -270,10 +276,15 @@ class SiteSelectionForm(BookingErrorMixin, forms.Form):
     host = forms.CharField(
         label=_("Host site"),
         max_length=32,
+        # A plain text field of the code; booking.js makes it a combobox that finds the
+        # site by its name (meetings:site_search) and still posts the code.
         widget=forms.TextInput(
-            attrs={"list": "site-codes", "autocomplete": "off", "spellcheck": "false"}
+            attrs={"autocomplete": "off", "spellcheck": "false", "data-site-combobox": "host"}
         ),
-        help_text=_("The code of the presiding site; it must be one of the chosen sites."),
+        help_text=_(
+            "The code of the presiding site, or type its name and pick it; it must be one "
+            "of the chosen sites."
+        ),
     )
 
     def __init__(self, *args, office: Office | None = None, **kwargs) -> None:

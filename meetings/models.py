@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts import folded_search
 from accounts.folding import fold
 from conferencing.models import Leg, LegRole
 
@@ -52,7 +53,7 @@ class Series(models.Model):
         return f"{self.rrule} from {self.first_start:%Y-%m-%d}"
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(folded_search.SearchKeyedQuerySet):
     def scheduled(self) -> "MeetingQuerySet":
         return self.filter(status=MeetingStatus.SCHEDULED)
 
@@ -150,11 +151,14 @@ class Meeting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.search_key = meeting_search_key(self.title, self.organising_unit)
+        self.search_key = self.folded_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)
+
+    def folded_search_key(self) -> str:
+        return meeting_search_key(self.title, self.organising_unit)
 
 
 def meeting_search_key(title: str, organising_unit: str) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.book, name="book"),
     path("check/", views.check, name="check"),
     path("sites/count/", views.site_count, name="site_count"),
+    path("sites/search/", views.site_search, name="site_search"),
     path("<int:meeting_id>/", views.detail, name="detail"),
     path("<int:meeting_id>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:meeting_id>/reschedule/check/", views.reschedule_check, name="reschedule_check"),

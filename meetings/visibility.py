@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 
+from accounts import folded_search
 from conferencing.jurisdiction import booking_office, jurisdiction_path
 from conferencing.models import Leg, LegRole, Office
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
@@ -89,6 +90,16 @@ def with_details(user: User, meetings: QuerySet[Meeting] | None = None) -> Query
     if not user.is_authenticated:
         return meetings
     return meetings.filter(open_to(user))
+
+
+def searched(user: User, meetings: QuerySet[Meeting], text: str) -> QuerySet[Meeting]:
+    """Of these meetings, those whose title or organising unit holds every word of `text`,
+    whatever its case and marks (accounts.folded_search); an empty text filters nothing.
+    Only meetings whose details the user may read are found by their words: a
+    confidential session they see as busy time never answers a search for its title."""
+    if not folded_search.words_of(text):
+        return meetings
+    return folded_search.matching(meetings.filter(open_to(user)), text)
 
 
 def readable_ids(user: User, meetings: Sequence[Meeting]) -> set[int]:

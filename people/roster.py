@@ -2,7 +2,8 @@
 filtered, read in a number of queries that does not grow with the people shown.
 
 Search matches every word of the query, folded (accounts.folding.fold: case, marks and
-đ ignored), against `Person.search_key` (the folded full name, username and e-mail):
+đ ignored), against `Person.search_key` (the folded full name, username and e-mail),
+through its index (accounts.folded_search, as sites and sessions are searched):
 "nguyen lan" finds "Nguyễn Thị Lan", "dang" finds "Đặng Văn Hùng".
 """
 
@@ -12,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.folding import fold
+from accounts import folded_search
 from accounts.roles import Role
 from conferencing.models import Endpoint, Office
 from people import scope
@@ -23,9 +24,7 @@ ROLE_NAMES = [role.value for role in Role]
 
 def search(people: QuerySet, text: str) -> QuerySet:
     """The people whose name, username or e-mail holds every word of `text`, folded."""
-    for word in fold(text).split():
-        people = people.filter(person__search_key__contains=word)
-    return people
+    return folded_search.matching(people, text, path="person__")
 
 
 def with_role(people: QuerySet, role: Role) -> QuerySet:

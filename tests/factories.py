@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import Role
-from conferencing.models import Bridge, Endpoint, Level, Office, path_for, site_search_key
+from conferencing.models import Bridge, Endpoint, Level, Office, path_for
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, Details, Slot, book
 from meetings.models import Meeting
@@ -142,7 +142,6 @@ def bulk_communes(parent: Endpoint, count: int, prefix: str = "B") -> list[Endpo
             level=Level.COMMUNE,
             parent=parent,
             path=path_for(f"{prefix}{n:05d}", parent.path),
-            search_key=site_search_key(f"Xã {prefix}{n:05d}", f"{prefix}{n:05d}", ""),
         )
         for n in range(count)
     )

@@ -764,6 +764,11 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/sites/count/', '-'):
         '200   200   200   200   403   403   403   403   403   403   login login',
+    # The site pickers' suggestions: the acting office's jurisdiction only (test_site_search).
+    ('GET', 'meetings/sites/search/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/sites/search/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/check/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/check/', '-'):

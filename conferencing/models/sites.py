@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import folded_search
 from accounts.folding import fold
 from conferencing.dial_strings import validate_dial_string
 
@@ -47,7 +48,7 @@ def path_for(code: str, parent_path: str = "") -> str:
     return f"{parent_path or PATH_SEPARATOR}{code}{PATH_SEPARATOR}"
 
 
-class EndpointQuerySet(models.QuerySet):
+class EndpointQuerySet(folded_search.SearchKeyedQuerySet):
     def within(self, ancestor: "Endpoint", include_self: bool = True) -> "EndpointQuerySet":
         """The subtree under `ancestor`, in one query whatever its depth."""
         subtree = self.filter(path__startswith=ancestor.path)
@@ -71,12 +72,10 @@ class EndpointQuerySet(models.QuerySet):
         return set(self.order_by().values_list("level", flat=True).distinct())
 
     def search(self, text: str) -> "EndpointQuerySet":
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(code__icontains=text) | Q(name__icontains=text) | Q(organisation__icontains=text)
-        )
+        """Sites whose name, code or organisation holds every word of `text`, whatever its
+        case and marks ("hoan kiem" finds "Hoàn Kiếm", "da nang" "Đà Nẵng"), through the
+        search index (accounts.folded_search); an empty text filters nothing."""
+        return folded_search.matching(self, text)
 
 
 class Endpoint(models.Model):
@@ -145,7 +144,7 @@ class Endpoint(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_key = site_search_key(self.name, self.code, self.organisation)
+        self.search_key = self.folded_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
@@ -153,6 +152,9 @@ class Endpoint(models.Model):
 
     def clean(self) -> None:
         validate_placement(self)
+
+    def folded_search_key(self) -> str:
+        return site_search_key(self.name, self.code, self.organisation)
 
     @property
     def depth(self) -> int:

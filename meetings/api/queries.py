@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from conferencing.models import Leg
 from meetings.models import Attendee, Meeting, MeetingQuerySet
-from meetings.visibility import SiteFilters, User, filter_by_sites
+from meetings.visibility import SiteFilters, User, filter_by_sites, searched
 
 
 def summaries() -> MeetingQuerySet:
@@ -48,6 +48,8 @@ def filter_meetings(meetings: QuerySet[Meeting], filters: dict, user: User) -> Q
         meetings = meetings.filter(status=filters["status"])
     if "classification" in filters:
         meetings = meetings.filter(classification=filters["classification"])
+    if "q" in filters:
+        meetings = searched(user, meetings, filters["q"])
     sites = SiteFilters(
         level=filters.get("level"),
         subtree=filters["province"].path if "province" in filters else None,

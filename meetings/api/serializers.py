@@ -185,6 +185,15 @@ class CancelSerializer(serializers.Serializer):
 class MeetingFilterSerializer(serializers.Serializer):
     """The query string of the meeting list; site codes are resolved to their sites here."""
 
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_(
+            "Only sessions whose title or organising unit holds every word, whatever its "
+            "case and marks (“da nang” finds “Đà Nẵng”)."
+        ),
+    )
     to = OffsetDateTimeField(
         required=False, help_text=_("Only sessions starting before this time (with offset).")
     )

@@ -4,7 +4,7 @@ Thin views: parse a form, authorise (accounts.roles, meetings.visibility), call
 one function of meetings.booking or meetings.series, render.
 """
 
-from meetings.views.booking import book, check, site_count
+from meetings.views.booking import book, check, site_count, site_search
 from meetings.views.changes import (
     cancel,
     change_sites,
@@ -26,6 +26,7 @@ __all__ = [
     "reschedule_check",
     "site_count",
     "site_list",
+    "site_search",
     "sites_check",
     "week",
 ]

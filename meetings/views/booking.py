@@ -6,9 +6,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import role_required
+from conferencing import site_finder
 from conferencing.jurisdiction import acts_for_an_office, booking_office
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
@@ -19,12 +20,13 @@ from meetings.views.common import (
     CheckResult,
     conflict_result,
     series_result,
-    site_options,
     sites_text,
     unchecked,
 )
 
 TEMPLATE = "meetings/book.html"
+# What a picker sends is a few words; a longer text is cut, not searched whole.
+MAX_QUERY = 100
 
 
 def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
@@ -68,6 +70,34 @@ def site_count(request: AuthenticatedHttpRequest) -> JsonResponse:
     return JsonResponse({"count": count, "text": sites_text(count)})
 
 
+@require_GET
+@role_required(acts_for_an_office)
+def site_search(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The site pickers' suggestions for `q`: {"sites": [{code, name, level}], "text"}, at
+    most site_finder.SHOWN active sites of the acting office's jurisdiction (no other
+    office's), and a line saying how many, or that none was found."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    found = site_finder.find_sites(booking_office(request.user), query)
+    sites = [
+        {"code": site.code, "name": site.name, "level": site.level_label} for site in found.sites
+    ]
+    return JsonResponse({"sites": sites, "text": found_text(query, found)})
+
+
+def found_text(query: str, found: site_finder.Found) -> str:
+    if not query.strip():
+        return ""
+    if not found.sites:
+        return _("No site found for “%(query)s”.") % {"query": query.strip()}
+    if found.more:
+        return _("The first %(count)s sites found; type more to narrow them down.") % {
+            "count": len(found.sites)
+        }
+    return ngettext("%(count)s site found.", "%(count)s sites found.", len(found.sites)) % {
+        "count": len(found.sites)
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(acts_for_an_office)
 def book(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -93,7 +123,7 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         TEMPLATE,
-        {"form": form, "check": result, "site_options": site_options(office)},
+        {"form": form, "check": result},
         status=status,
     )
 

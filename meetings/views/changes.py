@@ -22,7 +22,6 @@ from meetings.views.common import (
     checkable_meeting,
     conflict_result,
     series_result,
-    site_options,
     sites_text,
     unchecked,
 )
@@ -128,7 +127,6 @@ def change_sites(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
             "meeting": meeting,
             "form": form,
             "check": result,
-            "site_options": site_options(office),
             "site_count": sites_text(count),
             "as_provinces": rewording,
         },

@@ -12,8 +12,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conferencing.jurisdiction import sites_within
-from conferencing.models import Endpoint, Office
 from conferencing.reservations import CapacityOverload
 from meetings.booking import ConflictReport, Slot, is_changeable
 from meetings.forms import DryRunMixin
@@ -80,13 +78,6 @@ def checkable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
     it can still change is for the check to say, not a redirect with a message."""
     meetings = Meeting.objects.select_related("conference__bridge", "owner_office__jurisdiction")
     return get_object_or_404(changeable(user, meetings), pk=meeting_id)
-
-
-def site_options(office: Office | None) -> list[tuple[str, str]]:
-    """Code and name of every active site of the office's jurisdiction, for the pickers'
-    shared datalist; one query."""
-    sites = sites_within(office) if office else Endpoint.objects.none()
-    return list(sites.active().in_tree_order().values_list("code", "name").iterator())
 
 
 def grouped(number: int) -> str:

@@ -51,16 +51,16 @@
       }
       button.addEventListener("click", add);
       input.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") {
+        // An Enter the combobox took (picking a suggestion) adds nothing typed.
+        if (event.key === "Enter" && !event.defaultPrevented) {
           event.preventDefault();
           add();
         }
       });
-      // Picking a suggestion of the datalist adds it at once.
-      input.addEventListener("input", function (event) {
-        if (event.inputType === "insertReplacementText" || event.inputType === undefined) {
-          add();
-        }
+      // A site picked from the suggestions is added at once.
+      input.addEventListener("site-picked", function (event) {
+        appendCodes(target, [event.detail.code]);
+        input.value = "";
       });
       adder.hidden = false;
     });
@@ -271,6 +271,194 @@
     form.addEventListener("change", schedule);
   }
 
+  /* The site comboboxes (WAI-ARIA combobox with a list popup): an input marked
+     data-site-combobox in the picker suggests up to 20 sites of the office's jurisdiction
+     matching what is typed, however it is written ("hoan kiem" finds "Hoàn Kiếm"), asked
+     of the picker's data-site-search-url. Arrow keys move through them, Enter or a click
+     picks one, Escape closes the list. The host field ("host") then holds the picked code,
+     what the form posts; a code adder ("add") receives a "site-picked" event. Without
+     JavaScript these stay plain text fields of codes. */
+  var SEARCH_DEBOUNCE_MS = 200;
+
+  function setUpSiteComboboxes() {
+    var picker = document.querySelector("[data-site-search-url]");
+    if (!picker) {
+      return;
+    }
+    picker.querySelectorAll("input[data-site-combobox]").forEach(function (input, number) {
+      siteCombobox(input, picker.dataset.siteSearchUrl, "site-combobox-" + number);
+    });
+  }
+
+  function siteCombobox(input, url, id) {
+    var wrapper = document.createElement("div");
+    var listbox = document.createElement("ul");
+    var status = document.createElement("p");
+    wrapper.className = "combobox";
+    listbox.id = id + "-listbox";
+    listbox.className = "combobox-listbox";
+    listbox.setAttribute("role", "listbox");
+    listbox.hidden = true;
+    status.id = id + "-status";
+    status.className = "combobox-status";
+    status.setAttribute("role", "status");
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.append(input, listbox);
+    // Below the input and its list, not between them.
+    wrapper.after(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listbox.id);
+    var described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (described ? described + " " : "") + status.id);
+
+    var sites = [];
+    var active = -1;
+    var timer = null;
+    var controller = null;
+    var latest = 0;
+
+    function option(site, index) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      var code = document.createElement("code");
+      var level = document.createElement("span");
+      item.id = listbox.id + "-" + index;
+      item.className = "combobox-option";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.dataset.index = String(index);
+      name.className = "combobox-name";
+      name.textContent = site.name;
+      code.textContent = site.code;
+      level.className = "combobox-level";
+      level.textContent = site.level;
+      item.append(name, " ", code, " ", level);
+      return item;
+    }
+
+    function show(found) {
+      sites = found;
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      listbox.replaceChildren.apply(listbox, sites.map(option));
+      setOpen(sites.length > 0);
+    }
+
+    function setOpen(open) {
+      listbox.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) {
+        active = -1;
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function setActive(index) {
+      var items = listbox.children;
+      if (active >= 0 && items[active]) {
+        items[active].setAttribute("aria-selected", "false");
+      }
+      active = index;
+      items[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function pick(index) {
+      var site = sites[index];
+      setOpen(false);
+      if (input.dataset.siteCombobox === "host") {
+        input.value = site.code;
+        status.textContent = site.name + " (" + site.code + ")";
+        // The live check listens for changes of named fields.
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      } else {
+        status.textContent = "";
+        input.dispatchEvent(new CustomEvent("site-picked", { detail: site }));
+      }
+    }
+
+    function search() {
+      var typed = input.value.trim();
+      if (controller) {
+        controller.abort();
+      }
+      if (!typed) {
+        show([]);
+        status.textContent = "";
+        return;
+      }
+      controller = new AbortController();
+      var request = ++latest;
+      fetch(url + "?q=" + encodeURIComponent(typed), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: controller.signal,
+      })
+        .then(function (response) {
+          if (!response.ok || response.redirected) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (answer) {
+          if (request === latest) {
+            show(answer.sites);
+            status.textContent = answer.text;
+          }
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError" && request === latest) {
+            show([]);
+            status.textContent = picker().dataset.unavailableText || "";
+          }
+        });
+    }
+
+    function picker() {
+      return wrapper.closest("[data-site-search-url]");
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, SEARCH_DEBOUNCE_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      var open = !listbox.hidden;
+      if (event.key === "ArrowDown" && sites.length) {
+        event.preventDefault();
+        setOpen(true);
+        setActive(Math.min(active + 1, sites.length - 1));
+      } else if (event.key === "ArrowUp" && open) {
+        event.preventDefault();
+        setActive(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape" && open) {
+        event.preventDefault();
+        setOpen(false);
+      }
+    });
+    // Keep the focus in the input while an option is clicked.
+    listbox.addEventListener("mousedown", function (event) {
+      event.preventDefault();
+    });
+    listbox.addEventListener("click", function (event) {
+      var item = event.target.closest("[role=option]");
+      if (item) {
+        pick(Number(item.dataset.index));
+      }
+    });
+    input.addEventListener("blur", function () {
+      setOpen(false);
+    });
+  }
+
+  // Before the code adders: an Enter that picks a suggestion is not read as typed codes.
+  setUpSiteComboboxes();
   setUpCodeAdders();
   setUpProvinceFilter();
   setUpSeriesFields();

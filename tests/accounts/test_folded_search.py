@@ -86,7 +86,9 @@ def test_the_index_comes_back_after_its_triggers_are_lost(sites):
 def test_postgresql_serves_substring_search_from_the_trigram_index(sites):
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
-    query = matching(Endpoint.objects.all(), "hoan kiem")
+    # Unordered: on a table this small the planner would rather walk the path index (the
+    # model's ordering) and filter than use any other index and sort.
+    query = matching(Endpoint.objects.order_by(), "hoan kiem")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = query.query.sql_with_params()

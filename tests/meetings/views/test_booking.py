@@ -5,6 +5,7 @@ Sites: TW; T01, T02; communes X0101…X0103 under T01 and X0201…X0203 under T0
 Times are Asia/Ho_Chi_Minh wall-clock times some days ahead (`local_time`).
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,12 +24,17 @@ from tests.meetings.views.pages import (
 )
 
 
-def test_book_page_offers_provinces_and_a_datalist_of_sites(client_as, alice, sites, bridge):
+def test_book_page_offers_provinces_and_a_site_search_not_every_site(
+    client_as, alice, sites, bridge
+):
     response = client_as(alice).get(BOOK_URL)
 
     html = response.content.decode()
     assert 'name="subtrees" value="T01"' in html
-    assert '<option value="X0203">Điểm cầu X0203</option>' in html
+    assert 'data-site-search-url="/meetings/sites/search/"' in html
+    assert re.search(r'<input type="text" name="host"[^>]* data-site-combobox="host"', html)
+    assert "X0203" not in html
+    assert "<datalist" not in html
     assert f'data-check-url="{CHECK_URL}"' in html
     assert '<div id="conflicts" aria-live="polite"' in html
     # One active bridge: already chosen.

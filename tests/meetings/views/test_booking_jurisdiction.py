@@ -51,9 +51,8 @@ def test_book_page_offers_only_the_jurisdiction_and_usable_bridges(
     html = response.content.decode()
     assert 'name="subtrees" value="T01"' in html
     assert 'name="subtrees" value="T02"' not in html
-    assert '<option value="X0103">Điểm cầu X0103</option>' in html
-    assert 'value="X0201"' not in html
-    assert '<option value="TW">' not in html
+    # Sites are suggested on demand, within the jurisdiction (test_site_search).
+    assert 'data-site-search-url="/meetings/sites/search/"' in html
     form = response.context["form"]
     assert list(form.fields["bridge"].queryset) == [hanoi_bridge, national_bridge]
     assert "MCU Dự phòng" not in html

@@ -109,9 +109,11 @@ def test_site_list_marks_the_host_and_says_when_nothing_matches(
 
     listed = client.get(site_list_url(meeting, "?level=central")).content.decode()
     nothing = client.get(site_list_url(meeting, "?q=no+such+site")).content.decode()
+    nowhere = client.get(site_list_url(meeting, "?province=NOPE")).content.decode()
 
     assert re.search(r'<tr class="site-row-host">.*?TW.*?host</span>', listed, re.S)
-    assert "No site matches these filters." in nothing
+    assert "No site found for “no such site”." in nothing
+    assert "No site matches these filters." in nowhere
 
 
 @pytest.mark.parametrize("extra_communes", [0, 300])
