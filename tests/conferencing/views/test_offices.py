@@ -159,7 +159,7 @@ def test_the_edit_page_shows_the_jurisdiction_by_code(client_as, alice, hanoi):
 
 
 def test_the_office_says_it_has_a_single_secretary_and_the_audit_records_it(
-    client_as, alice, hanoi, lan
+    client_as, alice, hanoi, lan, english
 ):
     page = client_as(alice).get(f"/offices/{hanoi.pk}/edit/")
     response = client_as(alice).post(
