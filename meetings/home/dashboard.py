@@ -117,11 +117,9 @@ class TechnicianSession:
     meeting: Meeting
     title_visible: bool
     window_opens: datetime
+    # Whether the readiness window is open at the moment the page was asked for.
+    window_open: bool
     sites: list[str] = field(default_factory=list)
-
-    @property
-    def window_open(self) -> bool:
-        return self.window_opens <= timezone.now()
 
     @property
     def shown_sites(self) -> list[str]:
@@ -156,6 +154,7 @@ def technician_sessions(user: AbstractBaseUser, now: datetime) -> list[Technicia
                 meeting=leg.conference.meeting,
                 title_visible=False,
                 window_opens=leg.conference.reserved_from,
+                window_open=leg.conference.reserved_from <= now,
             )
         session.sites.append(leg.endpoint.name)
     visible = readable_ids(user, [session.meeting for session in sessions.values()])

@@ -37,6 +37,12 @@ def meeting(alice, bob, carol):
 
 
 @pytest.fixture
+def english(client):
+    """Text assertions are on the English msgids, whatever the .po says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
 def erin(db):
     return UserFactory(username="erin", roles=[Role.ATTENDEE])
 
@@ -271,6 +277,18 @@ def test_approving_asks_for_confirmation_first(meeting, alice, client_as):
     assert 'id="single-secretary-note"' not in content
     assert 'id="approve-' not in page  # alice submitted: no button for her
     assert f'id="approval-note-{submitted.pk}"' in page
+
+
+def test_the_page_says_the_minutes_wait_for_the_end_of_the_session(
+    meeting, alice, client_as, english
+):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    content = client_as(dung).get(page_url(meeting)).content.decode()
+
+    assert f'id="approve-{submitted.pk}"' not in content
+    assert "Minutes can be published only after the session has ended." in content
 
 
 def test_the_confirm_page_says_when_the_single_secretary_exception_is_used(
