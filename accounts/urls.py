@@ -1,12 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
 from accounts.forms import SignInForm
 from accounts.views import passwords, profile, second_factor
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(

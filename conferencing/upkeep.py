@@ -148,7 +148,11 @@ def save_office(
         before = set() if created else set(office.members.values_list("pk", flat=True))
         office.save()
         office.members.set(member_ids)
-        fields = ["code", "name", "jurisdiction", "is_active"] if created else list(changed)
+        fields = (
+            ["code", "name", "jurisdiction", "is_active", "single_secretary"]
+            if created
+            else list(changed)
+        )
         changes = _changes(office, [name for name in fields if name != "members"])
         if created or set(member_ids) != before:
             changes["members"] = member_ids

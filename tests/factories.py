@@ -236,6 +236,12 @@ def start_now(meeting: Meeting, started_ago: timedelta = timedelta(minutes=5)) -
     return meeting
 
 
+def end_now(meeting: Meeting, ended_ago: timedelta = timedelta(hours=1)) -> Meeting:
+    """Make a booked session one that is over: it ended `ended_ago` ago."""
+    conference = meeting.conference
+    return start_now(meeting, started_ago=conference.end - conference.start + ended_ago)
+
+
 def serve(user, *codes: str) -> None:
     """Make `user` a technician of the sites with these codes."""
     for endpoint in Endpoint.objects.filter(code__in=codes):

@@ -369,7 +369,7 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('GET', '', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', '', '-'):
-        '200   200   200   200   200   200   200   200   200   200   login login',
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'api/v1/docs/', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'api/v1/docs/', '-'):
@@ -640,12 +640,14 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # Approving minutes: GET is the confirmation page (a refused approval, such as one of
+    # a version that is not submitted, goes back to the session page), POST approves.
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
-        '405   405   405   405   405   405   405   405   405   405   405   405',
+        '404   302   404   302   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'national'):
-        '405   405   405   405   405   405   405   405   405   405   405   405',
+        '302   404   404   404   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'secret'):
-        '405   405   405   405   405   405   405   405   405   405   405   405',
+        '404   302   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
         '404   302   404   302   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'national'):

@@ -27,7 +27,8 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OfficeForm(forms.ModelForm):
-    """An office's code, name, jurisdiction (a site given by its code), state and staff."""
+    """An office's code, name, jurisdiction (a site given by its code), state, whether it
+    has a single secretary (four eyes: meetings.records.four_eyes) and staff."""
 
     jurisdiction = forms.CharField(
         label=_("Jurisdiction (site code)"),
@@ -43,7 +44,14 @@ class OfficeForm(forms.ModelForm):
 
     class Meta:
         model = Office
-        fields = ["code", "name", "jurisdiction", "is_active", "members"]
+        fields = ["code", "name", "jurisdiction", "is_active", "single_secretary", "members"]
+        help_texts = {
+            "single_secretary": _(
+                "Tick only if the office has one secretary. Then the person who submits "
+                "minutes for approval may approve them too, and each such approval is "
+                "recorded in the audit trail; otherwise another member must approve."
+            )
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

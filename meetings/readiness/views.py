@@ -39,8 +39,9 @@ from meetings.models import Meeting
 from meetings.views.common import AuthenticatedHttpRequest
 from meetings.visibility import board_part, readable_ids, watchable
 
-# The console lists sessions from a day before their window opens until an hour after.
-CONSOLE_AHEAD = timedelta(hours=24)
+# The console lists sessions from a week before their window opens until an hour after
+# they end (the home page's technician part looks as far ahead).
+CONSOLE_AHEAD = timedelta(days=7)
 CONSOLE_BEHIND = timedelta(hours=1)
 
 S = ReadinessState
@@ -157,7 +158,10 @@ def phase_note(conference: Conference, phase: str) -> str:
         Phase.RUNNING: conference.end,
         Phase.ENDED: conference.end,
     }[phase]
-    return phase_texts()[phase].format(time=timezone.localtime(moment).strftime("%H:%M"))
+    # A window that opens days ahead needs its date; the later moments are within hours
+    # (console.js rewrites them with the time alone when the phase changes).
+    shape = "%d/%m/%Y %H:%M" if phase == Phase.UPCOMING else "%H:%M"
+    return phase_texts()[phase].format(time=timezone.localtime(moment).strftime(shape))
 
 
 def console_sessions(user: AbstractBaseUser, now: datetime) -> list[ConsoleSession]:

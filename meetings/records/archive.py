@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from meetings.models import Classification, Meeting
+from meetings.records import four_eyes
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from meetings.visibility import User, changeable, may_change, with_details
 
@@ -336,20 +337,52 @@ def minutes_refusal(version: RecordVersion, action: str, newest: int) -> RecordE
     return None
 
 
+def approval_refusal(
+    version: RecordVersion, actor: User, meeting: Meeting, newest: int | None = None
+) -> tuple[RecordError | None, four_eyes.Verdict]:
+    """Why `actor` may not approve and publish this version of the minutes of `meeting`
+    (its conference and owning office read) now, or None, with the four-eyes verdict
+    the audit entry records: the workflow must allow it (minutes_refusal), the session
+    must have ended, and the approver must not be the person who submitted the version
+    (meetings.records.four_eyes). No query when `newest` is given."""
+    if newest is None:
+        newest = newest_number(version)
+    refusal = minutes_refusal(version, APPROVE, newest)
+    if refusal is not None:
+        return refusal, four_eyes.Verdict()
+    if meeting.conference.end > timezone.now():
+        return RecordError(
+            _("Minutes can be published only after the session has ended."), "not_ended"
+        ), four_eyes.Verdict()
+    # Versions submitted before the submitter was recorded count their uploader.
+    submitter = version.submitted_by_id or version.uploaded_by_id
+    verdict = four_eyes.second_pair_of_eyes(submitter, actor, meeting.owner_office)
+    if not verdict.allowed:
+        return RecordError(str(verdict.refusal), "same_person"), verdict
+    return None, verdict
+
+
 def allowed_actions(
     version: RecordVersion,
     user: User,
     *,
     manager: bool | None = None,
     newest: int | None = None,
+    meeting: Meeting | None = None,
 ) -> tuple[str, ...]:
     """The minutes actions (SUBMIT, APPROVE, RETURN) this user may take on this version now:
     whoever may upload to the meeting (may_upload), on the newest version of the minutes,
-    as its status allows. `manager` (may_upload's answer) and `newest` (the record's
-    highest number) are for a caller that already knows them, such as the session page,
-    which reads every version at once; left out, they are asked of the database."""
+    as its status allows, and APPROVE only as `approval_refusal` allows. `manager`
+    (may_upload's answer), `newest` (the record's highest number) and `meeting` (with its
+    conference and owning office) are for a caller that already knows them, such as the
+    session page, which reads every version at once; left out, they are asked of the
+    database."""
+    if meeting is None:
+        meeting = Meeting.objects.select_related("conference", "owner_office").get(
+            pk=version.record.meeting_id
+        )
     if manager is None:
-        manager = may_upload(user, version.record.meeting)
+        manager = may_upload(user, meeting)
     if not manager:
         return ()
     if newest is None:
@@ -357,7 +390,12 @@ def allowed_actions(
     return tuple(
         action
         for action in (SUBMIT, APPROVE, RETURN)
-        if minutes_refusal(version, action, newest) is None
+        if (
+            approval_refusal(version, user, meeting, newest)[0]
+            if action == APPROVE
+            else minutes_refusal(version, action, newest)
+        )
+        is None
     )
 
 
@@ -369,7 +407,11 @@ def submit(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
     with transaction.atomic():
         version = _locked_minutes(version, SUBMIT)
         version.status = RecordStatus.SUBMITTED
-        version.save(update_fields=["status"])
+        # Who submitted is who may not approve (four_eyes); a resubmission after a
+        # return is a new submission, by whoever sends it this time.
+        version.submitted_by = actor
+        version.submitted_at = timezone.now()
+        version.save(update_fields=["status", "submitted_by", "submitted_at"])
         trail.record(actor, "record.submitted", version, {"number": version.number})
     return version
 
@@ -377,10 +419,19 @@ def submit(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
 def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
     """Submitted minutes are approved and published: from now on attendees see them.
 
-    Side effects: audit "record.published". The version never changes again.
+    Refused (RecordError) before the session has ended ("not_ended") and to the person
+    who submitted them ("same_person"), unless the office has a single secretary
+    (meetings.records.four_eyes). Side effects: audit "record.published", which says
+    when the single-secretary exception was used. The version never changes again.
     """
     with transaction.atomic():
         version = _locked_minutes(version, APPROVE)
+        meeting = Meeting.objects.select_related("conference", "owner_office").get(
+            pk=version.record.meeting_id
+        )
+        refusal, verdict = approval_refusal(version, actor, meeting)
+        if refusal is not None:
+            raise refusal
         now = timezone.now()
         version.status = RecordStatus.PUBLISHED
         version.reviewed_by = actor
@@ -396,7 +447,7 @@ def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
             actor,
             "record.published",
             version,
-            {"number": version.number, "sha256": version.sha256},
+            {"number": version.number, "sha256": version.sha256, **verdict.audit()},
         )
     return version
 

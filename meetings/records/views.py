@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
@@ -41,6 +41,9 @@ class RecordRow:
     versions: list[RecordVersion] = field(default_factory=list)
     # The minutes actions the user may take on the newest version (archive.allowed_actions).
     actions: tuple[str, ...] = ()
+    # Why the submitted minutes wait for someone else, or for the end of the session
+    # (archive.approval_refusal), shown where the approve button would be.
+    approval_note: str = ""
 
     @property
     def latest(self) -> RecordVersion:
@@ -57,8 +60,14 @@ def records_section(user: User, meeting: Meeting, manage: bool) -> dict:
     for row in rows.values():
         # Whoever manages the records sees every version: a row's first is the newest.
         row.actions = archive.allowed_actions(
-            row.latest, user, manager=manage, newest=row.latest.number
+            row.latest, user, manager=manage, newest=row.latest.number, meeting=meeting
         )
+        waiting = archive.minutes_refusal(row.latest, archive.APPROVE, row.latest.number)
+        if manage and waiting is None and archive.APPROVE not in row.actions:
+            refusal, _verdict = archive.approval_refusal(
+                row.latest, user, meeting, row.latest.number
+            )
+            row.approval_note = refusal.message if refusal else ""
     upload_form = None
     if manage:
         upload_form = DocumentUploadForm(meeting=meeting)
@@ -123,9 +132,13 @@ def upload(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
 
 def _managed_version(user: User, meeting_id: int, version_id: int) -> RecordVersion:
     meeting = managed_meeting(user, meeting_id)
-    return get_object_or_404(
-        RecordVersion.objects.select_related("record"), pk=version_id, record__meeting=meeting
+    version = get_object_or_404(
+        RecordVersion.objects.select_related("record", "submitted_by__person"),
+        pk=version_id,
+        record__meeting=meeting,
     )
+    version.record.meeting = meeting
+    return version
 
 
 @require_POST
@@ -136,12 +149,25 @@ def submit(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) 
                 _("The minutes were submitted for approval."))  # fmt: skip
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(acts_for_an_office)
 def approve(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -> HttpResponse:
+    """GET asks for confirmation (what will be published, to whom, and who submitted it);
+    POST approves and publishes. A refusal comes back as a message on the session page."""
     version = _managed_version(request.user, meeting_id, version_id)
-    return _act(request, version, lambda: archive.approve(version, request.user),
-                _("The minutes were approved and published."))  # fmt: skip
+    if request.method == "POST":
+        return _act(request, version, lambda: archive.approve(version, request.user),
+                    _("The minutes were approved and published."))  # fmt: skip
+    meeting = version.record.meeting
+    refusal, verdict = archive.approval_refusal(version, request.user, meeting)
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return back_to_records(meeting)
+    return render(
+        request,
+        "meetings/records/approve.html",
+        {"meeting": meeting, "version": version, "single_secretary": verdict.exception_used},
+    )
 
 
 @require_POST

@@ -119,8 +119,8 @@ REFUSED = OpenApiResponse(
     RecordErrorSerializer,
     description=_(
         "Refused: codes empty_file, too_large, unsupported_type, reason_required, "
-        "wrong_status, not_minutes, not_latest, comment_required, wrong_record, wrong_kind, "
-        "title_required. Nothing was stored."
+        "wrong_status, not_minutes, not_latest, not_ended, same_person, comment_required, "
+        "wrong_record, wrong_kind, title_required. Nothing was stored."
     ),
 )
 UNAVAILABLE = OpenApiResponse(

@@ -65,6 +65,7 @@ def test_central_office_creates_an_office_with_its_staff(client_as, alice, sites
             "name": "Văn phòng Tỉnh ủy Hà Nội",
             "jurisdiction": office.jurisdiction_id,
             "is_active": True,
+            "single_secretary": False,
             "members": [staff.pk],
         },
     )
@@ -155,3 +156,23 @@ def test_the_edit_page_shows_the_jurisdiction_by_code(client_as, alice, hanoi):
 
     assert response.status_code == 200
     assert response.context["form"]["jurisdiction"].value() == "T01"
+
+
+def test_the_office_says_it_has_a_single_secretary_and_the_audit_records_it(
+    client_as, alice, hanoi, lan, english
+):
+    page = client_as(alice).get(f"/offices/{hanoi.pk}/edit/")
+    response = client_as(alice).post(
+        f"/offices/{hanoi.pk}/edit/",
+        office_data(code="VP-HN", name=hanoi.name, members=[lan.pk], single_secretary="on"),
+    )
+
+    content = page.content.decode()
+    assert 'name="single_secretary"' in content
+    assert page.context["form"]["single_secretary"].help_text.startswith(
+        "Tick only if the office has one secretary."
+    )
+    assert response.status_code == 302
+    assert Office.objects.get(pk=hanoi.pk).single_secretary is True
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.changes) == ("office.updated", {"single_secretary": True})

@@ -328,10 +328,10 @@ def test_console_shows_a_session_ended_less_than_an_hour_ago_without_buttons(
 @pytest.mark.parametrize(
     ("start", "end"),
     [
-        (timedelta(hours=25, minutes=5), timedelta(hours=27)),
+        (timedelta(days=7, hours=1, minutes=5), timedelta(days=7, hours=3)),
         (timedelta(hours=-3), timedelta(hours=-1, minutes=-5)),
     ],
-    ids=["opens-after-tomorrow", "ended-over-an-hour-ago"],
+    ids=["opens-after-a-week", "ended-over-an-hour-ago"],
 )
 def test_console_leaves_out_sessions_outside_its_range(client_as, serving, soon, start, end):
     move(soon, timezone.now() + start, timezone.now() + end)
@@ -340,6 +340,19 @@ def test_console_leaves_out_sessions_outside_its_range(client_as, serving, soon,
 
     assert response.context["sessions"] == []
     assert 'id="console-empty"' in response.content.decode()
+
+
+def test_console_shows_a_session_three_days_ahead_with_the_date_its_window_opens(
+    client_as, serving, soon, english
+):
+    start = timezone.now() + timedelta(days=3)
+    move(soon, start, start + timedelta(hours=2))
+    opens = timezone.localtime(soon.conference.reserved_from).strftime("%d/%m/%Y %H:%M")
+
+    response = client_as(serving).get(CONSOLE_URL)
+
+    assert [session.meeting for session in response.context["sessions"]] == [soon]
+    assert f"Reports open at {opens}, when the setup window starts." in response.content.decode()
 
 
 def test_console_leaves_out_cancelled_sessions(client_as, serving, alice, soon):

@@ -8,7 +8,13 @@ from django.core.management import call_command
 from accounts.roles import Role
 from meetings.models import Classification
 from meetings.records.models import RecordKind, RecordVersion
-from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
+from tests.factories import (
+    RecordFactory,
+    RecordVersionFactory,
+    UserFactory,
+    end_now,
+    stored_version,
+)
 from tests.fixtures.services import free_ports
 from tests.meetings.records.helpers import DOCX, EXE, PDF, local_storage, session
 
@@ -204,14 +210,37 @@ def test_a_confidential_record_is_404_for_a_colleague_not_invited(alice, api_as)
 
 
 def test_minutes_are_submitted_approved_over_the_api(meeting, alice, api_as):
+    end_now(meeting)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
     draft = minutes(meeting, alice)
-    api = api_as(alice)
 
-    submitted = api.post(version_url(draft, "submit"))
-    approved = api.post(version_url(draft, "approve"))
+    submitted = api_as(alice).post(version_url(draft, "submit"))
+    approved = api_as(dung).post(version_url(draft, "approve"))
 
     assert (submitted.json()["status"], approved.json()["status"]) == ("submitted", "published")
     assert approved.json()["published_at"] is not None
+
+
+def test_approving_what_you_submitted_is_400_same_person(meeting, alice, api_as):
+    end_now(meeting)
+    draft = minutes(meeting, alice)
+    api = api_as(alice)
+    api.post(version_url(draft, "submit"))
+
+    response = api.post(version_url(draft, "approve"))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "same_person"
+
+
+def test_approving_before_the_session_has_ended_is_400_not_ended(meeting, alice, api_as):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    draft = minutes(meeting, alice)
+    api_as(alice).post(version_url(draft, "submit"))
+
+    response = api_as(dung).post(version_url(draft, "approve"))
+
+    assert (response.status_code, response.json()["code"]) == (400, "not_ended")
 
 
 def test_minutes_are_returned_with_a_comment(meeting, alice, api_as):

@@ -2,7 +2,8 @@
 
 alice (secretariat) organises the sessions; carol is a named attendee; bob is the
 technician of the session's site T01; dung is a secretariat colleague who is not
-invited; erin is an attendee of other sessions.
+invited, and approves what alice submits (two pairs of eyes); erin is an attendee of
+other sessions. The session has ended unless a test says otherwise.
 """
 
 import pytest
@@ -15,7 +16,7 @@ from meetings.models import Classification
 from meetings.records import archive as records
 from meetings.records.archive import RecordError
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
-from tests.factories import RecordFactory, RecordVersionFactory, UserFactory
+from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, end_now, start_now
 from tests.meetings.records.helpers import session
 
 SHA = "ab" * 32
@@ -39,7 +40,7 @@ def erin(db):
 
 @pytest.fixture
 def meeting(alice, bob, carol):
-    return session(alice, attendees=[carol], technicians=[bob])
+    return end_now(session(alice, attendees=[carol], technicians=[bob]))
 
 
 def document(meeting, user, kind=RecordKind.AGENDA, record=None, reason="", **fields):
@@ -58,10 +59,15 @@ def document(meeting, user, kind=RecordKind.AGENDA, record=None, reason="", **fi
     )
 
 
+def colleague():
+    """dung, who approves what alice submits."""
+    return UserFactory(username="dung", roles=[Role.SECRETARIAT])
+
+
 def published_minutes(meeting, user) -> RecordVersion:
     version = document(meeting, user, RecordKind.MINUTES)
     records.submit(version, user)
-    return records.approve(version, user)
+    return records.approve(version, colleague())
 
 
 def actions(target) -> list[str]:
@@ -147,25 +153,95 @@ def test_version_numbers_are_unique_per_record(meeting, alice):
 # --- the minutes workflow ------------------------------------------------------------------------
 
 
-def test_minutes_go_from_draft_to_submitted_to_published(meeting, alice):
+def test_minutes_go_from_draft_to_submitted_to_published(meeting, alice, dung):
     version = document(meeting, alice, RecordKind.MINUTES)
 
     records.submit(version, alice)
-    published = records.approve(version, alice)
+    published = records.approve(version, dung)
 
     assert published.status == RecordStatus.PUBLISHED
     assert published.published_at is not None
-    assert (published.reviewed_by, published.reviewed_at) == (alice, published.published_at)
+    assert (published.submitted_by, published.submitted_at is not None) == (alice, True)
+    assert (published.reviewed_by, published.reviewed_at) == (dung, published.published_at)
     assert actions(version) == ["record.uploaded", "record.submitted", "record.published"]
 
 
-def test_publication_is_audited_with_the_version_and_its_checksum(meeting, alice):
+def test_publication_is_audited_with_the_version_and_its_checksum(meeting, alice, dung):
     version = published_minutes(meeting, alice)
 
     entry = AuditEntry.objects.get(action="record.published")
 
-    assert (entry.actor, entry.target_id) == (alice, str(version.pk))
+    assert (entry.actor, entry.target_id) == (dung, str(version.pk))
     assert entry.changes == {"number": 1, "sha256": SHA}
+
+
+# --- two pairs of eyes, and publishing after the session -----------------------------------------
+
+
+def test_the_person_who_submitted_minutes_cannot_approve_them(meeting, alice):
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, alice)
+
+    with pytest.raises(RecordError) as refused:
+        records.approve(version, alice)
+
+    assert refused.value.code == "same_person"
+    assert "another member of the office must approve it" in refused.value.message
+    version.refresh_from_db()
+    assert version.status == RecordStatus.SUBMITTED
+    assert AuditEntry.objects.filter(action="record.published").count() == 0
+
+
+def test_the_submitter_is_who_submitted_not_who_uploaded(meeting, alice, dung):
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, dung)
+
+    with pytest.raises(RecordError) as refused:
+        records.approve(version, dung)
+    published = records.approve(version, alice)
+
+    assert refused.value.code == "same_person"
+    assert (published.status, published.reviewed_by) == (RecordStatus.PUBLISHED, alice)
+
+
+def test_a_single_secretary_office_approves_its_own_minutes_and_the_audit_says_so(meeting, alice):
+    meeting.owner_office.single_secretary = True
+    meeting.owner_office.save(update_fields=["single_secretary"])
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, alice)
+
+    published = records.approve(version, alice)
+
+    assert (published.status, published.reviewed_by) == (RecordStatus.PUBLISHED, alice)
+    entry = AuditEntry.objects.get(action="record.published")
+    assert entry.changes == {"number": 1, "sha256": SHA, "single_secretary_exception": True}
+
+
+def test_minutes_are_not_published_before_the_session_has_ended(alice, dung):
+    meeting = session(alice)
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, alice)
+
+    with pytest.raises(RecordError) as refused:
+        records.approve(version, dung)
+
+    assert (refused.value.code, refused.value.message) == (
+        "not_ended",
+        "Minutes can be published only after the session has ended.",
+    )
+    version.refresh_from_db()
+    assert version.status == RecordStatus.SUBMITTED
+
+
+def test_minutes_of_a_running_session_are_not_published(alice, dung):
+    meeting = start_now(session(alice))
+    version = document(meeting, alice, RecordKind.MINUTES)
+    records.submit(version, alice)
+
+    with pytest.raises(RecordError) as refused:
+        records.approve(version, dung)
+
+    assert refused.value.code == "not_ended"
 
 
 def test_returned_minutes_carry_the_comment_and_can_be_submitted_again(meeting, alice):
@@ -181,13 +257,13 @@ def test_returned_minutes_carry_the_comment_and_can_be_submitted_again(meeting, 
     assert entry.changes == {"comment": "Thiếu chữ ký chủ trì."}
 
 
-def test_published_minutes_no_longer_carry_the_comment_of_an_earlier_return(meeting, alice):
+def test_published_minutes_no_longer_carry_the_comment_of_an_earlier_return(meeting, alice, dung):
     version = document(meeting, alice, RecordKind.MINUTES)
     records.submit(version, alice)
-    records.return_for_changes(version, alice, "Thiếu chữ ký chủ trì.")
+    records.return_for_changes(version, dung, "Thiếu chữ ký chủ trì.")
     records.submit(version, alice)
 
-    published = records.approve(version, alice)
+    published = records.approve(version, dung)
 
     published.refresh_from_db()
     assert published.review_comment == ""

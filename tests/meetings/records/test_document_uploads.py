@@ -29,7 +29,7 @@ from meetings.records.models import (
 from meetings.records.tasks import resume_stalled_verifications
 from meetings.records.upload_cleanup import abort_abandoned
 from meetings.records.upload_parts import parts_dir
-from tests.factories import UserFactory
+from tests.factories import UserFactory, end_now
 from tests.meetings.records.helpers import (
     DOCX,
     EXE,
@@ -208,9 +208,13 @@ def test_document_upload_minutes_go_through_approval(api_as, alice, meeting, mod
     upload = uploaded(api, meeting, kind=RecordKind.MINUTES, title="Biên bản")
     verify(upload)
     version = RecordVersion.objects.get()
+    end_now(meeting)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
 
     submitted = api.post(reverse("meetings-api:record-version-submit", kwargs={"pk": version.pk}))
-    approved = api.post(reverse("meetings-api:record-version-approve", kwargs={"pk": version.pk}))
+    approved = api_as(dung).post(
+        reverse("meetings-api:record-version-approve", kwargs={"pk": version.pk})
+    )
 
     assert (submitted.json()["status"], approved.json()["status"]) == ("submitted", "published")
 

@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.db import IntegrityError
 from django.utils import translation
 
+from accounts.roles import Role
 from meetings.records import archive, documents
 from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.documents import sniff, upload_document
 from meetings.records.models import RecordKind, RecordVersion
+from tests.factories import UserFactory, end_now
 from tests.meetings.records.helpers import (
     DOCX,
     EXE,
@@ -202,9 +204,10 @@ def test_a_new_version_of_minutes_is_a_draft(meeting, alice, media):
 
 
 def test_a_refused_correction_stores_nothing(meeting, alice, media):
+    end_now(meeting)
     first = upload_as(alice, meeting, kind=RecordKind.MINUTES)
     archive.submit(first, alice)
-    archive.approve(first, alice)
+    archive.approve(first, UserFactory(username="dung", roles=[Role.SECRETARIAT]))
 
     with pytest.raises(RecordError) as refused:
         upload_as(alice, meeting, kind=RecordKind.MINUTES, record=first.record)

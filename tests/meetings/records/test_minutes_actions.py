@@ -12,7 +12,7 @@ from meetings.models import Classification
 from meetings.records import archive
 from meetings.records.archive import APPROVE, RETURN, SUBMIT, allowed_actions
 from meetings.records.models import RecordKind, RecordStatus
-from tests.factories import RecordFactory, RecordVersionFactory, UserFactory
+from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, end_now
 from tests.meetings.records.helpers import session
 
 
@@ -32,10 +32,29 @@ def minutes(meeting, *statuses: str):
     ],
 )
 def test_allowed_actions_of_the_newest_minutes_follow_their_status(alice, status, actions):
-    meeting = session(alice)
+    meeting = end_now(session(alice))
     (version,) = minutes(meeting, status)
 
     assert allowed_actions(version, alice) == actions
+
+
+def test_approving_is_not_allowed_before_the_session_has_ended(alice):
+    meeting = session(alice)
+    (version,) = minutes(meeting, RecordStatus.SUBMITTED)
+
+    assert allowed_actions(version, alice) == (RETURN,)
+
+
+def test_approving_is_not_allowed_to_who_submitted_the_version(alice):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    meeting = end_now(session(alice))
+    (draft,) = minutes(meeting, RecordStatus.DRAFT)
+    version = archive.submit(draft, alice)
+
+    assert (allowed_actions(version, alice), allowed_actions(version, dung)) == (
+        (RETURN,),
+        (APPROVE, RETURN),
+    )
 
 
 def test_allowed_actions_of_an_older_version_are_none(alice):
@@ -68,9 +87,10 @@ def test_allowed_actions_of_a_colleague_not_invited_to_a_confidential_session_ar
     assert (allowed_actions(version, alice), allowed_actions(version, dung)) == ((SUBMIT,), ())
 
 
+@pytest.mark.parametrize("ended", [False, True])
 @pytest.mark.parametrize("status", list(RecordStatus))
-def test_an_action_succeeds_exactly_when_allowed(alice, status):
-    meeting = session(alice)
+def test_an_action_succeeds_exactly_when_allowed(alice, status, ended):
+    meeting = end_now(session(alice)) if ended else session(alice)
     (version,) = minutes(meeting, status)
     allowed = allowed_actions(version, alice)
     act = {

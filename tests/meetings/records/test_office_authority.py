@@ -21,6 +21,7 @@ from tests.factories import (
     RecordFactory,
     UserFactory,
     booked,
+    end_now,
     local_time,
     site_tree,
     stored_version,
@@ -170,7 +171,10 @@ def test_reading_office_cannot_manage_records_in_the_api(api_as, hana, national,
 
 
 def test_owning_office_approves_in_the_api(api_as, alice, national, versions):
-    response = api_as(alice).post(f"/api/v1/record-versions/{versions['submitted'].pk}/approve/")
+    end_now(national)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+
+    response = api_as(dung).post(f"/api/v1/record-versions/{versions['submitted'].pk}/approve/")
 
     assert response.status_code == 200
     assert response.json()["status"] == RecordStatus.PUBLISHED

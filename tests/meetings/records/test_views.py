@@ -13,7 +13,14 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from meetings.models import Classification
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
-from tests.factories import RecordFactory, RecordVersionFactory, UserFactory, stored_version
+from tests.factories import (
+    OfficeFactory,
+    RecordFactory,
+    RecordVersionFactory,
+    UserFactory,
+    end_now,
+    stored_version,
+)
 from tests.fixtures.services import free_ports
 from tests.meetings.records.helpers import EXE, PDF, WEBM, local_storage, session
 
@@ -27,6 +34,12 @@ def media(settings, tmp_path):
 @pytest.fixture
 def meeting(alice, bob, carol):
     return session(alice, attendees=[carol], technicians=[bob])
+
+
+@pytest.fixture
+def english(client):
+    """Text assertions are on the English msgids, whatever the .po says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -65,8 +78,10 @@ def post_upload(client, meeting, content=PDF, name="Biên bản.pdf", **data):
 
 
 def test_the_secretariat_sees_every_version_and_its_actions(meeting, alice, client_as):
+    end_now(meeting)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
     draft = minutes(meeting, alice)
-    minutes(meeting, alice, status="submitted", record=draft.record)
+    minutes(meeting, dung, status="submitted", record=draft.record, submitted_by=dung)
 
     response = client_as(alice).get(page_url(meeting))
 
@@ -234,15 +249,96 @@ def test_a_secretariat_colleague_not_invited_to_a_confidential_session_gets_404(
 
 
 def test_minutes_are_submitted_approved_and_published_from_the_page(meeting, alice, client_as):
+    end_now(meeting)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
     draft = minutes(meeting, alice)
-    client = client_as(alice)
+    client_as(alice).post(url("record-submit", meeting, version_id=draft.pk))
 
-    client.post(url("record-submit", meeting, version_id=draft.pk))
-    response = client.post(url("record-approve", meeting, version_id=draft.pk))
+    response = client_as(dung).post(url("record-approve", meeting, version_id=draft.pk))
 
     draft.refresh_from_db()
-    assert draft.status == RecordStatus.PUBLISHED
+    assert (draft.status, draft.submitted_by, draft.reviewed_by) == ("published", alice, dung)
     assert levels(response) == [constants.SUCCESS, constants.SUCCESS]
+
+
+def test_approving_asks_for_confirmation_first(meeting, alice, client_as):
+    end_now(meeting)
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    page = client_as(alice).get(page_url(meeting)).content.decode()
+    response = client_as(dung).get(url("record-approve", meeting, version_id=submitted.pk))
+
+    submitted.refresh_from_db()
+    content = response.content.decode()
+    assert submitted.status == "submitted"
+    assert response.status_code == 200
+    assert 'id="approve-form"' in content and 'method="post"' in content
+    assert 'id="single-secretary-note"' not in content
+    assert 'id="approve-' not in page  # alice submitted: no button for her
+    assert f'id="approval-note-{submitted.pk}"' in page
+
+
+def test_the_page_says_the_minutes_wait_for_the_end_of_the_session(
+    meeting, alice, client_as, english
+):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    content = client_as(dung).get(page_url(meeting)).content.decode()
+
+    assert f'id="approve-{submitted.pk}"' not in content
+    assert "Minutes can be published only after the session has ended." in content
+
+
+def test_the_confirm_page_says_when_the_single_secretary_exception_is_used(
+    meeting, alice, client_as
+):
+    end_now(meeting)
+    meeting.owner_office.single_secretary = True
+    meeting.owner_office.save(update_fields=["single_secretary"])
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    response = client_as(alice).get(url("record-approve", meeting, version_id=submitted.pk))
+
+    assert response.status_code == 200
+    assert 'id="single-secretary-note"' in response.content.decode()
+
+
+def test_approving_what_you_submitted_is_refused_with_a_message(meeting, alice, client_as):
+    end_now(meeting)
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    shown = client_as(alice).get(url("record-approve", meeting, version_id=submitted.pk))
+    posted = client_as(alice).post(url("record-approve", meeting, version_id=submitted.pk))
+
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+    assert (shown.status_code, posted.status_code) == (302, 302)
+    assert levels(posted) == [constants.ERROR, constants.ERROR]
+
+
+def test_approving_before_the_session_has_ended_is_refused_with_a_message(
+    meeting, alice, client_as
+):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+
+    response = client_as(dung).post(url("record-approve", meeting, version_id=submitted.pk))
+
+    submitted.refresh_from_db()
+    assert (submitted.status, levels(response)) == ("submitted", [constants.ERROR])
+
+
+def test_the_confirm_page_of_a_meeting_of_another_office_is_404(meeting, alice, client_as):
+    end_now(meeting)
+    submitted = minutes(meeting, alice, status="submitted", submitted_by=alice)
+    elsewhere = OfficeFactory(code="VP-KHAC", jurisdiction=meeting.owner_office.jurisdiction)
+    outsider = UserFactory(username="outsider", roles=[Role.SECRETARIAT], offices=[elsewhere])
+
+    response = client_as(outsider).get(url("record-approve", meeting, version_id=submitted.pk))
+
+    assert response.status_code == 404
 
 
 def test_minutes_are_returned_with_a_comment(meeting, alice, client_as):
