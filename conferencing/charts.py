@@ -13,6 +13,7 @@ Coordinates are in the SVG's user units (its viewBox): x grows rightwards, y dow
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Most ticks on a value axis: 0 and up to this many steps above it.
 MAX_TICKS = 5
@@ -235,7 +236,7 @@ def line_chart(
     each x in the table; `x_ticks` and `moments` are (x, label) on the same x scale."""
     if len(xs) != len(x_labels):
         raise ValueError("one label per x")
-    if any(later <= earlier for earlier, later in zip(xs, xs[1:], strict=False)):
+    if any(later <= earlier for earlier, later in pairwise(xs)):
         raise ValueError("x values must increase")
     for key, _label, values in series:
         if len(values) != len(xs):
