@@ -789,6 +789,11 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/console/report/', '-'):
         '403   403   403   403   403   302   302   302   403   403   login login',
+    # The acting office's month at a glance: its secretariat only (its own sessions).
+    ('GET', 'meetings/month/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/month/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/new/', '-'):
         '200   200   200   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/new/', '-'):
