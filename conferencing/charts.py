@@ -244,7 +244,8 @@ def line_chart(
     known = [value for _key, _label, values in series for value in values if value is not None]
     if top is None:
         top = nice_ceiling(max(known, default=0))
-    plot_left, plot_right, plot_top, plot_bottom = 48.0, width - 12.0, 12.0, height - 28.0
+    # Room on the right for half of the last time label ("24:00", "28/12-31/12").
+    plot_left, plot_right, plot_top, plot_bottom = 48.0, width - 40.0, 12.0, height - 28.0
     x_min, x_max = (xs[0], xs[-1]) if xs else (0.0, 1.0)
     x_span = (x_max - x_min) or 1.0
 

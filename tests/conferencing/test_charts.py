@@ -86,7 +86,7 @@ def chart_of(values, **options):
         [0, 10, 20, 30],
         ["07:00", "07:10", "07:20", "07:30"],
         [("ready", "Ready", values)],
-        width=148,
+        width=176,
         height=140,
         **options,
     )
