@@ -21,7 +21,8 @@ Measured in-process through Django's test Client as the central office's secreta
 - `bridge_use`: /bridges/<national>/use/ for the day of the national session;
 and the domain functions alone (median of 7 after 2): `report_charts_ms`
 (meetings.readiness.report_charts: the event log replayed and both geometries),
-`month_glance_ms`, `port_use_ms`.
+`month_glance_ms`, `port_use_ms`; and `report_charts_kb`, the pictures' share of the
+report's HTML (their markup and tables).
 
 Prints human lines, each page against bench/pages.py's page budget (<= 300 ms), then
 one JSON object as the last line.
@@ -84,6 +85,7 @@ def report(r: dict) -> None:
         )
     for name in FUNCTIONS:
         print(f"  {name:14} {r[f'{name}_ms']:8.1f} ms (the domain function alone)")
+    print(f"  the report's pictures weigh {r['report_charts_kb']} KB of its HTML, tables included")
 
 
 # -- In the child -------------------------------------------------------------------------------
@@ -209,6 +211,7 @@ def median_ms(call) -> float:
 
 
 def measure(world, month) -> dict:
+    from django.template.loader import render_to_string
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -239,6 +242,12 @@ def measure(world, month) -> dict:
 
     summary = summarise(conference)
     office = booking_office(world.secretariat)
+    # What the pictures add to the report: their markup, tables included.
+    drawn = render_to_string(
+        "meetings/includes/readiness_charts.html",
+        {"charts": report_charts(conference, summary, _whole(), timezone.now())},
+    )
+    result["report_charts_kb"] = round(len(drawn.encode()) / 1024, 1)
     result["report_charts_ms"] = median_ms(
         lambda: report_charts(conference, summary, _whole(), timezone.now())
     )

@@ -266,7 +266,7 @@ def line_chart(
                 current = []
                 continue
             point = (x_at(x), y_at(value))
-            if step and current:
+            if step and current and current[-1][1] != point[1]:
                 current.append((point[0], current[-1][1]))
             current.append(point)
         if current:

@@ -48,6 +48,10 @@ def sessions_chart(glance: MonthGlance) -> tuple[BarChart, str]:
         label_width=110,
     )
     busiest = max(glance.weeks, key=lambda week: week.sessions)
+    if not busiest.sessions:
+        return chart, _("No session of your office starts in %(month)s.") % {
+            "month": glance.month.strftime("%m/%Y")
+        }
     text = _(
         "Sessions per week in %(month)s: %(sessions)s in all, at most %(most)s in the week "
         "of %(week)s."

@@ -117,7 +117,7 @@ def test_a_line_goes_through_its_points_on_the_value_scale():
 def test_a_step_line_holds_each_value_until_the_next_x():
     chart = chart_of([0, 5, 5, 10], step=True)
 
-    assert chart.lines[0].runs == ("48,112 77.33,112 77.33,62 106.67,62 106.67,62 136,62 136,12",)
+    assert chart.lines[0].runs == ("48,112 77.33,112 77.33,62 106.67,62 136,62 136,12",)
 
 
 def test_an_unknown_value_breaks_the_line_and_has_no_dot():

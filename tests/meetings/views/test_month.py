@@ -92,3 +92,11 @@ def test_query_count_is_constant(
         response = client.get("/meetings/month/", {"m": month_of(local_time(1, 8))})
 
     assert response.context["glance"].sessions == sessions
+
+
+def test_a_month_without_sessions_says_so(client_as, alice, sites, english):
+    response = client_as(alice).get("/meetings/month/", {"m": "2026-02"})
+
+    html = response.content.decode()
+    assert 'aria-label="No session of your office starts in 02/2026."' in html
+    assert "no session has started yet" in html
