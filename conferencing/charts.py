@@ -19,6 +19,13 @@ from itertools import pairwise
 MAX_TICKS = 5
 
 
+def tidy(value: float) -> float:
+    """A coordinate to two decimals, written without ".0" when whole: SVG markup for
+    thousands of sites stays short."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 @dataclass(frozen=True)
 class Tick:
     value: int
@@ -117,17 +124,17 @@ def stacked_bars(
         if any(value < 0 for value in values):
             raise ValueError(f"{label}: a negative value")
     top = nice_ceiling(max((sum(values) for _label, values in rows), default=0))
-    plot_left = float(label_width)
-    plot_width = float(width - label_width - total_width)
+    plot_left = label_width
+    plot_width = width - label_width - total_width
     scale = plot_width / top
     bars = []
     for index, (label, values) in enumerate(rows):
-        y = index * row_height + (row_height - bar_height) / 2
+        y = tidy(index * row_height + (row_height - bar_height) / 2)
         x = plot_left
         segments = []
         for (key, _name), value in zip(series, values, strict=True):
             if value:
-                segments.append(Segment(key, value, round(x, 2), round(value * scale, 2)))
+                segments.append(Segment(key, value, tidy(x), tidy(value * scale)))
                 x += value * scale
         bars.append(
             Bar(
@@ -137,18 +144,18 @@ def stacked_bars(
                 y=y,
                 text_y=y + bar_height - 3,
                 segments=tuple(segments),
-                end=round(x, 2),
+                end=tidy(x),
             )
         )
-    axis_y = float(len(rows) * row_height)
-    ticks = tuple(Tick(value, round(plot_left + value * scale, 2)) for value in tick_values(top))
+    axis_y = len(rows) * row_height
+    ticks = tuple(Tick(value, tidy(plot_left + value * scale)) for value in tick_values(top))
     return BarChart(
         width=width,
         height=len(rows) * row_height + 20,
         plot_left=plot_left,
         plot_width=plot_width,
         axis_y=axis_y,
-        bar_height=float(bar_height),
+        bar_height=bar_height,
         series=tuple(series),
         bars=tuple(bars),
         ticks=ticks,
@@ -245,15 +252,15 @@ def line_chart(
     if top is None:
         top = nice_ceiling(max(known, default=0))
     # Room on the right for half of the last time label ("24:00", "28/12-31/12").
-    plot_left, plot_right, plot_top, plot_bottom = 48.0, width - 40.0, 12.0, height - 28.0
+    plot_left, plot_right, plot_top, plot_bottom = 48, width - 40, 12, height - 28
     x_min, x_max = (xs[0], xs[-1]) if xs else (0.0, 1.0)
     x_span = (x_max - x_min) or 1.0
 
     def x_at(value: float) -> float:
-        return round(plot_left + (value - x_min) / x_span * (plot_right - plot_left), 2)
+        return tidy(plot_left + (value - x_min) / x_span * (plot_right - plot_left))
 
     def y_at(value: float) -> float:
-        return round(plot_bottom - value / top * (plot_bottom - plot_top), 2)
+        return tidy(plot_bottom - value / top * (plot_bottom - plot_top))
 
     lines = []
     for key, label, values in series:
