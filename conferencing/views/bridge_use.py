@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
+from django.utils.timezone import localdate as today
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -67,7 +68,8 @@ def use_chart(use: PortUse) -> tuple[LineChart, str]:
 @role_required(may_manage_sites)
 def bridge_use(request: HttpRequest, bridge_id: int) -> HttpResponse:
     bridge = get_object_or_404(jurisdiction.managed_bridges(request.user), pk=bridge_id)
-    form = UseDayForm(request.GET)
+    # Unbound without ?day=: the field shows today, the day drawn.
+    form = UseDayForm(request.GET if "day" in request.GET else None, initial={"day": today()})
     day = form.chosen_day()
     use = port_use(bridge, day)
     chart, summary = use_chart(use)

@@ -126,3 +126,10 @@ def test_query_count_is_constant(
         response = client.get(url(bridges["hanoi"], tomorrow()))
 
     assert response.context["use"].peak == 2
+
+
+def test_without_a_day_today_is_drawn_and_written_in_the_field(client_as, lan, bridges):
+    response = client_as(lan).get(url(bridges["hanoi"]))
+
+    assert response.context["use"].day == local_time(0, 0).date()
+    assert f'value="{local_time(0, 0):%d/%m/%Y}"' in response.content.decode()
