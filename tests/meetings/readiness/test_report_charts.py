@@ -114,3 +114,10 @@ def test_the_chart_stylesheet_is_served_with_the_report(client_as, alice, nation
 )
 def test_time_labels_are_at_most_eight(minutes, every):
     assert label_every(timedelta(minutes=minutes)) == timedelta(minutes=every)
+
+
+def test_the_report_links_the_secretariat_to_the_month_of_its_session(client_as, alice, national):
+    html = client_as(alice).get(f"/meetings/{national.pk}/readiness/").content.decode()
+
+    month = timezone.localtime(national.conference.start).strftime("%Y-%m")
+    assert f'href="/meetings/month/?m={month}" id="report-month-link"' in html
