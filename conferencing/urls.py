@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conferencing.views import bridges, directory, offices, sites
+from conferencing.views import bridge_use, bridges, directory, offices, sites
 
 app_name = "conferencing"
 # Fixed paths before <code>/: they win, so a site coded "import" or "new" has no detail
@@ -30,4 +30,5 @@ bridge_urlpatterns = [
     path("", bridges.bridge_list, name="list"),
     path("new/", bridges.bridge_create, name="create"),
     path("<int:bridge_id>/edit/", bridges.bridge_edit, name="edit"),
+    path("<int:bridge_id>/use/", bridge_use.bridge_use, name="use"),
 ]

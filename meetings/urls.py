@@ -8,6 +8,7 @@ from meetings import views
 urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("week/", views.week, name="week"),
+    path("month/", views.month, name="month"),
     path("new/", views.book, name="book"),
     path("check/", views.check, name="check"),
     path("sites/count/", views.site_count, name="site_count"),

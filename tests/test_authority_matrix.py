@@ -394,6 +394,19 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   200   404   200   200   403   403   403   403   403   login login',
     ('POST', 'bridges/<int:bridge_id>/edit/', 'other_bridge'):
         '404   404   200   404   200   403   403   403   403   403   login login',
+    # A bridge's port use: whoever may manage (edit) it; others answer as for a missing one.
+    ('GET', 'bridges/<int:bridge_id>/use/', 'central_bridge'):
+        '200   404   404   404   200   403   403   403   403   403   login login',
+    ('GET', 'bridges/<int:bridge_id>/use/', 'hanoi_bridge'):
+        '404   200   404   200   200   403   403   403   403   403   login login',
+    ('GET', 'bridges/<int:bridge_id>/use/', 'other_bridge'):
+        '404   404   200   404   200   403   403   403   403   403   login login',
+    ('POST', 'bridges/<int:bridge_id>/use/', 'central_bridge'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'bridges/<int:bridge_id>/use/', 'hanoi_bridge'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'bridges/<int:bridge_id>/use/', 'other_bridge'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'bridges/new/', '-'):
         '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'bridges/new/', '-'):
@@ -783,6 +796,11 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/console/report/', '-'):
         '403   403   403   403   403   302   302   302   403   403   login login',
+    # The acting office's month at a glance: its secretariat only (its own sessions).
+    ('GET', 'meetings/month/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/month/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/new/', '-'):
         '200   200   200   200   403   403   403   403   403   403   login login',
     ('POST', 'meetings/new/', '-'):

@@ -1,7 +1,11 @@
 """The form of the bridge pages: a bridge of the acting office (the superuser chooses the
 owner), shared only with the offices below its owner."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conferencing import jurisdiction
@@ -55,3 +59,25 @@ class BridgeForm(forms.ModelForm):
             except OutsideJurisdiction as refused:
                 self.add_error("shared_with", refused.message)
         return cleaned
+
+
+class UseDayForm(forms.Form):
+    """The day of a bridge's port use: dd/mm/yyyy as typed in Vietnam (ISO from links),
+    today when none is given."""
+
+    day = forms.DateField(
+        label=_("Day"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"inputmode": "numeric", "placeholder": _("dd/mm/yyyy"), "size": 10},
+        ),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")},
+        validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+    )
+
+    def chosen_day(self) -> date:
+        if self.is_valid() and self.cleaned_data["day"]:
+            return self.cleaned_data["day"]
+        return timezone.localdate()

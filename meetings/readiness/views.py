@@ -36,6 +36,7 @@ from conferencing.readiness_report import (
 )
 from conferencing.watch_policy import BoardPart
 from meetings.models import Meeting
+from meetings.readiness.report_charts import report_charts
 from meetings.views.common import AuthenticatedHttpRequest
 from meetings.visibility import board_part, readable_ids, watchable
 
@@ -416,6 +417,7 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
     summary = summarise(conference, watched.part)
     levels = {level.slug: str(level.label) for level in Level}
     states = state_labels()
+    now = timezone.now()
     sites = [
         {
             "site": site,
@@ -433,8 +435,9 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
             "meeting": meeting,
             "conference": conference,
             "watched": watched,
-            "ended": conference.end <= timezone.now(),
+            "ended": conference.end <= now,
             "summary": summary,
+            "readiness_charts": report_charts(conference, summary, watched.part, now),
             "total": len(summary.sites),
             "provinces": [
                 ProvinceRow(name, counts) for name, counts in summary.by_province.items()

@@ -13,6 +13,7 @@ from meetings.views.changes import (
     sites_check,
 )
 from meetings.views.lists import agenda, week
+from meetings.views.month import month
 from meetings.views.page import detail, site_list
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "change_sites",
     "check",
     "detail",
+    "month",
     "reschedule",
     "reschedule_check",
     "site_count",

@@ -124,6 +124,7 @@ def too_wide(page: Page, path: str) -> dict | None:
 
 def test_every_main_page_fits_a_phone(phone, world) -> None:
     meeting = world["meeting"].pk
+    bridge = world["meeting"].conference.bridge_id
     pages = {
         "thuky": [
             "/",
@@ -133,6 +134,8 @@ def test_every_main_page_fits_a_phone(phone, world) -> None:
             f"/meetings/{meeting}/",
             f"/meetings/{meeting}/board/",
             f"/meetings/{meeting}/readiness/",
+            "/meetings/month/",
+            f"/bridges/{bridge}/use/",
             f"/meetings/{meeting}/reschedule/",
             f"/meetings/{meeting}/sites/",
             "/meetings/new/",

@@ -707,8 +707,9 @@ def test_report_query_count_is_constant(
 
     # session, user, roles, the meeting if it may be watched, provinces, sites
     # Two queries more since issue #13: the offices the user acts for (the header's
-    # office), and the part of the board they watch (visibility.board_part).
-    with django_assert_num_queries(8):
+    # office), and the part of the board they watch (visibility.board_part). One more
+    # since its pictures: the event log the line of ready sites replays.
+    with django_assert_num_queries(9):
         response = client.get(url_for("readiness", meeting))
 
     assert len(response.context["sites"]) == len(codes.split())
