@@ -360,6 +360,27 @@ def board_texts() -> dict:
         "reconnecting": _("Connection lost: reconnecting…"),
         "refused": _("You may no longer watch this board."),
         "updated": _("Updated {time}"),
+        "override": _("Ready despite a failed check"),
+        "province_counts": _(
+            "{ready}/{total} ready · {problem} problem · {pending} not reported · "
+            "{checking} checking"
+        ),
+        "no_match": _("No site matches."),
+        "matches": _("{n} sites match"),
+        "since": _("since {time} ({age})"),
+        "site_code": _("Site code"),
+        "checklist": _("Checklist"),
+        "check_values": {"ok": _("OK"), "failed": _("not OK"), "unknown": _("not reported")},
+        "site_phone": _("Site phone"),
+        "technicians": _("Technicians"),
+        "no_technician": _("No technician assigned to this site."),
+        "history": _("Reports of this site"),
+        "no_history": _("No report yet."),
+        "time": _("Time"),
+        "change": _("Change"),
+        "by": _("Reported by"),
+        "loading": _("Loading…"),
+        "detail_failed": _("The site's details could not be loaded. Close and open it again."),
     }
 
 
@@ -377,6 +398,8 @@ def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
             "watched": watched_part(request.user, meeting),
             "ended": conference.end <= timezone.now(),
             "ws_path": f"/ws/conferences/{conference.pk}/board/",
+            # The panel's detail of one site: this prefix, the leg's id and a slash.
+            "leg_url": reverse("meetings:board", kwargs={"meeting_id": meeting.pk}) + "legs/",
             "states": S.choices,
             "texts": json.dumps(board_texts(), ensure_ascii=False),
         },
