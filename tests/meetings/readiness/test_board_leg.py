@@ -208,3 +208,10 @@ def test_the_queries_do_not_grow_with_the_reports_or_technicians(
         response = client.get(url(national.pk, leg.pk))
 
     assert len(response.json()["history"]) == reports
+
+
+def test_the_board_page_tells_its_script_where_a_sites_detail_is(client_as, alice, national):
+    html = client_as(alice).get(f"/meetings/{national.pk}/board/").content.decode()
+
+    assert f'data-leg-url="/meetings/{national.pk}/board/legs/"' in html
+    assert 'id="leg-panel"' in html
