@@ -344,14 +344,19 @@
     drawRow(group);
   }
 
-  function setShown(group, shown) {
+  /* Show or hide a group's cells; `later`: a group not built yet is built in a coming
+     frame (many groups shown at once: expand all, a filter cleared). */
+  function setShown(group, shown, later) {
     group.shown = shown;
     group.list.hidden = !shown;
     group.toggle.setAttribute("aria-expanded", shown ? "true" : "false");
     if (group.row) {
       group.row.setAttribute("aria-expanded", shown ? "true" : "false");
     }
-    if (shown) {
+    if (shown && later && !group.built) {
+      buildQueue.push(group);
+      scheduleBuilds();
+    } else if (shown) {
       buildGroup(group);
     }
   }
@@ -519,19 +524,10 @@
       if (!active) {
         group.open = shown;
       }
-      if (group.el.hidden) {
-        return;
-      }
-      if (shown && !group.built) {
-        group.shown = true;
-        group.list.hidden = false;
-        group.toggle.setAttribute("aria-expanded", "true");
-        buildQueue.push(group);
-      } else {
-        setShown(group, shown);
+      if (!group.el.hidden) {
+        setShown(group, shown, true);
       }
     });
-    scheduleBuilds();
   }
 
   // --- filters and search --------------------------------------------------------------------
@@ -562,7 +558,7 @@
       });
       total += group.matches;
       group.el.hidden = active && group.matches === 0;
-      setShown(group, active ? group.matches > 0 : group.open);
+      setShown(group, active ? group.matches > 0 : group.open, true);
       if (!group.active || !group.active.shown) {
         setActive(group, firstShown(group));
       }
