@@ -506,11 +506,12 @@
 
   /* A summary row: its group shown (built at once), scrolled to and focused. */
   function openGroup(group) {
+    if (group.el.hidden) {
+      // Nothing of it matches the filter: the filter goes, the province is what was asked.
+      clearFilter();
+    }
     if (!filterActive()) {
       group.open = true;
-    }
-    if (group.el.hidden) {
-      clearFilter();
     }
     setShown(group, true);
     group.el.scrollIntoView({ block: "start" });
