@@ -124,6 +124,18 @@ def test_the_problem_filter_shows_only_the_problem(open_page, national):
     expect(board.locator(".cell:visible")).to_have_count(27)
 
 
+def test_a_province_the_filter_hides_is_shown_when_its_summary_row_is_chosen(open_page, national):
+    board = open_board(open_page, national)
+    board.locator("#filter-problem").click()
+    expect(board.locator('#board-grid [data-group="T02"]')).to_be_hidden()
+
+    board.locator('.province-row[data-group="T02"]').click()
+
+    expect(board.locator('#board-grid [data-group="T02"] .cell:visible')).to_have_count(26)
+    expect(board.locator("#filter-problem")).to_have_attribute("aria-pressed", "false")
+    assert board.evaluate("document.activeElement.dataset.site") == "T02"
+
+
 def test_the_search_ignores_diacritics_and_says_when_nothing_matches(open_page, national):
     board = open_board(open_page, national)
 
