@@ -13,8 +13,9 @@
    group's cells are only made when it is first shown: the summary and the first cells
    paint before the rest is built, a few hundred cells per animation frame. Filters by
    state and a search that ignores diacritics show only the matching cells. Each group is
-   one tab stop (roving tabindex: arrows, Home and End move inside it); Enter, a click or
-   a tap on a cell opens its panel, whose detail is asked of the server then. */
+   one tab stop (roving tabindex: arrows, Home and End move inside it, up from the first
+   row reaches its head); Enter, a click or a tap on a cell opens its panel, whose
+   detail is asked of the server then. */
 (function () {
   "use strict";
 
@@ -322,6 +323,13 @@
         group.open = group.shown;
       }
     });
+    toggle.addEventListener("keydown", function (event) {
+      onHeadKey(group, event);
+    });
+    toggle.addEventListener("focus", function () {
+      group.onHead = true;
+      updateStop(group);
+    });
     head.append(toggle);
     group.toggle = toggle;
     group.list = el("ul", "board-cells");
@@ -359,6 +367,7 @@
     } else if (shown) {
       buildGroup(group);
     }
+    updateStop(group);
   }
 
   /* Make a group's cells (once): their state, filter and tab stop are already known. */
@@ -563,6 +572,7 @@
       if (!group.active || !group.active.shown) {
         setActive(group, firstShown(group));
       }
+      updateStop(group);
     });
     drawMatches(active, total);
   }
@@ -682,9 +692,40 @@
       group.active.el.tabIndex = -1;
     }
     group.active = cell;
+    updateStop(group);
+  }
+
+  /* A group's one tab stop: its active cell while the group shows it, else its head (a
+     closed group, or the head reached with ArrowUp from the first row). */
+  function updateStop(group) {
+    const cell = group.active;
+    const onCell = Boolean(!group.onHead && group.shown && cell && cell.el && cell.shown);
+    group.toggle.tabIndex = onCell ? -1 : 0;
     if (cell && cell.el) {
-      cell.el.tabIndex = 0;
+      cell.el.tabIndex = onCell ? 0 : -1;
     }
+  }
+
+  /* The head's keys: down, right, Home and End go into the group's cells. */
+  function onHeadKey(group, event) {
+    const list = group.shown ? shownCells(group) : [];
+    if (!list.length) {
+      return;
+    }
+    let target;
+    if (event.key === "ArrowDown" || event.key === "ArrowRight") {
+      target = list.indexOf(group.active) === -1 ? list[0] : group.active;
+    } else if (event.key === "Home") {
+      target = list[0];
+    } else if (event.key === "End") {
+      target = list[list.length - 1];
+    } else {
+      return;
+    }
+    event.preventDefault();
+    group.onHead = false;
+    setActive(group, target);
+    target.el.focus();
   }
 
   function shownCells(group) {
@@ -746,6 +787,14 @@
       next = vertical(list, index, 1);
     } else if (event.key === "ArrowUp") {
       next = vertical(list, index, -1);
+      if (next === index) {
+        // Up from the first row: the group's head, which opens and closes it.
+        event.preventDefault();
+        group.onHead = true;
+        updateStop(group);
+        group.toggle.focus();
+        return;
+      }
     } else if (event.key === "Home") {
       next = 0;
     } else if (event.key === "End") {
@@ -771,6 +820,7 @@
     const node = event.target.closest("li[data-leg]");
     const cell = node && cells.get(Number(node.dataset.leg));
     if (cell) {
+      groups.get(cell.group).onHead = false;
       setActive(groups.get(cell.group), cell);
     }
   });

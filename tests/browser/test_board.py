@@ -213,9 +213,20 @@ def test_each_group_is_one_tab_stop_with_arrows_inside(open_page, national):
 
     board.keyboard.press("Tab")
 
-    # Out of the group in one press: the next group's head.
+    # Out of the group in one press, to the next group's one stop: the head of a closed one.
     assert board.evaluate("document.activeElement.closest('[data-group]').dataset.group") == "T02"
     expect(tabbable).to_have_count(1)
+    head = board.locator('#board-grid [data-group="T01"] .board-group-toggle')
+    expect(head).to_have_attribute("tabindex", "-1")
+    board.keyboard.press("Shift+Tab")
+    assert board.evaluate("document.activeElement.dataset.site") == below
+    # Up from the first row reaches the group's head, which closes it.
+    board.keyboard.press("Home")
+    board.keyboard.press("ArrowUp")
+    expect(head).to_be_focused()
+    board.keyboard.press("Enter")
+    expect(head).to_have_attribute("aria-expanded", "false")
+    expect(board.locator('#board-grid [data-group="T01"] .cell:visible')).to_have_count(0)
 
 
 def test_a_live_report_moves_the_province_summary(open_page, national):
