@@ -593,6 +593,20 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'meetings/<int:meeting_id>/board/', 'secret'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
+    # One site of the board (its panel): as the board, but the other province's office,
+    # which watches its own part of the national session, finds no Hà Nội commune there.
+    ('GET', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'national'):
+        '200   200   404   200   404   404   200   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/board/legs/<int:leg_id>/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/cancel/', 'hanoi'):
         '404   200   404   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/cancel/', 'national'):
@@ -1138,6 +1152,7 @@ class World:
     reset_links: dict  # name -> (uidb64, token) of a password-reset link
     tokens: dict  # name -> ApiToken pk
     service_accounts: dict  # name -> user pk
+    legs: dict  # meeting name -> the pk of its leg of the Hà Nội commune X0101
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1296,6 +1311,10 @@ def build_world() -> World:
         reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
         tokens={name: made.token.pk for name, made in tokens.items()},
         service_accounts={name: account.pk for name, account in service.items()},
+        legs={
+            name: meeting.conference.legs.get(endpoint__code="X0101").pk
+            for name, meeting in meetings.items()
+        },
     )
 
 
@@ -1353,6 +1372,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("{meeting_id}", pk(meeting.pk))
         path = path.replace("<int:record_id>", pk(world.records[obj].pk))
         path = path.replace("<int:version_id>", pk(world.versions[obj].pk))
+        path = path.replace("<int:leg_id>", pk(world.legs[obj]))
     elif obj in BRIDGES:
         path = path.replace("{id}", pk(world.bridges[obj].pk))
         path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))

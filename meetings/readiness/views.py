@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings, is_technician
-from conferencing import readiness, readiness_board
+from conferencing import readiness, readiness_board, readiness_detail
 from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, Level, ReadinessState
 from conferencing.readiness_report import (
     PUNCTUALITY_LABELS,
@@ -365,6 +365,27 @@ def board_texts() -> dict:
         "reconnecting": _("Connection lost: reconnecting…"),
         "refused": _("You may no longer watch this board."),
         "updated": _("Updated {time}"),
+        "override": _("Ready despite a failed check"),
+        "province_counts": _(
+            "{ready}/{total} ready · {problem} problem · {pending} not reported · "
+            "{checking} checking"
+        ),
+        "no_match": _("No site matches."),
+        "matches": _("{n} sites match"),
+        "since": _("since {time} ({age})"),
+        "site_code": _("Site code"),
+        "checklist": _("Checklist"),
+        "check_values": {"ok": _("OK"), "failed": _("not OK"), "unknown": _("not reported")},
+        "site_phone": _("Site phone"),
+        "technicians": _("Technicians"),
+        "no_technician": _("No technician assigned to this site."),
+        "history": _("Reports of this site"),
+        "no_history": _("No report yet."),
+        "time": _("Time"),
+        "change": _("Change"),
+        "by": _("Reported by"),
+        "loading": _("Loading…"),
+        "detail_failed": _("The site's details could not be loaded. Close and open it again."),
     }
 
 
@@ -382,10 +403,27 @@ def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
             "watched": watched_part(request.user, meeting),
             "ended": conference.end <= timezone.now(),
             "ws_path": f"/ws/conferences/{conference.pk}/board/",
+            # The panel's detail of one site: this prefix, the leg's id and a slash.
+            "leg_url": reverse("meetings:board", kwargs={"meeting_id": meeting.pk}) + "legs/",
             "states": S.choices,
             "texts": json.dumps(board_texts(), ensure_ascii=False),
         },
     )
+
+
+@require_GET
+@role_required(can_view_meetings)
+def board_leg(request: AuthenticatedHttpRequest, meeting_id: int, leg_id: int) -> JsonResponse:
+    """One site of the board in detail, for its panel: asked when a watcher opens it.
+    A leg outside the part of the board the viewer watches answers as a missing one."""
+    meeting = watched_meeting(request.user, meeting_id)
+    part = board_part(request.user, meeting)
+    if part is None:
+        raise Http404
+    detail = readiness_detail.leg_detail(meeting.conference_id, leg_id, part)
+    if detail is None:
+        raise Http404
+    return JsonResponse(detail)
 
 
 @dataclass

@@ -1,12 +1,21 @@
 /* Readiness board: every site of one session, live over the board socket
    (docs/readiness-protocol.md).
 
-   The server sends a snapshot, then deltas. The grid is drawn once from the snapshot;
-   a delta repaints only the cells it names (a Map from leg id to its element) and moves
-   the counts of their state, level and province group by one, so a national session of
-   3,356 sites costs no more per report than a province's. A delta that does not follow
-   the sequence held here (a gap) asks for a fresh snapshot; so does a reconnect, which
-   comes back with backoff. */
+   The server sends a snapshot, then deltas. The counts (the session's, each level's and
+   each province's) are kept here from the snapshot and moved by one per changed site, so
+   a national session of 3,356 sites costs no more per report than a province's. A delta
+   that does not follow the sequence held here (a gap) asks for a fresh snapshot; so does
+   a reconnect, which comes back with backoff.
+
+   At national scale the page is worked from the province summary: one row per province
+   (a bar and its counts, in tree order or worst first) that opens its group. Groups
+   beyond a board of COLLAPSE_ABOVE sites start closed, but those with a problem, and a
+   group's cells are only made when it is first shown: the summary and the first cells
+   paint before the rest is built, a few hundred cells per animation frame. Filters by
+   state and a search that ignores diacritics show only the matching cells. Each group is
+   one tab stop (roving tabindex: arrows, Home and End move inside it, up from the first
+   row reaches its head); Enter, a click or a tap on a cell opens its panel, whose
+   detail is asked of the server then. */
 (function () {
   "use strict";
 
@@ -19,9 +28,22 @@
   const HEARTBEAT_MS = 25000;
   const SILENCE_MS = HEARTBEAT_MS + 10000;
   const LEVEL_ORDER = ["central", "province", "district", "commune"];
-  // Levels whose sites are grouped by province; the others are one group each.
-  const BY_PROVINCE = ["district", "commune"];
   const READY_STATES = ["ready", "connected"];
+  // The summary's four kinds of state, worst first, and the states each one counts.
+  const KINDS = ["problem", "pending", "checking", "ready"];
+  const KIND_OF = {
+    pending: "pending",
+    checking: "checking",
+    ready: "ready",
+    connected: "ready",
+    problem: "problem",
+    disconnected: "problem",
+  };
+  // Beyond this many sites the groups start closed (but those with a problem).
+  const COLLAPSE_ABOVE = 60;
+  // Cells made per animation frame once the summary and the first cells are painted.
+  const CELLS_PER_FRAME = 400;
+  const SEARCH_DELAY_MS = 120;
 
   const root = document.getElementById("board");
   if (!root || !("WebSocket" in window) || !window.Map) {
@@ -32,7 +54,15 @@
   const indicator = document.getElementById("board-connection");
   const updated = document.getElementById("board-updated");
   const levelTable = document.querySelector("#level-counts tbody");
-  const filter = document.getElementById("filter-not-ready");
+  const notReady = document.getElementById("filter-not-ready");
+  const filterButtons = Array.from(document.querySelectorAll("[data-filter-kind]"));
+  const search = document.getElementById("board-search");
+  const matchesEl = document.getElementById("board-matches");
+  const summaryList = document.getElementById("province-summary");
+  const sortButtons = Array.from(document.querySelectorAll("[data-sort]"));
+  const panel = document.getElementById("leg-panel");
+  const panelTitle = document.getElementById("leg-panel-title");
+  const panelBody = document.getElementById("leg-panel-body");
   const lang = document.documentElement.lang || undefined;
   const STATES = Array.from(document.querySelectorAll("#state-counts [data-count-state]"), function (item) {
     return item.dataset.countState;
@@ -46,17 +76,26 @@
   let awaitingSnapshot = false;
   let lastHeard = 0;
 
-  // leg id -> {data, el, name, age, level, group}
+  // leg id -> {data, key (folded name and code), el, age, group, level, shown}
   const cells = new Map();
-  // group key -> {el, counts, total, readyEl, chips}
+  // group key -> {key, index, name, el, toggle, list, counts, total, open, shown, built,
+  //               cells, matches, active, row}
   const groups = new Map();
-  // level slug -> {el, row, counts, total, readyEl}
+  let groupOrder = [];
+  // level slug -> {row, counts, total, countEls, totalEl}
   const levels = new Map();
   const totals = {};
   const totalEls = {};
   document.querySelectorAll("#state-counts [data-count-state]").forEach(function (item) {
     totalEls[item.dataset.countState] = item.querySelector("[data-role=count]");
   });
+  // What is shown: the kinds pressed (none: all) and the folded search text.
+  const filter = { kinds: new Set(), query: "" };
+  let sortWorst = false;
+  let buildQueue = [];
+  let buildScheduled = false;
+  let panelLeg = null;
+  let panelRequest = 0;
 
   function formatter(options) {
     try {
@@ -66,11 +105,44 @@
     }
   }
   const clock = formatter({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  const dateParts = formatter({
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  const numbers = new Intl.NumberFormat(lang);
+
+  function num(value) {
+    return numbers.format(value);
+  }
+
+  /* dd/mm/yyyy HH:mm, whatever the browser's language. */
+  function stamp(date) {
+    const parts = {};
+    dateParts.formatToParts(date).forEach(function (part) {
+      parts[part.type] = part.value;
+    });
+    return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+  }
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (match, key) {
       return key in values ? values[key] : match;
     });
+  }
+
+  /* The search's folding, as accounts.folding.fold: case and marks ignored, đ as d. */
+  function fold(text) {
+    return (text || "")
+      .replace(/[đĐ]/g, "d")
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
   }
 
   function newId() {
@@ -104,6 +176,14 @@
     }, 0);
   }
 
+  function kindsOf(counts) {
+    const kinds = { problem: 0, pending: 0, checking: 0, ready: 0 };
+    Object.keys(counts).forEach(function (state) {
+      kinds[KIND_OF[state]] += counts[state];
+    });
+    return kinds;
+  }
+
   // --- time since the last report ------------------------------------------------------------
 
   function age(at, now) {
@@ -126,36 +206,35 @@
     const data = cell.data;
     const state = texts.states[data.state] || data.state;
     const when = age(data.at, now);
+    const name = `${data.name}${data.host ? ` (${texts.host})` : ""}`;
     const lines = [`${data.name} (${data.site})${data.host ? ` · ${texts.host}` : ""}`];
-    lines.push(data.at ? `${state} · ${texts.last_report} ${clock.format(new Date(data.at))} (${when})` : `${state} · ${when}`);
-    if (data.people !== null && data.people !== undefined) {
-      lines.push(`${texts.people}: ${data.people}`);
-    }
-    const checklist = data.checklist || {};
-    const checks = Object.keys(texts.checks)
-      .filter(function (item) {
-        return item in checklist;
-      })
-      .map(function (item) {
-        return `${texts.checks[item]} ${checklist[item] ? "✓" : "✗"}`;
-      });
-    if (checks.length) {
-      lines.push(checks.join(" · "));
-    }
+    lines.push(data.at ? `${state} · ${texts.last_report} ${stamp(new Date(data.at))} (${when})` : `${state} · ${when}`);
+    const label = [name, state, when];
     if (data.note) {
       lines.push(`${texts.note}: ${data.note}`);
+      label.push(`${texts.note}: ${data.note}`);
     }
-    return { title: lines.join("\n"), label: `${data.name}, ${state}, ${when}`, when: when };
+    if (data.override) {
+      lines.push(`${texts.override}: ${data.override}`);
+      label.push(`${texts.override}: ${data.override}`);
+    }
+    return { title: lines.join("\n"), label: label.join(", "), when: when };
   }
 
   function paint(cell, now) {
+    if (!cell.el) {
+      return;
+    }
     const data = cell.data;
-    cell.el.className = `cell state-${data.state}${data.host ? " cell-host" : ""}`;
+    cell.el.className = `cell state-${data.state}${data.host ? " cell-host" : ""}${data.note || data.override ? " cell-noted" : ""}`;
     cell.el.dataset.state = data.state;
     paintAge(cell, now);
   }
 
   function paintAge(cell, now) {
+    if (!cell.el) {
+      return;
+    }
     const text = describe(cell, now);
     if (cell.age.textContent !== text.when) {
       cell.age.textContent = text.when;
@@ -164,11 +243,14 @@
     cell.el.setAttribute("aria-label", text.label);
   }
 
-  function makeCell(data) {
+  function makeCell(cell, now) {
+    const data = cell.data;
     const node = el("li");
     node.dataset.leg = data.leg;
     node.dataset.site = data.site;
-    node.tabIndex = 0;
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-haspopup", "dialog");
+    node.tabIndex = -1;
     const name = el("span", "cell-name", data.name);
     const meta = el("span", "cell-age");
     const when = el("span");
@@ -177,51 +259,157 @@
     }
     meta.append(when);
     node.append(name, meta);
-    return { data: data, el: node, age: when };
+    cell.el = node;
+    cell.age = when;
+    paint(cell, now);
+    node.hidden = !cell.shown;
+    return node;
   }
 
-  // --- groups and counts ---------------------------------------------------------------------
+  // --- groups: the central sites, then one per province --------------------------------------
 
   function groupKey(data) {
-    return BY_PROVINCE.indexOf(data.level) === -1 ? data.level : `${data.level}:${data.province || ""}`;
+    if (data.province) {
+      return data.province;
+    }
+    return data.level === "central" ? "central" : "other";
+  }
+
+  function groupName(key, data) {
+    if (key === "central") {
+      return texts.levels.central || texts.no_province;
+    }
+    return data.province_name || texts.no_province;
   }
 
   function makeGroup(key, data) {
-    const node = el("div", "board-group");
+    const node = el("section", "board-group");
     node.dataset.group = key;
-    const group = { el: node, counts: zeroCounts(), total: 0, chips: {}, readyEl: null };
-    if (BY_PROVINCE.indexOf(data.level) !== -1) {
-      const head = el("h3", "board-group-head");
-      head.append(el("span", "board-group-name", data.province_name || texts.no_province));
-      group.readyEl = el("span", "board-group-ready");
-      head.append(group.readyEl);
-      const chips = el("span", "board-chips");
-      STATES.forEach(function (state) {
-        if (READY_STATES.indexOf(state) !== -1) {
-          return;
-        }
-        const chip = el("span", `board-chip state-${state}`);
-        chip.title = texts.states[state];
-        chip.hidden = true;
-        group.chips[state] = chip;
-        chips.append(chip);
-      });
-      head.append(chips);
-      node.append(head);
-    }
+    const id = `group-${groups.size}`;
+    node.id = id;
+    const group = {
+      key: key,
+      index: groups.size,
+      name: groupName(key, data),
+      el: node,
+      counts: zeroCounts(),
+      total: 0,
+      open: true,
+      shown: true,
+      built: false,
+      cells: [],
+      matches: 0,
+      active: null,
+      chips: {},
+    };
+    const head = el("h3", "board-group-head");
+    const toggle = el("button", "board-group-toggle");
+    toggle.type = "button";
+    toggle.setAttribute("aria-controls", `${id}-cells`);
+    toggle.append(el("span", "board-group-name", group.name));
+    group.readyEl = el("span", "board-group-ready");
+    toggle.append(group.readyEl);
+    const chips = el("span", "board-chips");
+    ["problem", "disconnected", "checking", "pending"].forEach(function (state) {
+      const chip = el("span", `board-chip state-${state}`);
+      chip.hidden = true;
+      group.chips[state] = chip;
+      chips.append(chip);
+    });
+    toggle.append(chips);
+    toggle.addEventListener("click", function () {
+      setShown(group, !group.shown);
+      if (!filterActive()) {
+        group.open = group.shown;
+      }
+    });
+    toggle.addEventListener("keydown", function (event) {
+      onHeadKey(group, event);
+    });
+    toggle.addEventListener("focus", function () {
+      group.onHead = true;
+      updateStop(group);
+    });
+    head.append(toggle);
+    group.toggle = toggle;
     group.list = el("ul", "board-cells");
-    node.append(group.list);
+    group.list.id = `${id}-cells`;
+    group.list.setAttribute("role", "none");
+    node.append(head, group.list);
     return group;
   }
 
+  function drawGroup(group) {
+    const ready = readyOf(group.counts);
+    group.readyEl.textContent = fill(texts.ready_of, { ready: num(ready), total: num(group.total) });
+    Object.keys(group.chips).forEach(function (state) {
+      const chip = group.chips[state];
+      const count = group.counts[state];
+      chip.hidden = count === 0;
+      chip.textContent = `${num(count)} ${texts.states[state]}`;
+    });
+    group.el.toggleAttribute("data-all-ready", ready === group.total);
+    drawRow(group);
+  }
+
+  /* Show or hide a group's cells; `later`: a group not built yet is built in a coming
+     frame (many groups shown at once: expand all, a filter cleared). */
+  function setShown(group, shown, later) {
+    group.shown = shown;
+    group.list.hidden = !shown;
+    group.toggle.setAttribute("aria-expanded", shown ? "true" : "false");
+    if (group.row) {
+      group.row.setAttribute("aria-expanded", shown ? "true" : "false");
+    }
+    if (shown && later && !group.built) {
+      buildQueue.push(group);
+      scheduleBuilds();
+    } else if (shown) {
+      buildGroup(group);
+    }
+    updateStop(group);
+  }
+
+  /* Make a group's cells (once): their state, filter and tab stop are already known. */
+  function buildGroup(group) {
+    if (group.built) {
+      return;
+    }
+    group.built = true;
+    const now = Date.now();
+    const fragment = document.createDocumentFragment();
+    group.cells.forEach(function (cell) {
+      fragment.append(makeCell(cell, now));
+    });
+    group.list.append(fragment);
+    setActive(group, group.active || firstShown(group));
+  }
+
+  /* Build the shown groups not built yet, a few hundred cells per frame. */
+  function scheduleBuilds() {
+    if (buildScheduled) {
+      return;
+    }
+    buildScheduled = true;
+    requestAnimationFrame(function () {
+      buildScheduled = false;
+      let budget = CELLS_PER_FRAME;
+      while (buildQueue.length && budget > 0) {
+        const group = buildQueue.shift();
+        if (group.shown && !group.built) {
+          buildGroup(group);
+          budget -= group.cells.length;
+        }
+      }
+      if (buildQueue.length) {
+        scheduleBuilds();
+      }
+    });
+  }
+
+  // --- levels: the "By level" table ---------------------------------------------------------
+
   function makeLevel(slug) {
-    const node = el("section", BY_PROVINCE.indexOf(slug) === -1 ? "board-level" : "board-level board-level-wide");
-    node.dataset.level = slug;
-    const head = el("h2", "board-level-head");
-    head.append(el("span", "board-level-name", texts.levels[slug] || slug));
-    const ready = el("span", "board-level-ready");
-    head.append(ready);
-    node.append(head);
     const row = el("tr");
     row.dataset.level = slug;
     const th = el("th", "", texts.levels[slug] || slug);
@@ -236,40 +424,565 @@
     });
     const totalEl = el("td", "col-number board-level-total");
     row.append(totalEl);
-    return { el: node, row: row, counts: zeroCounts(), total: 0, readyEl: ready, countEls: countEls, totalEl: totalEl };
-  }
-
-  function drawGroup(group) {
-    const ready = readyOf(group.counts);
-    if (group.readyEl) {
-      group.readyEl.textContent = fill(texts.ready_of, { ready: ready, total: group.total });
-      Object.keys(group.chips).forEach(function (state) {
-        const chip = group.chips[state];
-        const count = group.counts[state];
-        chip.hidden = count === 0;
-        chip.textContent = `${count} ${texts.states[state]}`;
-      });
-    }
-    group.el.toggleAttribute("data-all-ready", ready === group.total);
+    return { row: row, counts: zeroCounts(), total: 0, countEls: countEls, totalEl: totalEl };
   }
 
   function drawLevel(level) {
-    level.readyEl.textContent = fill(texts.ready_of, { ready: readyOf(level.counts), total: level.total });
     STATES.forEach(function (state) {
-      level.countEls[state].textContent = level.counts[state];
+      level.countEls[state].textContent = num(level.counts[state]);
     });
-    level.totalEl.textContent = level.total;
-    level.el.toggleAttribute("data-all-ready", readyOf(level.counts) === level.total);
+    level.totalEl.textContent = num(level.total);
   }
 
   function drawTotals() {
     let all = 0;
     STATES.forEach(function (state) {
-      totalEls[state].textContent = totals[state];
+      totalEls[state].textContent = num(totals[state]);
       all += totals[state];
     });
-    document.getElementById("count-total").textContent = all;
+    document.getElementById("count-total").textContent = num(all);
   }
+
+  // --- the province summary ------------------------------------------------------------------
+
+  function makeRow(group) {
+    const item = el("li");
+    const row = el("button", "province-row");
+    row.type = "button";
+    row.dataset.group = group.key;
+    row.setAttribute("aria-controls", group.el.id);
+    const name = el("span", "province-name", group.name);
+    const bar = el("span", "province-bar");
+    bar.setAttribute("aria-hidden", "true");
+    group.segments = {};
+    KINDS.forEach(function (kind) {
+      const segment = el("span", `province-segment kind-${kind}`);
+      group.segments[kind] = segment;
+      bar.append(segment);
+    });
+    group.rowText = el("span", "province-counts");
+    row.append(name, bar, group.rowText);
+    row.addEventListener("click", function () {
+      openGroup(group);
+    });
+    item.append(row);
+    group.row = row;
+    group.rowItem = item;
+    return item;
+  }
+
+  function drawRow(group) {
+    if (!group.row) {
+      return;
+    }
+    const kinds = kindsOf(group.counts);
+    KINDS.forEach(function (kind) {
+      // Widths through the CSSOM: the page's CSP allows no style attribute.
+      group.segments[kind].style.flexGrow = String(kinds[kind]);
+      group.segments[kind].hidden = kinds[kind] === 0;
+    });
+    group.rowText.textContent = fill(texts.province_counts, {
+      ready: num(kinds.ready),
+      total: num(group.total),
+      problem: num(kinds.problem),
+      pending: num(kinds.pending),
+      checking: num(kinds.checking),
+    });
+    group.row.dataset.problem = kinds.problem;
+    group.row.dataset.pending = kinds.pending;
+  }
+
+  function worse(a, b) {
+    const ka = kindsOf(a.counts);
+    const kb = kindsOf(b.counts);
+    return kb.problem - ka.problem || kb.pending - ka.pending || kb.checking - ka.checking || a.index - b.index;
+  }
+
+  function orderRows() {
+    const ordered = sortWorst ? groupOrder.slice().sort(worse) : groupOrder;
+    const current = Array.from(summaryList.children);
+    const same = ordered.length === current.length && ordered.every(function (group, i) {
+      return current[i] === group.rowItem;
+    });
+    if (!same) {
+      const fragment = document.createDocumentFragment();
+      ordered.forEach(function (group) {
+        fragment.append(group.rowItem);
+      });
+      summaryList.append(fragment);
+    }
+  }
+
+  /* A summary row: its group shown (built at once), scrolled to and focused. */
+  function openGroup(group) {
+    if (group.el.hidden) {
+      // Nothing of it matches the filter: the filter goes, the province is what was asked.
+      clearFilter();
+    }
+    if (!filterActive()) {
+      group.open = true;
+    }
+    setShown(group, true);
+    group.el.scrollIntoView({ block: "start" });
+    const target = group.active && group.active.shown ? group.active.el : group.toggle;
+    target.focus({ preventScroll: true });
+  }
+
+  function setAll(shown) {
+    const active = filterActive();
+    groupOrder.forEach(function (group) {
+      if (!active) {
+        group.open = shown;
+      }
+      if (!group.el.hidden) {
+        setShown(group, shown, true);
+      }
+    });
+  }
+
+  // --- filters and search --------------------------------------------------------------------
+
+  function filterActive() {
+    return filter.kinds.size > 0 || filter.query !== "";
+  }
+
+  function matches(cell) {
+    if (filter.kinds.size && !filter.kinds.has(KIND_OF[cell.data.state])) {
+      return false;
+    }
+    return filter.query === "" || cell.key.indexOf(filter.query) !== -1;
+  }
+
+  /* Show the matching cells only; a group without any is hidden. */
+  function applyFilter() {
+    const active = filterActive();
+    let total = 0;
+    groupOrder.forEach(function (group) {
+      group.matches = 0;
+      group.cells.forEach(function (cell) {
+        cell.shown = !active || matches(cell);
+        if (cell.el) {
+          cell.el.hidden = !cell.shown;
+        }
+        group.matches += cell.shown ? 1 : 0;
+      });
+      total += group.matches;
+      group.el.hidden = active && group.matches === 0;
+      setShown(group, active ? group.matches > 0 : group.open, true);
+      if (!group.active || !group.active.shown) {
+        setActive(group, firstShown(group));
+      }
+      updateStop(group);
+    });
+    drawMatches(active, total);
+  }
+
+  function drawMatches(active, total) {
+    if (!active) {
+      matchesEl.textContent = "";
+      matchesEl.hidden = true;
+      return;
+    }
+    matchesEl.hidden = false;
+    matchesEl.textContent = total === 0 ? texts.no_match : fill(texts.matches, { n: num(total) });
+    matchesEl.classList.toggle("board-no-match", total === 0);
+  }
+
+  /* A changed site under a filter: shown or hidden, and its group with it. */
+  function refilter(cell) {
+    if (!filterActive()) {
+      return;
+    }
+    const shown = matches(cell);
+    if (shown === cell.shown) {
+      return;
+    }
+    const group = groups.get(cell.group);
+    cell.shown = shown;
+    group.matches += shown ? 1 : -1;
+    if (cell.el) {
+      cell.el.hidden = !shown;
+    }
+    group.el.hidden = group.matches === 0;
+    if (shown && group.matches === 1) {
+      setShown(group, true);
+    }
+    if (!group.active || !group.active.shown) {
+      setActive(group, firstShown(group));
+    }
+  }
+
+  function clearFilter() {
+    filter.kinds.clear();
+    filter.query = "";
+    search.value = "";
+    drawFilterButtons();
+    applyFilter();
+  }
+
+  function drawFilterButtons() {
+    filterButtons.forEach(function (button) {
+      button.setAttribute("aria-pressed", filter.kinds.has(button.dataset.filterKind) ? "true" : "false");
+    });
+    notReady.checked = ["problem", "pending", "checking"].every(function (kind) {
+      return filter.kinds.has(kind);
+    });
+  }
+
+  filterButtons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      const kind = button.dataset.filterKind;
+      if (filter.kinds.has(kind)) {
+        filter.kinds.delete(kind);
+      } else {
+        filter.kinds.add(kind);
+      }
+      drawFilterButtons();
+      applyFilter();
+    });
+  });
+
+  notReady.addEventListener("change", function () {
+    filter.kinds.clear();
+    if (notReady.checked) {
+      ["problem", "pending", "checking"].forEach(function (kind) {
+        filter.kinds.add(kind);
+      });
+    }
+    drawFilterButtons();
+    applyFilter();
+  });
+
+  let searchTimer = null;
+  search.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () {
+      filter.query = fold(search.value);
+      applyFilter();
+    }, SEARCH_DELAY_MS);
+  });
+
+  sortButtons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      sortWorst = button.dataset.sort === "worst";
+      sortButtons.forEach(function (other) {
+        other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
+      orderRows();
+    });
+  });
+
+  document.getElementById("board-expand-all").addEventListener("click", function () {
+    setAll(true);
+  });
+  document.getElementById("board-collapse-all").addEventListener("click", function () {
+    setAll(false);
+  });
+
+  // --- keyboard: one tab stop per group, arrows inside ----------------------------------------
+
+  function firstShown(group) {
+    return group.cells.find(function (cell) {
+      return cell.shown;
+    }) || null;
+  }
+
+  function setActive(group, cell) {
+    if (group.active && group.active.el && group.active !== cell) {
+      group.active.el.tabIndex = -1;
+    }
+    group.active = cell;
+    updateStop(group);
+  }
+
+  /* A group's one tab stop: its active cell while the group shows it, else its head (a
+     closed group, or the head reached with ArrowUp from the first row). */
+  function updateStop(group) {
+    const cell = group.active;
+    const onCell = Boolean(!group.onHead && group.shown && cell && cell.el && cell.shown);
+    group.toggle.tabIndex = onCell ? -1 : 0;
+    if (cell && cell.el) {
+      cell.el.tabIndex = onCell ? 0 : -1;
+    }
+  }
+
+  /* The head's keys: down, right, Home and End go into the group's cells. */
+  function onHeadKey(group, event) {
+    const list = group.shown ? shownCells(group) : [];
+    if (!list.length) {
+      return;
+    }
+    let target;
+    if (event.key === "ArrowDown" || event.key === "ArrowRight") {
+      target = list.indexOf(group.active) === -1 ? list[0] : group.active;
+    } else if (event.key === "Home") {
+      target = list[0];
+    } else if (event.key === "End") {
+      target = list[list.length - 1];
+    } else {
+      return;
+    }
+    event.preventDefault();
+    group.onHead = false;
+    setActive(group, target);
+    target.el.focus();
+  }
+
+  function shownCells(group) {
+    return group.cells.filter(function (cell) {
+      return cell.shown && cell.el;
+    });
+  }
+
+  /* The cell above or below `from` in the group's grid: the nearest by its left edge. */
+  function vertical(list, index, step) {
+    const box = list[index].el.getBoundingClientRect();
+    let i = index + step;
+    while (i >= 0 && i < list.length && list[i].el.getBoundingClientRect().top === box.top) {
+      i += step;
+    }
+    if (i < 0 || i >= list.length) {
+      return index;
+    }
+    const rowTop = list[i].el.getBoundingClientRect().top;
+    let best = i;
+    let bestDistance = Infinity;
+    for (let j = i; j >= 0 && j < list.length; j += step) {
+      const other = list[j].el.getBoundingClientRect();
+      if (other.top !== rowTop) {
+        break;
+      }
+      const distance = Math.abs(other.left - box.left);
+      if (distance < bestDistance) {
+        best = j;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  function onCellKey(event) {
+    const node = event.target.closest("li[data-leg]");
+    if (!node) {
+      return;
+    }
+    const cell = cells.get(Number(node.dataset.leg));
+    if (!cell) {
+      return;
+    }
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      openPanel(cell);
+      return;
+    }
+    const group = groups.get(cell.group);
+    const list = shownCells(group);
+    const index = list.indexOf(cell);
+    let next = index;
+    if (event.key === "ArrowRight") {
+      next = Math.min(list.length - 1, index + 1);
+    } else if (event.key === "ArrowLeft") {
+      next = Math.max(0, index - 1);
+    } else if (event.key === "ArrowDown") {
+      next = vertical(list, index, 1);
+    } else if (event.key === "ArrowUp") {
+      next = vertical(list, index, -1);
+      if (next === index) {
+        // Up from the first row: the group's head, which opens and closes it.
+        event.preventDefault();
+        group.onHead = true;
+        updateStop(group);
+        group.toggle.focus();
+        return;
+      }
+    } else if (event.key === "Home") {
+      next = 0;
+    } else if (event.key === "End") {
+      next = list.length - 1;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    setActive(group, list[next]);
+    list[next].el.focus();
+  }
+
+  grid.addEventListener("keydown", onCellKey);
+  grid.addEventListener("click", function (event) {
+    const node = event.target.closest("li[data-leg]");
+    const cell = node && cells.get(Number(node.dataset.leg));
+    if (cell) {
+      setActive(groups.get(cell.group), cell);
+      openPanel(cell);
+    }
+  });
+  grid.addEventListener("focusin", function (event) {
+    const node = event.target.closest("li[data-leg]");
+    const cell = node && cells.get(Number(node.dataset.leg));
+    if (cell) {
+      groups.get(cell.group).onHead = false;
+      setActive(groups.get(cell.group), cell);
+    }
+  });
+
+  // --- the panel of one site -----------------------------------------------------------------
+
+  function tel(phone) {
+    const link = el("a", "", phone);
+    link.href = `tel:${phone.replace(/[^0-9+]/g, "")}`;
+    return link;
+  }
+
+  function badge(state) {
+    return el("span", `state-badge state-${state}`, texts.states[state] || state);
+  }
+
+  function entry(list, term, value) {
+    const dt = el("dt", "", term);
+    const dd = el("dd");
+    if (typeof value === "string") {
+      dd.textContent = value;
+    } else {
+      dd.append(value);
+    }
+    list.append(dt, dd);
+    return dd;
+  }
+
+  function checklistOf(checklist) {
+    const items = el("ul", "panel-checks");
+    Object.keys(texts.checks).forEach(function (item) {
+      const value = checklist ? checklist[item] : undefined;
+      const kind = value === true ? "ok" : value === false ? "failed" : "unknown";
+      const li = el("li", `panel-check panel-check-${kind}`);
+      li.dataset.check = item;
+      li.append(el("span", "panel-check-mark", value === true ? "✓" : value === false ? "✗" : "–"));
+      li.append(` ${texts.checks[item]}: ${texts.check_values[kind]}`);
+      items.append(li);
+    });
+    return items;
+  }
+
+  /* The panel from what the board knows (the snapshot's cell), before the detail comes. */
+  function drawPanel(data, detail) {
+    panelTitle.textContent = `${data.name}${data.host ? ` · ${texts.host}` : ""}`;
+    panelBody.textContent = "";
+    const now = Date.now();
+    const state = el("p", "panel-state");
+    state.append(badge(data.state), " ");
+    state.append(data.at ? fill(texts.since, { time: stamp(new Date(data.at)), age: age(data.at, now) }) : texts.never);
+    panelBody.append(state);
+    const facts = el("dl", "panel-facts");
+    entry(facts, texts.site_code, data.site);
+    entry(facts, texts.checklist, checklistOf(data.checklist));
+    entry(facts, texts.people, data.people === null || data.people === undefined ? "–" : num(data.people));
+    entry(facts, texts.note, data.note || "–").classList.add("panel-note");
+    const override = detail ? detail.override : data.override;
+    if (override) {
+      entry(facts, texts.override, override).classList.add("panel-override");
+    }
+    panelBody.append(facts);
+    if (!detail) {
+      panelBody.append(el("p", "muted panel-loading", texts.loading));
+      return;
+    }
+    const contacts = el("dl", "panel-facts");
+    if (detail.site_phone) {
+      entry(contacts, texts.site_phone, tel(detail.site_phone));
+    }
+    const people = el("ul", "panel-technicians");
+    detail.technicians.forEach(function (person) {
+      const li = el("li", "", person.name);
+      if (person.phone) {
+        li.append(" · ", tel(person.phone));
+      }
+      people.append(li);
+    });
+    if (!detail.technicians.length) {
+      people.append(el("li", "muted", texts.no_technician));
+    }
+    entry(contacts, texts.technicians, people);
+    panelBody.append(contacts);
+    panelBody.append(el("h3", "panel-history-title", texts.history));
+    if (!detail.history.length) {
+      panelBody.append(el("p", "muted", texts.no_history));
+      return;
+    }
+    const table = el("table", "data-table panel-history");
+    const head = el("tr");
+    [texts.time, texts.change, texts.by, texts.note].forEach(function (title) {
+      const th = el("th", "", title);
+      th.scope = "col";
+      head.append(th);
+    });
+    const thead = el("thead");
+    thead.append(head);
+    const tbody = el("tbody");
+    detail.history.forEach(function (event) {
+      const row = el("tr");
+      row.append(el("td", "panel-time", stamp(new Date(event.at))));
+      const change = el("td");
+      change.append(badge(event.from), " → ", badge(event.to));
+      row.append(change, el("td", "", event.by || "–"));
+      const note = [event.note, event.override ? `${texts.override}: ${event.override}` : ""].filter(Boolean).join(" · ");
+      row.append(el("td", "", note || "–"));
+      tbody.append(row);
+    });
+    table.append(thead, tbody);
+    const wrap = el("div", "table-wrap");
+    wrap.append(table);
+    panelBody.append(wrap);
+  }
+
+  function loadPanel(cell) {
+    const request = ++panelRequest;
+    fetch(`${root.dataset.legUrl}${cell.data.leg}/`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then(function (detail) {
+        if (request === panelRequest && panelLeg === cell) {
+          drawPanel(Object.assign({}, cell.data, detail), detail);
+        }
+      })
+      .catch(function () {
+        if (request === panelRequest && panelLeg === cell) {
+          const loading = panelBody.querySelector(".panel-loading");
+          if (loading) {
+            loading.textContent = texts.detail_failed;
+          }
+        }
+      });
+  }
+
+  function openPanel(cell) {
+    panelLeg = cell;
+    drawPanel(cell.data, null);
+    if (!panel.open) {
+      if (typeof panel.showModal === "function") {
+        panel.showModal();
+      } else {
+        panel.setAttribute("open", "");
+      }
+    }
+    loadPanel(cell);
+  }
+
+  panel.addEventListener("close", function () {
+    const cell = panelLeg;
+    panelLeg = null;
+    if (cell && cell.el && cell.shown) {
+      cell.el.focus();
+    }
+  });
+  document.getElementById("leg-panel-close").addEventListener("click", function () {
+    panel.close();
+  });
+
+  // --- counts --------------------------------------------------------------------------------
 
   /* Move one site's count from one state to another everywhere it is counted. */
   function recount(cell, from, to) {
@@ -279,8 +992,8 @@
       counts[from] -= 1;
       counts[to] += 1;
     });
-    totalEls[from].textContent = totals[from];
-    totalEls[to].textContent = totals[to];
+    totalEls[from].textContent = num(totals[from]);
+    totalEls[to].textContent = num(totals[to]);
     drawGroup(group);
     drawLevel(level);
   }
@@ -292,27 +1005,25 @@
     cells.clear();
     groups.clear();
     levels.clear();
+    groupOrder = [];
+    buildQueue = [];
     STATES.forEach(function (state) {
       totals[state] = 0;
     });
-    const byLevel = {};
     list.forEach(function (data) {
       const key = groupKey(data);
       if (!levels.has(data.level)) {
         levels.set(data.level, makeLevel(data.level));
-        byLevel[data.level] = [];
       }
       if (!groups.has(key)) {
-        groups.set(key, makeGroup(key, data));
-        byLevel[data.level].push(key);
+        const made = makeGroup(key, data);
+        groups.set(key, made);
+        groupOrder.push(made);
       }
       const group = groups.get(key);
       const level = levels.get(data.level);
-      const cell = makeCell(data);
-      cell.group = key;
-      cell.level = data.level;
-      paint(cell, now);
-      group.list.append(cell.el);
+      const cell = { data: data, key: fold(`${data.name} ${data.site}`), el: null, age: null, group: key, level: data.level, shown: true };
+      group.cells.push(cell);
       group.total += 1;
       group.counts[data.state] += 1;
       level.total += 1;
@@ -320,32 +1031,74 @@
       totals[data.state] += 1;
       cells.set(data.leg, cell);
     });
-    const fragment = document.createDocumentFragment();
-    levelTable.textContent = "";
-    const order = LEVEL_ORDER.concat(Object.keys(byLevel).filter(function (slug) {
-      return LEVEL_ORDER.indexOf(slug) === -1;
-    }));
-    order.forEach(function (slug) {
-      const level = levels.get(slug);
-      if (!level) {
-        return;
-      }
-      byLevel[slug].forEach(function (key) {
-        const group = groups.get(key);
-        drawGroup(group);
-        level.el.append(group.el);
+    // A national board starts with its groups closed, but those with a problem or the host.
+    const collapse = list.length > COLLAPSE_ABOVE;
+    groupOrder.forEach(function (group) {
+      const kinds = kindsOf(group.counts);
+      group.open = !collapse || kinds.problem > 0 || group.cells.some(function (cell) {
+        return cell.data.host;
       });
-      drawLevel(level);
-      fragment.append(level.el);
-      levelTable.append(level.row);
+      group.active = group.cells[0] || null;
+    });
+
+    summaryList.textContent = "";
+    groupOrder.forEach(function (group) {
+      summaryList.append(makeRow(group));
+    });
+    levelTable.textContent = "";
+    LEVEL_ORDER.concat(Array.from(levels.keys()).filter(function (slug) {
+      return LEVEL_ORDER.indexOf(slug) === -1;
+    })).forEach(function (slug) {
+      const level = levels.get(slug);
+      if (level) {
+        drawLevel(level);
+        levelTable.append(level.row);
+      }
+    });
+
+    const fragment = document.createDocumentFragment();
+    groupOrder.forEach(function (group) {
+      fragment.append(group.el);
     });
     if (!list.length) {
       fragment.append(el("p", "empty", texts.no_sites));
     }
     grid.textContent = "";
     grid.append(fragment);
+
+    // The shown groups' cells: the first few hundred now, the rest frame by frame.
+    const active = filterActive();
+    let budget = CELLS_PER_FRAME;
+    groupOrder.forEach(function (group) {
+      group.matches = 0;
+      group.cells.forEach(function (cell) {
+        cell.shown = !active || matches(cell);
+        group.matches += cell.shown ? 1 : 0;
+      });
+      group.el.hidden = active && group.matches === 0;
+      group.shown = active ? group.matches > 0 : group.open;
+      group.list.hidden = !group.shown;
+      group.toggle.setAttribute("aria-expanded", group.shown ? "true" : "false");
+      group.row.setAttribute("aria-expanded", group.shown ? "true" : "false");
+      group.active = firstShown(group);
+      drawGroup(group);
+      if (group.shown) {
+        if (budget > 0) {
+          buildGroup(group);
+          budget -= group.cells.length;
+        } else {
+          buildQueue.push(group);
+        }
+      }
+    });
+    orderRows();
+    drawMatches(active, groupOrder.reduce(function (sum, group) {
+      return sum + group.matches;
+    }, 0));
     grid.setAttribute("aria-busy", "false");
     drawTotals();
+    root.setAttribute("data-board-ready", "");
+    scheduleBuilds();
   }
 
   function update(data, now) {
@@ -362,6 +1115,11 @@
       recount(cell, from, data.state);
     }
     paint(cell, now);
+    refilter(cell);
+    if (panelLeg === cell && panel.open) {
+      drawPanel(cell.data, null);
+      loadPanel(cell);
+    }
     return true;
   }
 
@@ -383,9 +1141,9 @@
     if (content.part && content.part < content.parts) {
       return false;
     }
-    const cells = snapshotCells;
+    const whole = snapshotCells;
     snapshotCells = [];
-    onSnapshot({ seq: content.seq, cells: cells });
+    onSnapshot({ seq: content.seq, cells: whole });
     return true;
   }
 
@@ -399,6 +1157,9 @@
       list.forEach(function (data) {
         update(data, now);
       });
+      if (sortWorst) {
+        orderRows();
+      }
     } else {
       build(list);
     }
@@ -418,6 +1179,9 @@
     const known = (content.cells || []).every(function (data) {
       return update(data, now);
     });
+    if (sortWorst) {
+      orderRows();
+    }
     seq = content.seq;
     root.dataset.seq = seq;
     if (!known) {
@@ -534,11 +1298,6 @@
     }
     ws.send(JSON.stringify({ type: "ping", id: newId(), content: {} }));
   }
-
-  filter.addEventListener("change", function () {
-    root.classList.toggle("only-not-ready", filter.checked);
-  });
-  root.classList.toggle("only-not-ready", filter.checked);
 
   window.addEventListener("online", function () {
     if (!socket) {

@@ -1,0 +1,246 @@
+"""The readiness board at national scale (issue 15, item 1), in Chromium: the province
+summary and its jump, groups closed beyond a size, filters by state, a search that
+ignores diacritics, the panel of a site opened by click or keyboard, one tab stop per
+group with arrows inside, and the summary following a live report.
+
+The session: TW (host) and three provinces, "Thành phố Hà Nội" (T01), T02 (with
+"Phường Đà Nẵng", X0203) and T03, with 25 communes each: 79 sites, more than the 60
+beyond which groups start closed. X0102 reported a problem with a note before the
+board opened; `kythuat` (Hùng, phone 0912 345 678) serves X0101 and X0102.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from conferencing import readiness
+from conferencing.models import Endpoint, Leg
+from conferencing.site_selection import SiteSelection
+from tests.browser.test_readiness import DESKTOP, open_page, phone, sign_in
+from tests.factories import BridgeFactory, UserFactory, booked, site_tree
+
+__all__ = ["open_page"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOTE = "Mất tín hiệu hình ảnh từ camera"
+
+
+@pytest.fixture
+def national():
+    secretary = UserFactory(username="thuky", full_name="Lan", roles=[Role.SECRETARIAT])
+    technician = UserFactory(username="kythuat", full_name="Hùng", roles=[Role.TECHNICIAN])
+    technician.person.phone = "0912 345 678"
+    technician.person.save()
+    sites = site_tree(provinces=3, communes=25)
+    Endpoint.objects.filter(code="T01").update(name="Thành phố Hà Nội")
+    Endpoint.objects.filter(code="X0203").update(name="Phường Đà Nẵng")
+    sites["X0101"].technicians.add(technician)
+    sites["X0102"].technicians.add(technician)
+    start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    meeting = booked(
+        secretary,
+        bridge_id=BridgeFactory(port_capacity=200).pk,
+        sites=SiteSelection(subtrees=("TW",)),
+        host_code="TW",
+        slot__start=start,
+        slot__end=start + timedelta(hours=2),
+        details__title="Giao ban trực tuyến toàn quốc",
+    )
+    legs = dict(
+        Leg.objects.filter(conference=meeting.conference).values_list("endpoint__code", "pk")
+    )
+    readiness.submit_report(readiness.Report(legs["X0102"], "checking"), technician)
+    readiness.submit_report(
+        readiness.Report(
+            legs["X0102"],
+            "problem",
+            checklist={"audio": True, "video": False, "network": True, "display": True},
+            note=NOTE,
+        ),
+        technician,
+    )
+    return {"meeting": meeting, "legs": legs}
+
+
+def open_board(open_page, national):
+    board = open_page(DESKTOP)
+    sign_in(board, "thuky")
+    board.goto(f"/meetings/{national['meeting'].pk}/board/")
+    expect(board.locator("#board")).to_have_attribute("data-board-ready", "")
+    return board
+
+
+def cell(board, national, code: str):
+    return board.locator(f'.cell[data-leg="{national["legs"][code]}"]')
+
+
+def visible_sites(board) -> list[str]:
+    return board.locator(".cell:visible").evaluate_all("cells => cells.map(c => c.dataset.site)")
+
+
+def test_the_summary_counts_each_province_and_jumps_to_a_closed_one(open_page, national):
+    board = open_board(open_page, national)
+    rows = board.locator("#province-summary .province-row")
+
+    expect(rows).to_have_count(4)
+    hanoi = board.locator('.province-row[data-group="T01"]')
+    expect(hanoi).to_contain_text("Thành phố Hà Nội")
+    expect(hanoi).to_contain_text("0/26")
+    expect(hanoi).to_have_attribute("data-problem", "1")
+    expect(hanoi).to_have_attribute("data-pending", "25")
+    # Beyond 60 sites a group starts closed and without cells, but one with a problem.
+    expect(board.locator('#board-grid [data-group="T01"] .cell')).to_have_count(26)
+    expect(board.locator('#board-grid [data-group="T02"] .cell')).to_have_count(0)
+    # Worst first puts the province with the problem at the top.
+    board.locator("#sort-worst").click()
+    expect(rows.first).to_have_attribute("data-group", "T01")
+    board.locator("#sort-tree").click()
+    expect(rows.first).to_have_attribute("data-group", "central")
+
+    board.locator('.province-row[data-group="T02"]').click()
+
+    expect(board.locator('#board-grid [data-group="T02"] .cell:visible')).to_have_count(26)
+    expect(board.locator('#board-grid [data-group="T02"] .board-group-toggle')).to_have_attribute(
+        "aria-expanded", "true"
+    )
+
+
+def test_the_problem_filter_shows_only_the_problem(open_page, national):
+    board = open_board(open_page, national)
+
+    board.locator("#filter-problem").click()
+
+    expect(board.locator("#filter-problem")).to_have_attribute("aria-pressed", "true")
+    expect(board.locator(".cell:visible")).to_have_count(1)
+    assert visible_sites(board) == ["X0102"]
+    expect(board.locator('#board-grid [data-group="T02"]')).to_be_hidden()
+
+    board.locator("#filter-problem").click()
+
+    expect(board.locator(".cell:visible")).to_have_count(27)
+
+
+def test_a_province_the_filter_hides_is_shown_when_its_summary_row_is_chosen(open_page, national):
+    board = open_board(open_page, national)
+    board.locator("#filter-problem").click()
+    expect(board.locator('#board-grid [data-group="T02"]')).to_be_hidden()
+
+    board.locator('.province-row[data-group="T02"]').click()
+
+    expect(board.locator('#board-grid [data-group="T02"] .cell:visible')).to_have_count(26)
+    expect(board.locator("#filter-problem")).to_have_attribute("aria-pressed", "false")
+    assert board.evaluate("document.activeElement.dataset.site") == "T02"
+
+
+def test_the_search_ignores_diacritics_and_says_when_nothing_matches(open_page, national):
+    board = open_board(open_page, national)
+
+    board.locator("#board-search").fill("ha noi")
+
+    expect(board.locator(".cell:visible")).to_have_count(1)
+    expect(cell(board, national, "T01")).to_be_visible()
+    expect(cell(board, national, "T01")).to_contain_text("Thành phố Hà Nội")
+
+    board.locator("#board-search").fill("HÀ NỘI")
+    expect(board.locator(".cell:visible")).to_have_count(1)
+    # đ is a letter of its own: folded to d all the same, in a group that was closed.
+    board.locator("#board-search").fill("da nang")
+    expect(cell(board, national, "X0203")).to_be_visible()
+    expect(board.locator(".cell:visible")).to_have_count(1)
+
+    board.locator("#board-search").fill("không có điểm này")
+
+    expect(board.locator(".cell:visible")).to_have_count(0)
+    expect(board.locator("#board-matches")).to_be_visible()
+    expect(board.locator("#board-matches")).to_have_class("board-matches board-no-match")
+
+
+def test_enter_on_a_cell_opens_its_panel_with_the_note_and_the_technician(open_page, national):
+    board = open_board(open_page, national)
+    problem = cell(board, national, "X0102")
+    expect(problem).to_have_attribute(
+        "aria-label", "Điểm cầu X0102, Có sự cố, vừa xong, Ghi chú: " + NOTE
+    )
+
+    problem.focus()
+    board.keyboard.press("Enter")
+
+    panel = board.locator("#leg-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".panel-note")).to_have_text(NOTE)
+    expect(panel.locator('.panel-check-failed[data-check="video"]')).to_have_count(1)
+    expect(panel.locator(".panel-technicians")).to_contain_text("Hùng")
+    expect(panel.locator('.panel-technicians a[href="tel:0912345678"]')).to_have_text(
+        "0912 345 678"
+    )
+    expect(panel.locator(".panel-history tbody tr")).to_have_count(2)
+
+    board.keyboard.press("Escape")
+
+    expect(panel).to_be_hidden()
+    assert board.evaluate("document.activeElement.dataset.site") == "X0102"
+
+
+def test_a_click_opens_the_panel_too(open_page, national):
+    board = open_board(open_page, national)
+
+    cell(board, national, "X0102").click()
+
+    expect(board.locator("#leg-panel .panel-note")).to_have_text(NOTE)
+
+
+def test_each_group_is_one_tab_stop_with_arrows_inside(open_page, national):
+    board = open_board(open_page, national)
+    first = cell(board, national, "T01")
+    # One cell of the open group can be tabbed to; its others wait for the arrows.
+    tabbable = board.locator('#board-grid [data-group="T01"] .cell[tabindex="0"]')
+    expect(tabbable).to_have_count(1)
+
+    first.focus()
+    board.keyboard.press("ArrowRight")
+    assert board.evaluate("document.activeElement.dataset.site") == "X0101"
+    board.keyboard.press("End")
+    assert board.evaluate("document.activeElement.dataset.site") == "X0125"
+    board.keyboard.press("Home")
+    assert board.evaluate("document.activeElement.dataset.site") == "T01"
+    board.keyboard.press("ArrowDown")
+    below = board.evaluate("document.activeElement.dataset.site")
+    assert below.startswith("X01") and below != "X0101"
+
+    board.keyboard.press("Tab")
+
+    # Out of the group in one press, to the next group's one stop: the head of a closed one.
+    assert board.evaluate("document.activeElement.closest('[data-group]').dataset.group") == "T02"
+    expect(tabbable).to_have_count(1)
+    head = board.locator('#board-grid [data-group="T01"] .board-group-toggle')
+    expect(head).to_have_attribute("tabindex", "-1")
+    board.keyboard.press("Shift+Tab")
+    assert board.evaluate("document.activeElement.dataset.site") == below
+    # Up from the first row reaches the group's head, which closes it.
+    board.keyboard.press("Home")
+    board.keyboard.press("ArrowUp")
+    expect(head).to_be_focused()
+    board.keyboard.press("Enter")
+    expect(head).to_have_attribute("aria-expanded", "false")
+    expect(board.locator('#board-grid [data-group="T01"] .cell:visible')).to_have_count(0)
+
+
+def test_a_live_report_moves_the_province_summary(open_page, national):
+    board = open_board(open_page, national)
+    hanoi = board.locator('.province-row[data-group="T01"]')
+    expect(hanoi).to_have_attribute("data-pending", "25")
+    board.evaluate("window.boardNotReloaded = true")
+
+    console = phone(open_page)
+    sign_in(console, "kythuat")
+    console.goto("/meetings/console/")
+    expect(console.locator("#console-connection")).to_have_attribute("data-connection", "live")
+    console.locator(f"#leg-{national['legs']['X0101']} button[value=checking]").tap()
+
+    expect(hanoi).to_have_attribute("data-pending", "24")
+    expect(cell(board, national, "X0101")).to_have_attribute("data-state", "checking")
+    assert board.evaluate("window.boardNotReloaded") is True
