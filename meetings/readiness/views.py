@@ -47,13 +47,7 @@ S = ReadinessState
 # The states a technician can report, in the order of the console's buttons.
 REPORTABLE = [S.CHECKING, S.READY, S.PROBLEM, S.CONNECTED, S.DISCONNECTED]
 
-CHECK_LABELS = {
-    "audio": gettext_lazy("Audio"),
-    "video": gettext_lazy("Video"),
-    "network": gettext_lazy("Network"),
-    "display": gettext_lazy("Display"),
-}
-assert set(CHECK_LABELS) == set(readiness.CHECK_ITEMS)
+CHECK_LABELS = readiness.CHECK_LABELS
 
 
 class Phase:
@@ -253,6 +247,7 @@ class ReportForm(forms.Form):
     state = forms.CharField(label=gettext_lazy("state"))
     people = forms.IntegerField(label=gettext_lazy("people present"), required=False)
     note = forms.CharField(label=gettext_lazy("note"), required=False, strip=True)
+    override = forms.CharField(label=gettext_lazy("reason for ready"), required=False, strip=True)
     client_id = forms.CharField(label=gettext_lazy("message id"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -269,6 +264,7 @@ class ReportForm(forms.Form):
             people_present=data["people"],
             note=data["note"],
             client_id=data["client_id"],
+            override_reason=data["override"],
         )
 
 

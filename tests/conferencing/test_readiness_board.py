@@ -99,6 +99,7 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
         "people": 9,
         "note": "Sẵn sàng",
         "checklist": ALL_OK,
+        "override": "",
         "site": "T01",
         "name": "Điểm cầu T01",
         "level": "province",
@@ -149,7 +150,7 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
     submit_report(Report(legs["T01"], "checking"), bob)  # 1
     submit_report(Report(legs["X0101"], "checking"), bob)  # 2
     submit_report(Report(legs["X0102"], "checking"), dung)  # 3
-    submit_report(Report(legs["T01"], "ready"), bob)  # 4
+    submit_report(Report(legs["T01"], "ready", ALL_OK), bob)  # 4
 
     since_two = changes_since(session.conference_id, 2)
 
@@ -167,6 +168,7 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
         "people",
         "note",
         "checklist",
+        "override",
         "path",
     }
 

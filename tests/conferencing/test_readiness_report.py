@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from conferencing.readiness import Report, submit_report
+from conferencing.readiness import CHECK_ITEMS, Report, submit_report
 from conferencing.readiness_report import (
     Punctuality,
     SiteReadiness,
@@ -23,6 +23,7 @@ from tests.factories import BridgeFactory, open_session, serve
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 MINUTE = timedelta(minutes=1)
 T01_NAME, T02_NAME = "Điểm cầu T01", "Điểm cầu T02"
+ALL_OK = dict.fromkeys(CHECK_ITEMS, True)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,7 @@ def reported(session, legs, bob, dung):
         ("X0101", bob, "checking", 1),
         ("X0101", bob, "ready", 4),  # late
     ]:
-        submit_report(Report(legs[code], state), user, start + minutes * MINUTE)
+        submit_report(Report(legs[code], state, ALL_OK), user, start + minutes * MINUTE)
     return start
 
 

@@ -91,6 +91,9 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+ALL_CHECKED = {f"checklist_{item}": "on" for item in readiness.CHECK_ITEMS}
+
+
 def report_data(leg: Leg, state: str, **extra) -> dict:
     return {"leg": str(leg.pk), "state": state, **extra}
 
@@ -116,6 +119,7 @@ def url_for(name: str, meeting: Meeting) -> str:
 
 
 def say(user, leg: Leg, state: str, at, **fields) -> None:
+    fields.setdefault("checklist", dict.fromkeys(readiness.CHECK_ITEMS, True))
     readiness.submit_report(readiness.Report(leg.pk, state, **fields), user, now=at)
 
 
@@ -481,12 +485,48 @@ def test_report_post_outside_the_window_is_refused(
 def test_report_post_of_an_illegal_transition_is_refused(client_as, serving, soon, english):
     before = written(soon)
 
-    response = client_as(serving).post(REPORT_URL, report_data(leg_of(soon, "X0101"), "ready"))
+    response = client_as(serving).post(
+        REPORT_URL, report_data(leg_of(soon, "X0101"), "ready", **ALL_CHECKED)
+    )
 
     assert written(soon) == before
     assert messages_of(response) == [
         "Nothing was reported: A site cannot go from “Not reported” to “Ready”."
     ]
+
+
+def test_report_post_of_ready_with_a_failed_check_is_refused_and_names_it(
+    client_as, serving, soon, english
+):
+    leg = leg_of(soon, "X0101")
+    client_as(serving).post(REPORT_URL, report_data(leg, "checking"))
+    before = written(soon)
+
+    response = client_as(serving).post(
+        REPORT_URL, report_data(leg, "ready", **{**ALL_CHECKED, "checklist_audio": ""})
+    )
+
+    assert written(soon) == before
+    assert messages_of(response)[-1:] == [
+        "Nothing was reported: Not ready: Audio not checked ok. Check them, report a problem, "
+        "or give the reason the site is ready nonetheless."
+    ]
+
+
+def test_report_post_of_ready_with_a_failed_check_and_a_reason_is_applied(
+    client_as, serving, soon, english
+):
+    leg = leg_of(soon, "X0101")
+    client_as(serving).post(REPORT_URL, report_data(leg, "checking"))
+    unticked = {key: value for key, value in ALL_CHECKED.items() if key != "checklist_audio"}
+
+    client_as(serving).post(
+        REPORT_URL, report_data(leg, "ready", **unticked, override="  Dùng micro dự phòng ")
+    )
+
+    leg.refresh_from_db()
+    assert (leg.state, leg.override_reason) == ("ready", "Dùng micro dự phòng")
+    assert leg.checklist == {"audio": False, "video": True, "network": True, "display": True}
 
 
 @pytest.mark.parametrize(
