@@ -1,15 +1,17 @@
-"""After the session: who was ready on time, who was late, who never was."""
+"""After the session: who was ready on time, who was late, who never was; and what each
+site said on the way: its problem, the checks it left not ok, why it was ready anyway."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Min, Q
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferencing.models import Conference, Leg, Level, ReadinessState
+from conferencing.models import Conference, Leg, Level, ReadinessEvent, ReadinessState
+from conferencing.readiness import CHECK_LABELS, unchecked
 from conferencing.readiness_board import of_part, province_names, province_of
 from conferencing.spreadsheet import csv_writer
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
@@ -28,6 +30,11 @@ PUNCTUALITY_LABELS = {
 }
 
 
+# The reports that carry the pre-session checks (connected and disconnected need not).
+CHECK_STATES = (ReadinessState.CHECKING, ReadinessState.READY, ReadinessState.PROBLEM)
+S = ReadinessState
+
+
 @dataclass(frozen=True)
 class SiteReadiness:
     site: str
@@ -37,6 +44,26 @@ class SiteReadiness:
     first_ready_at: datetime | None
     final_state: str
     punctuality: str
+    province_code: str = ""
+    # The checks its latest check report left not ok; None if it reported no checks.
+    unchecked: tuple[str, ...] | None = None
+    # The note of its latest problem report; None if it never reported a problem.
+    problem: str | None = None
+    # Its latest reason for ready despite a failed check; "" if it never gave one.
+    override: str = ""
+
+    @property
+    def had_problem(self) -> bool:
+        return self.problem is not None or self.final_state == S.PROBLEM
+
+    @property
+    def needs_attention(self) -> bool:
+        """Not simply ready on time: late, never ready, a problem or an override."""
+        return self.punctuality != Punctuality.ON_TIME or self.had_problem or bool(self.override)
+
+
+# What the report counts per province besides punctuality.
+ATTENTION = ("problem", "override", "attention")
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,10 @@ class ReadinessSummary:
     sites: list[SiteReadiness]
     by_province: dict[str, dict[str, int]]
     totals: dict[str, int]
+    # Per province name: its code, and how many of its sites had a problem, an override,
+    # or need attention at all (SiteReadiness.needs_attention).
+    province_codes: dict[str, str] = field(default_factory=dict)
+    attention: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def punctuality(first_ready_at: datetime | None, start: datetime) -> str:
@@ -54,15 +85,24 @@ def punctuality(first_ready_at: datetime | None, start: datetime) -> str:
 
 def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> ReadinessSummary:
     """The sites of `part` (the whole session by default); two queries whatever their
-    number. A site counts as ready when it first reported ready or connected."""
+    number. A site counts as ready when it first reported ready or connected; what it
+    reported on the way comes from its event log (the leg keeps only the latest)."""
     provinces = province_names()
+    events = ReadinessEvent.objects.filter(leg=OuterRef("pk"))
     rows = (
         of_part(Leg.objects.filter(conference=conference), part)
         .annotate(
-            first_ready_at=Min(
-                "events__at",
-                filter=Q(events__to_state__in=[ReadinessState.READY, ReadinessState.CONNECTED]),
-            )
+            first_ready_at=Subquery(
+                events.filter(to_state__in=[S.READY, S.CONNECTED]).order_by("at").values("at")[:1]
+            ),
+            checks=Subquery(
+                events.filter(to_state__in=CHECK_STATES).order_by("-seq").values("checklist")[:1],
+                output_field=JSONField(),
+            ),
+            problem=Subquery(events.filter(to_state=S.PROBLEM).order_by("-seq").values("note")[:1]),
+            override=Subquery(
+                events.exclude(override_reason="").order_by("-seq").values("override_reason")[:1]
+            ),
         )
         .order_by("endpoint__path")
         .values(
@@ -72,11 +112,15 @@ def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> Readines
             "endpoint__path",
             "state",
             "first_ready_at",
+            "checks",
+            "problem",
+            "override",
         )
     )
     sites = []
     for row in rows:
         province = province_of(row["endpoint__path"], provinces)
+        checks = row["checks"]
         sites.append(
             SiteReadiness(
                 site=row["endpoint__code"],
@@ -86,15 +130,37 @@ def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> Readines
                 first_ready_at=row["first_ready_at"],
                 final_state=row["state"],
                 punctuality=punctuality(row["first_ready_at"], conference.start),
+                province_code=province[0] if province else "",
+                unchecked=tuple(unchecked(checks)) if isinstance(checks, dict) else None,
+                problem=row["problem"],
+                override=row["override"] or "",
             )
         )
     totals = {key: 0 for key in PUNCTUALITY_LABELS}
     by_province: dict[str, dict[str, int]] = {}
+    codes: dict[str, str] = {}
+    attention: dict[str, dict[str, int]] = {}
     for site in sites:
         totals[site.punctuality] += 1
         counts = by_province.setdefault(site.province, {key: 0 for key in PUNCTUALITY_LABELS})
         counts[site.punctuality] += 1
-    return ReadinessSummary(sites=sites, by_province=by_province, totals=totals)
+        codes[site.province] = site.province_code
+        flags = attention.setdefault(site.province, dict.fromkeys(ATTENTION, 0))
+        flags["problem"] += site.had_problem
+        flags["override"] += bool(site.override)
+        flags["attention"] += site.needs_attention
+    return ReadinessSummary(
+        sites=sites,
+        by_province=by_province,
+        totals=totals,
+        province_codes=codes,
+        attention=attention,
+    )
+
+
+def check_labels(items: tuple[str, ...] | None) -> str:
+    """The checks not ok, by their labels ("" when none, or none reported)."""
+    return ", ".join(str(CHECK_LABELS[item]) for item in items or ())
 
 
 def summary_csv(summary: ReadinessSummary) -> str:
@@ -109,6 +175,9 @@ def summary_csv(summary: ReadinessSummary) -> str:
             _("First ready at"),
             _("Final state"),
             _("Readiness"),
+            _("Problem"),
+            _("Checks not ok"),
+            _("Reason for ready despite a failed check"),
         ]
     )
     for site in summary.sites:
@@ -121,6 +190,9 @@ def summary_csv(summary: ReadinessSummary) -> str:
                 local_text(site.first_ready_at),
                 ReadinessState(site.final_state).label,
                 PUNCTUALITY_LABELS[site.punctuality],
+                site.problem or "",
+                check_labels(site.unchecked),
+                site.override,
             ]
         )
     return buffer.getvalue()

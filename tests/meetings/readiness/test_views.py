@@ -21,6 +21,7 @@ from conferencing import readiness
 from conferencing.models import Conference, Leg, ReadinessEvent, ReadinessState
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
+from meetings.readiness import views
 from meetings.readiness.views import next_states
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
 
@@ -617,8 +618,9 @@ def test_board_of_an_ended_session_points_to_the_report(client_as, alice, soon, 
 @pytest.fixture
 def held(alice, bob, sites, soon):
     """`soon`, moved to yesterday 08:00-10:00 and reported as it was: X0101 ready at 07:50
-    (on time), X0102 ready at 08:05 (late), T01 connected at 08:01 (late, connected
-    counts as ready), X0103 only checking (never)."""
+    (on time), X0102 with a problem at 07:56, then ready at 08:05 (late) despite its
+    display, T01 connected at 08:01 (late, connected counts as ready), X0103 only
+    checking, its video not ok (never)."""
     for code in ("T01", "X0101", "X0102", "X0103"):
         sites[code].technicians.add(bob)
     start = local_time(-1, 8)
@@ -627,10 +629,19 @@ def held(alice, bob, sites, soon):
     say(bob, leg_of(soon, "X0101"), "checking", start - 20 * minute)
     say(bob, leg_of(soon, "X0101"), "ready", start - 10 * minute)
     say(bob, leg_of(soon, "X0102"), "checking", start - 5 * minute)
-    say(bob, leg_of(soon, "X0102"), "ready", start + 5 * minute)
+    say(bob, leg_of(soon, "X0102"), "problem", start - 4 * minute, note=PROBLEM)
+    say(bob, leg_of(soon, "X0102"), "checking", start - 3 * minute)
+    no_display = {**dict.fromkeys(readiness.CHECK_ITEMS, True), "display": False}
+    say(bob, leg_of(soon, "X0102"), "ready", start + 5 * minute, checklist=no_display,
+        override_reason=REASON)  # fmt: skip
     say(bob, leg_of(soon, "T01"), "connected", start + minute)
-    say(bob, leg_of(soon, "X0103"), "checking", start - 3 * minute)
+    no_video = {**dict.fromkeys(readiness.CHECK_ITEMS, True), "video": False}
+    say(bob, leg_of(soon, "X0103"), "checking", start - 3 * minute, checklist=no_video)
     return soon
+
+
+PROBLEM = "Micro phòng họp rè, đang thay dây"
+REASON = "Trình chiếu qua màn hình phụ"
 
 
 def site_rows(html: str) -> dict[str, str]:
@@ -666,6 +677,70 @@ def test_report_counts_per_province(client_as, alice, held):
     assert rows == [("Điểm cầu T01", {"on_time": 1, "late": 2, "never": 1}, 4)]
 
 
+def notes_of(html: str, code: str) -> list[str]:
+    """The notes of one site's row, as read: "Problem: …", "Checks not ok: …"."""
+    row = re.search(rf'<tr data-site="{code}".*?</tr>', html, re.DOTALL).group(0)
+    cell = re.search(r'<td class="report-notes">(.*?)</td>', row, re.DOTALL).group(1)
+    return [re.sub(r"<[^>]+>", "", note) for note in re.findall(r"<p [^>]*>(.*?)</p>", cell)]
+
+
+def test_report_shows_each_sites_problem_failed_checks_and_override(
+    client_as, alice, held, english
+):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert notes_of(html, "X0102") == [
+        f"Problem: {PROBLEM}",
+        "Checks not ok: Display",
+        f"Ready despite a failed check: {REASON}",
+    ]
+    assert notes_of(html, "X0103") == ["Checks not ok: Video"]
+    assert notes_of(html, "X0101") == []
+
+
+def test_report_counts_problems_and_overrides_per_province(client_as, alice, held):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert '<td class="col-number col-optional" data-count="problem">1</td>' in html
+    assert '<td class="col-number col-optional" data-count="override">1</td>' in html
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Reports count as large from three sites on: they list sites per province only."""
+    monkeypatch.setattr(views, "SITE_LIST_LIMIT", 2)
+
+
+def test_large_report_lists_no_site_and_links_each_province_to_its_sites(
+    client_as, alice, held, large, english
+):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert site_rows(html) == {}
+    assert 'id="report-choose-province"' in html
+    assert re.findall(r'<a href="\?province=(\w+)#report-sites-title"[^>]*>([^<]+)</a>', html) == [
+        ("T01", "3 sites")
+    ]
+
+
+def test_large_report_of_a_province_lists_its_sites_that_need_attention(
+    client_as, alice, held, large, english
+):
+    html = client_as(alice).get(url_for("readiness", held), {"province": "T01"}).content.decode()
+
+    # X0101, ready on time without a problem, needs no attention.
+    assert site_rows(html) == {"T01": "late", "X0102": "late", "X0103": "never"}
+    assert "Sites of Điểm cầu T01 that need attention" in html
+    assert notes_of(html, "X0102")[-1] == f"Ready despite a failed check: {REASON}"
+
+
+def test_large_report_of_an_unknown_province_asks_for_one(client_as, alice, held, large):
+    html = client_as(alice).get(url_for("readiness", held), {"province": "T99"}).content.decode()
+
+    assert site_rows(html) == {}
+    assert 'id="report-choose-province"' in html
+
+
 def test_report_of_a_session_not_ended_says_it_is_so_far(client_as, alice, soon, english):
     html = client_as(alice).get(url_for("readiness", soon)).content.decode()
 
@@ -689,8 +764,30 @@ def test_csv_lists_every_site_with_its_readiness(client_as, alice, held, english
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     day = local_time(-1, 8).strftime("%Y-%m-%d")
     assert rows == [
-        ["Site code", "Site", "Level", "Province", "First ready at", "Final state", "Readiness"],
-        ["T01", "Điểm cầu T01", "Province", "Điểm cầu T01", f"{day} 08:01:00", "Connected", "Late"],
+        [
+            "Site code",
+            "Site",
+            "Level",
+            "Province",
+            "First ready at",
+            "Final state",
+            "Readiness",
+            "Problem",
+            "Checks not ok",
+            "Reason for ready despite a failed check",
+        ],
+        [
+            "T01",
+            "Điểm cầu T01",
+            "Province",
+            "Điểm cầu T01",
+            f"{day} 08:01:00",
+            "Connected",
+            "Late",
+            "",
+            "",
+            "",
+        ],
         [
             "X0101",
             "Điểm cầu X0101",
@@ -699,9 +796,34 @@ def test_csv_lists_every_site_with_its_readiness(client_as, alice, held, english
             f"{day} 07:50:00",
             "Ready",
             "Ready on time",
+            "",
+            "",
+            "",
         ],
-        ["X0102", "Điểm cầu X0102", "Commune", "Điểm cầu T01", f"{day} 08:05:00", "Ready", "Late"],
-        ["X0103", "Điểm cầu X0103", "Commune", "Điểm cầu T01", "", "Checking", "Never ready"],
+        [
+            "X0102",
+            "Điểm cầu X0102",
+            "Commune",
+            "Điểm cầu T01",
+            f"{day} 08:05:00",
+            "Ready",
+            "Late",
+            PROBLEM,
+            "Display",
+            REASON,
+        ],
+        [
+            "X0103",
+            "Điểm cầu X0103",
+            "Commune",
+            "Điểm cầu T01",
+            "",
+            "Checking",
+            "Never ready",
+            "",
+            "Video",
+            "",
+        ],
     ]
 
 
@@ -737,6 +859,19 @@ def test_report_query_count_is_constant(
     # office), and the part of the board they watch (visibility.board_part).
     with django_assert_num_queries(8):
         response = client.get(url_for("readiness", meeting))
+
+    assert len(response.context["sites"]) == len(codes.split())
+
+
+@pytest.mark.parametrize("codes", ["T01 X0101", "T01 X0101 X0102 X0103"])
+def test_large_report_of_a_province_query_count_is_constant(
+    client_as, alice, bridge, sites, large, django_assert_num_queries, codes
+):
+    meeting = book_at(alice, bridge, codes, in_minutes(30))
+    client = client_as(alice)
+
+    with django_assert_num_queries(8):
+        response = client.get(url_for("readiness", meeting), {"province": "T01"})
 
     assert len(response.context["sites"]) == len(codes.split())
 
