@@ -220,6 +220,7 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
                 {"setup": transition_table(False), "running": transition_table(True)}
             ),
             "max_note": readiness.MAX_NOTE_LENGTH,
+            "max_override": readiness.MAX_OVERRIDE_LENGTH,
             "max_people": readiness.MAX_PEOPLE,
             "texts": json.dumps(console_texts(), ensure_ascii=False),
         },
