@@ -187,15 +187,22 @@ def test_summary_csv_quotes_names_with_commas(readiness_sites, alice):
 
 @pytest.mark.parametrize("sites", [1, 3])
 def test_summary_takes_the_same_queries_whatever_the_number_of_sites(
-    readiness_sites, alice, django_assert_num_queries, sites
+    readiness_sites, alice, bob, django_assert_num_queries, sites
 ):
     codes = ("T01", "X0101", "X0102")[:sites]
     meeting = open_session(alice, sites=codes, host_code="T01", bridge_id=BridgeFactory().pk)
+    serve(bob, *codes)
+    for leg in meeting.conference.legs.all():
+        for state, extra in [("checking", {}), ("problem", {"note": PROBLEM}), ("checking", {})]:
+            submit_report(Report(leg.pk, state, **{"checklist": NO_VIDEO, **extra}), bob)
+        submit_report(Report(leg.pk, "ready", NO_VIDEO, override_reason=REASON), bob)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         summary = summarise(meeting.conference)
 
-    assert len(summary.sites) == sites
+    assert [(site.problem, site.unchecked, site.override) for site in summary.sites] == [
+        (PROBLEM, ("video",), REASON)
+    ] * sites
 
 
 def test_summary_and_province_csv_write_formula_names_as_text(readiness_sites, alice):

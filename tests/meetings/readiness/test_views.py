@@ -857,7 +857,7 @@ def test_report_query_count_is_constant(
     # session, user, roles, the meeting if it may be watched, provinces, sites
     # Two queries more since issue #13: the offices the user acts for (the header's
     # office), and the part of the board they watch (visibility.board_part).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url_for("readiness", meeting))
 
     assert len(response.context["sites"]) == len(codes.split())
@@ -870,7 +870,7 @@ def test_large_report_of_a_province_query_count_is_constant(
     meeting = book_at(alice, bridge, codes, in_minutes(30))
     client = client_as(alice)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url_for("readiness", meeting), {"province": "T01"})
 
     assert len(response.context["sites"]) == len(codes.split())
