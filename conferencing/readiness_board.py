@@ -10,10 +10,10 @@ from conferencing.instants import iso
 from conferencing.models import PATH_SEPARATOR, Conference, Endpoint, Leg, LegRole, Level
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
-# Cells per message. A cell with the longest note, override reason and site name is
-# about 3 KB of JSON, and Daphne closes a socket (1011) rather than send a message over
-# 1 MiB.
-PAGE_CELLS = 300
+# Cells per message. A cell with the longest note, override reason, site and province
+# name in Vietnamese letters (three bytes each) is about 3.6 KB of JSON, and Daphne closes
+# a socket (1011) rather than send a message over 1 MiB (test_readiness_board holds it).
+PAGE_CELLS = 240
 
 CELL_FIELDS = (
     "pk",

@@ -355,6 +355,8 @@ def board_texts() -> dict:
         "last_report": _("Last report"),
         "people": _("People present"),
         "note": _("Note"),
+        # A cell's `override` (issue 15): why the site is ready although a check failed.
+        "override": _("Ready despite a failed check"),
         "live": _("Live"),
         "connecting": _("Connecting…"),
         "reconnecting": _("Connection lost: reconnecting…"),
