@@ -223,6 +223,9 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
             "max_override": readiness.MAX_OVERRIDE_LENGTH,
             "max_people": readiness.MAX_PEOPLE,
             "texts": json.dumps(console_texts(), ensure_ascii=False),
+            # The leg whose ready the form post saw refused for a check not ok: its
+            # reason field opens (console_report).
+            "open_override": request.GET.get("override", ""),
         },
     )
 
@@ -290,7 +293,10 @@ def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         outcome = readiness.submit_report(form.report(), request.user)
     except readiness.ReadinessRefused as refused:
         messages.error(request, _("Nothing was reported: %(reason)s") % {"reason": refused.message})
-        return redirect(f"{back}#leg-{form.cleaned_data['leg']}")
+        leg = form.cleaned_data["leg"]
+        if refused.code == "unchecked":
+            return redirect(f"{back}?override={leg}#leg-{leg}")
+        return redirect(f"{back}#leg-{leg}")
     event = outcome.event
     messages.success(
         request,

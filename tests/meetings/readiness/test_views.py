@@ -514,6 +514,28 @@ def test_report_post_of_ready_with_a_failed_check_is_refused_and_names_it(
     ]
 
 
+def test_report_post_refused_for_a_failed_check_opens_that_legs_reason_field(
+    client_as, serving, soon
+):
+    leg = leg_of(soon, "X0101")
+    leg_of(soon, "X0102").endpoint.technicians.add(serving)  # a second leg, left closed
+    client = client_as(serving)
+    client.post(REPORT_URL, report_data(leg, "checking"))
+
+    response = client.post(REPORT_URL, report_data(leg, "ready"))
+    html = client.get(response["Location"]).content.decode()
+
+    assert response["Location"] == f"{CONSOLE_URL}?override={leg.pk}#leg-{leg.pk}"
+    assert re.findall(r'<article class="console-leg" id="leg-(\d+)"', html) == [
+        str(leg.pk),
+        str(leg_of(soon, "X0102").pk),
+    ]
+    assert re.findall(r'<details class="override" data-role="override"( open)?>', html) == [
+        " open",
+        "",
+    ]
+
+
 def test_report_post_of_ready_with_a_failed_check_and_a_reason_is_applied(
     client_as, serving, soon, english
 ):
