@@ -219,3 +219,14 @@ def test_summary_and_province_csv_write_formula_names_as_text(readiness_sites, a
         '"\'=HYPERLINK(""http://evil.example"")",,Not reported,Never ready,,,'
     )
     assert province_rows[1] == '"\'=HYPERLINK(""http://evil.example"")",0,0,1'
+
+
+def test_summary_csv_writes_a_technicians_formula_as_text(session, legs, bob):
+    submit_report(Report(legs["T01"], "checking"), bob)
+    submit_report(Report(legs["T01"], "problem", NO_VIDEO, note="=cmd|'/c calc'!A1"), bob)
+    submit_report(Report(legs["T01"], "checking"), bob)
+    submit_report(Report(legs["T01"], "ready", NO_VIDEO, override_reason="+1+1"), bob)
+
+    rows = summary_csv(summarise(session.conference)).split("\r\n")
+
+    assert rows[1].endswith(",Ready on time,'=cmd|'/c calc'!A1,Video,'+1+1")
