@@ -287,6 +287,8 @@ def parse_report(content: dict, client_id: str) -> readiness.Report:
         raise ProtocolError("invalid", _("The number of people present is a whole number."))
     if not isinstance(checklist, dict) or not isinstance(content.get("note", ""), str):
         raise ProtocolError("invalid", _("The checklist is an object and the note a text."))
+    if not isinstance(content.get("override", ""), str):
+        raise ProtocolError("invalid", _("The reason for ready is a text."))
     if not isinstance(content.get("state"), str):
         raise ProtocolError("invalid", _("Unknown readiness state."))
     return readiness.Report(
@@ -296,6 +298,7 @@ def parse_report(content: dict, client_id: str) -> readiness.Report:
         people_present=people,
         note=content.get("note", ""),
         client_id=client_id,
+        override_reason=content.get("override", ""),
     )
 
 

@@ -6,6 +6,7 @@ board told. A failed broadcast loses nothing: boards catch up from the
 sequence number, which lives in the database.
 """
 
+import dataclasses
 import functools
 import logging
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.db import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conferencing import readiness_rows
 from conferencing.models import ConferenceStatus, ReadinessEvent, ReadinessState
@@ -29,7 +31,15 @@ from conferencing.readiness_broadcast import announce
 logger = logging.getLogger(__name__)
 
 CHECK_ITEMS = ("audio", "video", "network", "display")
+CHECK_LABELS = {
+    "audio": gettext_lazy("Audio"),
+    "video": gettext_lazy("Video"),
+    "network": gettext_lazy("Network"),
+    "display": gettext_lazy("Display"),
+}
 MAX_NOTE_LENGTH = 500
+# A reason, not a second note: short enough for a board cell's panel and the report.
+MAX_OVERRIDE_LENGTH = 200
 MAX_PEOPLE = 10_000
 
 S = ReadinessState
@@ -73,6 +83,38 @@ class Outcome:
     replayed: bool
 
 
+def unchecked(checklist: dict[str, bool]) -> list[str]:
+    """The checklist items not reported ok (an item left out is not ok), in CHECK_ITEMS order."""
+    return [item for item in CHECK_ITEMS if checklist.get(item) is not True]
+
+
+def ready_means_checked(report: Report) -> None:
+    """A site is ready only when every check is ok, or when the technician says why it is
+    ready nonetheless (the override reason, which the board and the report show)."""
+    if report.state != S.READY or report.override_reason.strip():
+        return
+    failed = unchecked(report.checklist)
+    if failed:
+        raise ReadinessRefused(
+            "unchecked",
+            _(
+                "Not ready: %(items)s not checked ok. Check them, report a problem, or give "
+                "the reason the site is ready nonetheless."
+            )
+            % {"items": ", ".join(str(CHECK_LABELS[item]) for item in failed)},
+        )
+
+
+def normalised(report: Report) -> Report:
+    """The report as it is stored: its override reason stripped, and kept only where it
+    overrides a failed check of a ready report. Any other report clears it, so a leg
+    that leaves ready leaves its reason behind (the event log keeps it)."""
+    reason = report.override_reason.strip()
+    if report.state != S.READY or not unchecked(report.checklist):
+        reason = ""
+    return dataclasses.replace(report, override_reason=reason)
+
+
 def validate(report: Report) -> None:
     if report.state not in ReadinessState.values or report.state == S.PENDING:
         raise ReadinessRefused("invalid", _("Unknown readiness state."))
@@ -89,6 +131,13 @@ def validate(report: Report) -> None:
         )
     if len(report.client_id) > 64:
         raise ReadinessRefused("invalid", _("The message id is too long."))
+    if len(report.override_reason.strip()) > MAX_OVERRIDE_LENGTH:
+        raise ReadinessRefused(
+            "invalid",
+            _("The reason for ready is longer than %(max)d characters.")
+            % {"max": MAX_OVERRIDE_LENGTH},
+        )
+    ready_means_checked(report)
 
 
 def transition_error(current: str, wanted: str, in_session: bool) -> str | None:
@@ -129,12 +178,14 @@ def submit_reports(
     now = now or timezone.now()
     results: list[Outcome | ReadinessRefused | None] = [None] * len(reports)
     valid = []
-    for index, (report, _user) in enumerate(reports):
+    reports = list(reports)
+    for index, (report, user) in enumerate(reports):
         try:
             validate(report)
         except ReadinessRefused as refusal:
             results[index] = refusal
         else:
+            reports[index] = (normalised(report), user)
             valid.append(index)
     for index, result in zip(
         valid, write_batch([reports[index] for index in valid], now), strict=True

@@ -10,9 +10,10 @@ from conferencing.instants import iso
 from conferencing.models import PATH_SEPARATOR, Conference, Endpoint, Leg, LegRole, Level
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
-# Cells per message. A cell with the longest note and site name is about 2 KB of
-# JSON, and Daphne closes a socket (1011) rather than send a message over 1 MiB.
-PAGE_CELLS = 400
+# Cells per message. A cell with the longest note, override reason, site and province
+# name in Vietnamese letters (three bytes each) is about 3.6 KB of JSON, and Daphne closes
+# a socket (1011) rather than send a message over 1 MiB (test_readiness_board holds it).
+PAGE_CELLS = 240
 
 CELL_FIELDS = (
     "pk",
@@ -22,6 +23,7 @@ CELL_FIELDS = (
     "people_present",
     "note",
     "checklist",
+    "override_reason",
 )
 
 
@@ -34,6 +36,8 @@ def cell(row: dict) -> dict:
         "people": row["people_present"],
         "note": row["note"],
         "checklist": row["checklist"],
+        # Why the site is ready although a check failed; "" when nothing was overridden.
+        "override": row["override_reason"],
     }
 
 

@@ -30,6 +30,9 @@ from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, Leve
 from conferencing.readiness_report import (
     PUNCTUALITY_LABELS,
     Punctuality,
+    ReadinessSummary,
+    SiteReadiness,
+    check_labels,
     province_csv,
     summarise,
     summary_csv,
@@ -49,13 +52,7 @@ S = ReadinessState
 # The states a technician can report, in the order of the console's buttons.
 REPORTABLE = [S.CHECKING, S.READY, S.PROBLEM, S.CONNECTED, S.DISCONNECTED]
 
-CHECK_LABELS = {
-    "audio": gettext_lazy("Audio"),
-    "video": gettext_lazy("Video"),
-    "network": gettext_lazy("Network"),
-    "display": gettext_lazy("Display"),
-}
-assert set(CHECK_LABELS) == set(readiness.CHECK_ITEMS)
+CHECK_LABELS = readiness.CHECK_LABELS
 
 
 class Phase:
@@ -228,8 +225,12 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
                 {"setup": transition_table(False), "running": transition_table(True)}
             ),
             "max_note": readiness.MAX_NOTE_LENGTH,
+            "max_override": readiness.MAX_OVERRIDE_LENGTH,
             "max_people": readiness.MAX_PEOPLE,
             "texts": json.dumps(console_texts(), ensure_ascii=False),
+            # The leg whose ready the form post saw refused for a check not ok: its
+            # reason field opens (console_report).
+            "open_override": request.GET.get("override", ""),
         },
     )
 
@@ -258,6 +259,7 @@ class ReportForm(forms.Form):
     state = forms.CharField(label=gettext_lazy("state"))
     people = forms.IntegerField(label=gettext_lazy("people present"), required=False)
     note = forms.CharField(label=gettext_lazy("note"), required=False, strip=True)
+    override = forms.CharField(label=gettext_lazy("reason for ready"), required=False, strip=True)
     client_id = forms.CharField(label=gettext_lazy("message id"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -274,6 +276,7 @@ class ReportForm(forms.Form):
             people_present=data["people"],
             note=data["note"],
             client_id=data["client_id"],
+            override_reason=data["override"],
         )
 
 
@@ -295,7 +298,10 @@ def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         outcome = readiness.submit_report(form.report(), request.user)
     except readiness.ReadinessRefused as refused:
         messages.error(request, _("Nothing was reported: %(reason)s") % {"reason": refused.message})
-        return redirect(f"{back}#leg-{form.cleaned_data['leg']}")
+        leg = form.cleaned_data["leg"]
+        if refused.code == "unchecked":
+            return redirect(f"{back}?override={leg}#leg-{leg}")
+        return redirect(f"{back}#leg-{leg}")
     event = outcome.event
     messages.success(
         request,
@@ -360,12 +366,13 @@ def board_texts() -> dict:
         "last_report": _("Last report"),
         "people": _("People present"),
         "note": _("Note"),
+        # A cell's `override` (issue 15): why the site is ready although a check failed.
+        "override": _("Ready despite a failed check"),
         "live": _("Live"),
         "connecting": _("Connecting…"),
         "reconnecting": _("Connection lost: reconnecting…"),
         "refused": _("You may no longer watch this board."),
         "updated": _("Updated {time}"),
-        "override": _("Ready despite a failed check"),
         "province_counts": _(
             "{ready}/{total} ready · {problem} problem · {pending} not reported · "
             "{checking} checking"
@@ -426,10 +433,19 @@ def board_leg(request: AuthenticatedHttpRequest, meeting_id: int, leg_id: int) -
     return JsonResponse(detail)
 
 
+# A report of at most this many sites lists each of them; a larger one (a national
+# session's 3,356) lists, on demand, the sites of one province that need attention.
+SITE_LIST_LIMIT = 200
+# The `province` of the central level's sites, which lie in no province.
+NO_PROVINCE = "-"
+
+
 @dataclass
 class ProvinceRow:
     name: str
+    code: str
     counts: dict[str, int]
+    attention: dict[str, int]
 
     @property
     def total(self) -> int:
@@ -439,11 +455,39 @@ class ProvinceRow:
     def on_time_percent(self) -> int:
         return round(100 * self.counts[Punctuality.ON_TIME] / self.total) if self.total else 0
 
+    @property
+    def key(self) -> str:
+        """Its value of the report's `province` parameter."""
+        return self.code or NO_PROVINCE
+
 
 def minutes_late(first_ready_at: datetime | None, start: datetime) -> int | None:
     if first_ready_at is None or first_ready_at <= start:
         return None
     return max(1, round((first_ready_at - start).total_seconds() / 60))
+
+
+@dataclass(frozen=True)
+class SiteList:
+    """The sites the report lists: all of a small report's; else, asked for one province,
+    those of its sites that need attention; else none (`needs_choice`)."""
+
+    sites: list[SiteReadiness]
+    province: ProvinceRow | None
+    complete: bool
+    needs_choice: bool
+
+
+def site_list(summary: ReadinessSummary, provinces: list[ProvinceRow], wanted: str) -> SiteList:
+    chosen = next((row for row in provinces if row.key == wanted), None) if wanted else None
+    if len(summary.sites) <= SITE_LIST_LIMIT and not chosen:
+        return SiteList(summary.sites, None, complete=True, needs_choice=False)
+    if chosen is None:
+        return SiteList([], None, complete=False, needs_choice=True)
+    sites = [
+        site for site in summary.sites if site.province_code == chosen.code and site.needs_attention
+    ]
+    return SiteList(sites, chosen, complete=False, needs_choice=False)
 
 
 @require_GET
@@ -453,6 +497,11 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
     conference = meeting.conference
     watched = watched_part(request.user, meeting)
     summary = summarise(conference, watched.part)
+    provinces = [
+        ProvinceRow(name, summary.province_codes[name], counts, summary.attention[name])
+        for name, counts in summary.by_province.items()
+    ]
+    listed = site_list(summary, provinces, request.GET.get("province", ""))
     levels = {level.slug: str(level.label) for level in Level}
     states = state_labels()
     now = timezone.now()
@@ -463,8 +512,9 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
             "state": states[site.final_state],
             "punctuality": PUNCTUALITY_LABELS[site.punctuality],
             "late_by": minutes_late(site.first_ready_at, conference.start),
+            "checks": check_labels(site.unchecked),
         }
-        for site in summary.sites
+        for site in listed.sites
     ]
     return render(
         request,
@@ -477,9 +527,8 @@ def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
             "summary": summary,
             "readiness_charts": report_charts(conference, summary, watched.part, now),
             "total": len(summary.sites),
-            "provinces": [
-                ProvinceRow(name, counts) for name, counts in summary.by_province.items()
-            ],
+            "provinces": provinces,
+            "listed": listed,
             "sites": sites,
             "punctuality_labels": PUNCTUALITY_LABELS,
         },

@@ -173,13 +173,41 @@
     // The next report of this leg is a new one: a new id for the fallback form too.
     entry.form.elements.client_id.value = newId();
     setStatus(entry.form, "ok", fill(texts.received, { time: seconds.format(at) }));
+    if (content.state !== "ready") {
+      // The server keeps a reason only with ready: the next ready needs its own.
+      closeOverride(entry.form);
+    }
     drawButtons(entry.form);
   }
 
   function refusedReport(entry, content) {
     pending.delete(entry.id);
     setStatus(entry.form, "error", content.message || content.code);
+    if (content.code === "unchecked") {
+      openOverride(entry.form);
+    }
     drawButtons(entry.form);
+  }
+
+  // --- ready despite a failed check -----------------------------------------------------------
+
+  /* Ready was refused for a check not ok: the reason field opens, ready for the reason. */
+  function openOverride(form) {
+    const details = form.querySelector("[data-role=override]");
+    if (!details) {
+      return;
+    }
+    details.open = true;
+    form.elements.override.focus();
+  }
+
+  function closeOverride(form) {
+    const details = form.querySelector("[data-role=override]");
+    if (!details) {
+      return;
+    }
+    details.open = false;
+    form.elements.override.value = "";
   }
 
   // --- the socket ----------------------------------------------------------------------------
@@ -331,6 +359,7 @@
       checklist: checklist,
       people: people === "" ? null : Number(people),
       note: form.elements.note.value.trim(),
+      override: form.elements.override ? form.elements.override.value.trim() : "",
     };
   }
 

@@ -110,6 +110,8 @@ def test_technician_reports_ready_from_a_phone_and_the_board_turns_green(open_pa
     expect(status).to_contain_text("✓")
     expect(cell).to_have_attribute("data-state", "checking")
 
+    for check in readiness.CHECK_ITEMS:
+        leg.locator(f'label[for="leg-{host.pk}-{check}"]').tap()
     leg.locator("button[value=ready]").tap()
     expect(leg.locator("[data-role=state]")).to_have_attribute("data-state", "ready")
     expect(status).to_have_attribute("data-status", "ok")
@@ -132,8 +134,9 @@ def test_technician_reports_ready_from_a_phone_and_the_board_turns_green(open_pa
 def test_board_filter_hides_the_ready_sites(open_page, session):
     meeting, host = session["meeting"], session["host"]
     technician = host.endpoint.technicians.get()
+    all_ok = dict.fromkeys(readiness.CHECK_ITEMS, True)
     for state in ("checking", "ready"):
-        readiness.submit_report(readiness.Report(host.pk, state), technician)
+        readiness.submit_report(readiness.Report(host.pk, state, all_ok), technician)
     board = open_page(DESKTOP)
     sign_in(board, "thuky")
     board.goto(f"/meetings/{meeting.pk}/board/")

@@ -65,6 +65,7 @@ def snapshot_cell(legs: dict[str, int], code: str, name: str, level: str, provin
         "people": None,
         "note": "",
         "checklist": {},
+        "override": "",
         "site": code,
         "name": name,
         "level": level,
@@ -221,6 +222,7 @@ async def test_board_gets_a_delta_after_a_report(channel_layer, session, legs, c
                     "people": 3,
                     "note": "ok",
                     "checklist": ALL_OK,
+                    "override": "",
                 }
             ],
         },
@@ -867,3 +869,52 @@ async def test_report_survives_the_channel_layer_being_down(
     assert snapshot["content"]["seq"] == 1
     cell = next(c for c in snapshot["content"]["cells"] if c["site"] == "T01")
     assert (cell["state"], cell["seq"], cell["note"]) == ("checking", 1, "Redis is down")
+
+
+# -- Ready means checked (issue 15): the socket obeys the domain's rule --------------------------
+
+
+def leg_override(leg: int) -> tuple[str, str]:
+    return Leg.objects.values_list("state", "override_reason").get(pk=leg)
+
+
+@transactional
+async def test_ready_with_a_failed_check_is_refused_over_the_socket(
+    channel_layer, session, legs, cookies
+):
+    failed = {**ALL_OK, "display": False}
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        await request(phone, "report", report(legs["T01"], "checking"))
+        message_id = await send(phone, "report", report(legs["T01"], "ready", checklist=failed))
+        error = await assert_error(phone, "unchecked", message_id)
+
+    assert error["content"]["message"] == (
+        "Not ready: Display not checked ok. Check them, report a problem, or give the reason "
+        "the site is ready nonetheless."
+    )
+    assert await database_sync_to_async(leg_override)(legs["T01"]) == ("checking", "")
+
+
+@transactional
+async def test_ready_with_a_failed_check_and_a_reason_is_acknowledged_over_the_socket(
+    channel_layer, session, legs, cookies
+):
+    failed = {**ALL_OK, "display": False}
+    reason = "Trình chiếu qua màn hình phụ"
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        await request(phone, "report", report(legs["T01"], "checking"))
+        ack = await request(
+            phone, "report", report(legs["T01"], "ready", checklist=failed, override=f" {reason} ")
+        )
+
+    assert (ack["type"], ack["content"]["state"]) == ("ack", "ready")
+    assert await database_sync_to_async(leg_override)(legs["T01"]) == ("ready", reason)
+
+
+@transactional
+async def test_a_reason_that_is_not_text_is_invalid(channel_layer, session, legs, cookies):
+    async with socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
+        message_id = await send(phone, "report", report(legs["T01"], "checking", override=["x"]))
+        error = await assert_error(phone, "invalid", message_id)
+
+    assert error["content"]["message"] == "The reason for ready is a text."

@@ -48,7 +48,10 @@ def conference(session) -> Conference:
 
 
 def walk(leg: int, user, states: list[str], now=None) -> list[Outcome]:
-    return [submit_report(Report(leg_id=leg, state=state), user, now) for state in states]
+    return [
+        submit_report(Report(leg_id=leg, state=state, checklist=ALL_OK), user, now)
+        for state in states
+    ]
 
 
 def refusal(report: Report, user, now=None) -> tuple[str, str]:
@@ -213,7 +216,7 @@ def test_illegal_transition_is_refused_and_changes_nothing(
     walk(legs["T01"], bob, before)
     events_before = history(legs["T01"])
 
-    code, _message = refusal(Report(leg_id=legs["T01"], state=wanted), bob)
+    code, _message = refusal(Report(leg_id=legs["T01"], state=wanted, checklist=ALL_OK), bob)
 
     assert code == "illegal_transition"
     assert history(legs["T01"]) == events_before
@@ -222,7 +225,7 @@ def test_illegal_transition_is_refused_and_changes_nothing(
 
 
 def test_illegal_transition_names_both_states(session, legs, bob):
-    refused = refusal(Report(leg_id=legs["T01"], state="ready"), bob)
+    refused = refusal(Report(leg_id=legs["T01"], state="ready", checklist=ALL_OK), bob)
 
     assert refused == ("illegal_transition", "A site cannot go from “Not reported” to “Ready”.")
 
@@ -295,7 +298,7 @@ def test_illegal_transition_while_the_session_runs_is_refused(
     during = conference.start + MINUTE
     walk(legs["T01"], bob, before, during)
 
-    code, _message = refusal(Report(leg_id=legs["T01"], state=wanted), bob, during)
+    code, _message = refusal(Report(legs["T01"], wanted, ALL_OK), bob, during)
 
     assert code == "illegal_transition"
     assert len(history(legs["T01"])) == len(before)
@@ -445,7 +448,10 @@ def test_reports_written_together_are_judged_one_after_the_other(
         [
             (Report(leg_id=legs["T01"], state="checking"), bob),
             (Report(leg_id=legs["T01"], state="ready", checklist=ALL_OK), bob),
-            (Report(leg_id=legs["X0102"], state="ready"), dung),  # not checked first
+            (
+                Report(leg_id=legs["X0102"], state="ready", checklist=ALL_OK),
+                dung,
+            ),  # not checked first
             (Report(leg_id=legs["X0102"], state="checking"), bob),  # not his site
             (Report(leg_id=legs["X0102"], state="checking", note="x" * 501), dung),
             (Report(leg_id=legs["X0102"], state="checking"), dung),
@@ -486,7 +492,7 @@ def test_a_write_costs_the_same_statements_for_one_report_or_many(
 ):
     legs_of_bob = [legs["T01"], legs["X0101"]]
     reports = [
-        (Report(leg_id=legs_of_bob[n % 2], state="checking" if n < 2 else "ready"), bob)
+        (Report(legs_of_bob[n % 2], "checking" if n < 2 else "ready", ALL_OK), bob)
         for n in range(count)
     ]
 
@@ -530,7 +536,7 @@ def test_client_ids_are_per_user(session, legs, bob, dung):
 
 
 def test_refused_report_leaves_its_id_free(session, legs, bob):
-    refusal(Report(leg_id=legs["T01"], state="ready", client_id="x"), bob)
+    refusal(Report(leg_id=legs["T01"], state="ready", checklist=ALL_OK, client_id="x"), bob)
 
     outcome = submit_report(Report(leg_id=legs["T01"], state="checking", client_id="x"), bob)
 

@@ -1,5 +1,6 @@
 """What a readiness board may show and to whom (conferencing.readiness_board)."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,22 @@ from django.utils import timezone
 from accounts.roles import Role
 from conferencing import watch_policy
 from conferencing.instants import iso
-from conferencing.readiness import Report, submit_report
-from conferencing.readiness_board import changes_since, delta_pages, pages, snapshot
+from conferencing.models import Endpoint
+from conferencing.readiness import (
+    CHECK_ITEMS,
+    MAX_NOTE_LENGTH,
+    MAX_OVERRIDE_LENGTH,
+    MAX_PEOPLE,
+    Report,
+    submit_report,
+)
+from conferencing.readiness_board import (
+    PAGE_CELLS,
+    changes_since,
+    delta_pages,
+    pages,
+    snapshot,
+)
 from conferencing.watch_policy import may_watch
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
 
@@ -99,6 +114,7 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
         "people": 9,
         "note": "Sẵn sàng",
         "checklist": ALL_OK,
+        "override": "",
         "site": "T01",
         "name": "Điểm cầu T01",
         "level": "province",
@@ -149,7 +165,7 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
     submit_report(Report(legs["T01"], "checking"), bob)  # 1
     submit_report(Report(legs["X0101"], "checking"), bob)  # 2
     submit_report(Report(legs["X0102"], "checking"), dung)  # 3
-    submit_report(Report(legs["T01"], "ready"), bob)  # 4
+    submit_report(Report(legs["T01"], "ready", ALL_OK), bob)  # 4
 
     since_two = changes_since(session.conference_id, 2)
 
@@ -167,6 +183,7 @@ def test_changes_since_carry_every_cell_changed_after_it(session, legs, bob, dun
         "people",
         "note",
         "checklist",
+        "override",
         "path",
     }
 
@@ -235,3 +252,35 @@ def test_a_short_delta_stays_one_message_up_to_the_boards_sequence():
     assert delta_pages(2, 15, cells_with_seqs(9), size=2) == [
         {"since": 2, "seq": 15, "cells": cells_with_seqs(9)}
     ]
+
+
+def test_a_page_of_the_longest_cells_fits_in_one_websocket_message(session, legs, bob):
+    """Daphne refuses to send a message over 1 MiB: a page of cells with the longest note,
+    override reason and site name, in three-byte Vietnamese letters, stays under it."""
+    letter = "ệ"  # three bytes in UTF-8, sent as such (ensure_ascii=False)
+    Endpoint.objects.filter(code="T01").update(
+        name=letter * Endpoint._meta.get_field("name").max_length
+    )
+    submit_report(Report(legs["T01"], "checking"), bob)
+    submit_report(
+        Report(
+            legs["T01"],
+            "ready",
+            {**dict.fromkeys(CHECK_ITEMS, True), "video": False},
+            MAX_PEOPLE,
+            letter * MAX_NOTE_LENGTH,
+            override_reason=letter * MAX_OVERRIDE_LENGTH,
+        ),
+        bob,
+    )
+    (longest,) = [
+        cell for cell in snapshot(session.conference_id)["cells"] if cell["site"] == "T01"
+    ]
+
+    page = {"seq": 10**12, "part": 99, "parts": 99, "cells": [longest] * PAGE_CELLS}
+    message = json.dumps(
+        {"type": "snapshot", "in_response": None, "content": page}, ensure_ascii=False
+    )
+
+    assert len(longest["override"]) == MAX_OVERRIDE_LENGTH
+    assert len(message.encode()) < 1024 * 1024

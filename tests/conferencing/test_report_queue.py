@@ -11,6 +11,8 @@ from conferencing.models import ReadinessEvent
 from conferencing.readiness import Outcome, ReadinessRefused, Report
 from conferencing.report_queue import ReportQueue
 
+ALL_OK = dict.fromkeys(readiness.CHECK_ITEMS, True)
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("released_connections"),
@@ -39,7 +41,7 @@ async def test_reports_arriving_together_are_written_together_in_order(
         (Report(legs["T01"], "checking"), bob),
         (Report(legs["X0101"], "checking"), bob),
         (Report(legs["X0102"], "checking"), dung),
-        (Report(legs["T01"], "ready"), bob),
+        (Report(legs["T01"], "ready", ALL_OK), bob),
         (Report(legs["X0102"], "checking"), bob),  # not his site
         (Report(legs["X0101"], "problem"), bob),
     ]
@@ -59,7 +61,7 @@ async def test_a_report_alone_is_written_at_once(session, legs, bob, batches):
     queue = ReportQueue()
 
     outcome = await queue.submit(Report(legs["T01"], "checking"), bob)
-    later = await queue.submit(Report(legs["T01"], "ready"), bob)
+    later = await queue.submit(Report(legs["T01"], "ready", ALL_OK), bob)
 
     assert (batches, outcome.event.seq, later.event.seq) == ([1, 1], 1, 2)
     assert queue.writer is None

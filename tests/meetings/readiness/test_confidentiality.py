@@ -18,7 +18,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from accounts.roles import Role
-from conferencing.readiness import Report, submit_report
+from conferencing.readiness import CHECK_ITEMS, Report, submit_report
 from meetings.models import Classification
 from meetings.readiness.templatetags.readiness_ui import readiness_links
 from tests.conferencing.websocket_helpers import (
@@ -219,7 +219,8 @@ async def test_technician_socket_of_an_uninvited_host_technician_carries_only_th
         ack = await request(phone, "report", report(own, "checking"))
         refused = await request(phone, "report", report(other, "ready"))
         await sync_to_async(submit_report)(
-            Report(other, "ready", note=f"{NOTE} (2)"), people["tuan"]
+            Report(other, "ready", dict.fromkeys(CHECK_ITEMS, True), note=f"{NOTE} (2)"),
+            people["tuan"],
         )
         quiet = await nothing_more(phone)
 

@@ -31,6 +31,8 @@ from tests.factories import (
 )
 from tests.meetings.refusals import MISSING, answer
 
+ALL_OK = dict.fromkeys(readiness.CHECK_ITEMS, True)
+
 NATIONAL = ("TW", "T01", "X0101", "X0102", "T02", "X0201", "X0202")
 
 
@@ -80,7 +82,7 @@ def reported(national, bob, sites) -> Meeting:
         sites[code].technicians.add(bob)
         leg = Leg.objects.get(conference=national.conference, endpoint__code=code)
         readiness.submit_report(readiness.Report(leg.pk, "checking"), bob)
-        readiness.submit_report(readiness.Report(leg.pk, "ready"), bob)
+        readiness.submit_report(readiness.Report(leg.pk, "ready", ALL_OK), bob)
     return national
 
 

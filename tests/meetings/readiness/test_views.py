@@ -21,6 +21,7 @@ from conferencing import readiness
 from conferencing.models import Conference, Leg, ReadinessEvent, ReadinessState
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
+from meetings.readiness import views
 from meetings.readiness.views import next_states
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
 
@@ -91,6 +92,9 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+ALL_CHECKED = {f"checklist_{item}": "on" for item in readiness.CHECK_ITEMS}
+
+
 def report_data(leg: Leg, state: str, **extra) -> dict:
     return {"leg": str(leg.pk), "state": state, **extra}
 
@@ -116,6 +120,7 @@ def url_for(name: str, meeting: Meeting) -> str:
 
 
 def say(user, leg: Leg, state: str, at, **fields) -> None:
+    fields.setdefault("checklist", dict.fromkeys(readiness.CHECK_ITEMS, True))
     readiness.submit_report(readiness.Report(leg.pk, state, **fields), user, now=at)
 
 
@@ -494,12 +499,70 @@ def test_report_post_outside_the_window_is_refused(
 def test_report_post_of_an_illegal_transition_is_refused(client_as, serving, soon, english):
     before = written(soon)
 
-    response = client_as(serving).post(REPORT_URL, report_data(leg_of(soon, "X0101"), "ready"))
+    response = client_as(serving).post(
+        REPORT_URL, report_data(leg_of(soon, "X0101"), "ready", **ALL_CHECKED)
+    )
 
     assert written(soon) == before
     assert messages_of(response) == [
         "Nothing was reported: A site cannot go from “Not reported” to “Ready”."
     ]
+
+
+def test_report_post_of_ready_with_a_failed_check_is_refused_and_names_it(
+    client_as, serving, soon, english
+):
+    leg = leg_of(soon, "X0101")
+    client_as(serving).post(REPORT_URL, report_data(leg, "checking"))
+    before = written(soon)
+
+    response = client_as(serving).post(
+        REPORT_URL, report_data(leg, "ready", **{**ALL_CHECKED, "checklist_audio": ""})
+    )
+
+    assert written(soon) == before
+    assert messages_of(response)[-1:] == [
+        "Nothing was reported: Not ready: Audio not checked ok. Check them, report a problem, "
+        "or give the reason the site is ready nonetheless."
+    ]
+
+
+def test_report_post_refused_for_a_failed_check_opens_that_legs_reason_field(
+    client_as, serving, soon
+):
+    leg = leg_of(soon, "X0101")
+    leg_of(soon, "X0102").endpoint.technicians.add(serving)  # a second leg, left closed
+    client = client_as(serving)
+    client.post(REPORT_URL, report_data(leg, "checking"))
+
+    response = client.post(REPORT_URL, report_data(leg, "ready"))
+    html = client.get(response["Location"]).content.decode()
+
+    assert response["Location"] == f"{CONSOLE_URL}?override={leg.pk}#leg-{leg.pk}"
+    assert re.findall(r'<article class="console-leg" id="leg-(\d+)"', html) == [
+        str(leg.pk),
+        str(leg_of(soon, "X0102").pk),
+    ]
+    assert re.findall(r'<details class="override" data-role="override"( open)?>', html) == [
+        " open",
+        "",
+    ]
+
+
+def test_report_post_of_ready_with_a_failed_check_and_a_reason_is_applied(
+    client_as, serving, soon, english
+):
+    leg = leg_of(soon, "X0101")
+    client_as(serving).post(REPORT_URL, report_data(leg, "checking"))
+    unticked = {key: value for key, value in ALL_CHECKED.items() if key != "checklist_audio"}
+
+    client_as(serving).post(
+        REPORT_URL, report_data(leg, "ready", **unticked, override="  Dùng micro dự phòng ")
+    )
+
+    leg.refresh_from_db()
+    assert (leg.state, leg.override_reason) == ("ready", "Dùng micro dự phòng")
+    assert leg.checklist == {"audio": False, "video": True, "network": True, "display": True}
 
 
 @pytest.mark.parametrize(
@@ -590,8 +653,9 @@ def test_board_of_an_ended_session_points_to_the_report(client_as, alice, soon, 
 @pytest.fixture
 def held(alice, bob, sites, soon):
     """`soon`, moved to yesterday 08:00-10:00 and reported as it was: X0101 ready at 07:50
-    (on time), X0102 ready at 08:05 (late), T01 connected at 08:01 (late, connected
-    counts as ready), X0103 only checking (never)."""
+    (on time), X0102 with a problem at 07:56, then ready at 08:05 (late) despite its
+    display, T01 connected at 08:01 (late, connected counts as ready), X0103 only
+    checking, its video not ok (never)."""
     for code in ("T01", "X0101", "X0102", "X0103"):
         sites[code].technicians.add(bob)
     start = local_time(-1, 8)
@@ -600,10 +664,19 @@ def held(alice, bob, sites, soon):
     say(bob, leg_of(soon, "X0101"), "checking", start - 20 * minute)
     say(bob, leg_of(soon, "X0101"), "ready", start - 10 * minute)
     say(bob, leg_of(soon, "X0102"), "checking", start - 5 * minute)
-    say(bob, leg_of(soon, "X0102"), "ready", start + 5 * minute)
+    say(bob, leg_of(soon, "X0102"), "problem", start - 4 * minute, note=PROBLEM)
+    say(bob, leg_of(soon, "X0102"), "checking", start - 3 * minute)
+    no_display = {**dict.fromkeys(readiness.CHECK_ITEMS, True), "display": False}
+    say(bob, leg_of(soon, "X0102"), "ready", start + 5 * minute, checklist=no_display,
+        override_reason=REASON)  # fmt: skip
     say(bob, leg_of(soon, "T01"), "connected", start + minute)
-    say(bob, leg_of(soon, "X0103"), "checking", start - 3 * minute)
+    no_video = {**dict.fromkeys(readiness.CHECK_ITEMS, True), "video": False}
+    say(bob, leg_of(soon, "X0103"), "checking", start - 3 * minute, checklist=no_video)
     return soon
+
+
+PROBLEM = "Micro phòng họp rè, đang thay dây"
+REASON = "Trình chiếu qua màn hình phụ"
 
 
 def site_rows(html: str) -> dict[str, str]:
@@ -639,6 +712,70 @@ def test_report_counts_per_province(client_as, alice, held):
     assert rows == [("Điểm cầu T01", {"on_time": 1, "late": 2, "never": 1}, 4)]
 
 
+def notes_of(html: str, code: str) -> list[str]:
+    """The notes of one site's row, as read: "Problem: …", "Checks not ok: …"."""
+    row = re.search(rf'<tr data-site="{code}".*?</tr>', html, re.DOTALL).group(0)
+    cell = re.search(r'<td class="report-notes">(.*?)</td>', row, re.DOTALL).group(1)
+    return [re.sub(r"<[^>]+>", "", note) for note in re.findall(r"<p [^>]*>(.*?)</p>", cell)]
+
+
+def test_report_shows_each_sites_problem_failed_checks_and_override(
+    client_as, alice, held, english
+):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert notes_of(html, "X0102") == [
+        f"Problem: {PROBLEM}",
+        "Checks not ok: Display",
+        f"Ready despite a failed check: {REASON}",
+    ]
+    assert notes_of(html, "X0103") == ["Checks not ok: Video"]
+    assert notes_of(html, "X0101") == []
+
+
+def test_report_counts_problems_and_overrides_per_province(client_as, alice, held):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert '<td class="col-number col-optional" data-count="problem">1</td>' in html
+    assert '<td class="col-number col-optional" data-count="override">1</td>' in html
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Reports count as large from three sites on: they list sites per province only."""
+    monkeypatch.setattr(views, "SITE_LIST_LIMIT", 2)
+
+
+def test_large_report_lists_no_site_and_links_each_province_to_its_sites(
+    client_as, alice, held, large, english
+):
+    html = client_as(alice).get(url_for("readiness", held)).content.decode()
+
+    assert site_rows(html) == {}
+    assert 'id="report-choose-province"' in html
+    assert re.findall(r'<a href="\?province=(\w+)#report-sites-title"[^>]*>([^<]+)</a>', html) == [
+        ("T01", "3 sites")
+    ]
+
+
+def test_large_report_of_a_province_lists_its_sites_that_need_attention(
+    client_as, alice, held, large, english
+):
+    html = client_as(alice).get(url_for("readiness", held), {"province": "T01"}).content.decode()
+
+    # X0101, ready on time without a problem, needs no attention.
+    assert site_rows(html) == {"T01": "late", "X0102": "late", "X0103": "never"}
+    assert "Sites of Điểm cầu T01 that need attention" in html
+    assert notes_of(html, "X0102")[-1] == f"Ready despite a failed check: {REASON}"
+
+
+def test_large_report_of_an_unknown_province_asks_for_one(client_as, alice, held, large):
+    html = client_as(alice).get(url_for("readiness", held), {"province": "T99"}).content.decode()
+
+    assert site_rows(html) == {}
+    assert 'id="report-choose-province"' in html
+
+
 def test_report_of_a_session_not_ended_says_it_is_so_far(client_as, alice, soon, english):
     html = client_as(alice).get(url_for("readiness", soon)).content.decode()
 
@@ -662,8 +799,30 @@ def test_csv_lists_every_site_with_its_readiness(client_as, alice, held, english
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     day = local_time(-1, 8).strftime("%Y-%m-%d")
     assert rows == [
-        ["Site code", "Site", "Level", "Province", "First ready at", "Final state", "Readiness"],
-        ["T01", "Điểm cầu T01", "Province", "Điểm cầu T01", f"{day} 08:01:00", "Connected", "Late"],
+        [
+            "Site code",
+            "Site",
+            "Level",
+            "Province",
+            "First ready at",
+            "Final state",
+            "Readiness",
+            "Problem",
+            "Checks not ok",
+            "Reason for ready despite a failed check",
+        ],
+        [
+            "T01",
+            "Điểm cầu T01",
+            "Province",
+            "Điểm cầu T01",
+            f"{day} 08:01:00",
+            "Connected",
+            "Late",
+            "",
+            "",
+            "",
+        ],
         [
             "X0101",
             "Điểm cầu X0101",
@@ -672,9 +831,34 @@ def test_csv_lists_every_site_with_its_readiness(client_as, alice, held, english
             f"{day} 07:50:00",
             "Ready",
             "Ready on time",
+            "",
+            "",
+            "",
         ],
-        ["X0102", "Điểm cầu X0102", "Commune", "Điểm cầu T01", f"{day} 08:05:00", "Ready", "Late"],
-        ["X0103", "Điểm cầu X0103", "Commune", "Điểm cầu T01", "", "Checking", "Never ready"],
+        [
+            "X0102",
+            "Điểm cầu X0102",
+            "Commune",
+            "Điểm cầu T01",
+            f"{day} 08:05:00",
+            "Ready",
+            "Late",
+            PROBLEM,
+            "Display",
+            REASON,
+        ],
+        [
+            "X0103",
+            "Điểm cầu X0103",
+            "Commune",
+            "Điểm cầu T01",
+            "",
+            "Checking",
+            "Never ready",
+            "",
+            "Video",
+            "",
+        ],
     ]
 
 
@@ -708,9 +892,24 @@ def test_report_query_count_is_constant(
     # session, user, roles, the meeting if it may be watched, provinces, sites
     # Two queries more since issue #13: the offices the user acts for (the header's
     # office), and the part of the board they watch (visibility.board_part). One more
-    # since its pictures: the event log the line of ready sites replays.
-    with django_assert_num_queries(9):
+    # since its pictures: the event log the line of ready sites replays; one since
+    # ready means checked: the event log the summary folds.
+    with django_assert_num_queries(10):
         response = client.get(url_for("readiness", meeting))
+
+    assert len(response.context["sites"]) == len(codes.split())
+
+
+@pytest.mark.parametrize("codes", ["T01 X0101", "T01 X0101 X0102 X0103"])
+def test_large_report_of_a_province_query_count_is_constant(
+    client_as, alice, bridge, sites, large, django_assert_num_queries, codes
+):
+    meeting = book_at(alice, bridge, codes, in_minutes(30))
+    client = client_as(alice)
+
+    # As the whole report (above), whatever the number of the province's sites.
+    with django_assert_num_queries(10):
+        response = client.get(url_for("readiness", meeting), {"province": "T01"})
 
     assert len(response.context["sites"]) == len(codes.split())
 
