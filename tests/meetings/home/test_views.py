@@ -68,6 +68,11 @@ def test_each_role_sees_its_part_only(client, alice, serving, carol, mallory):
     }
 
 
+def test_the_secretariat_reaches_its_month_at_a_glance(client, alice, carol):
+    assert 'href="/meetings/month/"' in page(client, alice)
+    assert 'href="/meetings/month/"' not in page(client, carol)
+
+
 def test_someone_with_several_roles_sees_each_part(client, sites):
     both = UserFactory(username="dan", roles=[Role.TECHNICIAN, Role.ATTENDEE])
 
