@@ -105,6 +105,9 @@ class ConsoleLeg:
     leg: Leg
     next_states: list[str]
     client_id: str = field(default_factory=new_client_id)
+    # A report the rules refused, shown again as the technician filled it in: nothing
+    # they ticked or wrote is lost (console_report).
+    draft: readiness.Report | None = None
 
     @property
     def is_host(self) -> bool:
@@ -112,11 +115,24 @@ class ConsoleLeg:
 
     @property
     def checks(self) -> list[tuple[str, str, bool]]:
-        """Each checklist item with its label and the last report's answer."""
-        reported = self.leg.checklist if isinstance(self.leg.checklist, dict) else {}
+        """Each checklist item with its label and the last report's (or the draft's) answer."""
+        shown = self.draft.checklist if self.draft else self.leg.checklist
+        reported = shown if isinstance(shown, dict) else {}
         return [
             (item, str(label), reported.get(item) is True) for item, label in CHECK_LABELS.items()
         ]
+
+    @property
+    def people(self) -> int | None:
+        return self.draft.people_present if self.draft else self.leg.people_present
+
+    @property
+    def note(self) -> str:
+        return self.draft.note if self.draft else self.leg.note
+
+    @property
+    def override(self) -> str:
+        return self.draft.override_reason if self.draft else self.leg.override_reason
 
 
 @dataclass
@@ -215,11 +231,23 @@ def watched_ids(user: AbstractBaseUser, meetings: list[Meeting]) -> set[int]:
 @require_GET
 @role_required(is_technician)
 def console(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render_console(request)
+
+
+def render_console(
+    request: AuthenticatedHttpRequest, draft: readiness.Report | None = None, status: int = 200
+) -> HttpResponse:
+    sessions = console_sessions(request.user, timezone.now())
+    if draft is not None:
+        for session in sessions:
+            for item in session.legs:
+                if item.leg.pk == draft.leg_id:
+                    item.draft = draft
     return render(
         request,
         "meetings/console.html",
         {
-            "sessions": console_sessions(request.user, timezone.now()),
+            "sessions": sessions,
             "buttons": [(state, S(state).label) for state in REPORTABLE],
             "transitions": json.dumps(
                 {"setup": transition_table(False), "running": transition_table(True)}
@@ -230,8 +258,9 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
             "texts": json.dumps(console_texts(), ensure_ascii=False),
             # The leg whose ready the form post saw refused for a check not ok: its
             # reason field opens (console_report).
-            "open_override": request.GET.get("override", ""),
+            "open_override": str(draft.leg_id) if draft else "",
         },
+        status=status,
     )
 
 
@@ -294,14 +323,16 @@ def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             % {"field": form.fields[field_name].label, "error": errors[0]},
         )
         return redirect(back)
+    report = form.report()
     try:
-        outcome = readiness.submit_report(form.report(), request.user)
+        outcome = readiness.submit_report(report, request.user)
     except readiness.ReadinessRefused as refused:
         messages.error(request, _("Nothing was reported: %(reason)s") % {"reason": refused.message})
-        leg = form.cleaned_data["leg"]
         if refused.code == "unchecked":
-            return redirect(f"{back}?override={leg}#leg-{leg}")
-        return redirect(f"{back}#leg-{leg}")
+            # The console again with what was sent and the reason field open (a redirect
+            # would drop the ticks, the note and the people present).
+            return render_console(request, draft=report, status=400)
+        return redirect(f"{back}#leg-{report.leg_id}")
     event = outcome.event
     messages.success(
         request,

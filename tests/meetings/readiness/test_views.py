@@ -536,9 +536,9 @@ def test_report_post_refused_for_a_failed_check_opens_that_legs_reason_field(
     client.post(REPORT_URL, report_data(leg, "checking"))
 
     response = client.post(REPORT_URL, report_data(leg, "ready"))
-    html = client.get(response["Location"]).content.decode()
+    html = response.content.decode()
 
-    assert response["Location"] == f"{CONSOLE_URL}?override={leg.pk}#leg-{leg.pk}"
+    assert response.status_code == 400
     assert re.findall(r'<article class="console-leg" id="leg-(\d+)"', html) == [
         str(leg.pk),
         str(leg_of(soon, "X0102").pk),
@@ -547,6 +547,29 @@ def test_report_post_refused_for_a_failed_check_opens_that_legs_reason_field(
         " open",
         "",
     ]
+
+
+def test_report_post_refused_for_a_failed_check_keeps_what_the_technician_filled_in(
+    client_as, serving, soon
+):
+    leg = leg_of(soon, "X0101")
+    client = client_as(serving)
+    client.post(REPORT_URL, report_data(leg, "checking"))
+    three_of_four = {key: "on" for key in list(ALL_CHECKED)[:3]}
+
+    response = client.post(
+        REPORT_URL,
+        report_data(leg, "ready", **three_of_four, people="12", note="Máy chiếu đang khởi động"),
+    )
+    html = response.content.decode()
+
+    ticked = re.findall(rf'id="leg-{leg.pk}-(\w+)" name="checklist_\w+"( checked)?', html)
+    assert ticked == [(item, " checked") for item in readiness.CHECK_ITEMS[:3]] + [
+        (readiness.CHECK_ITEMS[3], "")
+    ]
+    assert f'id="leg-{leg.pk}-people" name="people"' in html and 'value="12"' in html
+    assert ">Máy chiếu đang khởi động</textarea>" in html
+    assert Leg.objects.get(pk=leg.pk).note == ""
 
 
 def test_report_post_of_ready_with_a_failed_check_and_a_reason_is_applied(
