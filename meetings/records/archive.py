@@ -81,7 +81,7 @@ def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
     versions = (
         RecordVersion.objects.filter(record__meeting=meeting)
         .filter(record__meeting__in=with_details(user).values("pk"))
-        .select_related("record", "uploaded_by__person", "reviewed_by")
+        .select_related("record", "uploaded_by__person", "submitted_by", "reviewed_by")
         .order_by("record__kind", "record__created_at", "record_id", "-number")
     )
     newer_out = RecordVersion.objects.filter(

@@ -42,6 +42,13 @@ STORAGE_TIMEOUT_CODE = "storage_timeout"
 
 class RecordVersionSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.get_username", read_only=True)
+    # Minutes' two pairs of eyes (records.four_eyes): who submitted and who approved.
+    submitted_by = serializers.CharField(
+        source="submitted_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.get_username", read_only=True, allow_null=True, default=None
+    )
     record = serializers.IntegerField(source="record_id", read_only=True)
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to download the file (a redirect to storage in S3 mode).")
@@ -60,6 +67,9 @@ class RecordVersionSerializer(serializers.ModelSerializer):
             "sha256",
             "uploaded_by",
             "uploaded_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
             "reason",
             "review_comment",
             "reviewed_at",

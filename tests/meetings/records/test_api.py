@@ -219,6 +219,8 @@ def test_minutes_are_submitted_approved_over_the_api(meeting, alice, api_as):
 
     assert (submitted.json()["status"], approved.json()["status"]) == ("submitted", "published")
     assert approved.json()["published_at"] is not None
+    assert (approved.json()["submitted_by"], approved.json()["reviewed_by"]) == ("alice", "dung")
+    assert approved.json()["submitted_at"] is not None
 
 
 def test_approving_what_you_submitted_is_400_same_person(meeting, alice, api_as):
