@@ -131,6 +131,25 @@
     });
   }
 
+  /* POST the whole form to `url` for a dry run; the promise fails on an error status and on
+     a redirect, which means the session expired (the login page is no answer to show). */
+  function postForm(form, url, accept, signal) {
+    var token = form.querySelector("[name=csrfmiddlewaretoken]");
+    return fetch(url, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-CSRFToken": token ? token.value : "", Accept: accept },
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: signal,
+    }).then(function (response) {
+      if (!response.ok || response.redirected) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response;
+    });
+  }
+
   /* The dry run: post the whole form to data-check-url a moment after the last change
      and show the fragment it answers. Only the answer to the latest request is shown. */
   function setUpLiveCheck() {
@@ -149,22 +168,10 @@
       }
       controller = new AbortController();
       var request = ++latest;
-      var token = form.querySelector("[name=csrfmiddlewaretoken]");
       panel.classList.add("is-checking");
       panel.setAttribute("aria-busy", "true");
-      fetch(form.dataset.checkUrl, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-CSRFToken": token ? token.value : "", Accept: "text/html" },
-        credentials: "same-origin",
-        cache: "no-store",
-        signal: controller.signal,
-      })
+      postForm(form, form.dataset.checkUrl, "text/html", controller.signal)
         .then(function (response) {
-          // A redirect means the session expired (the login page): not a fragment to show.
-          if (!response.ok || response.redirected) {
-            throw new Error("HTTP " + response.status);
-          }
           return response.text();
         })
         .then(function (html) {
@@ -231,20 +238,9 @@
       }
       controller = new AbortController();
       var request = ++latest;
-      var token = form.querySelector("[name=csrfmiddlewaretoken]");
       output.classList.add("is-checking");
-      fetch(form.dataset.countUrl, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-CSRFToken": token ? token.value : "", Accept: "application/json" },
-        credentials: "same-origin",
-        cache: "no-store",
-        signal: controller.signal,
-      })
+      postForm(form, form.dataset.countUrl, "application/json", controller.signal)
         .then(function (response) {
-          if (!response.ok || response.redirected) {
-            throw new Error("HTTP " + response.status);
-          }
           return response.json();
         })
         .then(function (answer) {
