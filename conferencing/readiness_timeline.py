@@ -40,8 +40,11 @@ def step_for(length: timedelta) -> timedelta:
     return timedelta(minutes=STEPS[-1] * 2)
 
 
-def moments_between(opens: datetime, until: datetime) -> list[datetime]:
-    """From `opens` to `until` (both included) by the step for their distance."""
+def moments_between(
+    opens: datetime, until: datetime, also: datetime | None = None
+) -> list[datetime]:
+    """From `opens` to `until` (both included) by the step for their distance, and
+    `also` (the session's start) where it falls between them, off the step or not."""
     if until <= opens:
         return [opens]
     step = step_for(until - opens)
@@ -51,6 +54,8 @@ def moments_between(opens: datetime, until: datetime) -> list[datetime]:
         moments.append(moment)
         moment += step
     moments.append(until)
+    if also is not None and opens < also < until and also not in moments:
+        moments = sorted([*moments, also])
     return moments
 
 
@@ -62,7 +67,7 @@ def ready_over_time(
     Before the window opens it is a single moment with nothing ready."""
     opens = conference.reserved_from
     until = max(opens, min(conference.end, now))
-    moments = moments_between(opens, until)
+    moments = moments_between(opens, until, also=conference.start)
     events = ReadinessEvent.objects.filter(leg__conference=conference, at__lte=until)
     if not part.is_whole:
         events = events.filter(leg__endpoint__path__startswith=part.within)

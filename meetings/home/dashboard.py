@@ -23,6 +23,7 @@ from django.utils import timezone
 from conferencing.jurisdiction import booking_office
 from conferencing.models import ConferenceStatus, Leg, Office, ReadinessState
 from meetings.models import Meeting, MeetingStatus
+from meetings.records.archive import latest_out
 from meetings.records.models import RecordKind, RecordStatus, RecordVersion
 from meetings.visibility import changeable, invited, readable_ids, with_details
 
@@ -35,6 +36,7 @@ SHOWN = 10
 # A technician of many sites sees a few names and how many more.
 SITES_SHOWN = 3
 READY_STATES = (ReadinessState.READY, ReadinessState.CONNECTED)
+PROBLEM_STATES = (ReadinessState.PROBLEM, ReadinessState.DISCONNECTED)
 
 
 def local_midnight(now: datetime, days_ahead: int = 0) -> datetime:
@@ -68,9 +70,8 @@ def with_readiness(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.annotate(
         sites=Count("conference__legs"),
         ready=Count("conference__legs", filter=Q(conference__legs__state__in=READY_STATES)),
-        problems=Count(
-            "conference__legs", filter=Q(conference__legs__state=ReadinessState.PROBLEM)
-        ),
+        # Disconnected counts as a problem, as on the board the dashboard links to.
+        problems=Count("conference__legs", filter=Q(conference__legs__state__in=PROBLEM_STATES)),
     )
 
 
@@ -178,7 +179,10 @@ def new_minutes(user: AbstractBaseUser, now: datetime) -> list[RecordVersion]:
     the user may read (meetings.visibility.with_details): what attendees may download.
     One query."""
     return list(
-        RecordVersion.objects.filter(
+        # The latest version out only: a corrected version replaces the one before it,
+        # which is then no longer downloadable for those who do not manage the records.
+        RecordVersion.objects.filter(latest_out())
+        .filter(
             record__kind=RecordKind.MINUTES,
             status=RecordStatus.PUBLISHED,
             published_at__gte=now - timedelta(days=NEW_MINUTES_DAYS),

@@ -97,7 +97,7 @@ def ready_line(timeline: Timeline, sites: int) -> tuple[LineChart, str]:
         (
             ready
             for moment, ready in zip(timeline.moments, timeline.ready, strict=True)
-            if moment >= timeline.start
+            if moment == timeline.start
         ),
         None,
     )

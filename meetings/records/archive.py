@@ -84,12 +84,17 @@ def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
         .select_related("record", "uploaded_by__person", "submitted_by", "reviewed_by")
         .order_by("record__kind", "record__created_at", "record_id", "-number")
     )
+    managed = Q(record__meeting__in=changeable(user).values("pk"))
+    return versions.filter(managed | latest_out())
+
+
+def latest_out() -> Q:
+    """A version that is out (published or available) with no newer one out: the one
+    version of a record that those who do not manage it see."""
     newer_out = RecordVersion.objects.filter(
         record=OuterRef("record"), number__gt=OuterRef("number"), status__in=OUT_STATUSES
     )
-    latest_out = Q(status__in=OUT_STATUSES) & ~Q(Exists(newer_out))
-    managed = Q(record__meeting__in=changeable(user).values("pk"))
-    return versions.filter(managed | latest_out)
+    return Q(status__in=OUT_STATUSES) & ~Q(Exists(newer_out))
 
 
 def downloadable(user: User, meeting: Meeting, version_id: int) -> RecordVersion | None:

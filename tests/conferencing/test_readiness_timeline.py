@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from conferencing.models import Endpoint
-from conferencing.readiness import Report, submit_report
+from conferencing.readiness import CHECK_ITEMS, Report, submit_report
 from conferencing.readiness_timeline import moments_between, ready_over_time, step_for
 from conferencing.watch_policy import BoardPart
 from tests.factories import serve
@@ -30,7 +30,8 @@ def reported(session, legs, bob, dung):
         ("X0101", bob, "checking", 1),
         ("X0101", bob, "ready", 4),
     ]:
-        submit_report(Report(legs[code], state), user, start + minutes * MINUTE)
+        checklist = dict.fromkeys(CHECK_ITEMS, True) if state == "ready" else {}  # all ok
+        submit_report(Report(legs[code], state, checklist), user, start + minutes * MINUTE)
     return start
 
 
@@ -105,6 +106,16 @@ def test_moments_run_from_the_opening_to_the_end_inclusive(session):
     assert moments == [opens + minutes * MINUTE for minutes in range(6)] + [
         opens + 5 * MINUTE + timedelta(seconds=30)
     ]
+
+
+def test_the_start_is_a_moment_even_off_the_step(session):
+    opens = session.conference.start - 45 * MINUTE
+    until = opens + 3 * 60 * MINUTE  # a step of 5 minutes or more: 45 is on it; 47 is not
+    start = opens + 47 * MINUTE
+
+    moments = moments_between(opens, until, also=start)
+
+    assert start in moments and moments == sorted(set(moments))
 
 
 @pytest.mark.parametrize("reports", [1, 3])

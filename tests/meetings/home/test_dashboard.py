@@ -13,7 +13,7 @@ from meetings.booking import cancel
 from meetings.home import dashboard
 from meetings.models import Classification
 from meetings.records.models import RecordStatus
-from tests.factories import UserFactory, serve, site_tree
+from tests.factories import RecordVersionFactory, UserFactory, serve, site_tree
 from tests.meetings.home.helpers import publish_minutes, session_at, set_states
 
 
@@ -62,11 +62,12 @@ def test_the_office_sees_its_sessions_of_today_and_tomorrow_in_order(alice, site
 
 def test_each_session_counts_its_ready_sites_and_its_problems(alice, sites, now):
     meeting = session_at(alice, today_at(now, 9), sites=("T01", "X0101", "X0102", "T02"))
-    set_states(meeting, T01="ready", X0101="connected", X0102="problem")
+    set_states(meeting, T01="ready", X0101="connected", X0102="problem", T02="disconnected")
 
     (shown,) = dashboard.secretariat_part(alice, now).days[0].meetings
 
-    assert (shown.sites, shown.ready, shown.problems) == (4, 2, 1)
+    # Disconnected is a problem, as on the board.
+    assert (shown.sites, shown.ready, shown.problems) == (4, 2, 2)
 
 
 def test_another_offices_and_cancelled_sessions_are_not_the_offices(alice, hana, sites, now):
@@ -180,3 +181,12 @@ def test_an_attendee_sees_minutes_published_in_the_last_14_days_they_may_read(
     publish_minutes(confidential, now)
 
     assert dashboard.new_minutes(carol, now) == [recent]
+
+
+def test_corrected_minutes_show_once_as_their_latest_version(alice, carol, sites, now):
+    first = publish_minutes(session_at(alice, now - timedelta(days=3), attendees=[carol]), now)
+    corrected = RecordVersionFactory(
+        record=first.record, number=first.number + 1, status="published", published_at=now
+    )
+
+    assert dashboard.new_minutes(carol, now) == [corrected]
