@@ -26,6 +26,8 @@ SEARCH_COLUMN = "search_key"
 # FTS5's trigram tokenizer indexes runs of three characters: shorter words cannot use it.
 TRIGRAM = 3
 MAX_WORDS = 8
+# What a search box takes: longer text is cut before it is folded or echoed back.
+MAX_QUERY_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class SearchKeyedQuerySet(QuerySet):
 
 def words_of(query: str) -> list[str]:
     """The folded words of what someone typed, at most MAX_WORDS of them."""
-    return fold(query).split()[:MAX_WORDS]
+    return fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_WORDS]
 
 
 def matching(queryset: QuerySet, query: str, path: str = "") -> QuerySet:

@@ -131,7 +131,8 @@ def validate(report: Report) -> None:
         )
     if len(report.client_id) > 64:
         raise ReadinessRefused("invalid", _("The message id is too long."))
-    if len(report.override_reason.strip()) > MAX_OVERRIDE_LENGTH:
+    # Only a ready report keeps its reason (normalised() drops it from any other).
+    if report.state == S.READY and len(report.override_reason.strip()) > MAX_OVERRIDE_LENGTH:
         raise ReadinessRefused(
             "invalid",
             _("The reason for ready is longer than %(max)d characters.")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
+from accounts.folded_search import MAX_QUERY_LENGTH
 from accounts.roles import can_view_meetings
 from conferencing import session_sites
 from conferencing.jurisdiction import booking_office
@@ -94,7 +95,7 @@ def site_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     province = request.GET.get("province", "").strip()
     # An unknown level (an edited address) filters nothing, as "all levels" does.
     level = Level.from_slug(request.GET.get("level", ""))
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     page = session_sites.sites_page(
         meeting.conference_id, province, level, search, request.GET.get("page", 1)
     )

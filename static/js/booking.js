@@ -295,6 +295,12 @@
     listbox.className = "combobox-listbox";
     listbox.setAttribute("role", "listbox");
     listbox.hidden = true;
+    // The list is named by the field's label.
+    var label = input.labels && input.labels[0];
+    if (label) {
+      label.id = label.id || id + "-label";
+      listbox.setAttribute("aria-labelledby", label.id);
+    }
     status.id = id + "-status";
     status.className = "combobox-status";
     status.setAttribute("role", "status");
@@ -418,6 +424,8 @@
     }
 
     input.addEventListener("input", function () {
+      // "Name (CODE)" of a picked host no longer holds once the code is edited.
+      status.textContent = "";
       window.clearTimeout(timer);
       timer = window.setTimeout(search, SEARCH_DEBOUNCE_MS);
     });

@@ -106,6 +106,14 @@ def test_a_reason_of_the_longest_length_is_accepted_and_a_longer_one_refused(che
     assert stored(checking) == ("ready", longest, longest)
 
 
+def test_a_long_reason_on_a_report_that_is_not_ready_is_not_refused_but_dropped(checking, bob):
+    too_long = "x" * (MAX_OVERRIDE_LENGTH + 1)
+
+    submit_report(Report(checking, "problem", VIDEO_FAILED, override_reason=too_long), bob)
+
+    assert stored(checking) == ("problem", "", "")
+
+
 @pytest.mark.parametrize("leaving_to", ["checking", "problem"])
 def test_leaving_ready_clears_the_legs_reason_and_the_log_keeps_it(checking, bob, leaving_to):
     submit_report(Report(checking, "ready", VIDEO_FAILED, override_reason=REASON), bob)
