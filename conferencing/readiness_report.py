@@ -77,6 +77,9 @@ class ReadinessSummary:
     # or need attention at all (SiteReadiness.needs_attention).
     province_codes: dict[str, str] = field(default_factory=dict)
     attention: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Every state change of these sites as (leg, at, to state), in the order accepted:
+    # the ready line (readiness_timeline) replays them without reading the log again.
+    transitions: list[tuple[int, datetime, str]] = field(default_factory=list)
 
 
 def punctuality(first_ready_at: datetime | None, start: datetime) -> str:
@@ -107,13 +110,14 @@ class SiteLog:
             self.override = override
 
 
-def site_logs(legs) -> dict[int, SiteLog]:
+def site_logs(legs) -> tuple[dict[int, SiteLog], list[tuple[int, datetime, str]]]:
     """Each of these legs' event log, folded; one query. Read whole and folded here: one
     pass over a national session's few thousand events is half the time of asking the
     log four questions per site in SQL. The checklists come as text, each distinct one
     parsed once: they are a handful of values, and parsing each event's was most of
-    the time."""
+    the time. Also the changes of state, in the order they were accepted."""
     logs: dict[int, SiteLog] = {}
+    transitions: list[tuple[int, datetime, str]] = []
     parsed: dict[str, object] = {}
     events = (
         ReadinessEvent.objects.filter(leg__in=legs)
@@ -126,7 +130,8 @@ def site_logs(legs) -> dict[int, SiteLog]:
         if checklist is None:
             checklist = parsed[text] = json.loads(text) if text else {}
         logs.setdefault(leg_id, SiteLog()).add(to_state, at, checklist, note, override)
-    return logs
+        transitions.append((leg_id, at, to_state))
+    return logs, transitions
 
 
 def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> ReadinessSummary:
@@ -135,7 +140,7 @@ def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> Readines
     reported on the way comes from its event log (the leg keeps only the latest)."""
     provinces = province_names()
     legs = of_part(Leg.objects.filter(conference=conference), part)
-    logs = site_logs(legs)
+    logs, transitions = site_logs(legs)
     rows = legs.order_by("endpoint__path").values(
         "pk",
         "endpoint__code",
@@ -183,6 +188,7 @@ def summarise(conference: Conference, part: BoardPart = WHOLE_BOARD) -> Readines
         totals=totals,
         province_codes=codes,
         attention=attention,
+        transitions=transitions,
     )
 
 

@@ -60,20 +60,26 @@ def moments_between(
 
 
 def ready_over_time(
-    conference: Conference, now: datetime, part: BoardPart = WHOLE_BOARD
+    conference: Conference,
+    now: datetime,
+    part: BoardPart = WHOLE_BOARD,
+    transitions: list[tuple[int, datetime, str]] | None = None,
 ) -> Timeline:
     """The ready sites of `part` from the opening of the readiness window (the start
-    minus the setup) to the session's end, or to `now` if it has not ended; one query.
+    minus the setup) to the session's end, or to `now` if it has not ended; one query,
+    none when given the part's `transitions` (readiness_report.summarise reads them).
     Before the window opens it is a single moment with nothing ready."""
     opens = conference.reserved_from
     until = max(opens, min(conference.end, now))
     moments = moments_between(opens, until, also=conference.start)
-    events = ReadinessEvent.objects.filter(leg__conference=conference, at__lte=until)
-    if not part.is_whole:
-        events = events.filter(leg__endpoint__path__startswith=part.within)
-    # By time, then by sequence: two reports of one site in the same instant keep the
-    # order in which they were accepted.
-    rows = list(events.order_by("at", "seq").values_list("leg_id", "at", "to_state"))
+    if transitions is None:
+        events = ReadinessEvent.objects.filter(leg__conference=conference)
+        if not part.is_whole:
+            events = events.filter(leg__endpoint__path__startswith=part.within)
+        transitions = list(events.order_by("seq").values_list("leg_id", "at", "to_state"))
+    # By time, then (the sort is stable) in the order accepted: two reports of one site
+    # in the same instant keep their order.
+    rows = sorted((row for row in transitions if row[1] <= until), key=lambda row: row[1])
     ready_legs: set[int] = set()
     ready: list[int] = []
     index = 0

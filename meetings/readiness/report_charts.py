@@ -117,8 +117,8 @@ def ready_line(timeline: Timeline, sites: int) -> tuple[LineChart, str]:
 def report_charts(
     conference: Conference, summary: ReadinessSummary, part: BoardPart, now: datetime
 ) -> ReportCharts:
-    """The report's two pictures of `part`; one query (the event log)."""
+    """The report's two pictures of `part`; no query (the summary read the event log)."""
     provinces, provinces_summary = province_bars(summary)
-    timeline = ready_over_time(conference, now, part)
+    timeline = ready_over_time(conference, now, part, summary.transitions)
     ready, ready_summary = ready_line(timeline, len(summary.sites))
     return ReportCharts(provinces, provinces_summary, ready, ready_summary)

@@ -915,9 +915,9 @@ def test_report_query_count_is_constant(
     # session, user, roles, the meeting if it may be watched, provinces, sites
     # Two queries more since issue #13: the offices the user acts for (the header's
     # office), and the part of the board they watch (visibility.board_part). One more
-    # since its pictures: the event log the line of ready sites replays; one since
-    # ready means checked: the event log the summary folds.
-    with django_assert_num_queries(10):
+    # since ready means checked: the event log the summary folds, and the line of ready
+    # sites replays.
+    with django_assert_num_queries(9):
         response = client.get(url_for("readiness", meeting))
 
     assert len(response.context["sites"]) == len(codes.split())
@@ -931,7 +931,7 @@ def test_large_report_of_a_province_query_count_is_constant(
     client = client_as(alice)
 
     # As the whole report (above), whatever the number of the province's sites.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url_for("readiness", meeting), {"province": "T01"})
 
     assert len(response.context["sites"]) == len(codes.split())
