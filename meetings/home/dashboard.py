@@ -94,7 +94,8 @@ def secretariat_part(user: AbstractBaseUser, now: datetime) -> SecretariatPart |
     today, day_after = local_midnight(now), local_midnight(now, 2)
     soon = with_readiness(
         changeable(user, Meeting.objects.scheduled())
-        .filter(conference__start__gte=today, conference__start__lt=day_after)
+        # Today's include one still running from before midnight.
+        .filter(conference__end__gt=today, conference__start__lt=day_after)
         .select_related("conference")
         .order_by("conference__start", "pk")
     )

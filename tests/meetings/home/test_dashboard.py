@@ -190,3 +190,13 @@ def test_corrected_minutes_show_once_as_their_latest_version(alice, carol, sites
     )
 
     assert dashboard.new_minutes(carol, now) == [corrected]
+
+
+def test_a_session_running_since_before_midnight_is_todays(alice, sites, now):
+    midnight = dashboard.local_midnight(now)
+    overnight = session_at(alice, midnight - timedelta(hours=1), hours=3)
+    session_at(alice, midnight - timedelta(hours=3), hours=2)  # ended at 23:00
+
+    part = dashboard.secretariat_part(alice, now)
+
+    assert [[m.pk for m in day.meetings] for day in part.days] == [[overnight.pk], []]
