@@ -21,8 +21,8 @@ from conferencing import readiness
 from conferencing.models import Conference, Leg, ReadinessEvent, ReadinessState
 from conferencing.site_selection import SiteSelection
 from meetings.models import Attendee, Classification, Meeting
-from meetings.readiness import views
-from meetings.readiness.views import next_states
+from meetings.readiness import report_views
+from meetings.readiness.console_views import next_states
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, site_tree
 
 CONSOLE_URL = "/meetings/console/"
@@ -766,7 +766,7 @@ def test_report_counts_problems_and_overrides_per_province(client_as, alice, hel
 @pytest.fixture
 def large(monkeypatch):
     """Reports count as large from three sites on: they list sites per province only."""
-    monkeypatch.setattr(views, "SITE_LIST_LIMIT", 2)
+    monkeypatch.setattr(report_views, "SITE_LIST_LIMIT", 2)
 
 
 def test_large_report_lists_no_site_and_links_each_province_to_its_sites(

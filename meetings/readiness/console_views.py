@@ -1,10 +1,8 @@
-"""Readiness on the web: the technician's console and its HTTP fallback, the live board
-of a session, and the readiness report once it is over.
+"""The technician's console and its HTTP fallback.
 
-The board's cells come over the board socket (docs/readiness-protocol.md): its page is
-only the frame. The console's forms post to `console_report`, which calls the same
-domain function as the technician socket (conferencing.readiness.submit_report), so a
-phone whose network blocks WebSockets still reports.
+The console's forms post to `console_report`, which calls the same domain function as
+the technician socket (conferencing.readiness.submit_report), so a phone whose network
+blocks WebSockets still reports.
 """
 
 import json
@@ -15,8 +13,8 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,24 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from accounts.roles import can_view_meetings, is_technician
-from conferencing import readiness, readiness_board, readiness_detail
-from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, Level, ReadinessState
-from conferencing.readiness_report import (
-    PUNCTUALITY_LABELS,
-    Punctuality,
-    ReadinessSummary,
-    SiteReadiness,
-    check_labels,
-    province_csv,
-    summarise,
-    summary_csv,
-)
-from conferencing.watch_policy import BoardPart
+from accounts.roles import is_technician
+from conferencing import readiness
+from conferencing.models import Conference, ConferenceStatus, Leg, LegRole, ReadinessState
 from meetings.models import Meeting
-from meetings.readiness.report_charts import report_charts
+from meetings.readiness.watching import state_labels
 from meetings.views.common import AuthenticatedHttpRequest
-from meetings.visibility import board_part, readable_ids, watchable
+from meetings.visibility import readable_ids, watchable
 
 # The console lists sessions from a week before their window opens until an hour after
 # they end (the home page's technician part looks as far ahead).
@@ -91,10 +78,6 @@ def transition_table(in_session: bool) -> dict[str, list[str]]:
 def new_client_id() -> str:
     """The id of one report: a form posted twice (double tap, reload) is applied once."""
     return uuid.uuid4().hex
-
-
-def state_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in S.choices}
 
 
 # --- the technician's console ------------------------------------------------------------------
@@ -344,244 +327,3 @@ def console_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         },
     )
     return redirect(f"{back}#leg-{event.leg_id}")
-
-
-# --- the board and the report ------------------------------------------------------------------
-
-
-def watched_meeting(user: AbstractBaseUser, meeting_id: int) -> Meeting:
-    """The meeting whose readiness the user may watch (visibility.watchable), else 404: one
-    they may not watch answers as one that does not exist. Whoever watches a meeting may
-    read its details, so these pages show its title."""
-    meetings = Meeting.objects.select_related("conference")
-    return get_object_or_404(watchable(user, meetings), pk=meeting_id)
-
-
-@dataclass(frozen=True)
-class WatchedPart:
-    """The part of a session's readiness the viewer watches: `site` is the top of their
-    jurisdiction's part (None for the whole board), `sites` how many of the session's
-    sites it shows."""
-
-    part: BoardPart
-    site: str | None
-    sites: int
-
-
-def watched_part(user: AbstractBaseUser, meeting: Meeting) -> WatchedPart:
-    """The part of `meeting`'s board the user watches (visibility.board_part); 404 if none."""
-    part = board_part(user, meeting)
-    if part is None:
-        raise Http404
-    if part.is_whole:
-        return WatchedPart(part, None, 0)
-    top = readiness_board.part_site(part)
-    return WatchedPart(part, top, readiness_board.count(meeting.conference_id, part))
-
-
-def board_texts() -> dict:
-    """What board.js writes, translated here: the script has no message catalogue."""
-    return {
-        "states": state_labels(),
-        "levels": {level.slug: str(level.label) for level in Level},
-        "checks": {item: str(label) for item, label in CHECK_LABELS.items()},
-        "host": _("host site"),
-        "host_short": _("host"),
-        "no_province": _("Other sites"),
-        "no_sites": _("This session has no site."),
-        "ready_of": _("{ready} of {total} ready"),
-        "never": _("no report yet"),
-        "just_now": _("just now"),
-        "minutes_ago": _("{n} min ago"),
-        "hours_ago": _("{n} h ago"),
-        "last_report": _("Last report"),
-        "people": _("People present"),
-        "note": _("Note"),
-        # A cell's `override` (issue 15): why the site is ready although a check failed.
-        "override": _("Ready despite a failed check"),
-        "live": _("Live"),
-        "connecting": _("Connecting…"),
-        "reconnecting": _("Connection lost: reconnecting…"),
-        "refused": _("You may no longer watch this board."),
-        "updated": _("Updated {time}"),
-        "province_counts": _(
-            "{ready}/{total} ready · {problem} problem · {pending} not reported · "
-            "{checking} checking"
-        ),
-        "no_match": _("No site matches."),
-        "matches": _("{n} sites match"),
-        "since": _("since {time} ({age})"),
-        "site_code": _("Site code"),
-        "checklist": _("Checklist"),
-        "check_values": {"ok": _("OK"), "failed": _("not OK"), "unknown": _("not reported")},
-        "site_phone": _("Site phone"),
-        "technicians": _("Technicians"),
-        "no_technician": _("No technician assigned to this site."),
-        "history": _("Reports of this site"),
-        "no_history": _("No report yet."),
-        "time": _("Time"),
-        "change": _("Change"),
-        "by": _("Reported by"),
-        "loading": _("Loading…"),
-        "detail_failed": _("The site's details could not be loaded. Close and open it again."),
-    }
-
-
-@require_GET
-@role_required(can_view_meetings)
-def board(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = watched_meeting(request.user, meeting_id)
-    conference = meeting.conference
-    return render(
-        request,
-        "meetings/board.html",
-        {
-            "meeting": meeting,
-            "conference": conference,
-            "watched": watched_part(request.user, meeting),
-            "ended": conference.end <= timezone.now(),
-            "ws_path": f"/ws/conferences/{conference.pk}/board/",
-            # The panel's detail of one site: this prefix, the leg's id and a slash.
-            "leg_url": reverse("meetings:board", kwargs={"meeting_id": meeting.pk}) + "legs/",
-            "states": S.choices,
-            "texts": json.dumps(board_texts(), ensure_ascii=False),
-        },
-    )
-
-
-@require_GET
-@role_required(can_view_meetings)
-def board_leg(request: AuthenticatedHttpRequest, meeting_id: int, leg_id: int) -> JsonResponse:
-    """One site of the board in detail, for its panel: asked when a watcher opens it.
-    A leg outside the part of the board the viewer watches answers as a missing one."""
-    meeting = watched_meeting(request.user, meeting_id)
-    part = board_part(request.user, meeting)
-    if part is None:
-        raise Http404
-    detail = readiness_detail.leg_detail(meeting.conference_id, leg_id, part)
-    if detail is None:
-        raise Http404
-    return JsonResponse(detail)
-
-
-# A report of at most this many sites lists each of them; a larger one (a national
-# session's 3,356) lists, on demand, the sites of one province that need attention.
-SITE_LIST_LIMIT = 200
-# The `province` of the central level's sites, which lie in no province.
-NO_PROVINCE = "-"
-
-
-@dataclass
-class ProvinceRow:
-    name: str
-    code: str
-    counts: dict[str, int]
-    attention: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def on_time_percent(self) -> int:
-        return round(100 * self.counts[Punctuality.ON_TIME] / self.total) if self.total else 0
-
-    @property
-    def key(self) -> str:
-        """Its value of the report's `province` parameter."""
-        return self.code or NO_PROVINCE
-
-
-def minutes_late(first_ready_at: datetime | None, start: datetime) -> int | None:
-    if first_ready_at is None or first_ready_at <= start:
-        return None
-    return max(1, round((first_ready_at - start).total_seconds() / 60))
-
-
-@dataclass(frozen=True)
-class SiteList:
-    """The sites the report lists: all of a small report's; else, asked for one province,
-    those of its sites that need attention; else none (`needs_choice`)."""
-
-    sites: list[SiteReadiness]
-    province: ProvinceRow | None
-    complete: bool
-    needs_choice: bool
-
-
-def site_list(summary: ReadinessSummary, provinces: list[ProvinceRow], wanted: str) -> SiteList:
-    chosen = next((row for row in provinces if row.key == wanted), None) if wanted else None
-    if len(summary.sites) <= SITE_LIST_LIMIT and not chosen:
-        return SiteList(summary.sites, None, complete=True, needs_choice=False)
-    if chosen is None:
-        return SiteList([], None, complete=False, needs_choice=True)
-    sites = [
-        site for site in summary.sites if site.province_code == chosen.code and site.needs_attention
-    ]
-    return SiteList(sites, chosen, complete=False, needs_choice=False)
-
-
-@require_GET
-@role_required(can_view_meetings)
-def readiness_report(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = watched_meeting(request.user, meeting_id)
-    conference = meeting.conference
-    watched = watched_part(request.user, meeting)
-    summary = summarise(conference, watched.part)
-    provinces = [
-        ProvinceRow(name, summary.province_codes[name], counts, summary.attention[name])
-        for name, counts in summary.by_province.items()
-    ]
-    listed = site_list(summary, provinces, request.GET.get("province", ""))
-    levels = {level.slug: str(level.label) for level in Level}
-    states = state_labels()
-    now = timezone.now()
-    sites = [
-        {
-            "site": site,
-            "level": levels[site.level],
-            "state": states[site.final_state],
-            "punctuality": PUNCTUALITY_LABELS[site.punctuality],
-            "late_by": minutes_late(site.first_ready_at, conference.start),
-            "checks": check_labels(site.unchecked),
-        }
-        for site in listed.sites
-    ]
-    return render(
-        request,
-        "meetings/readiness_report.html",
-        {
-            "meeting": meeting,
-            "conference": conference,
-            "watched": watched,
-            "ended": conference.end <= now,
-            "summary": summary,
-            "readiness_charts": report_charts(conference, summary, watched.part, now),
-            "total": len(summary.sites),
-            "provinces": provinces,
-            "listed": listed,
-            "sites": sites,
-            "punctuality_labels": PUNCTUALITY_LABELS,
-        },
-    )
-
-
-@require_GET
-@role_required(can_view_meetings)
-def readiness_csv(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = watched_meeting(request.user, meeting_id)
-    by = request.GET.get("by", "site")
-    if by not in CSV_LAYOUTS:
-        return HttpResponseBadRequest(_("Unknown layout: by=site or by=province."))
-    # The byte order mark makes spreadsheet programs read the Vietnamese names as UTF-8.
-    part = watched_part(request.user, meeting).part
-    content = "\ufeff" + CSV_LAYOUTS[by](summarise(meeting.conference, part))
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    suffix = "" if by == "site" else "-provinces"
-    response["Content-Disposition"] = (
-        f'attachment; filename="giaoban-readiness-{meeting.pk}{suffix}.csv"'
-    )
-    return response
-
-
-CSV_LAYOUTS = {"site": summary_csv, "province": province_csv}
