@@ -70,7 +70,6 @@ def snapshot_cell(legs: dict[str, int], code: str, name: str, level: str, provin
         "name": name,
         "level": level,
         "province": province,
-        "province_name": f"Điểm cầu {province}",
         "host": code == "T01",
         **state,
     }
@@ -151,8 +150,20 @@ async def test_board_snapshot_lists_every_site_in_tree_order(channel_layer, sess
             ],
             "part": 1,
             "parts": 1,
+            "map": snapshot["content"]["map"],
         },
     }
+    assert readiness_board.decode_map(snapshot["content"]["map"]) == [
+        {"leg": legs[code], "group": group, "state": "pending", "level": level, "host": host}
+        for code, group, level, host in [
+            ("T01", "T01", "province", True),
+            ("X0101", "T01", "commune", False),
+            ("X0102", "T01", "commune", False),
+            ("T02", "T02", "province", False),
+            ("X0201", "T02", "commune", False),
+            ("X0202", "T02", "commune", False),
+        ]
+    ]
 
 
 @transactional
@@ -171,6 +182,8 @@ async def test_board_snapshot_of_a_large_session_comes_in_parts(
     ]
     assert [len(m["content"]["cells"]) for m in (first, second)] == [4, 2]
     assert {m["content"]["seq"] for m in (first, second)} == {0}
+    # The map of every leg comes once, in the first part.
+    assert ["map" in m["content"] for m in (first, second)] == [True, False]
     assert quiet is True
 
 
