@@ -782,6 +782,55 @@ async def test_one_bad_note_among_twenty_reports_refuses_only_it(
     assert await database_sync_to_async(ReadinessEvent.objects.count)() == 19
 
 
+@transactional
+async def test_a_board_asks_for_a_groups_cells(channel_layer, session, legs, cookies, monkeypatch):
+    monkeypatch.setattr(readiness_board, "PAGE_CELLS", 2)
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        for _part in range(3):  # the snapshot's six cells
+            await receive(board)
+        first = await request(board, "cells", {"group": "T02"}, message_id="g-1")
+        second = await receive(board)
+
+    assert [(m["type"], m["in_response"]) for m in (first, second)] == [("cells", "g-1")] * 2
+    assert [(m["content"]["part"], m["content"]["parts"]) for m in (first, second)] == [
+        (1, 2),
+        (2, 2),
+    ]
+    assert {m["content"]["group"] for m in (first, second)} == {"T02"}
+    assert [c["site"] for m in (first, second) for c in m["content"]["cells"]] == [
+        "T02",
+        "X0201",
+        "X0202",
+    ]
+
+
+@transactional
+async def test_a_board_asks_for_some_legs_and_gets_those_of_its_session(
+    channel_layer, session, legs, cookies
+):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        answer = await request(board, "cells", {"legs": [legs["X0202"], legs["T01"], 10**9]})
+
+    assert answer["type"] == "cells"
+    assert answer["content"]["legs"] == [legs["X0202"], legs["T01"], 10**9]
+    assert [c["site"] for c in answer["content"]["cells"]] == ["T01", "X0202"]
+
+
+@transactional
+async def test_a_board_searches_its_sites_without_diacritics(channel_layer, session, legs, cookies):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        found = await request(board, "find", {"q": "DIEM CAU x01"})
+        nothing = await request(board, "find", {"q": "không có"})
+
+    assert found["type"] == "found"
+    assert found["content"]["q"] == "DIEM CAU x01"
+    assert [c["site"] for c in found["content"]["cells"]] == ["X0101", "X0102"]
+    assert found["content"]["more"] is False
+    assert nothing["content"] == {"q": "không có", "cells": [], "more": False}
+
+
 BOARD_ERRORS = {
     "bad-json": ("nope", "bad_json", None),
     "envelope-no-type": ('{"id": "m-1"}', "bad_envelope", None),
@@ -810,6 +859,41 @@ async def test_board_errors_have_stable_codes_and_keep_the_socket(
         for case, (_text, code, in_response) in BOARD_ERRORS.items()
     }
     assert (delta["content"]["since"], delta["content"]["seq"]) == (0, 1)
+
+
+# What a board may ask for (cells, a search), refused when malformed: each with the
+# socket's pong after (fewer than the burst of the rate limit, with their pongs).
+BOARD_REQUEST_ERRORS = {
+    "cells-of-nothing": (envelope("cells", {}), "invalid", "m-1"),
+    "cells-of-group-and-legs": (envelope("cells", {"group": "T01", "legs": [1]}), "invalid", "m-1"),
+    "cells-of-a-number-group": (envelope("cells", {"group": 1}), "invalid", "m-1"),
+    "cells-of-no-legs": (envelope("cells", {"legs": []}), "invalid", "m-1"),
+    "cells-of-boolean-legs": (envelope("cells", {"legs": [True]}), "invalid", "m-1"),
+    "cells-of-too-many-legs": (
+        envelope("cells", {"legs": [1] * (readiness_board.MAX_ASKED_LEGS + 1)}),
+        "invalid",
+        "m-1",
+    ),
+    "find-nothing": (envelope("find", {"q": "  "}), "invalid", "m-1"),
+    "find-too-long": (envelope("find", {"q": "a" * (consumers.MAX_QUERY + 1)}), "invalid", "m-1"),
+}
+
+
+@transactional
+async def test_malformed_requests_for_cells_are_refused_and_keep_the_socket(
+    channel_layer, session, cookies
+):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        answers = {
+            case: await error_and_pong(board, text)
+            for case, (text, *_) in BOARD_REQUEST_ERRORS.items()
+        }
+
+    assert answers == {
+        case: ("error", code, in_response, "pong")
+        for case, (_text, code, in_response) in BOARD_REQUEST_ERRORS.items()
+    }
 
 
 @transactional
