@@ -567,7 +567,8 @@
     }
     setShown(group, true);
     group.el.scrollIntoView({ block: "start" });
-    const here = group.active && group.active.shown && group.active.el;
+    const loading = !group.loadingEl.hidden;
+    const here = !loading && group.active && group.active.shown && group.active.el;
     // Cells still on their way: the head now, the first cell when they come.
     group.focusWhenLoaded = !here;
     (here ? group.active.el : group.toggle).focus({ preventScroll: true });
@@ -1275,11 +1276,14 @@
     touched.forEach(function (group) {
       if (group.shown && group.built) {
         buildGroup(group);
-        if (group.focusWhenLoaded && document.activeElement === group.toggle && group.active && group.active.el) {
+        const first = firstShown(group);
+        if (group.focusWhenLoaded && group.loadingEl.hidden && first) {
           group.focusWhenLoaded = false;
-          group.onHead = false;
-          setActive(group, group.active);
-          group.active.el.focus();
+          if (document.activeElement === group.toggle) {
+            group.onHead = false;
+            setActive(group, first);
+            first.el.focus();
+          }
         }
       }
     });
