@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.roles import Role
-from conferencing import watch_policy
+from conferencing import readiness_board, watch_policy
 from conferencing.instants import iso
-from conferencing.models import Endpoint
+from conferencing.models import Endpoint, Leg
 from conferencing.readiness import (
     CHECK_ITEMS,
     MAX_NOTE_LENGTH,
@@ -19,8 +19,6 @@ from conferencing.readiness import (
     Report,
     submit_report,
 )
-from conferencing import readiness_board
-from conferencing.models import Leg
 from conferencing.readiness_board import (
     PAGE_CELLS,
     changes_since,
