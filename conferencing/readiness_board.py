@@ -90,36 +90,36 @@ NOT_READY = frozenset(STATE_LETTERS) - {ReadinessState.READY, ReadinessState.CON
 COLLAPSE_ABOVE = 60
 # Beyond COLLAPSE_ABOVE, groups with a problem also start open, most problems first, while
 # the ready cells they add to the snapshot stay within this many.
-OPEN_READY_CELLS = 200
+OPEN_READY_CELLS = 100
 PROBLEM_STATES = frozenset({ReadinessState.PROBLEM, ReadinessState.DISCONNECTED})
 
 
-def full_cell(row: dict, provinces: dict[str, tuple[str, str]]) -> dict:
-    province = province_of(row["endpoint__path"], provinces)
-    return {
-        **cell(row),
-        "site": row["endpoint__code"],
-        "name": row["endpoint__name"],
-        "level": Level(row["endpoint__level"]).slug,
-        "province": province[0] if province else None,
-        "host": row["role"] == LegRole.HOST,
+# A full cell leaves out what is empty (no report yet, no note, not the host): the board
+# reads a missing field as empty. Its level and group are the map's.
+EMPTY_FIELDS = {"at": None, "people": None, "note": "", "checklist": {}, "override": ""}
+
+
+def full_cell(row: dict) -> dict:
+    """A site's cell as the board asks for it: the delta's fields and the site's code and
+    name, and `host` when it is the host; empty fields left out."""
+    full = {
+        key: value
+        for key, value in cell(row).items()
+        if key not in EMPTY_FIELDS or value != EMPTY_FIELDS[key]
     }
+    full["site"], full["name"] = row["endpoint__code"], row["endpoint__name"]
+    if row["role"] == LegRole.HOST:
+        full["host"] = True
+    return full
 
 
-FULL_CELL_FIELDS = (
-    *CELL_FIELDS,
-    "role",
-    "endpoint__code",
-    "endpoint__name",
-    "endpoint__level",
-    "endpoint__path",
-)
+FULL_CELL_FIELDS = (*CELL_FIELDS, "role", "endpoint__code", "endpoint__name")
 
 
-def full_cells(legs, provinces: dict[str, tuple[str, str]], limit: int | None = None) -> list[dict]:
+def full_cells(legs, limit: int | None = None) -> list[dict]:
     """The full cells of `legs` (a queryset) in path order, at most `limit`; one query."""
     rows = legs.order_by("endpoint__path").values(*FULL_CELL_FIELDS)[:limit]
-    return [full_cell(row, provinces) for row in rows]
+    return [full_cell(row) for row in rows]
 
 
 def compact_map(rows: list[tuple], provinces: dict[str, tuple[str, str]]) -> dict:
@@ -255,7 +255,7 @@ def snapshot(conference_id: int, part: BoardPart = WHOLE_BOARD) -> dict:
         for pk, state, level, path, _role in rows
         if state in NOT_READY or group_of(path, level, provinces)[0] in opened
     ]
-    cells = full_cells(legs.filter(pk__in=wanted), provinces) if wanted else []
+    cells = full_cells(legs.filter(pk__in=wanted)) if wanted else []
     seqs = [cell["seq"] for cell in cells]
     return {"seq": max([seq, *seqs]), "map": board_map, "cells": cells}
 
@@ -275,14 +275,14 @@ def group_cells(conference_id: int, group: str, part: BoardPart = WHOLE_BOARD) -
         for pk, level, path in legs.values_list("pk", "endpoint__level", "endpoint__path")
         if group_of(path, level, provinces)[0] == group
     ]
-    return full_cells(legs.filter(pk__in=wanted), provinces) if wanted else []
+    return full_cells(legs.filter(pk__in=wanted)) if wanted else []
 
 
 def leg_cells(conference_id: int, ids: list[int], part: BoardPart = WHOLE_BOARD) -> list[dict]:
     """The full cells of the legs `ids` of the session within `part` (others are not
-    there, as if they did not exist); two queries."""
+    there, as if they did not exist); one query."""
     legs = of_part(Leg.objects.filter(conference_id=conference_id, pk__in=ids), part)
-    return full_cells(legs, province_names())
+    return full_cells(legs)
 
 
 def found_cells(
@@ -290,11 +290,11 @@ def found_cells(
 ) -> tuple[list[dict], bool]:
     """The cells of the session's sites within `part` whose name or code contains every
     word of `query`, diacritics and case ignored (accounts.folded_search): at most
-    MAX_FOUND of them, and whether there are more. Two queries."""
+    MAX_FOUND of them, and whether there are more. One query."""
     legs = folded_search.matching(
         of_part(Leg.objects.filter(conference_id=conference_id), part), query, path="endpoint__"
     )
-    cells = full_cells(legs, province_names(), limit=MAX_FOUND + 1)
+    cells = full_cells(legs, limit=MAX_FOUND + 1)
     return cells[:MAX_FOUND], len(cells) > MAX_FOUND
 
 

@@ -44,6 +44,7 @@
     problem: "problem",
     disconnected: "problem",
   };
+  const EMPTY_CELL = { at: null, people: null, note: "", checklist: {}, override: "", host: false };
   // At most this many sites asked for at once (a frame of the socket is at most 4 KiB).
   const ASK_LEGS = 200;
   // Cells made per animation frame once the summary and the first cells are painted.
@@ -1255,15 +1256,16 @@
   function mergeCells(list) {
     const now = Date.now();
     const touched = new Set();
-    list.forEach(function (data) {
-      const cell = cells.get(data.leg);
+    list.forEach(function (given) {
+      const cell = cells.get(given.leg);
       if (!cell) {
         return;
       }
+      // What a full cell leaves out is empty (readiness_board.full_cell).
+      const data = Object.assign({}, EMPTY_CELL, given);
       const fresh = !cell.loaded;
       cell.data.site = data.site;
       cell.data.name = data.name;
-      cell.data.province = data.province;
       cell.data.host = data.host;
       cell.loaded = true;
       cell.key = fold(`${data.name} ${data.site}`);

@@ -89,7 +89,7 @@ async def test_an_office_touched_by_the_session_gets_the_snapshot_of_its_part_on
 
     assert snapshot["type"] == "snapshot"
     assert sites_of(snapshot, legs) == ["T02", "X0201", "X0202"]
-    assert {cell["province"] for cell in snapshot["content"]["cells"]} == {"T02"}
+    assert [group["key"] for group in snapshot["content"]["map"]["groups"]] == ["T02"]
 
 
 async def test_what_a_part_board_asks_for_stays_within_its_part(

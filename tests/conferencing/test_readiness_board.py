@@ -118,12 +118,17 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
         "people": 9,
         "note": "Sẵn sàng",
         "checklist": ALL_OK,
-        "override": "",
         "site": "T01",
         "name": "Điểm cầu T01",
-        "level": "province",
-        "province": "T01",
         "host": True,
+    }
+    # A site that has not reported is its code and name: the empty fields are left out.
+    assert board["cells"][1] == {
+        "leg": legs["X0101"],
+        "state": "pending",
+        "seq": 0,
+        "site": "X0101",
+        "name": "Điểm cầu X0101",
     }
     assert [(c["site"], c["state"], c["seq"]) for c in board["cells"]] == [
         ("T01", "ready", 2),
@@ -138,11 +143,13 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
 def test_snapshot_of_the_central_site_has_no_province(readiness_sites, alice):
     meeting = open_session(alice, sites=("TW", "X0201"), host_code="TW")
 
-    cells = snapshot(meeting.conference_id)["cells"]
+    board = snapshot(meeting.conference_id)
+    cells = board["cells"]
 
-    assert [(c["site"], c["level"], c["province"], c["host"]) for c in cells] == [
-        ("TW", "central", None, True),
-        ("X0201", "commune", "T02", False),
+    assert [(c["site"], c.get("host", False)) for c in cells] == [("TW", True), ("X0201", False)]
+    assert [(leg["group"], leg["level"]) for leg in decode_map(board["map"])] == [
+        ("central", "central"),
+        ("T02", "commune"),
     ]
 
 
@@ -316,9 +323,9 @@ def test_cells_on_demand_take_a_bounded_number_of_queries(
 
     with django_assert_num_queries(3):
         assert len(group_cells(meeting.conference_id, "T01")) == sites
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert len(leg_cells(meeting.conference_id, ids)) == sites
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert len(found_cells(meeting.conference_id, "điểm")[0]) == sites
 
 
