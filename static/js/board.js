@@ -47,6 +47,8 @@
   const EMPTY_CELL = { at: null, people: null, note: "", checklist: {}, override: "", host: false };
   // At most this many sites asked for at once (a frame of the socket is at most 4 KiB).
   const ASK_LEGS = 200;
+  // A request the server found too fast is asked again after this long.
+  const RETRY_ASK_MS = 300;
   // Cells made per animation frame once the summary and the first cells are painted.
   const CELLS_PER_FRAME = 400;
   const SEARCH_DELAY_MS = 200;
@@ -1452,14 +1454,32 @@
   }
 
   function onError(message) {
-    if (!message.in_response) {
+    const id = message.in_response;
+    if (!id) {
       return;
     }
-    if (message.in_response === searchId) {
+    if (id === searchId) {
       matchesEl.hidden = false;
       matchesEl.textContent = texts.search_failed;
     }
-    answered(message.in_response);
+    if (!asking || asking.id !== id) {
+      return;
+    }
+    const entry = asking.entry;
+    asking = null;
+    if ((message.content || {}).code === "rate_limited") {
+      // Asked too fast (expand all on a national board): the same again a little later.
+      asks.unshift(entry);
+      setTimeout(askNext, RETRY_ASK_MS);
+      return;
+    }
+    if (entry.content.group) {
+      askedGroups.delete(entry.content.group); // asked again when shown again
+    }
+    (entry.content.legs || []).forEach(function (leg) {
+      askedLegs.delete(leg);
+    });
+    askNext();
   }
 
   function onDelta(content) {

@@ -278,3 +278,16 @@ def test_a_closed_group_never_loaded_counts_live_and_loads_when_asked(open_page,
 
     expect(board.locator('#board-grid [data-group="T03"] .cell:visible')).to_have_count(26)
     assert board.evaluate("document.activeElement.dataset.site") == "T03"
+
+
+def test_expand_all_asks_for_each_closed_group_in_turn(open_page, national):
+    legs = national["legs"]
+    ready = [leg for code, leg in legs.items() if code.startswith(("T02", "X02", "T03", "X03"))]
+    Leg.objects.filter(pk__in=ready).update(state="ready")
+    board = open_board(open_page, national)
+    expect(board.locator(".cell")).to_have_count(27)  # TW, and T01 with its problem
+
+    board.locator("#board-expand-all").click()
+
+    expect(board.locator(".cell:visible")).to_have_count(79)
+    expect(board.locator(".board-group-loading:visible")).to_have_count(0)
