@@ -24,9 +24,10 @@ its SQL queries (CaptureQueriesContext) for each page: `meeting`, `board`, `repo
 In-process, so that the queries of a request can be counted and nothing of the network
 is timed. What a page's script loads before the page is usable counts in the page's
 figures: the board's snapshot comes over its socket, opened in-process on the real ASGI
-application (channels' WebsocketCommunicator): connect to the last part of the snapshot,
-its frames' bytes, and its queries (every connection counted, the socket's work runs in
-another thread).
+application (channels' WebsocketCommunicator): connect to the last part of the snapshot
+and to the answers of what board.js asks for before it is usable (the cells of a group
+it opens that the snapshot did not carry whole: none today), their frames' bytes, and
+their queries (every connection counted, the socket's work runs in another thread).
 
 `board_first_paint_ms`: headless Chromium (Debian's, Playwright's sync API) opens the
 national board from a Daphne child serving this database (`python -m config.serve`, as
@@ -564,7 +565,7 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
             socket = WebsocketCommunicator(application, path, headers=headers)
             connected, _code = await socket.connect(timeout=30)
             assert connected, "the board socket refused the secretariat"
-            size, parts = 0, 0
+            size, parts, board_map, carried = 0, 0, None, set()
             while True:
                 text = await socket.receive_from(timeout=30)
                 size += len(text.encode())
@@ -572,8 +573,13 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
                 if message["type"] != "snapshot":
                     continue
                 parts += 1
+                board_map = message["content"].get("map", board_map)
+                carried |= {cell["leg"] for cell in message["content"]["cells"]}
                 if parts >= message["content"]["parts"]:
                     break
+            # What board.js asks for before it is usable: the cells of a group it opens
+            # that the snapshot did not carry whole (none while the snapshot carries them).
+            size += await asked_at_start(socket, board_map, carried)
             elapsed = (time.perf_counter() - started) * 1000
             counter.counting = False
             measured.append((elapsed, size, counter.count))
@@ -587,6 +593,33 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
         "kb": round(measured[-1][1] / 1024, 1),
         "queries": measured[-1][2],
     }
+
+
+async def asked_at_start(socket, board_map: dict, carried: set[int]) -> int:
+    """The bytes of the cells board.js asks for at start: every group it opens (the
+    map's `open`) that the snapshot did not carry whole, asked for as board.js does."""
+    from conferencing.readiness_board import decode_map
+
+    legs = decode_map(board_map)
+    opened = {board_map["groups"][index]["key"] for index in board_map["open"]}
+    missing = sorted(
+        {leg["group"] for leg in legs if leg["group"] in opened and leg["leg"] not in carried}
+    )
+    size = 0
+    for number, group in enumerate(missing):
+        await socket.send_to(
+            json.dumps({"type": "cells", "id": f"start-{number}", "content": {"group": group}})
+        )
+        while True:
+            text = await socket.receive_from(timeout=30)
+            size += len(text.encode())
+            message = json.loads(text)
+            if (
+                message["type"] == "cells"
+                and message["content"]["part"] >= message["content"]["parts"]
+            ):
+                break
+    return size
 
 
 # -- The board in Chromium ----------------------------------------------------------------------
