@@ -139,7 +139,8 @@ def report(r: dict) -> None:
         f"  board = its page ({r['board_page_ms']} ms, {r['board_page_kb']} KB, "
         f"{r['board_page_queries']} queries) + the snapshot over its socket "
         f"({r['board_snapshot_ms']} ms, {r['board_snapshot_kb']} KB, "
-        f"{r['board_snapshot_queries']} queries)"
+        f"{r['board_snapshot_queries']} queries, with {r['board_asked_groups']} groups' "
+        "cells asked for at start)"
     )
     paint = r["board_first_paint_ms"]
     if paint is None:
@@ -201,6 +202,7 @@ def run_leg() -> dict:
         result[f"board_snapshot_{key}"] = snapshot[key]
         result[f"board_{key}"] = round(result[f"board_{key}"] + snapshot[key], 1)
     result["board_queries"] = int(result["board_queries"])
+    result["board_asked_groups"] = snapshot["asked"]
     paint, until = first_paint(world)
     result["board_first_paint_ms"] = paint
     result["board_first_paint_until"] = until
@@ -579,25 +581,28 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
                     break
             # What board.js asks for before it is usable: the cells of a group it opens
             # that the snapshot did not carry whole (none while the snapshot carries them).
-            size += await asked_at_start(socket, board_map, carried)
+            asked, asked_size = await asked_at_start(socket, board_map, carried)
+            size += asked_size
             elapsed = (time.perf_counter() - started) * 1000
             counter.counting = False
-            measured.append((elapsed, size, counter.count))
+            measured.append((elapsed, size, counter.count, asked))
             await socket.disconnect(timeout=10)
         return measured[WARM_REQUESTS:]
 
     measured = asyncio.run(runs())
     connections.close_all()
     return {
-        "ms": round(statistics.median(ms for ms, _size, _queries in measured), 1),
+        "ms": round(statistics.median(ms for ms, *_rest in measured), 1),
         "kb": round(measured[-1][1] / 1024, 1),
         "queries": measured[-1][2],
+        "asked": measured[-1][3],
     }
 
 
-async def asked_at_start(socket, board_map: dict, carried: set[int]) -> int:
+async def asked_at_start(socket, board_map: dict, carried: set[int]) -> tuple[int, int]:
     """The bytes of the cells board.js asks for at start: every group it opens (the
-    map's `open`) that the snapshot did not carry whole, asked for as board.js does."""
+    map's `open`) that the snapshot did not carry whole, asked for as board.js does:
+    (how many groups, bytes)."""
     from conferencing.readiness_board import decode_map
 
     legs = decode_map(board_map)
@@ -619,7 +624,7 @@ async def asked_at_start(socket, board_map: dict, carried: set[int]) -> int:
                 and message["content"]["part"] >= message["content"]["parts"]
             ):
                 break
-    return size
+    return len(missing), size
 
 
 # -- The board in Chromium ----------------------------------------------------------------------
