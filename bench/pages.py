@@ -24,9 +24,10 @@ its SQL queries (CaptureQueriesContext) for each page: `meeting`, `board`, `repo
 In-process, so that the queries of a request can be counted and nothing of the network
 is timed. What a page's script loads before the page is usable counts in the page's
 figures: the board's snapshot comes over its socket, opened in-process on the real ASGI
-application (channels' WebsocketCommunicator): connect to the last part of the snapshot,
-its frames' bytes, and its queries (every connection counted, the socket's work runs in
-another thread).
+application (channels' WebsocketCommunicator): connect to the last part of the snapshot
+and to the answers of what board.js asks for before it is usable (the cells of a group
+it opens that the snapshot did not carry whole: none today), their frames' bytes, and
+their queries (every connection counted, the socket's work runs in another thread).
 
 `board_first_paint_ms`: headless Chromium (Debian's, Playwright's sync API) opens the
 national board from a Daphne child serving this database (`python -m config.serve`, as
@@ -138,7 +139,8 @@ def report(r: dict) -> None:
         f"  board = its page ({r['board_page_ms']} ms, {r['board_page_kb']} KB, "
         f"{r['board_page_queries']} queries) + the snapshot over its socket "
         f"({r['board_snapshot_ms']} ms, {r['board_snapshot_kb']} KB, "
-        f"{r['board_snapshot_queries']} queries)"
+        f"{r['board_snapshot_queries']} queries, with {r['board_asked_groups']} groups' "
+        "cells asked for at start)"
     )
     paint = r["board_first_paint_ms"]
     if paint is None:
@@ -200,6 +202,7 @@ def run_leg() -> dict:
         result[f"board_snapshot_{key}"] = snapshot[key]
         result[f"board_{key}"] = round(result[f"board_{key}"] + snapshot[key], 1)
     result["board_queries"] = int(result["board_queries"])
+    result["board_asked_groups"] = snapshot["asked"]
     paint, until = first_paint(world)
     result["board_first_paint_ms"] = paint
     result["board_first_paint_until"] = until
@@ -564,7 +567,7 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
             socket = WebsocketCommunicator(application, path, headers=headers)
             connected, _code = await socket.connect(timeout=30)
             assert connected, "the board socket refused the secretariat"
-            size, parts = 0, 0
+            size, parts, board_map, carried = 0, 0, None, set()
             while True:
                 text = await socket.receive_from(timeout=30)
                 size += len(text.encode())
@@ -572,21 +575,56 @@ def measure_snapshot(world: World, counter: QueryCounter) -> dict:
                 if message["type"] != "snapshot":
                     continue
                 parts += 1
+                board_map = message["content"].get("map", board_map)
+                carried |= {cell["leg"] for cell in message["content"]["cells"]}
                 if parts >= message["content"]["parts"]:
                     break
+            # What board.js asks for before it is usable: the cells of a group it opens
+            # that the snapshot did not carry whole (none while the snapshot carries them).
+            asked, asked_size = await asked_at_start(socket, board_map, carried)
+            size += asked_size
             elapsed = (time.perf_counter() - started) * 1000
             counter.counting = False
-            measured.append((elapsed, size, counter.count))
+            measured.append((elapsed, size, counter.count, asked))
             await socket.disconnect(timeout=10)
         return measured[WARM_REQUESTS:]
 
     measured = asyncio.run(runs())
     connections.close_all()
     return {
-        "ms": round(statistics.median(ms for ms, _size, _queries in measured), 1),
+        "ms": round(statistics.median(ms for ms, *_rest in measured), 1),
         "kb": round(measured[-1][1] / 1024, 1),
         "queries": measured[-1][2],
+        "asked": measured[-1][3],
     }
+
+
+async def asked_at_start(socket, board_map: dict, carried: set[int]) -> tuple[int, int]:
+    """The bytes of the cells board.js asks for at start: every group it opens (the
+    map's `open`) that the snapshot did not carry whole, asked for as board.js does:
+    (how many groups, bytes)."""
+    from conferencing.readiness_board import decode_map
+
+    legs = decode_map(board_map)
+    opened = {board_map["groups"][index]["key"] for index in board_map["open"]}
+    missing = sorted(
+        {leg["group"] for leg in legs if leg["group"] in opened and leg["leg"] not in carried}
+    )
+    size = 0
+    for number, group in enumerate(missing):
+        await socket.send_to(
+            json.dumps({"type": "cells", "id": f"start-{number}", "content": {"group": group}})
+        )
+        while True:
+            text = await socket.receive_from(timeout=30)
+            size += len(text.encode())
+            message = json.loads(text)
+            if (
+                message["type"] == "cells"
+                and message["content"]["part"] >= message["content"]["parts"]
+            ):
+                break
+    return len(missing), size
 
 
 # -- The board in Chromium ----------------------------------------------------------------------

@@ -235,9 +235,12 @@ class EnvelopeConsumer(AsyncWebsocketConsumer):
         return envelope
 
     async def send_envelope(self, kind: str, content: Any, in_response: str | None = None) -> None:
+        # No spaces after separators: a national board's snapshot is a tenth smaller.
         await self.send(
             text_data=json.dumps(
-                {"type": kind, "in_response": in_response, "content": content}, ensure_ascii=False
+                {"type": kind, "in_response": in_response, "content": content},
+                ensure_ascii=False,
+                separators=(",", ":"),
             )
         )
 
@@ -302,13 +305,31 @@ def parse_report(content: dict, client_id: str) -> readiness.Report:
     )
 
 
+# What a board may ask for: a group's key (a province's code) and a search's text.
+MAX_GROUP_KEY = 64
+MAX_QUERY = 100
+
+
+def is_list_of_ids(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and 0 < len(value) <= readiness_board.MAX_ASKED_LEGS
+        and all(isinstance(item, int) and not isinstance(item, bool) for item in value)
+    )
+
+
 class BoardConsumer(EnvelopeConsumer):
     """The secretariat's grid: a snapshot, then coalesced deltas at most every 250 ms.
 
     The deltas come from the conference's feed (conferencing.readiness_feed),
     shared by every board of the session in this process."""
 
-    handlers = {"snapshot": "handle_snapshot", "ping": "handle_ping"}
+    handlers = {
+        "snapshot": "handle_snapshot",
+        "cells": "handle_cells",
+        "find": "handle_find",
+        "ping": "handle_ping",
+    }
     # The feed listens to the channel layer for the whole conference; the board needs
     # no channel of its own.
     channel_layer_alias = "readiness.board.no-layer"
@@ -345,10 +366,53 @@ class BoardConsumer(EnvelopeConsumer):
             pages = readiness_board.pages(snapshot["cells"])
             for number, cells in enumerate(pages, start=1):
                 content = {"seq": self.seq, "cells": cells, "part": number, "parts": len(pages)}
+                if number == 1:
+                    # Every leg's state, level and group: the counts need no more.
+                    content["map"] = snapshot["map"]
                 await self.send_envelope("snapshot", content, in_response)
 
     async def handle_snapshot(self, content: dict, message_id: str | None):
         await self.send_snapshot(message_id)
+
+    async def handle_cells(self, content: dict, message_id: str | None):
+        """The full cells of a group ({"group": key}) or of legs ({"legs": [ids]}) within
+        the board's part, in messages of at most PAGE_CELLS cells."""
+        group, legs = content.get("group"), content.get("legs")
+        if isinstance(group, str) and 0 < len(group) <= MAX_GROUP_KEY and legs is None:
+            cells = await in_database(readiness_board.group_cells)(
+                self.conference_id, group, self.part
+            )
+            asked = {"group": group}
+        elif group is None and is_list_of_ids(legs):
+            cells = await in_database(readiness_board.leg_cells)(
+                self.conference_id, legs, self.part
+            )
+            asked = {"legs": legs}
+        else:
+            raise ProtocolError(
+                "invalid",
+                _("Ask for the cells of one group by its code, or of at most %(n)s legs by number.")
+                % {"n": readiness_board.MAX_ASKED_LEGS},
+            )
+        pages = readiness_board.pages(cells)
+        for number, page in enumerate(pages, start=1):
+            await self.send_envelope(
+                "cells", {**asked, "cells": page, "part": number, "parts": len(pages)}, message_id
+            )
+
+    async def handle_find(self, content: dict, message_id: str | None):
+        """The cells of the sites whose name or code holds every word of `q` (diacritics
+        ignored), within the board's part: at most MAX_FOUND, and whether there are more."""
+        query = content.get("q")
+        if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY:
+            raise ProtocolError(
+                "invalid",
+                _("A search is a text of 1 to %(n)s characters.") % {"n": MAX_QUERY},
+            )
+        cells, more = await in_database(readiness_board.found_cells)(
+            self.conference_id, query, self.part
+        )
+        return "found", {"q": query, "cells": cells, "more": more}
 
     async def handle_ping(self, content: dict, message_id: str | None):
         return "pong", {"seq": self.shown_seq}

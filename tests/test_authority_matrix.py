@@ -57,6 +57,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.roles import Role
+from conferencing import readiness_board
 from conferencing.jurisdiction import SESSION_KEY
 from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
@@ -1644,12 +1645,17 @@ async def board_sites(path: str, cookie: str | None) -> set[str]:
         connected, _code = await communicator.connect(timeout=5)
         assert connected
         sites: set[str] = set()
+        legs: list[dict] = []
         while True:
             message = json.loads(await communicator.receive_from(timeout=5))
             if message["type"] != "snapshot":
                 continue
             sites |= {cell["site"] for cell in message["content"]["cells"]}
+            legs = legs or readiness_board.decode_map(message["content"]["map"])
             if message["content"]["part"] >= message["content"]["parts"]:
+                # The map of every leg holds the part's legs only, as the cells do (a
+                # small board carries every cell).
+                assert len(legs) == len(sites)
                 return sites
     finally:
         await communicator.disconnect(timeout=5)

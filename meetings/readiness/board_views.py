@@ -51,6 +51,8 @@ def board_texts() -> dict:
         ),
         "no_match": _("No site matches."),
         "matches": _("{n} sites match"),
+        "matches_more": _("The first {n} matching sites: type more to narrow the search."),
+        "search_failed": _("The search could not be run. Try again."),
         "since": _("since {time} ({age})"),
         "site_code": _("Site code"),
         "checklist": _("Checklist"),

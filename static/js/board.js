@@ -1,16 +1,21 @@
 /* Readiness board: every site of one session, live over the board socket
    (docs/readiness-protocol.md).
 
-   The server sends a snapshot, then deltas. The counts (the session's, each level's and
+   The server sends a snapshot, then deltas. The snapshot's first part holds a compact map
+   of every site (its state, level and group: enough for every count) and the full cells
+   of what shows at first: the sites not ready (what the state filters show) and the
+   groups that start open. Other cells are asked for over the socket when shown: a
+   group's when it is opened, a few sites' when a delta makes them match a filter, and a
+   search's matches (the server folds diacritics). The counts (the session's, each level's and
    each province's) are kept here from the snapshot and moved by one per changed site, so
    a national session of 3,356 sites costs no more per report than a province's. A delta
    that does not follow the sequence held here (a gap) asks for a fresh snapshot; so does
    a reconnect, which comes back with backoff.
 
    At national scale the page is worked from the province summary: one row per province
-   (a bar and its counts, in tree order or worst first) that opens its group. Groups
-   beyond a board of COLLAPSE_ABOVE sites start closed, but those with a problem, and a
-   group's cells are only made when it is first shown: the summary and the first cells
+   (a bar and its counts, in tree order or worst first) that opens its group. On a large
+   board the groups start closed but those the snapshot says (the host's, a few with a
+   problem), and a group's cells are only made when it is first shown: the summary and the first cells
    paint before the rest is built, a few hundred cells per animation frame. Filters by
    state and a search that ignores diacritics show only the matching cells. Each group is
    one tab stop (roving tabindex: arrows, Home and End move inside it, up from the first
@@ -39,11 +44,14 @@
     problem: "problem",
     disconnected: "problem",
   };
-  // Beyond this many sites the groups start closed (but those with a problem).
-  const COLLAPSE_ABOVE = 60;
+  const EMPTY_CELL = { at: null, people: null, note: "", checklist: {}, override: "", host: false };
+  // At most this many sites asked for at once (a frame of the socket is at most 4 KiB).
+  const ASK_LEGS = 200;
+  // A request the server found too fast is asked again after this long.
+  const RETRY_ASK_MS = 300;
   // Cells made per animation frame once the summary and the first cells are painted.
   const CELLS_PER_FRAME = 400;
-  const SEARCH_DELAY_MS = 120;
+  const SEARCH_DELAY_MS = 200;
 
   const root = document.getElementById("board");
   if (!root || !("WebSocket" in window) || !window.Map) {
@@ -76,7 +84,8 @@
   let awaitingSnapshot = false;
   let lastHeard = 0;
 
-  // leg id -> {data, key (folded name and code), el, age, group, level, shown}
+  // leg id -> {data, loaded (its full cell is here), key (folded name and code), el, age,
+  //           group, level, shown}; `data` holds at least the leg, its state and seq.
   const cells = new Map();
   // group key -> {key, index, name, el, toggle, list, counts, total, open, shown, built,
   //               cells, matches, active, row}
@@ -96,6 +105,14 @@
   let buildScheduled = false;
   let panelLeg = null;
   let panelRequest = 0;
+  // The search's matches (leg ids) while a search is on, and the search asked for last.
+  let searchHits = null;
+  let searchAsked = "";
+  let searchId = null;
+  // Groups whose cells were asked for; legs asked for, and those waiting to be.
+  const askedGroups = new Set();
+  const askedLegs = new Set();
+  let legsToAsk = [];
 
   function formatter(options) {
     try {
@@ -268,21 +285,14 @@
 
   // --- groups: the central sites, then one per province --------------------------------------
 
-  function groupKey(data) {
-    if (data.province) {
-      return data.province;
-    }
-    return data.level === "central" ? "central" : "other";
-  }
-
-  function groupName(key, data) {
+  function groupName(key, name) {
     if (key === "central") {
       return texts.levels.central || texts.no_province;
     }
-    return data.province_name || texts.no_province;
+    return name || texts.no_province;
   }
 
-  function makeGroup(key, data) {
+  function makeGroup(key, name) {
     const node = el("section", "board-group");
     node.dataset.group = key;
     const id = `group-${groups.size}`;
@@ -290,7 +300,7 @@
     const group = {
       key: key,
       index: groups.size,
-      name: groupName(key, data),
+      name: groupName(key, name),
       el: node,
       counts: zeroCounts(),
       total: 0,
@@ -335,7 +345,9 @@
     group.list = el("ul", "board-cells");
     group.list.id = `${id}-cells`;
     group.list.setAttribute("role", "none");
-    node.append(head, group.list);
+    group.loadingEl = el("p", "board-group-loading muted", texts.loading);
+    group.loadingEl.hidden = true;
+    node.append(head, group.list, group.loadingEl);
     return group;
   }
 
@@ -370,19 +382,53 @@
     updateStop(group);
   }
 
-  /* Make a group's cells (once): their state, filter and tab stop are already known. */
+  /* Make the group's cells that are here and not made yet, in the sites' order; their
+     state, filter and tab stop are already known. The shown cells not here yet are asked
+     for: the whole group when no filter is on, else only those sites. */
   function buildGroup(group) {
-    if (group.built) {
-      return;
-    }
     group.built = true;
     const now = Date.now();
-    const fragment = document.createDocumentFragment();
+    let made = 0;
+    const missing = [];
     group.cells.forEach(function (cell) {
-      fragment.append(makeCell(cell, now));
+      if (!cell.loaded) {
+        if (cell.shown) {
+          missing.push(cell.data.leg);
+        }
+      } else if (!cell.el) {
+        makeCell(cell, now);
+        made += 1;
+      }
     });
-    group.list.append(fragment);
-    setActive(group, group.active || firstShown(group));
+    if (made) {
+      // Appended again in order: the new cells take their places among the old.
+      const fragment = document.createDocumentFragment();
+      group.cells.forEach(function (cell) {
+        if (cell.el) {
+          fragment.append(cell.el);
+        }
+      });
+      group.list.append(fragment);
+    }
+    if (missing.length) {
+      if (filterActive()) {
+        askLegs(missing);
+      } else {
+        askGroup(group);
+      }
+    }
+    drawLoading(group);
+    if (!group.active || !group.active.el || !group.active.shown) {
+      setActive(group, firstShown(group));
+    } else {
+      updateStop(group);
+    }
+  }
+
+  function drawLoading(group) {
+    group.loadingEl.hidden = !(group.shown && group.cells.some(function (cell) {
+      return cell.shown && !cell.loaded;
+    }));
   }
 
   /* Build the shown groups not built yet, a few hundred cells per frame. */
@@ -524,8 +570,11 @@
     }
     setShown(group, true);
     group.el.scrollIntoView({ block: "start" });
-    const target = group.active && group.active.shown ? group.active.el : group.toggle;
-    target.focus({ preventScroll: true });
+    const loading = !group.loadingEl.hidden;
+    const here = !loading && group.active && group.active.shown && group.active.el;
+    // Cells still on their way: the head now, the first cell when they come.
+    group.focusWhenLoaded = !here;
+    (here ? group.active.el : group.toggle).focus({ preventScroll: true });
   }
 
   function setAll(shown) {
@@ -550,7 +599,11 @@
     if (filter.kinds.size && !filter.kinds.has(KIND_OF[cell.data.state])) {
       return false;
     }
-    return filter.query === "" || cell.key.indexOf(filter.query) !== -1;
+    if (filter.query === "") {
+      return true;
+    }
+    // The server's matches; without a socket, those of the sites here.
+    return searchHits ? searchHits.has(cell.data.leg) : cell.loaded && cell.key.indexOf(filter.query) !== -1;
   }
 
   /* Show the matching cells only; a group without any is hidden. */
@@ -607,14 +660,20 @@
     if (shown && group.matches === 1) {
       setShown(group, true);
     }
+    if (shown && !cell.loaded) {
+      askLegs([cell.data.leg]);
+    }
     if (!group.active || !group.active.shown) {
       setActive(group, firstShown(group));
     }
+    drawLoading(group);
   }
 
   function clearFilter() {
     filter.kinds.clear();
     filter.query = "";
+    searchHits = null;
+    searchAsked = "";
     search.value = "";
     drawFilterButtons();
     applyFilter();
@@ -653,13 +712,45 @@
     applyFilter();
   });
 
+  /* The search: its matches asked of the server (which folds diacritics as fold()
+     does), shown when they come; without a socket, among the sites here. */
+  function runSearch() {
+    const query = search.value.trim();
+    if (!fold(query)) {
+      searchAsked = "";
+      searchHits = null;
+      filter.query = "";
+      applyFilter();
+      return;
+    }
+    searchAsked = query;
+    searchId = send("find", { q: query });
+    if (!searchId) {
+      searchHits = null;
+      filter.query = fold(query);
+      applyFilter();
+    }
+  }
+
+  function onFound(content) {
+    if (content.q !== searchAsked) {
+      return; // an earlier search, answered after a later one was asked
+    }
+    mergeCells(content.cells || []);
+    searchHits = new Set((content.cells || []).map(function (data) {
+      return data.leg;
+    }));
+    filter.query = fold(content.q);
+    applyFilter();
+    if (content.more) {
+      matchesEl.textContent = fill(texts.matches_more, { n: num(searchHits.size) });
+    }
+  }
+
   let searchTimer = null;
   search.addEventListener("input", function () {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(function () {
-      filter.query = fold(search.value);
-      applyFilter();
-    }, SEARCH_DELAY_MS);
+    searchTimer = setTimeout(runSearch, SEARCH_DELAY_MS);
   });
 
   sortButtons.forEach(function (button) {
@@ -683,7 +774,7 @@
 
   function firstShown(group) {
     return group.cells.find(function (cell) {
-      return cell.shown;
+      return cell.shown && cell.loaded;
     }) || null;
   }
 
@@ -1000,45 +1091,77 @@
 
   // --- snapshot and deltas -------------------------------------------------------------------
 
-  function build(list) {
-    const now = Date.now();
+  /* The legs of the snapshot's compact map, in the sites' order (readiness_board.compact_map):
+     [{leg, state, level, group, host}]. */
+  function decodeMap(map) {
+    const legs = [];
+    let leg = 0;
+    let position = 0;
+    map.runs.forEach(function (run) {
+      const group = map.groups[run[0]];
+      for (let i = 0; i < run[1]; i += 1) {
+        leg += map.ids[position];
+        legs.push({
+          leg: leg,
+          state: map.state_names[Number(map.states[position])],
+          level: map.level_names[Number(map.levels[position])],
+          group: group.key,
+          host: position === map.host,
+        });
+        position += 1;
+      }
+    });
+    return legs;
+  }
+
+  function build(map, list) {
     cells.clear();
     groups.clear();
     levels.clear();
     groupOrder = [];
     buildQueue = [];
+    askedGroups.clear();
+    askedLegs.clear();
+    legsToAsk = [];
+    asks.length = 0;
     STATES.forEach(function (state) {
       totals[state] = 0;
     });
-    list.forEach(function (data) {
-      const key = groupKey(data);
-      if (!levels.has(data.level)) {
-        levels.set(data.level, makeLevel(data.level));
+    map.groups.forEach(function (entry) {
+      const made = makeGroup(entry.key, entry.name);
+      groups.set(entry.key, made);
+      groupOrder.push(made);
+    });
+    const legs = decodeMap(map);
+    legs.forEach(function (entry) {
+      if (!levels.has(entry.level)) {
+        levels.set(entry.level, makeLevel(entry.level));
       }
-      if (!groups.has(key)) {
-        const made = makeGroup(key, data);
-        groups.set(key, made);
-        groupOrder.push(made);
-      }
-      const group = groups.get(key);
-      const level = levels.get(data.level);
-      const cell = { data: data, key: fold(`${data.name} ${data.site}`), el: null, age: null, group: key, level: data.level, shown: true };
+      const group = groups.get(entry.group);
+      const level = levels.get(entry.level);
+      const cell = {
+        data: { leg: entry.leg, state: entry.state, seq: -1, host: entry.host },
+        loaded: false,
+        key: "",
+        el: null,
+        age: null,
+        group: entry.group,
+        level: entry.level,
+        shown: true,
+      };
       group.cells.push(cell);
       group.total += 1;
-      group.counts[data.state] += 1;
+      group.counts[entry.state] += 1;
       level.total += 1;
-      level.counts[data.state] += 1;
-      totals[data.state] += 1;
-      cells.set(data.leg, cell);
+      level.counts[entry.state] += 1;
+      totals[entry.state] += 1;
+      cells.set(entry.leg, cell);
     });
-    // A national board starts with its groups closed, but those with a problem or the host.
-    const collapse = list.length > COLLAPSE_ABOVE;
+    mergeCells(list);
+    // The groups the snapshot says start open (all of them on a small board).
+    const opened = new Set(map.open || []);
     groupOrder.forEach(function (group) {
-      const kinds = kindsOf(group.counts);
-      group.open = !collapse || kinds.problem > 0 || group.cells.some(function (cell) {
-        return cell.data.host;
-      });
-      group.active = group.cells[0] || null;
+      group.open = opened.has(group.index);
     });
 
     summaryList.textContent = "";
@@ -1060,7 +1183,7 @@
     groupOrder.forEach(function (group) {
       fragment.append(group.el);
     });
-    if (!list.length) {
+    if (!legs.length) {
       fragment.append(el("p", "empty", texts.no_sites));
     }
     grid.textContent = "";
@@ -1090,6 +1213,7 @@
           buildQueue.push(group);
         }
       }
+      updateStop(group);
     });
     orderRows();
     drawMatches(active, groupOrder.reduce(function (sum, group) {
@@ -1099,8 +1223,13 @@
     drawTotals();
     root.setAttribute("data-board-ready", "");
     scheduleBuilds();
+    if (filter.query !== "") {
+      runSearch(); // the matches of the board before are gone with it
+    }
   }
 
+  /* A change of one site: its state (moving the counts) and what the board knows of it.
+     False for a site the board does not have. */
   function update(data, now) {
     const cell = cells.get(data.leg);
     if (!cell) {
@@ -1123,48 +1252,234 @@
     return true;
   }
 
-  function sameSites(list) {
-    return list.length === cells.size && list.every(function (data) {
-      const cell = cells.get(data.leg);
-      return cell && groupKey(data) === cell.group && data.host === cell.data.host;
+  /* Full cells come (the snapshot's, a group's, some sites', a search's): the site's name
+     and code always, its report only if not older than the one here. The groups shown
+     get the cells that were missing. */
+  function mergeCells(list) {
+    const now = Date.now();
+    const touched = new Set();
+    list.forEach(function (given) {
+      const cell = cells.get(given.leg);
+      if (!cell) {
+        return;
+      }
+      // What a full cell leaves out is empty (readiness_board.full_cell).
+      const data = Object.assign({}, EMPTY_CELL, given);
+      const fresh = !cell.loaded;
+      cell.data.site = data.site;
+      cell.data.name = data.name;
+      cell.data.host = data.host;
+      cell.loaded = true;
+      cell.key = fold(`${data.name} ${data.site}`);
+      askedLegs.delete(data.leg);
+      update(data, now);
+      if (fresh) {
+        touched.add(groups.get(cell.group));
+      }
     });
+    touched.forEach(function (group) {
+      if (group.shown && group.built) {
+        buildGroup(group);
+        const first = firstShown(group);
+        if (group.focusWhenLoaded && group.loadingEl.hidden && first) {
+          group.focusWhenLoaded = false;
+          if (document.activeElement === group.toggle) {
+            group.onHead = false;
+            setActive(group, first);
+            first.el.focus();
+          }
+        }
+      }
+    });
+  }
+
+  function sameSites(map) {
+    const legs = decodeMap(map);
+    return legs.length === cells.size && legs.every(function (entry) {
+      const cell = cells.get(entry.leg);
+      return cell && entry.group === cell.group && entry.host === Boolean(cell.data.host);
+    });
+  }
+
+  /* A snapshot of the same sites: the states from its map, its cells, and the sites this
+     board had that it does not carry asked for again (their reports may have moved). */
+  function refresh(map, list) {
+    const now = Date.now();
+    const carried = new Set(list.map(function (data) {
+      return data.leg;
+    }));
+    const stale = [];
+    decodeMap(map).forEach(function (entry) {
+      const cell = cells.get(entry.leg);
+      if (cell.data.state !== entry.state) {
+        const from = cell.data.state;
+        cell.data.state = entry.state;
+        recount(cell, from, entry.state);
+        paint(cell, now);
+        refilter(cell);
+      }
+      if (cell.loaded && !carried.has(entry.leg)) {
+        stale.push(entry.leg);
+      }
+    });
+    mergeCells(list);
+    for (let start = 0; start < stale.length; start += ASK_LEGS) {
+      ask("cells", { legs: stale.slice(start, start + ASK_LEGS) });
+    }
+    if (sortWorst) {
+      orderRows();
+    }
   }
 
   // A snapshot comes in parts (at most a few hundred cells each): drawn once whole.
   let snapshotCells = [];
+  let snapshotMap = null;
 
   function onSnapshotPart(content) {
     if (!content.part || content.part === 1) {
       snapshotCells = [];
+      snapshotMap = content.map || null;
     }
     snapshotCells = snapshotCells.concat(content.cells || []);
     if (content.part && content.part < content.parts) {
       return false;
     }
     const whole = snapshotCells;
+    const map = snapshotMap;
     snapshotCells = [];
-    onSnapshot({ seq: content.seq, cells: whole });
+    snapshotMap = null;
+    if (!map) {
+      return false; // parts of a snapshot whose first part was missed: the next will do
+    }
+    onSnapshot(content.seq, map, whole);
     return true;
   }
 
-  function onSnapshot(content) {
+  function onSnapshot(newSeq, map, list) {
     // A snapshot is the sign of a healthy socket: only then is the backoff reset.
     failures = 0;
     awaitingSnapshot = false;
-    const list = content.cells || [];
-    if (seq !== null && sameSites(list)) {
-      const now = Date.now();
-      list.forEach(function (data) {
-        update(data, now);
-      });
-      if (sortWorst) {
-        orderRows();
-      }
+    if (seq !== null && sameSites(map)) {
+      refresh(map, list);
     } else {
-      build(list);
+      build(map, list);
     }
-    seq = content.seq;
+    seq = newSeq;
     root.dataset.seq = seq;
+  }
+
+  // --- cells asked for over the socket -------------------------------------------------------
+
+  // One request at a time (a group's cells, or some sites'), the next when it is answered:
+  // "expand all" asks for the groups in turn, within the socket's rate.
+  const asks = [];
+  let asking = null;
+
+  function send(type, content) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return null;
+    }
+    const id = newId();
+    socket.send(JSON.stringify({ type: type, id: id, content: content }));
+    return id;
+  }
+
+  function ask(type, content) {
+    asks.push({ type: type, content: content });
+    askNext();
+  }
+
+  function askNext() {
+    if (asking || !asks.length) {
+      return;
+    }
+    const next = asks.shift();
+    const id = send(next.type, next.content);
+    if (id) {
+      asking = { id: id, entry: next };
+    } else {
+      asks.unshift(next); // no socket: asked again once it is back
+    }
+  }
+
+  function answered(id) {
+    if (asking && asking.id === id) {
+      asking = null;
+      askNext();
+    }
+  }
+
+  function askGroup(group) {
+    if (askedGroups.has(group.key)) {
+      return;
+    }
+    askedGroups.add(group.key);
+    ask("cells", { group: group.key });
+  }
+
+  /* Sites shown under a filter but not here (a delta made them match): asked for together. */
+  function askLegs(ids) {
+    ids.forEach(function (leg) {
+      if (!askedLegs.has(leg)) {
+        askedLegs.add(leg);
+        legsToAsk.push(leg);
+      }
+    });
+    if (legsToAsk.length && !legsScheduled) {
+      legsScheduled = true;
+      Promise.resolve().then(flushLegs);
+    }
+  }
+
+  let legsScheduled = false;
+
+  function flushLegs() {
+    legsScheduled = false;
+    while (legsToAsk.length) {
+      ask("cells", { legs: legsToAsk.splice(0, ASK_LEGS) });
+    }
+  }
+
+  function onCells(content, id) {
+    mergeCells(content.cells || []);
+    if (!content.parts || content.part >= content.parts) {
+      if (content.group !== undefined) {
+        const group = groups.get(content.group);
+        if (group) {
+          drawLoading(group);
+        }
+      }
+      answered(id);
+    }
+  }
+
+  function onError(message) {
+    const id = message.in_response;
+    if (!id) {
+      return;
+    }
+    if (id === searchId) {
+      matchesEl.hidden = false;
+      matchesEl.textContent = texts.search_failed;
+    }
+    if (!asking || asking.id !== id) {
+      return;
+    }
+    const entry = asking.entry;
+    asking = null;
+    if ((message.content || {}).code === "rate_limited") {
+      // Asked too fast (expand all on a national board): the same again a little later.
+      asks.unshift(entry);
+      setTimeout(askNext, RETRY_ASK_MS);
+      return;
+    }
+    if (entry.content.group) {
+      askedGroups.delete(entry.content.group); // asked again when shown again
+    }
+    (entry.content.legs || []).forEach(function (leg) {
+      askedLegs.delete(leg);
+    });
+    askNext();
   }
 
   function onDelta(content) {
@@ -1224,6 +1539,15 @@
       if (!onSnapshotPart(content)) {
         return;
       }
+    } else if (message.type === "cells") {
+      onCells(content, message.in_response);
+      return;
+    } else if (message.type === "found") {
+      onFound(content);
+      return;
+    } else if (message.type === "error") {
+      onError(message);
+      return;
     } else if (message.type === "delta") {
       onDelta(content);
     } else if (message.type === "pong") {
@@ -1261,6 +1585,7 @@
     socket = ws;
     ws.addEventListener("open", function () {
       lastHeard = Date.now();
+      askNext(); // what was asked for when the socket went
       // The server's first message on a new socket is a snapshot: deltas wait for it.
       awaitingSnapshot = true;
       setIndicator("live");
@@ -1276,6 +1601,11 @@
       return;
     }
     socket = null;
+    if (asking) {
+      // Its answer is lost with the socket: asked again on the next one.
+      asks.unshift(asking.entry);
+      asking = null;
+    }
     if (code === CLOSE_UNAUTHORISED) {
       refused = true;
       setIndicator("refused");

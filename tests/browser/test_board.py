@@ -12,15 +12,16 @@ board opened; `kythuat` (Hùng, phone 0912 345 678) serves X0101 and X0102.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from conferencing import readiness
-from conferencing.models import Endpoint, Leg
+from conferencing.models import Leg
 from conferencing.site_selection import SiteSelection
 from tests.browser.test_readiness import DESKTOP, open_page, phone, sign_in
-from tests.factories import BridgeFactory, UserFactory, booked, site_tree
+from tests.factories import BridgeFactory, UserFactory, booked, serve, site_tree
 
 __all__ = ["open_page"]
 
@@ -36,8 +37,9 @@ def national():
     technician.person.phone = "0912 345 678"
     technician.person.save()
     sites = site_tree(provinces=3, communes=25)
-    Endpoint.objects.filter(code="T01").update(name="Thành phố Hà Nội")
-    Endpoint.objects.filter(code="X0203").update(name="Phường Đà Nẵng")
+    for code, name in (("T01", "Thành phố Hà Nội"), ("X0203", "Phường Đà Nẵng")):
+        sites[code].name = name
+        sites[code].save()  # and its search key: the board's search is the server's
     sites["X0101"].technicians.add(technician)
     sites["X0102"].technicians.add(technician)
     start = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
@@ -244,3 +246,48 @@ def test_a_live_report_moves_the_province_summary(open_page, national):
     expect(hanoi).to_have_attribute("data-pending", "24")
     expect(cell(board, national, "X0101")).to_have_attribute("data-state", "checking")
     assert board.evaluate("window.boardNotReloaded") is True
+
+
+def test_a_closed_group_never_loaded_counts_live_and_loads_when_asked(open_page, national):
+    # T03's sites are all ready: the snapshot carries none of their cells, only their
+    # states in its map.
+    legs = national["legs"]
+    Leg.objects.filter(pk__in=[legs[f"X03{c:02d}"] for c in range(1, 26)] + [legs["T03"]]).update(
+        state="ready"
+    )
+    serve(get_user_model().objects.get(username="kythuat"), "X0301")
+    board = open_board(open_page, national)
+    row = board.locator('.province-row[data-group="T03"]')
+    expect(row).to_contain_text("26/26")
+    assert board.locator('#board-grid [data-group="T03"] .cell').count() == 0
+
+    console = phone(open_page)
+    sign_in(console, "kythuat")
+    console.goto("/meetings/console/")
+    expect(console.locator("#console-connection")).to_have_attribute("data-connection", "live")
+    console.locator(f"#leg-{legs['X0301']} button[value=checking]").tap()
+
+    # Counted from the delta alone; the site shown under a filter is asked for then.
+    expect(row).to_contain_text("25/26")
+    board.locator("#filter-checking").click()
+    expect(cell(board, national, "X0301")).to_be_visible()
+    expect(cell(board, national, "X0301")).to_contain_text("Điểm cầu X0301")
+    board.locator("#filter-checking").click()
+
+    row.click()
+
+    expect(board.locator('#board-grid [data-group="T03"] .cell:visible')).to_have_count(26)
+    assert board.evaluate("document.activeElement.dataset.site") == "T03"
+
+
+def test_expand_all_asks_for_each_closed_group_in_turn(open_page, national):
+    legs = national["legs"]
+    ready = [leg for code, leg in legs.items() if code.startswith(("T02", "X02", "T03", "X03"))]
+    Leg.objects.filter(pk__in=ready).update(state="ready")
+    board = open_board(open_page, national)
+    expect(board.locator(".cell")).to_have_count(27)  # TW, and T01 with its problem
+
+    board.locator("#board-expand-all").click()
+
+    expect(board.locator(".cell:visible")).to_have_count(79)
+    expect(board.locator(".board-group-loading:visible")).to_have_count(0)

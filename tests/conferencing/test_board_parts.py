@@ -89,7 +89,24 @@ async def test_an_office_touched_by_the_session_gets_the_snapshot_of_its_part_on
 
     assert snapshot["type"] == "snapshot"
     assert sites_of(snapshot, legs) == ["T02", "X0201", "X0202"]
-    assert {cell["province"] for cell in snapshot["content"]["cells"]} == {"T02"}
+    assert [group["key"] for group in snapshot["content"]["map"]["groups"]] == ["T02"]
+
+
+async def test_what_a_part_board_asks_for_stays_within_its_part(
+    channel_layer, session, legs, people
+):
+    async with socket(board_path(session.conference_id), people["hoa"]) as board:
+        await receive(board)
+        other_group = await request(board, "cells", {"group": "T01"})
+        own_group = await request(board, "cells", {"group": "T02"})
+        asked = await request(board, "cells", {"legs": [legs["X0101"], legs["X0201"]]})
+        found = await request(board, "find", {"q": "diem cau"})
+
+    # T01's sites are none of its business: answered as if they did not exist.
+    assert other_group["content"]["cells"] == []
+    assert [c["site"] for c in own_group["content"]["cells"]] == ["T02", "X0201", "X0202"]
+    assert [c["site"] for c in asked["content"]["cells"]] == ["X0201"]
+    assert [c["site"] for c in found["content"]["cells"]] == ["T02", "X0201", "X0202"]
 
 
 async def test_the_owning_office_gets_the_whole_board(channel_layer, session, legs, cookies):

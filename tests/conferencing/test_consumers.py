@@ -56,24 +56,12 @@ def leg_states(conference_id: int) -> dict[int, str]:
     return dict(Leg.objects.filter(conference_id=conference_id).values_list("pk", "state"))
 
 
-def snapshot_cell(legs: dict[str, int], code: str, name: str, level: str, province: str, **state):
-    return {
-        "leg": legs[code],
-        "state": "pending",
-        "seq": 0,
-        "at": None,
-        "people": None,
-        "note": "",
-        "checklist": {},
-        "override": "",
-        "site": code,
-        "name": name,
-        "level": level,
-        "province": province,
-        "province_name": f"Điểm cầu {province}",
-        "host": code == "T01",
-        **state,
-    }
+def snapshot_cell(legs: dict[str, int], code: str, name: str, **state):
+    """A full cell as the snapshot carries it: empty fields left out."""
+    cell = {"leg": legs[code], "state": "pending", "seq": 0, "site": code, "name": name}
+    if code == "T01":
+        cell["host"] = True
+    return {**cell, **state}
 
 
 # -- Who may open which socket -------------------------------------------------------------------
@@ -142,17 +130,29 @@ async def test_board_snapshot_lists_every_site_in_tree_order(channel_layer, sess
         "content": {
             "seq": 0,
             "cells": [
-                snapshot_cell(legs, "T01", "Điểm cầu T01", "province", "T01"),
-                snapshot_cell(legs, "X0101", "Điểm cầu X0101", "commune", "T01"),
-                snapshot_cell(legs, "X0102", "Điểm cầu X0102", "commune", "T01"),
-                snapshot_cell(legs, "T02", "Điểm cầu T02", "province", "T02"),
-                snapshot_cell(legs, "X0201", "Điểm cầu X0201", "commune", "T02"),
-                snapshot_cell(legs, "X0202", "Điểm cầu X0202", "commune", "T02"),
+                snapshot_cell(legs, "T01", "Điểm cầu T01"),
+                snapshot_cell(legs, "X0101", "Điểm cầu X0101"),
+                snapshot_cell(legs, "X0102", "Điểm cầu X0102"),
+                snapshot_cell(legs, "T02", "Điểm cầu T02"),
+                snapshot_cell(legs, "X0201", "Điểm cầu X0201"),
+                snapshot_cell(legs, "X0202", "Điểm cầu X0202"),
             ],
             "part": 1,
             "parts": 1,
+            "map": snapshot["content"]["map"],
         },
     }
+    assert readiness_board.decode_map(snapshot["content"]["map"]) == [
+        {"leg": legs[code], "group": group, "state": "pending", "level": level, "host": host}
+        for code, group, level, host in [
+            ("T01", "T01", "province", True),
+            ("X0101", "T01", "commune", False),
+            ("X0102", "T01", "commune", False),
+            ("T02", "T02", "province", False),
+            ("X0201", "T02", "commune", False),
+            ("X0202", "T02", "commune", False),
+        ]
+    ]
 
 
 @transactional
@@ -171,6 +171,8 @@ async def test_board_snapshot_of_a_large_session_comes_in_parts(
     ]
     assert [len(m["content"]["cells"]) for m in (first, second)] == [4, 2]
     assert {m["content"]["seq"] for m in (first, second)} == {0}
+    # The map of every leg comes once, in the first part.
+    assert ["map" in m["content"] for m in (first, second)] == [True, False]
     assert quiet is True
 
 
@@ -769,6 +771,55 @@ async def test_one_bad_note_among_twenty_reports_refuses_only_it(
     assert await database_sync_to_async(ReadinessEvent.objects.count)() == 19
 
 
+@transactional
+async def test_a_board_asks_for_a_groups_cells(channel_layer, session, legs, cookies, monkeypatch):
+    monkeypatch.setattr(readiness_board, "PAGE_CELLS", 2)
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        for _part in range(3):  # the snapshot's six cells
+            await receive(board)
+        first = await request(board, "cells", {"group": "T02"}, message_id="g-1")
+        second = await receive(board)
+
+    assert [(m["type"], m["in_response"]) for m in (first, second)] == [("cells", "g-1")] * 2
+    assert [(m["content"]["part"], m["content"]["parts"]) for m in (first, second)] == [
+        (1, 2),
+        (2, 2),
+    ]
+    assert {m["content"]["group"] for m in (first, second)} == {"T02"}
+    assert [c["site"] for m in (first, second) for c in m["content"]["cells"]] == [
+        "T02",
+        "X0201",
+        "X0202",
+    ]
+
+
+@transactional
+async def test_a_board_asks_for_some_legs_and_gets_those_of_its_session(
+    channel_layer, session, legs, cookies
+):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        answer = await request(board, "cells", {"legs": [legs["X0202"], legs["T01"], 10**9]})
+
+    assert answer["type"] == "cells"
+    assert answer["content"]["legs"] == [legs["X0202"], legs["T01"], 10**9]
+    assert [c["site"] for c in answer["content"]["cells"]] == ["T01", "X0202"]
+
+
+@transactional
+async def test_a_board_searches_its_sites_without_diacritics(channel_layer, session, legs, cookies):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        found = await request(board, "find", {"q": "DIEM CAU x01"})
+        nothing = await request(board, "find", {"q": "không có"})
+
+    assert found["type"] == "found"
+    assert found["content"]["q"] == "DIEM CAU x01"
+    assert [c["site"] for c in found["content"]["cells"]] == ["X0101", "X0102"]
+    assert found["content"]["more"] is False
+    assert nothing["content"] == {"q": "không có", "cells": [], "more": False}
+
+
 BOARD_ERRORS = {
     "bad-json": ("nope", "bad_json", None),
     "envelope-no-type": ('{"id": "m-1"}', "bad_envelope", None),
@@ -797,6 +848,41 @@ async def test_board_errors_have_stable_codes_and_keep_the_socket(
         for case, (_text, code, in_response) in BOARD_ERRORS.items()
     }
     assert (delta["content"]["since"], delta["content"]["seq"]) == (0, 1)
+
+
+# What a board may ask for (cells, a search), refused when malformed: each with the
+# socket's pong after (fewer than the burst of the rate limit, with their pongs).
+BOARD_REQUEST_ERRORS = {
+    "cells-of-nothing": (envelope("cells", {}), "invalid", "m-1"),
+    "cells-of-group-and-legs": (envelope("cells", {"group": "T01", "legs": [1]}), "invalid", "m-1"),
+    "cells-of-a-number-group": (envelope("cells", {"group": 1}), "invalid", "m-1"),
+    "cells-of-no-legs": (envelope("cells", {"legs": []}), "invalid", "m-1"),
+    "cells-of-boolean-legs": (envelope("cells", {"legs": [True]}), "invalid", "m-1"),
+    "cells-of-too-many-legs": (
+        envelope("cells", {"legs": [1] * (readiness_board.MAX_ASKED_LEGS + 1)}),
+        "invalid",
+        "m-1",
+    ),
+    "find-nothing": (envelope("find", {"q": "  "}), "invalid", "m-1"),
+    "find-too-long": (envelope("find", {"q": "a" * (consumers.MAX_QUERY + 1)}), "invalid", "m-1"),
+}
+
+
+@transactional
+async def test_malformed_requests_for_cells_are_refused_and_keep_the_socket(
+    channel_layer, session, cookies
+):
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        await receive(board)
+        answers = {
+            case: await error_and_pong(board, text)
+            for case, (text, *_) in BOARD_REQUEST_ERRORS.items()
+        }
+
+    assert answers == {
+        case: ("error", code, in_response, "pong")
+        for case, (_text, code, in_response) in BOARD_REQUEST_ERRORS.items()
+    }
 
 
 @transactional

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.roles import Role
-from conferencing import watch_policy
+from conferencing import readiness_board, watch_policy
 from conferencing.instants import iso
-from conferencing.models import Endpoint
+from conferencing.models import Endpoint, Leg
 from conferencing.readiness import (
     CHECK_ITEMS,
     MAX_NOTE_LENGTH,
@@ -22,11 +22,15 @@ from conferencing.readiness import (
 from conferencing.readiness_board import (
     PAGE_CELLS,
     changes_since,
+    decode_map,
     delta_pages,
+    found_cells,
+    group_cells,
+    leg_cells,
     pages,
     snapshot,
 )
-from conferencing.watch_policy import may_watch
+from conferencing.watch_policy import BoardPart, may_watch
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
 
 ALL_OK = {"audio": True, "video": True, "network": True, "display": True}
@@ -114,13 +118,17 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
         "people": 9,
         "note": "Sẵn sàng",
         "checklist": ALL_OK,
-        "override": "",
         "site": "T01",
         "name": "Điểm cầu T01",
-        "level": "province",
-        "province": "T01",
-        "province_name": "Điểm cầu T01",
         "host": True,
+    }
+    # A site that has not reported is its code and name: the empty fields are left out.
+    assert board["cells"][1] == {
+        "leg": legs["X0101"],
+        "state": "pending",
+        "seq": 0,
+        "site": "X0101",
+        "name": "Điểm cầu X0101",
     }
     assert [(c["site"], c["state"], c["seq"]) for c in board["cells"]] == [
         ("T01", "ready", 2),
@@ -135,27 +143,190 @@ def test_snapshot_shows_each_sites_latest_report(session, legs, bob):
 def test_snapshot_of_the_central_site_has_no_province(readiness_sites, alice):
     meeting = open_session(alice, sites=("TW", "X0201"), host_code="TW")
 
-    cells = snapshot(meeting.conference_id)["cells"]
+    board = snapshot(meeting.conference_id)
+    cells = board["cells"]
 
-    assert [
-        (c["site"], c["level"], c["province"], c["province_name"], c["host"]) for c in cells
-    ] == [
-        ("TW", "central", None, None, True),
-        ("X0201", "commune", "T02", "Điểm cầu T02", False),
+    assert [(c["site"], c.get("host", False)) for c in cells] == [("TW", True), ("X0201", False)]
+    assert [(leg["group"], leg["level"]) for leg in decode_map(board["map"])] == [
+        ("central", "central"),
+        ("T02", "commune"),
     ]
 
 
 @pytest.mark.parametrize("sites", [1, 3])
-def test_snapshot_takes_three_queries_whatever_the_number_of_sites(
+def test_snapshot_takes_four_queries_whatever_the_number_of_sites(
     readiness_sites, alice, django_assert_num_queries, sites
 ):
     codes = ("T01", "X0101", "X0102")[:sites]
     meeting = open_session(alice, sites=codes, host_code="T01", bridge_id=BridgeFactory().pk)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         board = snapshot(meeting.conference_id)
 
     assert len(board["cells"]) == sites
+
+
+# -- The compact map and what the snapshot carries in full ----------------------------------------
+
+
+def set_states(legs: dict[str, int], **states: str) -> None:
+    """Sites' latest states as reports leave them (the snapshot reads only the leg)."""
+    for code, state in states.items():
+        Leg.objects.filter(pk=legs[code]).update(state=state)
+
+
+def test_the_map_holds_every_leg_in_tree_order_and_reads_back(readiness_sites, alice):
+    meeting = open_session(alice, sites=("TW", "T01", "X0101", "X0102", "X0201"), host_code="T01")
+    legs = dict(meeting.conference.legs.values_list("endpoint__code", "pk"))
+    set_states(legs, X0101="problem", X0201="ready")
+
+    board_map = snapshot(meeting.conference_id)["map"]
+
+    assert decode_map(board_map) == [
+        {"leg": legs[code], "group": group, "state": state, "level": level, "host": host}
+        for code, group, state, level, host in [
+            ("TW", "central", "pending", "central", False),
+            ("T01", "T01", "pending", "province", True),
+            ("X0101", "T01", "problem", "commune", False),
+            ("X0102", "T01", "pending", "commune", False),
+            ("X0201", "T02", "ready", "commune", False),
+        ]
+    ]
+    # Compact: ids as differences, groups as runs, a state and a level a character each.
+    assert board_map["ids"][0] == legs["TW"]
+    assert sum(board_map["ids"]) == legs["X0201"]
+    assert board_map["runs"] == [[0, 1], [1, 3], [2, 1]]
+    assert [(g["key"], g["name"]) for g in board_map["groups"]] == [
+        ("central", None),
+        ("T01", "Điểm cầu T01"),
+        ("T02", "Điểm cầu T02"),
+    ]
+    assert len(board_map["states"]) == len(board_map["levels"]) == 5
+
+
+def test_a_small_board_opens_every_group_and_carries_every_cell(session, legs):
+    set_states(legs, T02="ready", X0201="ready")
+
+    board = snapshot(session.conference_id)
+
+    assert board["map"]["open"] == [0, 1]
+    assert len(board["cells"]) == len(legs)
+
+
+def test_a_large_board_carries_the_sites_not_ready_and_the_groups_that_start_open(
+    session, legs, monkeypatch
+):
+    # Six sites stand for 3,356: beyond three the groups start closed.
+    monkeypatch.setattr(readiness_board, "COLLAPSE_ABOVE", 3)
+    set_states(legs, T01="ready", X0101="ready", X0102="ready", T02="ready", X0201="problem")
+    set_states(legs, X0202="ready")
+
+    board = snapshot(session.conference_id)
+
+    # The host's group (T01) and the one with a problem (T02) start open: all their cells.
+    assert board["map"]["open"] == [0, 1]
+    assert len(board["cells"]) == 6
+
+    monkeypatch.setattr(readiness_board, "OPEN_READY_CELLS", 1)
+    board = snapshot(session.conference_id)
+
+    # T02's two ready sites are beyond the budget: only its problem comes, T02 stays closed.
+    assert board["map"]["open"] == [0]
+    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102", "X0201"]
+
+
+def test_a_board_without_a_problem_starts_with_the_hosts_group_only(session, legs, monkeypatch):
+    monkeypatch.setattr(readiness_board, "COLLAPSE_ABOVE", 3)
+    set_states(legs, T01="ready", X0101="ready", X0102="ready", T02="ready", X0201="ready")
+    set_states(legs, X0202="checking")
+
+    board = snapshot(session.conference_id)
+
+    assert board["map"]["open"] == [0]
+    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102", "X0202"]
+
+
+# -- Cells on demand: a group, some legs, a search ----------------------------------------------
+
+
+def test_a_groups_cells_are_all_its_sites_in_tree_order(session, legs):
+    cells = group_cells(session.conference_id, "T02")
+
+    assert [cell["site"] for cell in cells] == ["T02", "X0201", "X0202"]
+    assert group_cells(session.conference_id, "T09") == []
+
+
+def test_the_central_group_holds_the_sites_outside_any_province(readiness_sites, alice):
+    meeting = open_session(alice, sites=("TW", "T01", "X0101"), host_code="TW")
+
+    assert [cell["site"] for cell in group_cells(meeting.conference_id, "central")] == ["TW"]
+
+
+def test_cells_on_demand_stay_within_the_part(session, legs):
+    part = BoardPart(within=Endpoint.objects.get(code="T02").path)
+
+    assert group_cells(session.conference_id, "T01", part) == []
+    assert [c["site"] for c in leg_cells(session.conference_id, list(legs.values()), part)] == [
+        "T02",
+        "X0201",
+        "X0202",
+    ]
+    assert found_cells(session.conference_id, "Điểm cầu X01", part) == ([], False)
+
+
+def test_legs_of_another_session_are_not_among_its_cells(session, legs, alice):
+    other = open_session(
+        alice,
+        sites=("T01",),
+        starts_in=timedelta(days=2),
+        bridge_id=session.conference.bridge_id,
+    )
+    stranger = other.conference.legs.get().pk
+
+    assert leg_cells(session.conference_id, [stranger, legs["X0101"]]) == [
+        leg_cells(session.conference_id, [legs["X0101"]])[0]
+    ]
+
+
+def test_the_search_ignores_diacritics_and_case(session, legs):
+    for code, name in (("T01", "Thành phố Hà Nội"), ("X0201", "Phường Đà Nẵng")):
+        endpoint = Endpoint.objects.get(code=code)
+        endpoint.name = name
+        endpoint.save()  # its search key too
+
+    def sites(query):
+        cells, more = found_cells(session.conference_id, query)
+        return [cell["site"] for cell in cells], more
+
+    assert sites("ha noi") == (["T01"], False)
+    assert sites("HÀ NỘI") == (["T01"], False)
+    assert sites("da nang") == (["X0201"], False)
+    assert sites("x02") == (["X0201", "X0202"], False)
+    assert sites("không có") == ([], False)
+
+
+def test_the_search_answers_at_most_its_bound_and_says_there_are_more(session, legs, monkeypatch):
+    monkeypatch.setattr(readiness_board, "MAX_FOUND", 2)
+
+    cells, more = found_cells(session.conference_id, "điểm cầu")
+
+    assert ([cell["site"] for cell in cells], more) == (["T01", "X0101"], True)
+
+
+@pytest.mark.parametrize("sites", [1, 3])
+def test_cells_on_demand_take_a_bounded_number_of_queries(
+    readiness_sites, alice, django_assert_num_queries, sites
+):
+    codes = ("T01", "X0101", "X0102")[:sites]
+    meeting = open_session(alice, sites=codes, host_code="T01", bridge_id=BridgeFactory().pk)
+    ids = list(meeting.conference.legs.values_list("pk", flat=True))
+
+    with django_assert_num_queries(3):
+        assert len(group_cells(meeting.conference_id, "T01")) == sites
+    with django_assert_num_queries(1):
+        assert len(leg_cells(meeting.conference_id, ids)) == sites
+    with django_assert_num_queries(1):
+        assert len(found_cells(meeting.conference_id, "điểm")[0]) == sites
 
 
 # -- Changes since a sequence number -------------------------------------------------------------

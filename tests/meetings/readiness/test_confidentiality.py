@@ -177,7 +177,7 @@ async def test_board_socket_of_a_confidential_session_shows_every_site_to(secret
     async with socket(board_path(secret.conference_id), cookies[persona]) as board:
         snapshot = await receive(board)
 
-    cells = {cell["site"]: cell["note"] for cell in snapshot["content"]["cells"]}
+    cells = {cell["site"]: cell.get("note", "") for cell in snapshot["content"]["cells"]}
     assert cells == {"T01": "", "X0101": "", "X0102": NOTE, "T02": ""}
 
 
