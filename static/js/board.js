@@ -1313,13 +1313,15 @@
   }
 
   /* A snapshot of the same sites: the states from its map, its cells, and the sites this
-     board had that it does not carry asked for again (their reports may have moved). */
+     board had that it does not carry asked for again (their reports may have moved):
+     those a state filter shows by their state, the others by site. */
   function refresh(map, list) {
     const now = Date.now();
     const carried = new Set(list.map(function (data) {
       return data.leg;
     }));
     const stale = [];
+    const staleStates = new Set();
     decodeMap(map).forEach(function (entry) {
       const cell = cells.get(entry.leg);
       if (cell.data.state !== entry.state) {
@@ -1330,10 +1332,21 @@
         refilter(cell);
       }
       if (cell.loaded && !carried.has(entry.leg)) {
-        stale.push(entry.leg);
+        if (filter.kinds.has(KIND_OF[entry.state])) {
+          staleStates.add(entry.state);
+        } else {
+          stale.push(entry.leg);
+        }
       }
     });
     mergeCells(list);
+    if (staleStates.size) {
+      const states = Array.from(staleStates).sort();
+      states.forEach(function (state) {
+        askedStates.add(state);
+      });
+      ask("cells", { states: states });
+    }
     for (let start = 0; start < stale.length; start += ASK_LEGS) {
       ask("cells", { legs: stale.slice(start, start + ASK_LEGS) });
     }

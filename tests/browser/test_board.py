@@ -10,6 +10,7 @@ board opened; `kythuat` (Hùng, phone 0912 345 678) serves X0101 and X0102.
 """
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -342,3 +343,38 @@ def test_a_focused_summary_row_keeps_the_focus_when_a_live_report_resorts_it(ope
     expect(rows.first).to_have_attribute("data-group", "T02")
     expect(hanoi).to_have_attribute("data-problem", "0")
     expect(hanoi).to_be_focused()
+
+
+def test_after_a_reconnect_the_filtered_sites_are_asked_for_again_by_state(open_page, national):
+    """A new snapshot carries the open groups only: the sites a state filter showed are
+    refreshed with one request for their state, not one per 200 sites; their states
+    and reports follow the database."""
+    Leg.objects.filter(pk=national["legs"]["X0102"]).update(state="pending", note="")
+    board = open_page(DESKTOP)
+    sockets, sent = [], []
+
+    def through(route) -> None:
+        server = route.connect_to_server()
+        route.on_message(
+            lambda message: (sent.append((len(sockets), message)), server.send(message))
+        )
+        sockets.append(route)
+
+    board.route_web_socket(re.compile(r"/ws/conferences/\d+/board/$"), through)
+    sign_in(board, "thuky")
+    board.goto(f"/meetings/{national['meeting'].pk}/board/")
+    expect(board.locator("#board")).to_have_attribute("data-board-ready", "")
+    board.locator("#filter-pending").click()
+    expect(board.locator(".cell:visible")).to_have_count(79)
+    sockets[0].close(code=1011, reason="gone")
+    expect(board.locator("#board-connection")).to_have_attribute("data-connection", "reconnecting")
+    Leg.objects.filter(pk=national["legs"]["X0203"]).update(note="Chờ điện")
+    Leg.objects.filter(pk=national["legs"]["X0101"]).update(state="checking")
+    expect(board.locator("#board-connection")).to_have_attribute("data-connection", "live")
+
+    expect(cell(board, national, "X0203")).to_have_attribute("title", re.compile("Chờ điện"))
+    expect(board.locator(".cell:visible")).to_have_count(78)
+    again = [json.loads(text)["content"] for number, text in sent if number == 2]
+    again = [content for content in again if "states" in content or "legs" in content]
+    # X0101 left the filter: its own cell is asked for by site.
+    assert again == [{"states": ["pending"]}, {"legs": [national["legs"]["X0101"]]}]
