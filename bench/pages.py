@@ -29,6 +29,11 @@ and to the answers of what board.js asks for before it is usable (the cells of a
 it opens that the snapshot did not carry whole: none today), their frames' bytes, and
 their queries (every connection counted, the socket's work runs in another thread).
 
+`board_pending_ms`, `board_pending_kb`, `board_pending_queries`: the national board when
+its readiness window has just opened and no site has reported (every leg pending: the
+first minutes of every national session), counted as `board_*` is (page, snapshot, what
+the page asks for at start); measured last, after the session's reports are taken back.
+
 `board_first_paint_ms`: headless Chromium (Debian's, Playwright's sync API) opens the
 national board from a Daphne child serving this database (`python -m config.serve`, as
 bin/run starts it), signed in as the secretariat member (a Django session's cookie):
@@ -142,6 +147,7 @@ def report(r: dict) -> None:
         f"{r['board_snapshot_queries']} queries, with {r['board_asked_groups']} groups' "
         "cells asked for at start)"
     )
+    report_pending(r)
     paint = r["board_first_paint_ms"]
     if paint is None:
         print(f"board_first_paint_ms: not measured ({r['board_first_paint_until']})")
@@ -150,6 +156,23 @@ def report(r: dict) -> None:
             f"board_first_paint_ms {paint:8.1f} ms (<= {PAINT_GOAL_MS} ms "
             f"{verdict(paint, PAINT_GOAL_MS)}), until {r['board_first_paint_until']}"
         )
+
+
+def report_pending(r: dict) -> None:
+    print(
+        f"{'board_pending':17} {r['board_pending_ms']:8.1f} ms (<= {GOAL_MS} ms "
+        f"{verdict(r['board_pending_ms'], GOAL_MS)}), {r['board_pending_kb']:8.1f} KB "
+        f"(<= {GOAL_KB} KB {verdict(r['board_pending_kb'], GOAL_KB)}), "
+        f"{r['board_pending_queries']:3} queries"
+    )
+    print(
+        f"  board_pending = the national board when its window has just opened and no "
+        f"site has reported: its page ({r['board_pending_page_ms']} ms, "
+        f"{r['board_pending_page_kb']} KB, {r['board_pending_page_queries']} queries) + the "
+        f"snapshot ({r['board_pending_snapshot_ms']} ms, {r['board_pending_snapshot_kb']} KB, "
+        f"{r['board_pending_snapshot_queries']} queries, with "
+        f"{r['board_pending_asked_groups']} groups' cells asked for at start)"
+    )
 
 
 def verdict(value: float, goal: float) -> str:
@@ -206,6 +229,7 @@ def run_leg() -> dict:
     paint, until = first_paint(world)
     result["board_first_paint_ms"] = paint
     result["board_first_paint_until"] = until
+    result.update(measure_pending_board(world, counter))
     result["measure_s"] = round(time.perf_counter() - started, 1)
     # Times from a busy machine (other work, tests) are not the application's.
     result["load_average"] = round(os.getloadavg()[0], 1)
@@ -507,6 +531,48 @@ def measure_pages(world: World) -> dict:
         ms, kb, queries = measure_page(client, url)
         result.update({f"{name}_ms": ms, f"{name}_kb": kb, f"{name}_queries": queries})
     return result
+
+
+def measure_pending_board(world: World, counter: QueryCounter) -> dict:
+    """`board_pending_*`: the national board when its readiness window has just opened and
+    no site has reported (the first minutes of every national session), counted as
+    `board_*` is: the page, the snapshot's frames and what the page asks for at start.
+    Measured last, on the same session with its reports taken back (its legs pending,
+    no event, the conference's sequence at 0), as if the window had just opened."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    reset_readiness(world)
+    connection.cursor().execute("ANALYZE")
+    client = Client()
+    client.force_login(world.secretariat)
+    page = measure_page(client, reverse("meetings:board", kwargs={"meeting_id": world.meeting_id}))
+    snapshot = measure_snapshot(world, counter)
+    result = {"board_pending_asked_groups": snapshot["asked"]}
+    for index, key in enumerate(("ms", "kb", "queries")):
+        result[f"board_pending_page_{key}"] = page[index]
+        result[f"board_pending_snapshot_{key}"] = snapshot[key]
+        result[f"board_pending_{key}"] = round(page[index] + snapshot[key], 1)
+    result["board_pending_queries"] = int(result["board_pending_queries"])
+    return result
+
+
+def reset_readiness(world: World) -> None:
+    """The national session as when its readiness window opens: no report yet."""
+    from conferencing.models import Conference, Leg, ReadinessEvent, ReadinessState
+
+    ReadinessEvent.objects.filter(leg__conference_id=world.conference_id).delete()
+    Leg.objects.filter(conference_id=world.conference_id).update(
+        state=ReadinessState.PENDING,
+        state_seq=0,
+        state_changed_at=None,
+        checklist={},
+        people_present=None,
+        note="",
+        override_reason="",
+    )
+    Conference.objects.filter(pk=world.conference_id).update(readiness_seq=0)
 
 
 def fetch(client, url: str) -> bytes:

@@ -318,6 +318,16 @@ def is_list_of_ids(value: Any) -> bool:
     )
 
 
+def is_list_of_states(value: Any) -> bool:
+    """A list of known readiness states, each once: at most as many as there are."""
+    return (
+        isinstance(value, list)
+        and 0 < len(value) <= len(readiness_board.STATE_LETTERS)
+        and all(isinstance(item, str) and item in readiness_board.STATE_LETTERS for item in value)
+        and len(set(value)) == len(value)
+    )
+
+
 class BoardConsumer(EnvelopeConsumer):
     """The secretariat's grid: a snapshot, then coalesced deltas at most every 250 ms.
 
@@ -375,23 +385,33 @@ class BoardConsumer(EnvelopeConsumer):
         await self.send_snapshot(message_id)
 
     async def handle_cells(self, content: dict, message_id: str | None):
-        """The full cells of a group ({"group": key}) or of legs ({"legs": [ids]}) within
-        the board's part, in messages of at most PAGE_CELLS cells."""
-        group, legs = content.get("group"), content.get("legs")
-        if isinstance(group, str) and 0 < len(group) <= MAX_GROUP_KEY and legs is None:
+        """The full cells of a group ({"group": key}), of legs ({"legs": [ids]}) or in
+        states ({"states": [names]}: what a state filter shows) within the board's part,
+        in messages of at most PAGE_CELLS cells."""
+        group, legs, states = content.get("group"), content.get("legs"), content.get("states")
+        asks = sum(value is not None for value in (group, legs, states))
+        if asks == 1 and isinstance(group, str) and 0 < len(group) <= MAX_GROUP_KEY:
             cells = await in_database(readiness_board.group_cells)(
                 self.conference_id, group, self.part
             )
             asked = {"group": group}
-        elif group is None and is_list_of_ids(legs):
+        elif asks == 1 and is_list_of_ids(legs):
             cells = await in_database(readiness_board.leg_cells)(
                 self.conference_id, legs, self.part
             )
             asked = {"legs": legs}
+        elif asks == 1 and is_list_of_states(states):
+            cells = await in_database(readiness_board.state_cells)(
+                self.conference_id, states, self.part
+            )
+            asked = {"states": states}
         else:
             raise ProtocolError(
                 "invalid",
-                _("Ask for the cells of one group by its code, or of at most %(n)s legs by number.")
+                _(
+                    "Ask for the cells of one group by its code, of at most %(n)s legs by "
+                    "number, or of some readiness states by name."
+                )
                 % {"n": readiness_board.MAX_ASKED_LEGS},
             )
         pages = readiness_board.pages(cells)

@@ -84,7 +84,7 @@ def group_of(
 # character being its index in these lists (sent once in the map).
 STATE_LETTERS = tuple(ReadinessState.values)
 LEVEL_LETTERS = tuple(level.slug for level in Level)
-# The states whose cells the snapshot carries in full: what the state filters show.
+# The states not ready: what the state filters show (their cells asked for by state).
 NOT_READY = frozenset(STATE_LETTERS) - {ReadinessState.READY, ReadinessState.CONNECTED}
 # A board of more sites starts with its groups closed (but those opened below).
 COLLAPSE_ABOVE = 60
@@ -228,10 +228,11 @@ def group_at(board_map: dict, position: int) -> int:
 
 def snapshot(conference_id: int, part: BoardPart = WHOLE_BOARD) -> dict:
     """The session's sites within `part`: a compact map of every leg (its state, level and
-    group) and the full cells of what the board shows at first — the legs not ready
-    (what the state filters show) and every leg of the groups that start open
-    (`map["open"]`). The rest is asked for when shown (group_cells, leg_cells,
-    found_cells). Four queries.
+    group: every count is exact) and the full cells of the groups that start open
+    (`map["open"]`: every group of a small board). Nothing else, whatever the states: at
+    the opening of a national session's window none of 3,356 sites has reported, and
+    the cells of the closed groups are asked for when shown (group_cells, leg_cells,
+    state_cells, found_cells). Four queries.
 
     The sequence is the conference's, whatever the part: deltas continue from it.
 
@@ -252,8 +253,8 @@ def snapshot(conference_id: int, part: BoardPart = WHOLE_BOARD) -> dict:
     opened = {board_map["groups"][group]["key"] for group in board_map["open"]}
     wanted = [
         pk
-        for pk, state, level, path, _role in rows
-        if state in NOT_READY or group_of(path, level, provinces)[0] in opened
+        for pk, _state, level, path, _role in rows
+        if group_of(path, level, provinces)[0] in opened
     ]
     cells = full_cells(legs.filter(pk__in=wanted)) if wanted else []
     seqs = [cell["seq"] for cell in cells]
@@ -282,6 +283,13 @@ def leg_cells(conference_id: int, ids: list[int], part: BoardPart = WHOLE_BOARD)
     """The full cells of the legs `ids` of the session within `part` (others are not
     there, as if they did not exist); one query."""
     legs = of_part(Leg.objects.filter(conference_id=conference_id, pk__in=ids), part)
+    return full_cells(legs)
+
+
+def state_cells(conference_id: int, states: list[str], part: BoardPart = WHOLE_BOARD) -> list[dict]:
+    """The full cells of the session's sites within `part` whose state is one of
+    `states` (what a state filter shows), in path order, however many; one query."""
+    legs = of_part(Leg.objects.filter(conference_id=conference_id, state__in=states), part)
     return full_cells(legs)
 
 

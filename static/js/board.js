@@ -3,9 +3,9 @@
 
    The server sends a snapshot, then deltas. The snapshot's first part holds a compact map
    of every site (its state, level and group: enough for every count) and the full cells
-   of what shows at first: the sites not ready (what the state filters show) and the
-   groups that start open. Other cells are asked for over the socket when shown: a
-   group's when it is opened, a few sites' when a delta makes them match a filter, and a
+   of the groups that start open. Other cells are asked for over the socket when shown: a
+   group's when it is opened, those in the states a filter shows when it is pressed
+   ("Loading…" meanwhile), a few sites' when a delta makes them match a filter, and a
    search's matches (the server folds diacritics). The counts (the session's, each level's and
    each province's) are kept here from the snapshot and moved by one per changed site, so
    a national session of 3,356 sites costs no more per report than a province's. A delta
@@ -112,6 +112,8 @@
   // Groups whose cells were asked for; legs asked for, and those waiting to be.
   const askedGroups = new Set();
   const askedLegs = new Set();
+  // States whose cells were asked for by a state filter and are on their way.
+  const askedStates = new Set();
   let legsToAsk = [];
 
   function formatter(options) {
@@ -392,7 +394,8 @@
     const missing = [];
     group.cells.forEach(function (cell) {
       if (!cell.loaded) {
-        if (cell.shown) {
+        // Those of a state asked for by a filter come with its answer.
+        if (cell.shown && !askedStates.has(cell.data.state)) {
           missing.push(cell.data.leg);
         }
       } else if (!cell.el) {
@@ -551,11 +554,16 @@
       return current[i] === group.rowItem;
     });
     if (!same) {
+      // Moved rows leave the document a moment: a focused one is focused again after.
+      const focused = summaryList.contains(document.activeElement) ? document.activeElement : null;
       const fragment = document.createDocumentFragment();
       ordered.forEach(function (group) {
         fragment.append(group.rowItem);
       });
       summaryList.append(fragment);
+      if (focused && document.activeElement !== focused) {
+        focused.focus({ preventScroll: true });
+      }
     }
   }
 
@@ -609,6 +617,7 @@
   /* Show the matching cells only; a group without any is hidden. */
   function applyFilter() {
     const active = filterActive();
+    askFilteredStates();
     let total = 0;
     groupOrder.forEach(function (group) {
       group.matches = 0;
@@ -1122,6 +1131,7 @@
     buildQueue = [];
     askedGroups.clear();
     askedLegs.clear();
+    askedStates.clear();
     legsToAsk = [];
     asks.length = 0;
     STATES.forEach(function (state) {
@@ -1191,6 +1201,7 @@
 
     // The shown groups' cells: the first few hundred now, the rest frame by frame.
     const active = filterActive();
+    askFilteredStates();
     let budget = CELLS_PER_FRAME;
     groupOrder.forEach(function (group) {
       group.matches = 0;
@@ -1219,7 +1230,7 @@
     drawMatches(active, groupOrder.reduce(function (sum, group) {
       return sum + group.matches;
     }, 0));
-    grid.setAttribute("aria-busy", "false");
+    grid.setAttribute("aria-busy", askedStates.size ? "true" : "false");
     drawTotals();
     root.setAttribute("data-board-ready", "");
     scheduleBuilds();
@@ -1302,13 +1313,15 @@
   }
 
   /* A snapshot of the same sites: the states from its map, its cells, and the sites this
-     board had that it does not carry asked for again (their reports may have moved). */
+     board had that it does not carry asked for again (their reports may have moved):
+     those a state filter shows by their state, the others by site. */
   function refresh(map, list) {
     const now = Date.now();
     const carried = new Set(list.map(function (data) {
       return data.leg;
     }));
     const stale = [];
+    const staleStates = new Set();
     decodeMap(map).forEach(function (entry) {
       const cell = cells.get(entry.leg);
       if (cell.data.state !== entry.state) {
@@ -1319,10 +1332,21 @@
         refilter(cell);
       }
       if (cell.loaded && !carried.has(entry.leg)) {
-        stale.push(entry.leg);
+        if (filter.kinds.has(KIND_OF[entry.state])) {
+          staleStates.add(entry.state);
+        } else {
+          stale.push(entry.leg);
+        }
       }
     });
     mergeCells(list);
+    if (staleStates.size) {
+      const states = Array.from(staleStates).sort();
+      states.forEach(function (state) {
+        askedStates.add(state);
+      });
+      ask("cells", { states: states });
+    }
     for (let start = 0; start < stale.length; start += ASK_LEGS) {
       ask("cells", { legs: stale.slice(start, start + ASK_LEGS) });
     }
@@ -1417,6 +1441,46 @@
     ask("cells", { group: group.key });
   }
 
+  /* The cells a state filter shows that are not here (the snapshot of a large board
+     carries only the groups open at start): asked for by state, all of them, once. */
+  function askFilteredStates() {
+    if (!filter.kinds.size) {
+      return;
+    }
+    const lacking = new Set();
+    cells.forEach(function (cell) {
+      const state = cell.data.state;
+      if (!cell.loaded && filter.kinds.has(KIND_OF[state]) && !askedStates.has(state)) {
+        lacking.add(state);
+      }
+    });
+    if (!lacking.size) {
+      return;
+    }
+    const states = Array.from(lacking).sort();
+    states.forEach(function (state) {
+      askedStates.add(state);
+    });
+    grid.setAttribute("aria-busy", "true");
+    ask("cells", { states: states });
+  }
+
+  /* The cells of asked states are here (or will not come): the groups shown ask for
+     what is still missing (a site that moved into the state meanwhile). */
+  function statesAnswered(states) {
+    states.forEach(function (state) {
+      askedStates.delete(state);
+    });
+    if (!askedStates.size) {
+      grid.setAttribute("aria-busy", "false");
+    }
+    groupOrder.forEach(function (group) {
+      if (group.shown && group.built) {
+        buildGroup(group);
+      }
+    });
+  }
+
   /* Sites shown under a filter but not here (a delta made them match): asked for together. */
   function askLegs(ids) {
     ids.forEach(function (leg) {
@@ -1449,6 +1513,9 @@
           drawLoading(group);
         }
       }
+      if (content.states !== undefined) {
+        statesAnswered(content.states);
+      }
       answered(id);
     }
   }
@@ -1480,6 +1547,9 @@
       askedLegs.delete(leg);
     });
     askNext();
+    if (entry.content.states) {
+      statesAnswered(entry.content.states); // what is shown is asked for by site instead
+    }
   }
 
   function onDelta(content) {

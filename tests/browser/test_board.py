@@ -9,6 +9,8 @@ beyond which groups start closed. X0102 reported a problem with a note before th
 board opened; `kythuat` (Hùng, phone 0912 345 678) serves X0101 and X0102.
 """
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -291,3 +293,88 @@ def test_expand_all_asks_for_each_closed_group_in_turn(open_page, national):
 
     expect(board.locator(".cell:visible")).to_have_count(79)
     expect(board.locator(".board-group-loading:visible")).to_have_count(0)
+
+
+def test_nobody_reported_the_not_reported_filter_loads_the_closed_groups_sites(open_page, national):
+    """The opening of a national session's window: nobody has reported. The snapshot
+    carries the host's group only; pressing "Not reported" asks the server for every
+    site not reported and shows them, those of the closed provinces included."""
+    Leg.objects.filter(pk=national["legs"]["X0102"]).update(
+        state="pending", note="", checklist={}, state_changed_at=None
+    )
+    board = open_page(DESKTOP)
+    sign_in(board, "thuky")
+    asked = []
+    board.on("websocket", lambda ws: ws.on("framesent", lambda text: asked.append(text)))
+    board.goto(f"/meetings/{national['meeting'].pk}/board/")
+    expect(board.locator("#board")).to_have_attribute("data-board-ready", "")
+    expect(board.locator('.province-row[data-group="T02"]')).to_contain_text("0/26")
+    # Only the host's group (TW) starts open: its one cell is all the snapshot carried.
+    expect(board.locator(".cell")).to_have_count(1)
+
+    board.locator("#filter-pending").click()
+
+    expect(board.locator(".cell:visible")).to_have_count(79)
+    expect(cell(board, national, "X0203")).to_contain_text("Phường Đà Nẵng")
+    expect(board.locator(".board-group-loading:visible")).to_have_count(0)
+    expect(board.locator("#board-grid")).to_have_attribute("aria-busy", "false")
+    expect(board.locator("#board-matches")).to_contain_text("79")
+    # One request for the state, not one per site or group.
+    requests = [json.loads(text) for text in asked]
+    assert [r["content"] for r in requests if r["type"] == "cells"] == [{"states": ["pending"]}]
+
+
+def test_a_focused_summary_row_keeps_the_focus_when_a_live_report_resorts_it(open_page, national):
+    board = open_board(open_page, national)
+    rows = board.locator("#province-summary .province-row")
+    hanoi = board.locator('.province-row[data-group="T01"]')
+    board.locator("#sort-worst").click()
+    expect(rows.first).to_have_attribute("data-group", "T01")  # its problem
+    hanoi.focus()
+
+    console = phone(open_page)
+    sign_in(console, "kythuat")
+    console.goto("/meetings/console/")
+    expect(console.locator("#console-connection")).to_have_attribute("data-connection", "live")
+    console.locator(f"#leg-{national['legs']['X0102']} button[value=checking]").tap()
+
+    # Its problem gone, T01 falls below the provinces with more sites not reported: the
+    # row moved, and the focus with it.
+    expect(rows.first).to_have_attribute("data-group", "T02")
+    expect(hanoi).to_have_attribute("data-problem", "0")
+    expect(hanoi).to_be_focused()
+
+
+def test_after_a_reconnect_the_filtered_sites_are_asked_for_again_by_state(open_page, national):
+    """A new snapshot carries the open groups only: the sites a state filter showed are
+    refreshed with one request for their state, not one per 200 sites; their states
+    and reports follow the database."""
+    Leg.objects.filter(pk=national["legs"]["X0102"]).update(state="pending", note="")
+    board = open_page(DESKTOP)
+    sockets, sent = [], []
+
+    def through(route) -> None:
+        server = route.connect_to_server()
+        route.on_message(
+            lambda message: (sent.append((len(sockets), message)), server.send(message))
+        )
+        sockets.append(route)
+
+    board.route_web_socket(re.compile(r"/ws/conferences/\d+/board/$"), through)
+    sign_in(board, "thuky")
+    board.goto(f"/meetings/{national['meeting'].pk}/board/")
+    expect(board.locator("#board")).to_have_attribute("data-board-ready", "")
+    board.locator("#filter-pending").click()
+    expect(board.locator(".cell:visible")).to_have_count(79)
+    sockets[0].close(code=1011, reason="gone")
+    expect(board.locator("#board-connection")).to_have_attribute("data-connection", "reconnecting")
+    Leg.objects.filter(pk=national["legs"]["X0203"]).update(note="Chờ điện")
+    Leg.objects.filter(pk=national["legs"]["X0101"]).update(state="checking")
+    expect(board.locator("#board-connection")).to_have_attribute("data-connection", "live")
+
+    expect(cell(board, national, "X0203")).to_have_attribute("title", re.compile("Chờ điện"))
+    expect(board.locator(".cell:visible")).to_have_count(78)
+    again = [json.loads(text)["content"] for number, text in sent if number == 2]
+    again = [content for content in again if "states" in content or "legs" in content]
+    # X0101 left the filter: its own cell is asked for by site.
+    assert again == [{"states": ["pending"]}, {"legs": [national["legs"]["X0101"]]}]

@@ -101,12 +101,15 @@ async def test_what_a_part_board_asks_for_stays_within_its_part(
         own_group = await request(board, "cells", {"group": "T02"})
         asked = await request(board, "cells", {"legs": [legs["X0101"], legs["X0201"]]})
         found = await request(board, "find", {"q": "diem cau"})
+        pending = await request(board, "cells", {"states": ["pending"]})
 
     # T01's sites are none of its business: answered as if they did not exist.
     assert other_group["content"]["cells"] == []
     assert [c["site"] for c in own_group["content"]["cells"]] == ["T02", "X0201", "X0202"]
     assert [c["site"] for c in asked["content"]["cells"]] == ["X0201"]
     assert [c["site"] for c in found["content"]["cells"]] == ["T02", "X0201", "X0202"]
+    # Every site is pending: only the part's come.
+    assert [c["site"] for c in pending["content"]["cells"]] == ["T02", "X0201", "X0202"]
 
 
 async def test_the_owning_office_gets_the_whole_board(channel_layer, session, legs, cookies):

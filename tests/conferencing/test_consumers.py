@@ -807,6 +807,36 @@ async def test_a_board_asks_for_some_legs_and_gets_those_of_its_session(
 
 
 @transactional
+async def test_a_board_asks_for_the_cells_in_some_states_in_pages(
+    channel_layer, session, legs, cookies, monkeypatch
+):
+    monkeypatch.setattr(readiness_board, "PAGE_CELLS", 2)
+    await database_sync_to_async(
+        lambda: Leg.objects.filter(pk__in=[legs["T01"], legs["X0201"]]).update(state="problem")
+    )()
+    async with socket(board_path(session.conference_id), cookies["alice"]) as board:
+        for _part in range(3):  # the snapshot's six cells
+            await receive(board)
+        first = await request(board, "cells", {"states": ["pending"]}, message_id="s-1")
+        second = await receive(board)
+        problems = await request(board, "cells", {"states": ["problem", "disconnected"]})
+
+    assert [(m["type"], m["in_response"]) for m in (first, second)] == [("cells", "s-1")] * 2
+    assert [(m["content"]["part"], m["content"]["parts"]) for m in (first, second)] == [
+        (1, 2),
+        (2, 2),
+    ]
+    assert {tuple(m["content"]["states"]) for m in (first, second)} == {("pending",)}
+    assert [c["site"] for m in (first, second) for c in m["content"]["cells"]] == [
+        "X0101",
+        "X0102",
+        "T02",
+        "X0202",
+    ]
+    assert [c["site"] for c in problems["content"]["cells"]] == ["T01", "X0201"]
+
+
+@transactional
 async def test_a_board_searches_its_sites_without_diacritics(channel_layer, session, legs, cookies):
     async with socket(board_path(session.conference_id), cookies["alice"]) as board:
         await receive(board)
@@ -868,20 +898,43 @@ BOARD_REQUEST_ERRORS = {
 }
 
 
+# The cells in some states (what a state filter shows): known states, each once.
+STATES_REQUEST_ERRORS = {
+    "cells-of-no-states": (envelope("cells", {"states": []}), "invalid", "m-1"),
+    "cells-of-an-unknown-state": (envelope("cells", {"states": ["lost"]}), "invalid", "m-1"),
+    "cells-of-a-state-not-listed": (envelope("cells", {"states": "pending"}), "invalid", "m-1"),
+    "cells-of-a-state-twice": (
+        envelope("cells", {"states": ["pending", "pending"]}),
+        "invalid",
+        "m-1",
+    ),
+    "cells-of-too-many-states": (
+        envelope("cells", {"states": [*readiness_board.STATE_LETTERS, "pending"]}),
+        "invalid",
+        "m-1",
+    ),
+    "cells-of-states-and-group": (
+        envelope("cells", {"states": ["pending"], "group": "T01"}),
+        "invalid",
+        "m-1",
+    ),
+}
+
+
 @transactional
+@pytest.mark.parametrize(
+    "errors", [BOARD_REQUEST_ERRORS, STATES_REQUEST_ERRORS], ids=["cells-and-find", "states"]
+)
 async def test_malformed_requests_for_cells_are_refused_and_keep_the_socket(
-    channel_layer, session, cookies
+    channel_layer, session, cookies, errors
 ):
     async with socket(board_path(session.conference_id), cookies["alice"]) as board:
         await receive(board)
-        answers = {
-            case: await error_and_pong(board, text)
-            for case, (text, *_) in BOARD_REQUEST_ERRORS.items()
-        }
+        answers = {case: await error_and_pong(board, text) for case, (text, *_) in errors.items()}
 
     assert answers == {
         case: ("error", code, in_response, "pong")
-        for case, (_text, code, in_response) in BOARD_REQUEST_ERRORS.items()
+        for case, (_text, code, in_response) in errors.items()
     }
 
 

@@ -29,6 +29,7 @@ from conferencing.readiness_board import (
     leg_cells,
     pages,
     snapshot,
+    state_cells,
 )
 from conferencing.watch_policy import BoardPart, may_watch
 from tests.factories import BridgeFactory, UserFactory, open_session, serve
@@ -213,7 +214,7 @@ def test_a_small_board_opens_every_group_and_carries_every_cell(session, legs):
     assert len(board["cells"]) == len(legs)
 
 
-def test_a_large_board_carries_the_sites_not_ready_and_the_groups_that_start_open(
+def test_a_large_board_carries_the_cells_of_the_groups_that_start_open_only(
     session, legs, monkeypatch
 ):
     # Six sites stand for 3,356: beyond three the groups start closed.
@@ -230,9 +231,28 @@ def test_a_large_board_carries_the_sites_not_ready_and_the_groups_that_start_ope
     monkeypatch.setattr(readiness_board, "OPEN_READY_CELLS", 1)
     board = snapshot(session.conference_id)
 
-    # T02's two ready sites are beyond the budget: only its problem comes, T02 stays closed.
+    # T02's two ready sites are beyond the budget: T02 stays closed, its problem with it
+    # (the problem filter asks for it); the map still counts it.
     assert board["map"]["open"] == [0]
-    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102", "X0201"]
+    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102"]
+    assert [leg["state"] for leg in decode_map(board["map"])].count("problem") == 1
+
+
+def test_a_large_board_nobody_reported_carries_the_hosts_group_and_counts_every_site(
+    session, legs, monkeypatch
+):
+    """The opening of a national session's window: every site pending. The cells of the
+    closed groups are not sent (3,356 of them would be over the page's budget), the map
+    holds every site's state."""
+    monkeypatch.setattr(readiness_board, "COLLAPSE_ABOVE", 3)
+
+    board = snapshot(session.conference_id)
+
+    assert board["map"]["open"] == [0]
+    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102"]
+    assert [(leg["group"], leg["state"]) for leg in decode_map(board["map"])] == [
+        ("T01", "pending")
+    ] * 3 + [("T02", "pending")] * 3
 
 
 def test_a_board_without_a_problem_starts_with_the_hosts_group_only(session, legs, monkeypatch):
@@ -243,7 +263,7 @@ def test_a_board_without_a_problem_starts_with_the_hosts_group_only(session, leg
     board = snapshot(session.conference_id)
 
     assert board["map"]["open"] == [0]
-    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102", "X0202"]
+    assert [cell["site"] for cell in board["cells"]] == ["T01", "X0101", "X0102"]
 
 
 # -- Cells on demand: a group, some legs, a search ----------------------------------------------
@@ -254,6 +274,17 @@ def test_a_groups_cells_are_all_its_sites_in_tree_order(session, legs):
 
     assert [cell["site"] for cell in cells] == ["T02", "X0201", "X0202"]
     assert group_cells(session.conference_id, "T09") == []
+
+
+def test_the_cells_in_some_states_are_all_those_sites_in_tree_order(session, legs):
+    set_states(legs, T01="ready", X0101="problem", X0202="disconnected", T02="checking")
+
+    def sites(*states):
+        return [cell["site"] for cell in state_cells(session.conference_id, list(states))]
+
+    assert sites("pending") == ["X0102", "X0201"]
+    assert sites("problem", "disconnected") == ["X0101", "X0202"]
+    assert sites("connected") == []
 
 
 def test_the_central_group_holds_the_sites_outside_any_province(readiness_sites, alice):
@@ -272,6 +303,11 @@ def test_cells_on_demand_stay_within_the_part(session, legs):
         "X0202",
     ]
     assert found_cells(session.conference_id, "Điểm cầu X01", part) == ([], False)
+    assert [c["site"] for c in state_cells(session.conference_id, ["pending"], part)] == [
+        "T02",
+        "X0201",
+        "X0202",
+    ]
 
 
 def test_legs_of_another_session_are_not_among_its_cells(session, legs, alice):
@@ -327,6 +363,8 @@ def test_cells_on_demand_take_a_bounded_number_of_queries(
         assert len(leg_cells(meeting.conference_id, ids)) == sites
     with django_assert_num_queries(1):
         assert len(found_cells(meeting.conference_id, "điểm")[0]) == sites
+    with django_assert_num_queries(1):
+        assert len(state_cells(meeting.conference_id, ["pending"])) == sites
 
 
 # -- Changes since a sequence number -------------------------------------------------------------
