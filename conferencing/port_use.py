@@ -7,11 +7,12 @@ by window, however many sites the day's sessions have, then a sweep in memory.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
 
+from conferencing.instants import local_midnight
 from conferencing.models import Bridge, Leg
 
 SLOT = timedelta(minutes=15)
@@ -47,11 +48,7 @@ class PortUse:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """Local midnight of the day and of the next, aware."""
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(day, time.min, tzinfo=zone),
-        datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    return local_midnight(day), local_midnight(day + timedelta(days=1))
 
 
 def port_use(bridge: Bridge, day: date) -> PortUse:

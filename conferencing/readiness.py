@@ -54,6 +54,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Once the session runs, any site may say it joined, whatever it reported before.
 IN_SESSION_ONLY = {S.CONNECTED, S.DISCONNECTED}
+# How the pages count a site: ready once it reported ready or joined; a problem while it
+# reports one or has dropped out of the running session.
+READY_STATES = frozenset({S.READY, S.CONNECTED})
+PROBLEM_STATES = frozenset({S.PROBLEM, S.DISCONNECTED})
 
 
 class ReadinessRefused(Exception):

@@ -17,6 +17,7 @@ from conferencing.models import (
     Level,
     ReadinessState,
 )
+from conferencing.readiness import PROBLEM_STATES, READY_STATES
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
 # Cells per message. A cell with the longest note, override reason, site and province
@@ -85,13 +86,12 @@ def group_of(
 STATE_LETTERS = tuple(ReadinessState.values)
 LEVEL_LETTERS = tuple(level.slug for level in Level)
 # The states not ready: what the state filters show (their cells asked for by state).
-NOT_READY = frozenset(STATE_LETTERS) - {ReadinessState.READY, ReadinessState.CONNECTED}
+NOT_READY = frozenset(STATE_LETTERS) - READY_STATES
 # A board of more sites starts with its groups closed (but those opened below).
 COLLAPSE_ABOVE = 60
 # Beyond COLLAPSE_ABOVE, groups with a problem also start open, most problems first, while
 # the ready cells they add to the snapshot stay within this many.
 OPEN_READY_CELLS = 100
-PROBLEM_STATES = frozenset({ReadinessState.PROBLEM, ReadinessState.DISCONNECTED})
 
 
 # A full cell leaves out what is empty (no report yet, no note, not the host): the board

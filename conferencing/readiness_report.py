@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferencing.models import Conference, Leg, Level, ReadinessEvent, ReadinessState
-from conferencing.readiness import CHECK_LABELS, unchecked
+from conferencing.readiness import CHECK_LABELS, READY_STATES, unchecked
 from conferencing.readiness_board import of_part, province_names, province_of
 from conferencing.spreadsheet import csv_writer
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
@@ -98,9 +98,7 @@ class SiteLog:
     override: str = ""
 
     def add(self, to_state: str, at: datetime, checklist, note: str, override: str) -> None:
-        if to_state in (S.READY, S.CONNECTED) and (
-            self.first_ready_at is None or at < self.first_ready_at
-        ):
+        if to_state in READY_STATES and (self.first_ready_at is None or at < self.first_ready_at):
             self.first_ready_at = at
         if to_state in CHECK_STATES:
             self.checks = checklist if isinstance(checklist, dict) else {}

@@ -9,10 +9,10 @@ sites, the rest is a walk in memory. A site counts as ready while its latest rep
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conferencing.models import Conference, ReadinessEvent, ReadinessState
+from conferencing.models import Conference, ReadinessEvent
+from conferencing.readiness import READY_STATES
 from conferencing.watch_policy import WHOLE_BOARD, BoardPart
 
-READY_STATES = frozenset({ReadinessState.READY, ReadinessState.CONNECTED})
 # At most this many moments on the line (a 24-hour setup window is still a line).
 MAX_MOMENTS = 60
 # The steps between moments, in minutes: the smallest that keeps within MAX_MOMENTS.

@@ -12,18 +12,18 @@ their sites.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from conferencing.models import ConferenceStatus, Leg, Office, ReadinessEvent, ReadinessState
+from conferencing.instants import local_midnight
+from conferencing.models import ConferenceStatus, Leg, Office, ReadinessEvent
+from conferencing.readiness import READY_STATES
 from meetings.models import Meeting, MeetingStatus
 from meetings.visibility import details_flag
-
-READY_STATES = (ReadinessState.READY, ReadinessState.CONNECTED)
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,6 @@ def weeks_of(month: date) -> list[tuple[date, date]]:
         weeks.append((first, last))
         first = last + timedelta(days=1)
     return weeks
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def month_glance(user: AbstractBaseUser, office: Office, month: date, now: datetime) -> MonthGlance:

@@ -14,14 +14,16 @@ the home page shows nothing its reader could not open:
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from conferencing import instants
 from conferencing.jurisdiction import booking_office
-from conferencing.models import ConferenceStatus, Leg, Office, ReadinessState
+from conferencing.models import ConferenceStatus, Leg, Office
+from conferencing.readiness import PROBLEM_STATES, READY_STATES
 from meetings.models import Meeting, MeetingStatus
 from meetings.records.archive import latest_out
 from meetings.records.models import RecordKind, RecordStatus, RecordVersion
@@ -35,13 +37,10 @@ NEW_MINUTES_DAYS = 14
 SHOWN = 10
 # A technician of many sites sees a few names and how many more.
 SITES_SHOWN = 3
-READY_STATES = (ReadinessState.READY, ReadinessState.CONNECTED)
-PROBLEM_STATES = (ReadinessState.PROBLEM, ReadinessState.DISCONNECTED)
 
 
 def local_midnight(now: datetime, days_ahead: int = 0) -> datetime:
-    day = timezone.localdate(now) + timedelta(days=days_ahead)
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+    return instants.local_midnight(timezone.localdate(now) + timedelta(days=days_ahead))
 
 
 # --- the secretariat -----------------------------------------------------------------------------
