@@ -13,19 +13,8 @@ from meetings.booking import cancel
 from meetings.home import dashboard
 from meetings.models import Classification
 from meetings.records.models import RecordStatus
-from tests.factories import RecordVersionFactory, UserFactory, serve, site_tree
+from tests.factories import RecordVersionFactory, UserFactory, serve
 from tests.meetings.home.helpers import publish_minutes, session_at, set_states
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
-
-
-@pytest.fixture
-def serving(bob, sites):
-    serve(bob, "X0101", "X0102")
-    return bob
 
 
 @pytest.fixture

@@ -11,21 +11,10 @@ from django.utils import timezone, translation
 
 from accounts.roles import Role
 from meetings.home import dashboard
-from tests.factories import UserFactory, serve, site_tree
+from tests.factories import UserFactory
 from tests.meetings.home.helpers import publish_minutes, session_at, set_states
 
 HOME = "/"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
-
-
-@pytest.fixture
-def serving(bob, sites):
-    serve(bob, "X0101", "X0102")
-    return bob
 
 
 @pytest.fixture
