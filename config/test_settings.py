@@ -14,6 +14,10 @@ from config.settings import DATABASES, VAR_DIR
 # A fresh clone has no var/ yet; SQLite cannot create its test file without it.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Outermost, to see responses as sent: every calendar body served goes to the parsers
+# of tests/calendar_bodies.py at the end of the run.
+MIDDLEWARE = ["tests.calendar_bodies.record_calendar_responses", *MIDDLEWARE]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests leave the collector as it is (config.asgi is imported by the consumer tests).

@@ -16,6 +16,7 @@ from accounts.roles import Role
 from tests.factories import UserFactory, office_of
 
 pytest_plugins = [
+    "tests.calendar_bodies",
     "tests.fixtures.services",
     "tests.fixtures.browser",
     "tests.fixtures.oidc_provider",
