@@ -210,7 +210,7 @@ def answer_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """An invitation's answer link: GET shows the session and the three answers, the
-    link's own first, and records nothing (mail scanners open links); POST records the
+    link's own pre-selected, and records nothing (mail scanners open links); POST records the
     answer chosen. Any bad token, or an invitation no longer held, is the 404 of an
     unknown address."""
     page = answers.answer_page(token)
