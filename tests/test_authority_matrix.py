@@ -27,6 +27,12 @@ and the sockets act for. It is sent as `Authorization: Bearer …`: the API and 
 readiness sockets take it (a socket with no Origin, as a program opens it); pages take
 no token and answer it as an anonymous visitor.
 
+Answer links (the accept / decline links of the invitation e-mails): "answer_link" is
+"invited"'s link about "secret", whose token is the credential (anyone holding it sees
+the page as "invited" would, and posting nothing is refused as a bad answer);
+"forged_answer_link" is one signed with another key's salt: 404 for everyone, as for a
+token that does not exist.
+
 People's tokens and service accounts: "hanoi_token" is the Hà Nội secretariat's own
 token, "service_token" a token of "hanoi_service", Hà Nội's service account;
 "central_service" is the central office's.
@@ -49,6 +55,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -63,8 +70,8 @@ from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
 from config.asgi import application
 from config.websocket_routes import websocket_urlpatterns
-from meetings.calendar import feed_tokens
-from meetings.calendar.models import FeedKind
+from meetings.calendar import answers, feed_tokens
+from meetings.calendar.models import FeedKind, SentInvitation
 from meetings.models import Classification
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from people import api_tokens, invitations, service_accounts
@@ -123,6 +130,7 @@ OFFICES = ("central_office", "hanoi_office", "other_office")
 INVITATIONS = ("invitation",)
 PEOPLE = ("hanoi_person", "other_person")
 RESET_LINKS = ("reset_link",)
+ANSWER_LINKS = ("answer_link", "forged_answer_link")
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 NONE = ("-",)
@@ -153,6 +161,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return INVITATIONS
     if "<uidb64>/<token>" in route:
         return RESET_LINKS
+    if "answer/<str:token>" in route:
+        return ANSWER_LINKS
     if "feed_id" in route or "<str:token>" in route:
         return FEEDS
     if "job_id" in route:
@@ -183,6 +193,8 @@ FEED_OWNERS = {
     "central_organisation": "central",
     "other_organisation": "other",
 }
+# An answer link's page, likewise, shows what the invitation's holder may see.
+ANSWER_LINK_OWNERS = {"answer_link": "invited"}
 
 # fmt: off
 # Each row: (method, route, object) -> one cell per persona, in PERSONAS order:
@@ -440,6 +452,15 @@ TABLE: dict[tuple[str, str, str], str] = {
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/meetings/<int:meeting_id>.ics', 'secret'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
+    # An answer link: its token is the credential (no sign-in); a forged one is not found.
+    ('GET', 'calendar/answer/<str:token>/', 'answer_link'):
+        '200   200   200   200   200   200   200   200   200   200   200   200',
+    ('POST', 'calendar/answer/<str:token>/', 'answer_link'):
+        '400   400   400   400   400   400   400   400   400   400   400   400',
+    ('GET', 'calendar/answer/<str:token>/', 'forged_answer_link'):
+        '404   404   404   404   404   404   404   404   404   404   404   404',
+    ('POST', 'calendar/answer/<str:token>/', 'forged_answer_link'):
+        '404   404   404   404   404   404   404   404   404   404   404   404',
     ('GET', 'calendar/preferences/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('POST', 'calendar/preferences/', '-'):
@@ -1151,6 +1172,7 @@ class World:
     invitations: dict  # name -> the link's raw token
     people: dict  # name -> a person the people pages are asked about
     reset_links: dict  # name -> (uidb64, token) of a password-reset link
+    answer_links: dict  # name -> the token of an invitation's answer link
     tokens: dict  # name -> ApiToken pk
     service_accounts: dict  # name -> user pk
     legs: dict  # meeting name -> the pk of its leg of the Hà Nội commune X0101
@@ -1310,6 +1332,7 @@ def build_world() -> World:
         # The technicians of a Hà Nội commune and of a commune of the other province.
         people={"hanoi_person": users["tech_hn"], "other_person": users["tech_other"]},
         reset_links={"reset_link": reset_link_of(UserFactory(username="m_forgetful"))},
+        answer_links=answer_links_of(users["invited"], meetings["secret"]),
         tokens={name: made.token.pk for name, made in tokens.items()},
         service_accounts={name: account.pk for name, account in service.items()},
         legs={
@@ -1317,6 +1340,16 @@ def build_world() -> World:
             for name, meeting in meetings.items()
         },
     )
+
+
+def answer_links_of(user, meeting) -> dict[str, str]:
+    """The person's answer link to the meeting's e-mailed invitation, and a forged one."""
+    SentInvitation.objects.create(uid=meeting.uid, user=user, sequence=0, method="REQUEST")
+    forged = signing.TimestampSigner(salt="forged").sign_object([user.pk, meeting.uid, "accepted"])
+    return {
+        "answer_link": answers.answer_token(user.pk, meeting.uid, "accepted"),
+        "forged_answer_link": forged,
+    }
 
 
 def reset_link_of(user) -> tuple[str, str]:
@@ -1389,6 +1422,9 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<str:token>", MISSING_TOKEN if missing else token)
     elif obj in INVITATIONS:
         token = MISSING_TOKEN if missing else world.invitations[obj]
+        path = path.replace("<str:token>", token)
+    elif obj in ANSWER_LINKS:
+        token = MISSING_TOKEN if missing else world.answer_links[obj]
         path = path.replace("<str:token>", token)
     elif obj in RESET_LINKS:
         uid, token = world.reset_links[obj]
@@ -1483,6 +1519,7 @@ def observe(key: tuple[str, str, str], world: World, cookies: dict) -> tuple[str
             if not same:
                 leaks.append(f"{persona}: {cell} for {obj}, {missing} when missing")
         viewer = FEED_OWNERS.get(obj, persona) if "feed/" in route else persona
+        viewer = ANSWER_LINK_OWNERS.get(obj, viewer) if "answer/" in route else viewer
         leaks += [
             f"{persona} is shown {title!r}"
             for title, hidden_from in HIDDEN_TITLES.items()

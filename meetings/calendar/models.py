@@ -149,11 +149,23 @@ class CalendarPreference(models.Model):
         return str(self.user)
 
 
+class Answer(models.TextChoices):
+    """A recipient's answer to an invitation (its accept / decline links,
+    meetings.calendar.answers); "" while they have not answered."""
+
+    NONE = "", _("No answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    TENTATIVE = "tentative", _("Tentative")
+
+
 class SentInvitation(models.Model):
-    """Who holds a calendar object (a meeting's or a series' UID) from our e-mails.
+    """Who holds a calendar object (a meeting's or a series' UID) from our e-mails,
+    and what they answered.
 
     Lets an update tell the people who dropped out (a site removed from the
-    session) that the event is cancelled for them, instead of leaving it behind.
+    session) that the event is cancelled for them, instead of leaving it behind,
+    and the owning office see the expected attendance.
     """
 
     uid = models.CharField(_("calendar UID"), max_length=100)
@@ -166,6 +178,10 @@ class SentInvitation(models.Model):
     sequence = models.PositiveIntegerField(_("revision"))
     method = models.CharField(_("method"), max_length=8)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answer = models.CharField(
+        _("answer"), max_length=16, choices=Answer.choices, blank=True, default=Answer.NONE
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         app_label = "meetings"  # its tables and migrations (docs/architecture.md)

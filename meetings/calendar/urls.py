@@ -13,4 +13,5 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("meetings/<int:meeting_id>.ics", views.meeting_ics, name="meeting-ics"),
+    path("answer/<str:token>/", views.answer, name="answer"),
 ]

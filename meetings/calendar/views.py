@@ -1,28 +1,31 @@
-"""Calendar pages: the user's subscriptions, the feeds themselves, "Add to calendar".
+"""Calendar pages: the user's subscriptions, the feeds themselves, "Add to calendar",
+the answer links of the invitation e-mails.
 
-The feed view is the one page without a session: its token is the credential.
-Malformed, unknown, revoked and no-longer-permitted tokens all get the same
-404; a token is counted against its rate limit before it is even looked up,
+The feed and answer views are the pages without a session: their token is the
+credential. Malformed, unknown, revoked and no-longer-permitted tokens all get the same
+404; a feed token is counted against its rate limit before it is even looked up,
 so the limit tells nothing either.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
 from conferencing.jurisdiction import booking_office
-from meetings.calendar import feed_tokens, feeds
+from meetings.calendar import answers, feed_tokens, feeds
 from meetings.calendar.content import download_calendar
 from meetings.calendar.forms import FeedForm, PreferenceForm
-from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
+from meetings.calendar.models import Answer, CalendarPreference, FeedKind, FeedToken
 from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -170,3 +173,55 @@ def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
         as_attachment=True, filename=f"giaoban-{meeting.pk}.ics"
     )
     return response
+
+
+# What each answer's button says (the answers themselves read "Accepted"…).
+ANSWER_BUTTONS = {
+    Answer.ACCEPTED: gettext_lazy("Accept"),
+    Answer.DECLINED: gettext_lazy("Decline"),
+    Answer.TENTATIVE: gettext_lazy("Maybe"),
+}
+
+
+def answer_page(
+    request: HttpRequest,
+    page: answers.AnswerPage,
+    recorded: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "meetings/calendar/answer.html",
+        {
+            "page": page,
+            "meeting": page.meeting,
+            "choices": [(str(value), ANSWER_BUTTONS[value]) for value in answers.ANSWERS],
+            "offered": page.ticket.answer,
+            "recorded": Answer(recorded).label if recorded else "",
+            "current": page.invitation.get_answer_display() if page.invitation.answer else "",
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation's answer link: GET shows the session and the three answers, the
+    link's own pre-selected, and records nothing (mail scanners open links); POST records the
+    answer chosen. Any bad token, or an invitation no longer held, is the 404 of an
+    unknown address."""
+    page = answers.answer_page(token)
+    if page is None:
+        raise Http404
+    if request.method != "POST":
+        return answer_page(request, page)
+    chosen = request.POST.get("answer", "")
+    if not answers.is_answer(chosen):
+        error = _("Choose one of the answers: accept, decline or maybe.")
+        return answer_page(request, page, error=error, status=400)
+    if answers.record_answer(page.ticket.user_id, page.ticket.uid, chosen) is None:
+        raise Http404
+    return answer_page(request, page, recorded=chosen)

@@ -162,8 +162,9 @@ def test_meeting_page_query_count_does_not_grow_with_records(
     # One query more since issue #13: the offices the user acts for (the header's office).
     # Whether they manage the records (the owning office's) is the page's "may change",
     # handed to the records section rather than asked again. Since issue #15 the sites
-    # take three (conferencing.session_sites: counted, not loaded).
-    with django_assert_num_queries(13):
+    # take three (conferencing.session_sites: counted, not loaded). Since issue #16 the
+    # owning office's expected attendance takes two (meetings.calendar.answers).
+    with django_assert_num_queries(15):
         response = client.get(page_url(meeting))
 
     assert len(response.context["record_rows"]) == count

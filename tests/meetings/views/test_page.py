@@ -77,8 +77,10 @@ def test_detail_query_count_is_constant(
     # Whether they manage the records (the owning office's) is the page's "may change",
     # handed to the records section rather than asked again. Since issue #15 the sites
     # are counted, not loaded (conferencing.session_sites: three queries instead of one,
-    # whatever their number: tests/meetings/views/test_page_sites.py).
-    with django_assert_num_queries(13):
+    # whatever their number: tests/meetings/views/test_page_sites.py). Two more since
+    # issue #16, for the owning office only: the expected attendance (the answers'
+    # counts, and the first names who answered: meetings.calendar.answers).
+    with django_assert_num_queries(15):
         response = client.get(url_for("detail", meeting))
 
     assert len(response.context["attendees"]) == count
