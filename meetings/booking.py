@@ -375,11 +375,13 @@ def create_meeting(details: Details, conference, user, office: Office, **fields)
 
 
 def change_of(
-    kind: ChangeKind, meetings: list[Meeting], windows_opened: bool = False
+    kind: ChangeKind, meetings: list[Meeting], windows_opened: bool = False, **before
 ) -> MeetingChange:
     """The event of one action on these meetings (one, or occurrences of one series);
-    `windows_opened` when their conferences' readiness windows are new (booked, moved)."""
+    `windows_opened` when their conferences' readiness windows are new (booked, moved);
+    `before`: what changed (`MeetingChange.previous_slots`, `sites_added`, `sites_removed`)."""
     return MeetingChange(
+        **before,
         kind=kind,
         meeting_ids=tuple(meeting.pk for meeting in meetings),
         series_id=meetings[0].series_id,
@@ -453,11 +455,12 @@ def revise(
     changes: dict,
     kind: ChangeKind,
     windows_opened: bool = False,
+    **before,
 ) -> Meeting:
     """Raise the SEQUENCE calendar clients compare, announce the change (the calendar
     sends the invitations' update or cancellation after the commit) and audit it."""
     raise_sequence(meeting)
-    announce(change_of(kind, [meeting], windows_opened))
+    announce(change_of(kind, [meeting], windows_opened, **before))
     trail.record(user, action, meeting, changes)
     return meeting
 
@@ -485,9 +488,14 @@ def reschedule(meeting: Meeting, slot: Slot, user: AbstractBaseUser) -> Meeting:
                 {"from": slot_changes(before), "to": slot_changes(slot)},
                 ChangeKind.RESCHEDULED,
                 windows_opened=True,
+                previous_slots=(previous_slot(meeting, before),),
             )
     except IntegrityError as error:
         raise refuse_race(plan, user, error, meeting.conference_id) from None
+
+
+def previous_slot(meeting: Meeting, before: Slot) -> tuple[int, str, str]:
+    return (meeting.pk, iso(before.start), iso(before.end))
 
 
 def slot_changes(slot: Slot) -> dict:
@@ -528,6 +536,8 @@ def change_sites(
                     "host": plan.host_id,
                 },
                 ChangeKind.SITES_CHANGED,
+                sites_added=tuple(sorted(after - before)),
+                sites_removed=tuple(sorted(before - after)),
             )
     except IntegrityError as error:
         raise refuse_race(plan, user, error, meeting.conference_id) from None

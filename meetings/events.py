@@ -43,12 +43,19 @@ class MeetingChange:
     `opened_windows` lists the conferences whose readiness window is new (booked or
     moved) as (conference id, window opening in ISO 8601); empty for a change of sites
     or a cancellation, which leave the window where it was.
+
+    What the people already told must hear about, since it is gone once committed:
+    `previous_slots`, for a move, each meeting's former (id, start, end) in ISO 8601;
+    `sites_added` and `sites_removed`, for a change of sites, the sites' ids.
     """
 
     kind: ChangeKind
     meeting_ids: tuple[int, ...]
     series_id: int | None = None
     opened_windows: tuple[tuple[int, str], ...] = ()
+    previous_slots: tuple[tuple[int, str, str], ...] = ()
+    sites_added: tuple[int, ...] = ()
+    sites_removed: tuple[int, ...] = ()
 
 
 def announce(change: MeetingChange) -> None:

@@ -37,6 +37,7 @@ from meetings.booking import (
     get_bridge,
     lock_changeable,
     once_more_after_a_deadlock,
+    previous_slot,
     raise_sequence,
     refuse_race,
     refuse_unchangeable,
@@ -365,7 +366,17 @@ def move_all(moves: list[tuple[Meeting, Slot]], user: AbstractBaseUser) -> None:
     for occurrence in occurrences:
         raise_sequence(occurrence)
     # One event for the whole action: the series' invitation goes once.
-    announce(change_of(ChangeKind.RESCHEDULED, occurrences, windows_opened=True))
+    announce(
+        change_of(
+            ChangeKind.RESCHEDULED,
+            occurrences,
+            windows_opened=True,
+            previous_slots=tuple(
+                previous_slot(occurrence, before)
+                for occurrence, before in zip(occurrences, befores, strict=True)
+            ),
+        )
+    )
     for (occurrence, new_slot), before in zip(moves, befores, strict=True):
         trail.record(
             user,

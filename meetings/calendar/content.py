@@ -266,6 +266,8 @@ class Wording:
     zone: ZoneInfo = field(default_factory=series_zone)
     stamp: datetime | None = None  # None: each event's last change (feeds, cacheable)
     attendees: tuple[Person, ...] = ()
+    # The events tell their one attendee they were taken off them (ical.EventData.withdrawn).
+    withdrawn: bool = False
 
     def __post_init__(self) -> None:
         base = self.site_url or settings.SITE_URL
@@ -307,7 +309,7 @@ def event_data(row: dict, wording: Wording, **overrides) -> EventData:
         summary = phrases.confidential
         location = ""
         description = phrases.busy
-        organizer = None
+        organizer = system_organizer()
     if cancelled:
         summary = phrases.cancelled % {"title": summary}
     data = {
@@ -324,6 +326,7 @@ def event_data(row: dict, wording: Wording, **overrides) -> EventData:
         "organizer": organizer,
         "attendees": wording.attendees,
         "cancelled": cancelled,
+        "withdrawn": wording.withdrawn,
         "confidential": row["classification"] == Classification.CONFIDENTIAL,
     }
     data.update(overrides)
@@ -368,6 +371,13 @@ def organizer_of(row: dict) -> Person:
     name = row["organiser__person__full_name"]
     email = row["organiser__email"] or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return Person(email=email, name=name or row["organiser__username"])
+
+
+def system_organizer() -> Person:
+    """The ORGANIZER of a busy-only event: Giao Ban's own address, so that the event is
+    valid iTIP (RFC 5546 needs an ORGANIZER) without naming who organises it."""
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return Person(email=email, name=name or "Giao Ban")
 
 
 def digest(value: object) -> str:

@@ -40,8 +40,14 @@ _BLANKS = re.compile(r"[ \t]+")
 
 @dataclass(frozen=True)
 class Person:
+    """An ORGANIZER, or an ATTENDEE with their role (RFC 5545 ROLE: CHAIR, REQ-PARTICIPANT,
+    OPT-PARTICIPANT), their answer (PARTSTAT) and whether an answer is asked (RSVP)."""
+
     email: str
     name: str = ""
+    role: str = "REQ-PARTICIPANT"
+    partstat: str = "NEEDS-ACTION"
+    rsvp: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class EventData:
     organizer: Person | None = None
     attendees: tuple[Person, ...] = ()
     cancelled: bool = False
+    # A CANCEL telling one attendee they were taken off the event, which goes on for the
+    # others: no STATUS (RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event).
+    withdrawn: bool = False
     confidential: bool = False
     # A recurring master: the RRULE value (UNTIL in UTC) and the instances it does not have.
     rrule: str = ""
@@ -129,7 +138,8 @@ def event_properties(data: EventData, zone: ZoneInfo) -> list[Property]:
     properties.append(("SEQUENCE", Kind.INTEGER, data.sequence))
     if data.last_modified is not None:
         properties.append(("LAST-MODIFIED", Kind.UTC_TIME, utc(data.last_modified)))
-    properties.append(("STATUS", Kind.TEXT, "CANCELLED" if data.cancelled else "CONFIRMED"))
+    if not data.withdrawn:
+        properties.append(("STATUS", Kind.TEXT, "CANCELLED" if data.cancelled else "CONFIRMED"))
     properties.append(("SUMMARY", Kind.TEXT, clean_line(data.summary, SUMMARY_LIMIT)))
     if data.location:
         properties.append(("LOCATION", Kind.TEXT, clean_line(data.location, SUMMARY_LIMIT)))
@@ -168,9 +178,19 @@ def event_text(data: EventData, zone: ZoneInfo) -> bytes:
     return ical_writer.write(Event, event_properties(data, zone))
 
 
-def address(person: Person, attendee: bool = False) -> tuple[str, str, bool]:
-    """A person as an ADDRESS value: their mailto URI, common name, and whether they attend."""
-    return f"mailto:{clean_line(person.email)}", clean_line(person.name, 100), attendee
+def address(person: Person, attendee: bool = False) -> tuple[str, str, tuple]:
+    """A person as an ADDRESS value: their mailto URI, common name and, for an attendee,
+    their ROLE, PARTSTAT and RSVP."""
+    parameters = (
+        (
+            ("ROLE", person.role),
+            ("PARTSTAT", person.partstat),
+            ("RSVP", "TRUE" if person.rsvp else "FALSE"),
+        )
+        if attendee
+        else ()
+    )
+    return f"mailto:{clean_line(person.email)}", clean_line(person.name, 100), parameters
 
 
 def build_series_events(

@@ -321,16 +321,13 @@ class Kind(enum.Enum):
     ZONED_TIMES = "zoned-times"  # a sequence of such datetimes, one TZID
     INTEGER = "integer"
     URI = "uri"  # a str, written as it is
-    ADDRESS = "address"  # (uri, common name or "", attendee: bool)
+    ADDRESS = "address"  # (uri, common name or "", further parameters as (name, value) pairs)
     RECUR = "recur"  # an RRULE value as text
 
 
 # One property of a component: name, kind, value. A name given more than once
 # makes one line per value, as a list value does in icalendar.
 Property = tuple[str, Kind, object]
-
-# The parameters an attendee's address carries, after its CN.
-ATTENDEE_PARAMETERS = (("ROLE", "REQ-PARTICIPANT"), ("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "FALSE"))
 
 
 def icalendar_value(kind: Kind, value: Any) -> object:
@@ -346,13 +343,12 @@ def icalendar_value(kind: Kind, value: Any) -> object:
     if kind is Kind.URI:
         return vUri(value)
     if kind is Kind.ADDRESS:
-        uri, name, attendee = value
+        uri, name, parameters = value
         address = vCalAddress(uri)
         if name:
             address.params["CN"] = name
-        if attendee:
-            for parameter, setting in ATTENDEE_PARAMETERS:
-                address.params[parameter] = setting
+        for parameter, setting in parameters:
+            address.params[parameter] = setting
         return address
     return vRecur.from_ical(value)
 
@@ -419,9 +415,9 @@ def _property_line(name: str, kind: Kind, value: Any) -> str:
     elif kind is Kind.URI:
         text = _drop_bom(value)
     elif kind is Kind.ADDRESS:
-        uri, common_name, attendee = value
+        uri, common_name, parameters = value
         items = (("CN", common_name),) if common_name else ()
-        params = _parameter_items_text(items + ATTENDEE_PARAMETERS if attendee else items)
+        params = _parameter_items_text(items + tuple(parameters))
         text = _drop_bom(uri)
     elif kind is Kind.RECUR:
         text = _recur_text(value)

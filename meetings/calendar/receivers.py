@@ -15,7 +15,7 @@ their transaction and always take it after their other locks.
 from django.db.models import F
 from django.utils import timezone
 
-from meetings.calendar.invitations import MEETING, SERIES, enqueue
+from meetings.calendar.invitations import enqueue_change
 from meetings.calendar.models import FeedsStamp
 from meetings.events import MeetingChange
 
@@ -27,13 +27,9 @@ def on_meeting_changing(sender: type, change: MeetingChange, **kwargs: object) -
 
 
 def on_meeting_changed(sender: type, change: MeetingChange, **kwargs: object) -> None:
-    """Enqueue the invitations of the change's calendar object: a series travels as one
-    object (its RRULE), so a change to any of its occurrences sends the series."""
-    if change.series_id is not None:
-        enqueue(SERIES, change.series_id)
-    else:
-        for meeting_id in change.meeting_ids:
-            enqueue(MEETING, meeting_id)
+    """Enqueue the invitations of the change (meetings.calendar.invitations decides what
+    travels: a meeting, a series, or some of its occurrences)."""
+    enqueue_change(change)
 
 
 def feeds_changed() -> None:

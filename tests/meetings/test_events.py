@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from conferencing.instants import iso
 from conferencing.site_selection import SiteSelection
 from meetings.booking import Slot, cancel, change_sites, reschedule
 from meetings.calendar.receivers import generation
@@ -111,7 +112,7 @@ def test_nothing_is_announced_after_a_rollback(
 
 
 @pytest.mark.parametrize(
-    ("act", "kind", "windows_opened"),
+    ("act", "kind", "windows_opened", "what_changed"),
     [
         (
             lambda meeting, alice: reschedule(
@@ -119,6 +120,11 @@ def test_nothing_is_announced_after_a_rollback(
             ),
             ChangeKind.RESCHEDULED,
             True,
+            lambda meeting, sites: {
+                "previous_slots": (
+                    (meeting.pk, iso(meeting.conference.start), iso(meeting.conference.end)),
+                )
+            },
         ),
         (
             lambda meeting, alice: change_sites(
@@ -126,16 +132,31 @@ def test_nothing_is_announced_after_a_rollback(
             ),
             ChangeKind.SITES_CHANGED,
             False,
+            lambda meeting, sites: {"sites_added": (sites["T02"].pk,)},
         ),
-        (lambda meeting, alice: cancel(meeting, "Hoãn", alice), ChangeKind.CANCELLED, False),
+        (
+            lambda meeting, alice: cancel(meeting, "Hoãn", alice),
+            ChangeKind.CANCELLED,
+            False,
+            lambda meeting, sites: {},
+        ),
     ],
     ids=["reschedule", "change_sites", "cancel"],
 )
 def test_each_change_of_a_meeting_is_announced_once_after_the_commit(
-    alice, sites, bridge, heard, django_capture_on_commit_callbacks, act, kind, windows_opened
+    alice,
+    sites,
+    bridge,
+    heard,
+    django_capture_on_commit_callbacks,
+    act,
+    kind,
+    windows_opened,
+    what_changed,
 ):
     meeting = book_one(alice, bridge)
     heard.changing.clear()
+    before = what_changed(meeting, sites)
 
     with django_capture_on_commit_callbacks(execute=True):
         changed = act(meeting, alice)
@@ -145,6 +166,7 @@ def test_each_change_of_a_meeting_is_announced_once_after_the_commit(
         meeting_ids=(meeting.pk,),
         series_id=None,
         opened_windows=windows([changed]) if windows_opened else (),
+        **before,
     )
     assert heard.changing == [expected]
     assert heard.changed == [expected]
@@ -182,6 +204,9 @@ def test_moving_following_occurrences_is_one_event(
     ]
     assert heard.changed[0].kind == ChangeKind.RESCHEDULED
     assert heard.changed[0].opened_windows == windows(moved)
+    assert [pk for pk, _start, _end in heard.changed[0].previous_slots] == [
+        meeting.pk for meeting in moved
+    ]
     assert heard.changing == heard.changed
 
 

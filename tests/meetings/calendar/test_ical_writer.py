@@ -346,7 +346,13 @@ RULES = [
 
 
 def person(rng: random.Random) -> ical.Person:
-    return ical.Person(line_text(rng, 6) + "@example.vn", text(rng, rng.choice([0, 5, 30])))
+    return ical.Person(
+        line_text(rng, 6) + "@example.vn",
+        text(rng, rng.choice([0, 5, 30])),
+        role=rng.choice(["CHAIR", "REQ-PARTICIPANT", "OPT-PARTICIPANT"]),
+        partstat=rng.choice(["NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE"]),
+        rsvp=rng.random() < 0.5,
+    )
 
 
 def event_data(rng: random.Random) -> ical.EventData:
@@ -368,6 +374,7 @@ def event_data(rng: random.Random) -> ical.EventData:
         organizer=rng.choice([None, person(rng)]),
         attendees=tuple(person(rng) for _n in range(rng.choice([0, 1, 3]))),
         cancelled=rng.random() < 0.3,
+        withdrawn=rng.random() < 0.1,
         confidential=rng.random() < 0.3,
         rrule=rng.choice(RULES) if recurring else "",
         exdates=tuple(start + timedelta(weeks=n) for n in range(rng.randint(0, 3)))
