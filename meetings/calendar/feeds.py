@@ -30,7 +30,7 @@ Calendar feeds), and the failure is logged.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -75,7 +75,12 @@ PAGE_SIZE = 100
 # site) reaches a conditional request.
 VALIDATOR_SECONDS = 600
 # Raised whenever the text of events changes shape: old cache entries are then ignored.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Events are written (and cached) with this DTSTAMP; assembly puts the feed's own stamp in
+# its place (`stamped`). Only the property line matches: a value holds no bare CRLF, and a
+# folded line goes on with a space.
+STAMP_PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
+PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
 
 
 # -- Which meetings ------------------------------------------------------------------------------
@@ -251,17 +256,18 @@ def key_prefix(language: str) -> str:
 
 
 def assemble(
-    meetings: QuerySet[Meeting], viewer: Viewer, name: str, language: str
+    meetings: QuerySet[Meeting], viewer: Viewer, name: str, language: str, stamp: datetime
 ) -> tuple[bytes, int]:
     """The feed text joined from cached event texts, the missing ones built (and
-    cached); returns the text and how many events were built.
+    cached), every event's DTSTAMP `stamp`; returns the text and how many events were
+    built.
 
     Events are cached one by one under their version; consecutive events are also
     cached by pages of PAGE_SIZE, keyed by the versions of the events they hold, so
     a warm feed reads a hundred entries instead of ten thousand. One query for the
     key rows; one more for the content of what must be built.
     """
-    wording = Wording()
+    wording = Wording(stamp=STAMP_PLACEHOLDER)
     units = plan_units(key_rows(meetings, viewer), wording)
     prefix = key_prefix(language)
     pages = [units[start : start + PAGE_SIZE] for start in range(0, len(units), PAGE_SIZE)]
@@ -280,7 +286,14 @@ def assemble(
         cache_many(new_pages, EVENT_CACHE_SECONDS)
         page_texts.update(new_pages)
     body = ical.assemble(wrapper(name), [page_texts[key] for key in page_keys])
-    return body, built
+    return stamped(body, stamp), built
+
+
+def stamped(body: bytes, stamp: datetime) -> bytes:
+    """The feed with `stamp` (whole seconds, UTC) as every event's DTSTAMP instead of the
+    placeholder its cached text holds: the same length, so no line folds differently."""
+    line = f"\r\nDTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
+    return body.replace(PLACEHOLDER_LINE, line)
 
 
 def event_texts(
@@ -302,12 +315,15 @@ def event_texts(
     return texts, len(missing)
 
 
-def feed_body(feed: FeedToken, now: datetime) -> bytes:
-    """The whole feed, in the owner's language."""
+def feed_body(feed: FeedToken, now: datetime, stamp: datetime) -> bytes:
+    """The whole feed, in the owner's language, stamped `stamp`: its validator's
+    Last-Modified, the moment this content first appeared, so the same ETag always
+    carries the same bytes (RFC 5545: with METHOD, DTSTAMP is when the calendar object
+    was created)."""
     language = feed_language(feed)
     with translation.override(language):
         body, _built = assemble(
-            feed_meetings(feed, now), viewer_for(feed), feed_name(feed), language
+            feed_meetings(feed, now), viewer_for(feed), feed_name(feed), language, stamp
         )
     return body
 

@@ -150,7 +150,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         request, etag=etag, last_modified=last_modified
     )
     if response is None:
-        response = HttpResponse(feeds.feed_body(found, now), content_type=CALENDAR_TYPE)
+        response = HttpResponse(
+            feeds.feed_body(found, now, validator.last_modified), content_type=CALENDAR_TYPE
+        )
         response["Content-Disposition"] = 'inline; filename="giaoban.ics"'
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
