@@ -14,9 +14,11 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.http import parse_http_date
+from icalendar.parser import unescape_backslash
 
+from accounts.models import Person
 from accounts.roles import Role
-from conferencing.models import Conference, Endpoint, Leg, Level
+from conferencing.models import Conference, Endpoint, Leg, Level, Office
 from conferencing.site_selection import SiteSelection
 from meetings.booking import Slot, cancel, change_sites, reschedule
 from meetings.calendar import feeds, ical
@@ -279,6 +281,33 @@ def test_feed_calendar_properties(client, alice, technician, sites, bridge):
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in unfolded(text).split("\r\n")
     assert "X-PUBLISHED-TTL:PT1H" in unfolded(text).split("\r\n")
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+
+
+ODD_NAME = r"Trần, Văn; Phòng 2\B"
+
+
+@pytest.mark.parametrize("kind", [FeedKind.PERSONAL, FeedKind.SITE, FeedKind.ORGANISATION])
+def test_names_with_text_separators_are_written_escaped_and_read_back(
+    client, alice, technician, sites, bridge, kind
+):
+    """A person's, site's or office's name holding `,` `;` or `\\` is TEXT escaped
+    (RFC 5545 3.3.11) in NAME, X-WR-CALNAME; both parsers read the name back."""
+    book_at(alice, bridge, local_time(3, 8))
+    Person.objects.filter(user=technician).update(full_name=ODD_NAME)
+    Endpoint.objects.filter(code="T01").update(name=ODD_NAME)
+    Office.objects.filter(members=alice).update(name=ODD_NAME)
+    owner = alice if kind == FeedKind.ORGANISATION else technician
+    scope = {"site_code": "T01"} if kind == FeedKind.SITE else {}
+
+    text = feed_of(client, owner, kind, **scope)
+
+    written = unfolded(text).split("\r\n")
+    calendar, independent = parse(text), parse_independently(text)
+    for name in ("NAME", "X-WR-CALNAME"):
+        (line,) = [line for line in written if line.startswith(name + ":")]
+        assert r"Trần\, Văn\; Phòng 2\\B" in line
+        assert ODD_NAME in unescape_backslash(str(calendar[name]))
+        assert ODD_NAME in independent.contents[name.lower()][0].value
 
 
 def test_single_site_session_location_is_the_site(client, alice, technician, sites, bridge):
