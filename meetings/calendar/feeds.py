@@ -1,6 +1,8 @@
 """Subscription feeds: which meetings each holds, its validator, and its cached assembly.
 
 - personal: the sessions the owner organises or is invited to, or whose sites they serve;
+  without those they receive invitations for by e-mail when the feed is made so and
+  they receive them (`leaves_out_invitations`), so each session arrives once;
 - site: every session of one site;
 - organisation (secretariat): what the feed's office sees (`visibility.concerning`
   for its owner acting for that office, feed_tokens.act_for: every session touching
@@ -34,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
@@ -55,6 +58,7 @@ from meetings.calendar.content import (
     plan_units,
     viewer_of,
 )
+from meetings.calendar.invitation_recipients import invited_condition, receives_invitations
 from meetings.calendar.models import FeedKind, FeedToken
 from meetings.calendar.receivers import generation
 from meetings.models import Meeting, MeetingStatus
@@ -89,6 +93,8 @@ PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
 def membership(feed: FeedToken) -> Q:
     """The meetings a feed holds, whatever their time; subqueries, so no duplicate rows."""
     if feed.kind == FeedKind.PERSONAL:
+        if leaves_out_invitations(feed):
+            return personal_membership(feed.user) & ~invited_condition(feed.user)
         return personal_membership(feed.user)
     if feed.kind == FeedKind.SITE:
         return Q(
@@ -107,6 +113,16 @@ def membership(feed: FeedToken) -> Q:
             conference_id__in=Leg.objects.filter(endpoint__level=feed.level).values("conference_id")
         )
     return condition
+
+
+def leaves_out_invitations(feed: FeedToken) -> bool:
+    """Whether the feed leaves out the sessions invited to by e-mail: a personal feed
+    made so, while its owner receives invitations (else the option does nothing)."""
+    return (
+        feed.kind == FeedKind.PERSONAL
+        and feed.without_invitations
+        and receives_invitations(feed.user)
+    )
 
 
 def in_window(now: datetime) -> Q:
@@ -154,6 +170,13 @@ def feed_name(feed: FeedToken) -> str:
     return " · ".join(parts)
 
 
+def owner_changed(user: AbstractBaseUser) -> None:
+    """Make the stored validators of the user's feeds stale: what a feed holds and how it
+    says it follow its owner's calendar preference (invitations, language), which no
+    booking change announces."""
+    FeedToken.objects.filter(user=user).update(validator_basis="")
+
+
 # -- Validator -----------------------------------------------------------------------------------
 
 
@@ -192,8 +215,9 @@ def compute_etag(feed: FeedToken, now: datetime, day: str) -> str:
 
     The ETag changes with any change to one of them (updated_at, SEQUENCE), with
     meetings entering or leaving the feed (count, sum of ids), with the owner's
-    language, and once a day, which bounds how long a cancelled session past its
-    retention, a renamed site or bridge can stay behind 304s.
+    language and whether the feed leaves out their invitations, and once a day, which
+    bounds how long a cancelled session past its retention, a renamed site or bridge
+    can stay behind 304s.
     """
     recent = Meeting.objects.filter(
         membership(feed), conference__end__gte=now - FEED_HISTORY
@@ -206,6 +230,7 @@ def compute_etag(feed: FeedToken, now: datetime, day: str) -> str:
         FORMAT_VERSION,
         feed.pk,
         feed_language(feed),
+        leaves_out_invitations(feed),
         settings.SITE_URL,
         figures["count"],
         latest.timestamp() if latest else 0,

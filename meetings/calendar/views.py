@@ -14,6 +14,7 @@ anything from the request).
 import re
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,7 +120,9 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return page(request, 400)
     form.instance.user = request.user
-    form.save()
+    with transaction.atomic():
+        form.save()
+        feeds.owner_changed(request.user)
     messages.success(request, _("Your calendar preferences were saved."))
     return redirect("calendar:overview")
 
