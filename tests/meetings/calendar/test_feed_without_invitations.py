@@ -12,7 +12,11 @@ from django.core.cache import cache
 
 from conferencing.site_selection import SiteSelection
 from meetings.calendar import feed_tokens
-from meetings.calendar.invitation_recipients import invited_condition, receives_invitations
+from meetings.calendar.invitation_recipients import (
+    invited_condition,
+    invited_users,
+    receives_invitations,
+)
 from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
 from meetings.models import Attendee, AttendeeRole, Meeting
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve, site_tree
@@ -86,6 +90,17 @@ def test_invitations_are_for_the_sessions_attended_and_those_of_the_sites_served
     invited = Meeting.objects.filter(invited_condition(alice))
 
     assert set(invited.values_list("uid", flat=True)) == uids_of(sessions, "invited", "served")
+
+
+def test_invitations_per_person_and_per_meetings_are_the_same_rule(alice, bob, carol, sessions):
+    serve(bob, "T01")
+    Attendee.objects.create(meeting=sessions["served"], user=carol, role=AttendeeRole.MEMBER)
+    people = (alice, bob, carol)
+
+    for name, meeting in sessions.items():
+        meetings = Meeting.objects.filter(pk=meeting.pk)
+        per_person = {user.pk for user in people if meetings.filter(invited_condition(user))}
+        assert invited_users(meetings) == per_person, name
 
 
 # -- What the feed holds --------------------------------------------------------------------------
