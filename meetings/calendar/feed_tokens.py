@@ -59,6 +59,8 @@ class FeedScope:
     site_code: str = ""
     province_code: str = ""
     level: int | None = None
+    # A personal feed only: leave out the sessions invited to by e-mail.
+    without_invitations: bool = False
 
 
 def new_token() -> str:
@@ -124,7 +126,7 @@ def resolve_scope(user: AbstractBaseUser, scope: FeedScope) -> dict:
     if not may_create_kind(user, scope.kind):
         raise PermissionDenied
     if scope.kind == FeedKind.PERSONAL:
-        return {"kind": scope.kind}
+        return {"kind": scope.kind, "without_invitations": scope.without_invitations}
     if scope.kind == FeedKind.SITE:
         endpoint = Endpoint.objects.filter(code=scope.site_code.strip()).first()
         if endpoint is None:
@@ -188,6 +190,7 @@ def rotate(feed: FeedToken, user: AbstractBaseUser) -> tuple[FeedToken, str]:
             province=old.province,
             office=old.office,
             level=old.level,
+            without_invitations=old.without_invitations,
             token_hash=hash_token(token),
         )
         trail.record(user, "calendar.feed_rotated", new, {**describe(new), "replaces": old.pk})
@@ -216,6 +219,7 @@ def describe(feed: FeedToken) -> dict:
         "province": feed.province.code if feed.province else None,
         "level": feed.level,
         "office": feed.office.code if feed.office else None,
+        "without_invitations": feed.without_invitations,
     }
 
 

@@ -1,6 +1,8 @@
 """Subscription feeds: which meetings each holds, its validator, and its cached assembly.
 
 - personal: the sessions the owner organises or is invited to, or whose sites they serve;
+  without those they receive invitations for by e-mail when the feed is made so and
+  they receive them (`leaves_out_invitations`), so each session arrives once;
 - site: every session of one site;
 - organisation (secretariat): what the feed's office sees (`visibility.concerning`
   for its owner acting for that office, feed_tokens.act_for: every session touching
@@ -30,10 +32,11 @@ Calendar feeds), and the failure is logged.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
@@ -55,6 +58,7 @@ from meetings.calendar.content import (
     plan_units,
     viewer_of,
 )
+from meetings.calendar.invitation_recipients import invited_condition, receives_invitations
 from meetings.calendar.models import FeedKind, FeedToken
 from meetings.calendar.receivers import generation
 from meetings.models import Meeting, MeetingStatus
@@ -75,7 +79,12 @@ PAGE_SIZE = 100
 # site) reaches a conditional request.
 VALIDATOR_SECONDS = 600
 # Raised whenever the text of events changes shape: old cache entries are then ignored.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Events are written (and cached) with this DTSTAMP; assembly puts the feed's own stamp in
+# its place (`stamped`). Only the property line matches: a value holds no bare CRLF, and a
+# folded line goes on with a space.
+STAMP_PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
+PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
 
 
 # -- Which meetings ------------------------------------------------------------------------------
@@ -84,6 +93,8 @@ FORMAT_VERSION = 1
 def membership(feed: FeedToken) -> Q:
     """The meetings a feed holds, whatever their time; subqueries, so no duplicate rows."""
     if feed.kind == FeedKind.PERSONAL:
+        if leaves_out_invitations(feed):
+            return personal_membership(feed.user) & ~invited_condition(feed.user)
         return personal_membership(feed.user)
     if feed.kind == FeedKind.SITE:
         return Q(
@@ -102,6 +113,16 @@ def membership(feed: FeedToken) -> Q:
             conference_id__in=Leg.objects.filter(endpoint__level=feed.level).values("conference_id")
         )
     return condition
+
+
+def leaves_out_invitations(feed: FeedToken) -> bool:
+    """Whether the feed leaves out the sessions invited to by e-mail: a personal feed
+    made so, while its owner receives invitations (else the option does nothing)."""
+    return (
+        feed.kind == FeedKind.PERSONAL
+        and feed.without_invitations
+        and receives_invitations(feed.user)
+    )
 
 
 def in_window(now: datetime) -> Q:
@@ -149,6 +170,13 @@ def feed_name(feed: FeedToken) -> str:
     return " · ".join(parts)
 
 
+def owner_changed(user: AbstractBaseUser) -> None:
+    """Make the stored validators of the user's feeds stale: what a feed holds and how it
+    says it follow its owner's calendar preference (invitations, language), which no
+    booking change announces."""
+    FeedToken.objects.filter(user=user).update(validator_basis="")
+
+
 # -- Validator -----------------------------------------------------------------------------------
 
 
@@ -187,8 +215,9 @@ def compute_etag(feed: FeedToken, now: datetime, day: str) -> str:
 
     The ETag changes with any change to one of them (updated_at, SEQUENCE), with
     meetings entering or leaving the feed (count, sum of ids), with the owner's
-    language, and once a day, which bounds how long a cancelled session past its
-    retention, a renamed site or bridge can stay behind 304s.
+    language and whether the feed leaves out their invitations, and once a day, which
+    bounds how long a cancelled session past its retention, a renamed site or bridge
+    can stay behind 304s.
     """
     recent = Meeting.objects.filter(
         membership(feed), conference__end__gte=now - FEED_HISTORY
@@ -201,6 +230,7 @@ def compute_etag(feed: FeedToken, now: datetime, day: str) -> str:
         FORMAT_VERSION,
         feed.pk,
         feed_language(feed),
+        leaves_out_invitations(feed),
         settings.SITE_URL,
         figures["count"],
         latest.timestamp() if latest else 0,
@@ -251,17 +281,18 @@ def key_prefix(language: str) -> str:
 
 
 def assemble(
-    meetings: QuerySet[Meeting], viewer: Viewer, name: str, language: str
+    meetings: QuerySet[Meeting], viewer: Viewer, name: str, language: str, stamp: datetime
 ) -> tuple[bytes, int]:
     """The feed text joined from cached event texts, the missing ones built (and
-    cached); returns the text and how many events were built.
+    cached), every event's DTSTAMP `stamp`; returns the text and how many events were
+    built.
 
     Events are cached one by one under their version; consecutive events are also
     cached by pages of PAGE_SIZE, keyed by the versions of the events they hold, so
     a warm feed reads a hundred entries instead of ten thousand. One query for the
     key rows; one more for the content of what must be built.
     """
-    wording = Wording()
+    wording = Wording(stamp=STAMP_PLACEHOLDER)
     units = plan_units(key_rows(meetings, viewer), wording)
     prefix = key_prefix(language)
     pages = [units[start : start + PAGE_SIZE] for start in range(0, len(units), PAGE_SIZE)]
@@ -280,7 +311,14 @@ def assemble(
         cache_many(new_pages, EVENT_CACHE_SECONDS)
         page_texts.update(new_pages)
     body = ical.assemble(wrapper(name), [page_texts[key] for key in page_keys])
-    return body, built
+    return stamped(body, stamp), built
+
+
+def stamped(body: bytes, stamp: datetime) -> bytes:
+    """The feed with `stamp` (whole seconds, UTC) as every event's DTSTAMP instead of the
+    placeholder its cached text holds: the same length, so no line folds differently."""
+    line = f"\r\nDTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
+    return body.replace(PLACEHOLDER_LINE, line)
 
 
 def event_texts(
@@ -302,12 +340,15 @@ def event_texts(
     return texts, len(missing)
 
 
-def feed_body(feed: FeedToken, now: datetime) -> bytes:
-    """The whole feed, in the owner's language."""
+def feed_body(feed: FeedToken, now: datetime, stamp: datetime) -> bytes:
+    """The whole feed, in the owner's language, stamped `stamp`: its validator's
+    Last-Modified, the moment this content first appeared, so the same ETag always
+    carries the same bytes (RFC 5545: with METHOD, DTSTAMP is when the calendar object
+    was created)."""
     language = feed_language(feed)
     with translation.override(language):
         body, _built = assemble(
-            feed_meetings(feed, now), viewer_for(feed), feed_name(feed), language
+            feed_meetings(feed, now), viewer_for(feed), feed_name(feed), language, stamp
         )
     return body
 

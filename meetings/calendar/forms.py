@@ -37,6 +37,17 @@ class FeedForm(forms.Form):
         required=False,
     )
 
+    without_invitations = forms.BooleanField(
+        label=_("Leave out the sessions I get invitations for by e-mail"),
+        required=False,
+        help_text=_(
+            "With invitations by e-mail turned on, each session you are invited to reaches "
+            "your calendar app twice: as the invitation and through this link. Tick this so "
+            "it arrives once, by the invitation. With invitations turned off this option "
+            "does nothing: the link keeps every session."
+        ),
+    )
+
     def __init__(self, *args, office: Office | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         province = self.fields["province"]
@@ -57,6 +68,7 @@ class FeedForm(forms.Form):
             site_code=data.get("site") or "",
             province_code=province.code if province else "",
             level=data.get("level"),
+            without_invitations=bool(data.get("without_invitations")),
         )
 
     def add_feed_error(self, error: FeedTokenError) -> None:

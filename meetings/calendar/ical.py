@@ -21,6 +21,7 @@ from icalendar import (
     Event,
     Timezone,
     vDuration,
+    vText,
 )
 
 from meetings.calendar import ical_writer
@@ -232,11 +233,14 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", data.method)
-    name = clean_line(data.name, SUMMARY_LIMIT)
+    # icalendar 7.3 knows neither NAME (RFC 7986) nor the X-WR- names and writes a plain
+    # str for them raw: as vText they are escaped as TEXT (`\,` `\;` `\\`), as clients
+    # read them (a person's, site's or office's name may hold any of these).
+    name = vText(clean_line(data.name, SUMMARY_LIMIT))
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     if data.description:
-        calendar.add("x-wr-caldesc", clean_line(data.description, SUMMARY_LIMIT))
+        calendar.add("x-wr-caldesc", vText(clean_line(data.description, SUMMARY_LIMIT)))
     calendar.add("x-wr-timezone", data.zone)
     if data.refresh is not None:
         # icalendar writes a timedelta without VALUE=DURATION, which RFC 7986 requires

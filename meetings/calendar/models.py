@@ -68,6 +68,14 @@ class FeedToken(models.Model):
         blank=True,
         help_text=_("An organisation feed shows only sessions with a site at this level."),
     )
+    without_invitations = models.BooleanField(
+        _("without the sessions invited to by e-mail"),
+        default=False,
+        help_text=_(
+            "A personal feed leaves out the sessions its owner receives invitations for "
+            "by e-mail (while they receive them), so each session arrives once."
+        ),
+    )
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -5,18 +5,27 @@ The feed and answer views are the pages without a session: their token is the
 credential. Malformed, unknown, revoked and no-longer-permitted tokens all get the same
 404; a feed token is counted against its rate limit before it is even looked up,
 so the limit tells nothing either.
+
+The feed and the .ics download are gzip-compressed for clients that accept it
+(`gzip_page`, on these two views only: a compressed page that mixes a secret with
+what an attacker sends is open to BREACH; these hold neither a form's token nor
+anything from the request).
 """
 
+import re
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import role_required
@@ -29,6 +38,8 @@ from meetings.calendar.models import Answer, CalendarPreference, FeedKind, FeedT
 from meetings.views.common import AuthenticatedHttpRequest, concerning_meeting
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+# What GZipMiddleware (gzip_page) reads in Accept-Encoding to compress.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def page(
@@ -112,7 +123,9 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return page(request, 400)
     form.instance.user = request.user
-    form.save()
+    with transaction.atomic():
+        form.save()
+        feeds.owner_changed(request.user)
     messages.success(request, _("Your calendar preferences were saved."))
     return redirect("calendar:overview")
 
@@ -132,10 +145,12 @@ def not_found() -> HttpResponse:
     return HttpResponseNotFound(b"Not Found\n", content_type="text/plain; charset=utf-8")
 
 
+@gzip_page
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscription feed: 404 for any bad token, 429 over the rate limit, 304 when
-    the client's copy is current (nothing built), else the calendar."""
+    the client's copy is current (nothing built), else the calendar, compressed for a
+    client that accepts gzip."""
     if not feed_tokens.is_well_formed(token):
         return not_found()
     now = timezone.now()
@@ -153,15 +168,21 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         request, etag=etag, last_modified=last_modified
     )
     if response is None:
-        response = HttpResponse(feeds.feed_body(found, now), content_type=CALENDAR_TYPE)
+        body = feeds.feed_body(found, now, validator.last_modified)
+        response = HttpResponse(body, content_type=CALENDAR_TYPE)
         response["Content-Disposition"] = 'inline; filename="giaoban.ics"'
-    response["ETag"] = etag
+        response["ETag"] = etag
+    else:
+        response["ETag"] = etag_as_sent(request, etag)
+    # gzip_page sets Vary only on what it could compress; a 304 varies the same way.
+    patch_vary_headers(response, ("Accept-Encoding",))
     response["Last-Modified"] = http_date(last_modified)
     # Private to the token's owner; clients revalidate with the ETag every time.
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
+@gzip_page
 @require_safe
 @role_required(can_view_meetings)
 def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
@@ -173,6 +194,16 @@ def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
         as_attachment=True, filename=f"giaoban-{meeting.pk}.ics"
     )
     return response
+
+
+def etag_as_sent(request: HttpRequest, etag: str) -> str:
+    """The ETag a 304 repeats: the one the full answer would carry (RFC 9110 15.4.5).
+    gzip_page makes it weak when it compresses (RFC 9110 8.8.1), which it does for
+    every feed a client accepts gzip for: a feed is never under gzip_page's 200-byte
+    floor (its VTIMEZONE alone is more) and always compresses."""
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return "W/" + etag
+    return etag
 
 
 # What each answer's button says (the answers themselves read "Accepted"…).

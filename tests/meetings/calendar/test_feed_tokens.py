@@ -128,6 +128,7 @@ def test_rotate_revokes_the_old_token_and_keeps_the_scope(alice, sites):
                 "province": "T01",
                 "level": 3,
                 "office": "VPCP",
+                "without_invitations": False,
             },
         ),
         (
@@ -139,6 +140,7 @@ def test_rotate_revokes_the_old_token_and_keeps_the_scope(alice, sites):
                 "province": "T01",
                 "level": 3,
                 "office": "VPCP",
+                "without_invitations": False,
                 "replaces": old.pk,
             },
         ),

@@ -10,16 +10,20 @@ from datetime import timedelta
 import pytest
 import recurring_ical_events
 from django.core.cache import cache
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone, translation
+from django.utils.http import parse_http_date
+from icalendar.parser import unescape_backslash
 
+from accounts.models import Person
 from accounts.roles import Role
-from conferencing.models import Conference, Endpoint, Leg, Level
+from conferencing.models import Conference, Endpoint, Leg, Level, Office
 from conferencing.site_selection import SiteSelection
 from meetings.booking import Slot, cancel, change_sites, reschedule
 from meetings.calendar import feeds, ical
 from meetings.calendar.content import viewer_of
-from meetings.calendar.models import FeedKind
+from meetings.calendar.models import FeedKind, FeedToken
 from meetings.calendar.receivers import feeds_changed
 from meetings.models import Attendee, AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import book_series, cancel_following
@@ -277,6 +281,33 @@ def test_feed_calendar_properties(client, alice, technician, sites, bridge):
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in unfolded(text).split("\r\n")
     assert "X-PUBLISHED-TTL:PT1H" in unfolded(text).split("\r\n")
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+
+
+ODD_NAME = r"Trần, Văn; Phòng 2\B"
+
+
+@pytest.mark.parametrize("kind", [FeedKind.PERSONAL, FeedKind.SITE, FeedKind.ORGANISATION])
+def test_names_with_text_separators_are_written_escaped_and_read_back(
+    client, alice, technician, sites, bridge, kind
+):
+    """A person's, site's or office's name holding `,` `;` or `\\` is TEXT escaped
+    (RFC 5545 3.3.11) in NAME, X-WR-CALNAME; both parsers read the name back."""
+    book_at(alice, bridge, local_time(3, 8))
+    Person.objects.filter(user=technician).update(full_name=ODD_NAME)
+    Endpoint.objects.filter(code="T01").update(name=ODD_NAME)
+    Office.objects.filter(members=alice).update(name=ODD_NAME)
+    owner = alice if kind == FeedKind.ORGANISATION else technician
+    scope = {"site_code": "T01"} if kind == FeedKind.SITE else {}
+
+    text = feed_of(client, owner, kind, **scope)
+
+    written = unfolded(text).split("\r\n")
+    calendar, independent = parse(text), parse_independently(text)
+    for name in ("NAME", "X-WR-CALNAME"):
+        (line,) = [line for line in written if line.startswith(name + ":")]
+        assert r"Trần\, Văn\; Phòng 2\\B" in line
+        assert ODD_NAME in unescape_backslash(str(calendar[name]))
+        assert ODD_NAME in independent.contents[name.lower()][0].value
 
 
 def test_single_site_session_location_is_the_site(client, alice, technician, sites, bridge):
@@ -641,7 +672,9 @@ def test_warm_feed_is_assembled_from_cached_events_and_only_changes_are_rebuilt(
     now = timezone.now()
 
     def build():
-        return feeds.assemble(feeds.feed_meetings(feed, now), viewer_of(technician), "Lịch", "vi")
+        return feeds.assemble(
+            feeds.feed_meetings(feed, now), viewer_of(technician), "Lịch", "vi", now
+        )
 
     cold, cold_built = build()
     warm, warm_built = build()
@@ -704,6 +737,72 @@ def test_events_cached_for_one_viewer_are_not_served_to_another_variant(
 
     assert "Họp mật" in unfolded(insider)
     assert "Họp mật" not in unfolded(outsider)
+
+
+# -- DTSTAMP: when the feed's content appeared --------------------------------------------------
+
+
+def stamps(text: bytes) -> set:
+    return {event.decoded("DTSTAMP") for event in vevents(parse(text))}
+
+
+def back_date_validators(hours: int = 1) -> None:
+    """As if every feed's current content had first appeared `hours` ago."""
+    FeedToken.objects.update(validator_since=F("validator_since") - timedelta(hours=hours))
+
+
+def test_every_event_is_stamped_with_the_feeds_last_modified(
+    client, alice, technician, carol, sites, bridge
+):
+    book_at(alice, bridge, local_time(3, 8), title="Giao ban")
+    secret = book_at(
+        alice, bridge, local_time(4, 8), title="Họp mật", classification=Classification.CONFIDENTIAL
+    )
+    invite(secret, carol)
+    outcome = weekly(alice, bridge, local_time(5, 8), count=3)
+    reschedule(outcome.booked[1], Slot(local_time(12, 9), local_time(12, 11), 60), alice)
+    Meeting.objects.update(updated_at=F("updated_at") - DAY)  # not the sessions' last change
+    _feed, token = new_feed(technician)
+
+    response = client.get(feed_url(token))
+
+    last_modified = parse_http_date(response["Last-Modified"])
+    assert len(vevents(parse(response.content))) == 4  # single, busy, master, override
+    assert {stamp.timestamp() for stamp in stamps(response.content)} == {last_modified}
+
+
+def test_the_same_etag_always_carries_the_same_bytes(client, alice, technician, sites, bridge):
+    book_at(alice, bridge, local_time(3, 8))
+    _feed, token = new_feed(technician)
+    first = client.get(feed_url(token))
+    back_date_validators()
+    feeds_changed()  # a change elsewhere: the validator is computed again, the same
+    cache.clear()  # and the events built again
+
+    again = client.get(feed_url(token))
+
+    assert again["ETag"] == first["ETag"]
+    assert again.content != first.content  # the stamp is when the content appeared…
+    (stamp,) = stamps(again.content)
+    assert stamp.timestamp() == parse_http_date(again["Last-Modified"])  # …the stored moment
+    assert client.get(feed_url(token)).content == again.content
+
+
+def test_a_booking_change_advances_the_stamp(client, alice, technician, sites, bridge):
+    meeting = book_at(alice, bridge, local_time(3, 8))
+    _feed, token = new_feed(technician)
+    client.get(feed_url(token))
+    back_date_validators()
+    before = client.get(feed_url(token))
+
+    reschedule(meeting, Slot(local_time(3, 11), local_time(3, 13), 60), alice)
+    after = client.get(feed_url(token))
+
+    (old,) = stamps(before.content)
+    (new,) = stamps(after.content)
+    assert after["ETag"] != before["ETag"]
+    assert new > old
+    assert new.timestamp() == parse_http_date(after["Last-Modified"])
 
 
 # -- Query counts ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar.parser import unescape_backslash
 
 from meetings.calendar import ical
 from tests.meetings.calendar.helpers import parse, parse_independently, vevents
@@ -36,7 +37,7 @@ def event(**fields) -> ical.EventData:
 
 
 def calendar_of(*events: ical.EventData, **fields) -> bytes:
-    data = ical.CalendarData(name="Lịch Giao Ban", refresh=timedelta(hours=1), **fields)
+    data = ical.CalendarData(**{"name": "Lịch Giao Ban", "refresh": timedelta(hours=1), **fields})
     return ical.serialize(ical.build_calendar(data, [ical.build_event(e, ZONE) for e in events]))
 
 
@@ -107,6 +108,29 @@ def test_build_calendar_has_stable_prodid_refresh_hints_and_the_vtimezone():
     ]
     timezones = list(parse(text).walk("VTIMEZONE"))
     assert [str(zone["TZID"]) for zone in timezones] == ["Asia/Ho_Chi_Minh"]
+
+
+NAME_WITH_SEPARATORS = r"Nguyễn, Văn; Phòng A\B"
+
+
+def test_build_calendar_writes_names_as_escaped_text():
+    text = calendar_of(event(), name=NAME_WITH_SEPARATORS, description=NAME_WITH_SEPARATORS)
+
+    written = r"Nguyễn\, Văn\; Phòng A\\B"
+    assert f"NAME:{written}" in lines(text)
+    assert f"X-WR-CALNAME:{written}" in lines(text)
+    assert f"X-WR-CALDESC:{written}" in lines(text)
+
+
+def test_calendar_names_read_back_as_written_by_both_parsers():
+    text = calendar_of(event(), name=NAME_WITH_SEPARATORS, description=NAME_WITH_SEPARATORS)
+
+    calendar = parse(text)
+    independent = parse_independently(text)
+    for name in ("NAME", "X-WR-CALNAME", "X-WR-CALDESC"):
+        # icalendar keeps properties it does not type as their raw text: unescape it.
+        assert unescape_backslash(str(calendar[name])) == NAME_WITH_SEPARATORS
+        assert independent.contents[name.lower()][0].value == NAME_WITH_SEPARATORS
 
 
 def test_build_calendar_twice_gives_the_same_bytes():
