@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
@@ -526,4 +527,5 @@ def download_calendar(meeting: Meeting, user: AbstractBaseUser) -> bytes:
         meetings = concerning(user, Meeting.objects.filter(series_id=meeting.series_id))
     rows = content_rows(meetings, viewer_of(user))
     data = CalendarData(name="Giao Ban", method="PUBLISH", zone=settings.TIME_ZONE)
-    return build_calendar_of(rows, Wording(), data)
+    # DTSTAMP: when this copy was made (RFC 5545 3.8.7.2, with a METHOD).
+    return build_calendar_of(rows, Wording(stamp=timezone.now()), data)

@@ -62,6 +62,7 @@ from meetings.calendar.ical import (
 )
 from meetings.calendar.invitation_changes import Change, SiteNames, change_lines, payload_of
 from meetings.calendar.invitation_mail import Letter, Purpose, compose
+from meetings.calendar.invitation_recipients import invited_users, receives_invitations
 from meetings.calendar.models import CalendarPreference, SentInvitation
 from meetings.events import ChangeKind, MeetingChange
 from meetings.models import Attendee, AttendeeRole, Meeting, MeetingStatus, Series
@@ -156,7 +157,7 @@ def send_invitations(kind: str, pk: int, version: int, change: dict | None = Non
         # Whoever does not hold the series yet (its invitation superseded before it went,
         # or their site just added) gets it whole; the others get the occurrences.
         held = holders(uid)
-        newcomers = recipients(meetings) - held
+        newcomers = invited_users(meetings) - held
         outcome = deliver(uid, meetings, described, only=newcomers) if newcomers else Outcome()
         occurrences = meetings.filter(pk__in=described.meeting_ids)
         return (outcome + deliver_occurrences(uid, occurrences, described, held)).as_dict()
@@ -175,7 +176,7 @@ def deliver(
     """Everyone of the object now gets it (REQUEST, or CANCEL when all of theirs is
     cancelled); whoever held it and no longer belongs is told they were removed.
     `only`: these people alone."""
-    current = recipients(meetings)
+    current = invited_users(meetings)
     held = holders(uid)
     users = addressees(current | held if only is None else only)
     sites = SiteNames.of(change)
@@ -374,18 +375,6 @@ def held_sequence(letter: Letter) -> int:
     return letter.events[0].sequence
 
 
-def recipients(meetings: QuerySet[Meeting]) -> set[int]:
-    """Attendees and technicians of every site of these meetings (cancelled ones too:
-    their legs stay, so their technicians hear of the cancellation)."""
-    attendees = Attendee.objects.filter(meeting__in=meetings).values_list("user_id", flat=True)
-    technicians = (
-        Endpoint.objects.filter(legs__conference__meeting__in=meetings)
-        .exclude(technicians=None)
-        .values_list("technicians", flat=True)
-    )
-    return set(attendees) | set(technicians)
-
-
 def holders(uid: str) -> set[int]:
     return set(
         SentInvitation.objects.filter(uid=uid, method=REQUEST).values_list("user_id", flat=True)
@@ -402,7 +391,7 @@ def addressees(user_ids: set[int]) -> dict:
         .select_related("calendar_preference")
         .order_by("pk")
     )
-    return {user.pk: user for user in users if wants_invitations(user)}
+    return {user.pk: user for user in users if receives_invitations(user)}
 
 
 def attendee_roles(meetings: QuerySet[Meeting], users) -> dict[int, str]:
@@ -432,13 +421,6 @@ def attendee_of(user, purpose: Purpose, roles: dict[int, str], answered: dict[in
 
 def calendar_data(method: str) -> CalendarData:
     return CalendarData(name="Giao Ban", method=method, zone=settings.TIME_ZONE)
-
-
-def wants_invitations(user) -> bool:
-    try:
-        return user.calendar_preference.receive_invitations
-    except CalendarPreference.DoesNotExist:
-        return True
 
 
 def language_of(user) -> str:

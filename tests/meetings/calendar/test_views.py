@@ -6,17 +6,19 @@ Sites: TW; T01, T02 and their communes. bob serves T01; carol is invited by name
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.roles import Role
 from conferencing.site_selection import SiteSelection
 from meetings.calendar.feed_tokens import lookup, new_token
 from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
-from meetings.models import Attendee, AttendeeRole, Classification
+from meetings.models import Attendee, AttendeeRole, Classification, Meeting
 from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve, site_tree
 from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
@@ -410,3 +412,14 @@ def test_download_of_a_series_occurrence_is_the_whole_series(client_as, alice, c
         outcome.series.uid,
         b"FREQ=DAILY;COUNT=3",
     )
+
+
+def test_download_is_stamped_with_the_moment_it_was_made(client_as, carol, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    before = timezone.now().replace(microsecond=0)
+
+    response = client_as(carol).get(ics_url(meeting))
+
+    (event,) = vevents(parse(response.content))
+    assert before <= event["DTSTAMP"].dt <= timezone.now()
+    assert event["LAST-MODIFIED"].dt < before - timedelta(days=1)
