@@ -20,6 +20,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings.calendar.ical import EventData
 from meetings.calendar.invitation_changes import span_text
@@ -65,6 +67,7 @@ def compose(letter: Letter, address: str) -> EmailMessage:
 def context_of(letter: Letter) -> dict:
     first = letter.events[0]
     return {
+        "intro": intro_of(letter),
         "purpose": str(letter.purpose),
         "occurrences": letter.occurrences,
         "recurring": bool(first.rrule),
@@ -82,6 +85,45 @@ def context_of(letter: Letter) -> dict:
         "changes": letter.changes,
         "answers": letter.answer_links,
     }
+
+
+def intro_of(letter: Letter) -> str:
+    """The opening sentence: what the message is for and what its calendar file does."""
+    count = len(letter.events)
+    if letter.purpose == Purpose.WITHDRAWAL:
+        return _(
+            "You were removed from this session: you are no longer invited, or your site no "
+            "longer takes part. The session itself is not cancelled. The attached calendar "
+            "file removes it from your calendar."
+        )
+    if letter.purpose == Purpose.CANCELLATION and letter.occurrences:
+        return ngettext(
+            "This session of the series is cancelled; the other sessions go ahead. The "
+            "attached calendar file removes it from your calendar.",
+            "These %(count)s sessions of the series are cancelled; the other sessions go "
+            "ahead. The attached calendar file removes them from your calendar.",
+            count,
+        ) % {"count": count}
+    if letter.purpose == Purpose.CANCELLATION:
+        return _(
+            "This session is cancelled. The attached calendar file removes it from your calendar."
+        )
+    if letter.purpose == Purpose.UPDATE and letter.occurrences:
+        return ngettext(
+            "This session of the series has changed; the other sessions are as they were. "
+            "The attached calendar file updates it in your calendar.",
+            "These %(count)s sessions of the series have changed; the other sessions are as "
+            "they were. The attached calendar file updates them in your calendar.",
+            count,
+        ) % {"count": count}
+    if letter.purpose == Purpose.UPDATE:
+        return _(
+            "This session has changed. The attached calendar file updates it in your calendar."
+        )
+    return _(
+        "You are invited to this session. Open the attached calendar file to add it to your "
+        "calendar."
+    )
 
 
 def alternatives(text: str, html: str, calendar: bytes, method: str) -> MIMEPart:
