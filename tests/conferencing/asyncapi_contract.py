@@ -5,26 +5,22 @@ their JSON Schemas.
 for it (the socket's channel, the direction, the frame's `type`) and validates the
 frame against that message's payload, and against the envelope. A frame type the
 document does not describe, or a frame that does not fit, fails with every reason.
-`ContractSocket` is a readiness socket whose every frame is checked so.
+tests/conferencing/websocket_helpers.py checks every frame the socket tests receive so,
+and its `ContractSocket` the frames it sends too.
 """
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
-from channels.testing import WebsocketCommunicator
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
-
-from config.asgi import application
-from tests.conferencing.websocket_helpers import TIMEOUT, headers_for, new_id
 
 DOCUMENT_PATH = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
 # The document's own URI in the registry: its "#/components/..." references resolve in it.
@@ -169,77 +165,3 @@ class Contract:
         if channel is not None:
             return set(self.document["channels"][channel]["x-close-codes"])
         return {entry["code"] for entry in self.document["info"]["x-close-codes"]}
-
-
-class ContractSocket:
-    """A readiness socket whose every frame, either way, is checked against the contract;
-    `seen` holds the messages it carried from the server, `codes` the error codes."""
-
-    def __init__(self, contract: Contract, communicator: WebsocketCommunicator, path: str) -> None:
-        self.contract, self.communicator = contract, communicator
-        self.channel = contract.channel_of(path)
-        self.seen: set[str] = set()
-        self.codes: set[str] = set()
-
-    async def send(
-        self, kind: str, content: dict | None = None, message_id: str | None = None
-    ) -> str:
-        """Send a well-formed frame, checked first: what a conforming client sends."""
-        message_id = message_id or new_id()
-        frame: dict = {"type": kind, "id": message_id}
-        if content is not None:
-            frame["content"] = content
-        self.contract.check(self.channel, CLIENT, frame)
-        await self.communicator.send_to(text_data=json.dumps(frame, ensure_ascii=False))
-        return message_id
-
-    async def send_raw(self, data: str | bytes) -> None:
-        """Send a frame as it is (one the server must refuse), unchecked."""
-        if isinstance(data, bytes):
-            await self.communicator.send_to(bytes_data=data)
-        else:
-            await self.communicator.send_to(text_data=data)
-
-    async def receive(self) -> dict:
-        frame = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
-        message = self.contract.check(self.channel, SERVER, frame)
-        self.seen.add(message.name)
-        if frame["type"] == "error":
-            self.codes.add(frame["content"]["code"])
-        return frame
-
-    async def request(
-        self, kind: str, content: dict | None = None, message_id: str | None = None
-    ) -> dict:
-        message_id = await self.send(kind, content, message_id)
-        answer = await self.receive()
-        assert answer["in_response"] == message_id
-        return answer
-
-    async def closed_with(self) -> int:
-        """The code the server closes the socket with: one the document names."""
-        message = await self.communicator.receive_output(timeout=TIMEOUT)
-        assert message["type"] == "websocket.close", message
-        code = message.get("code", 1000)
-        if code not in self.contract.close_codes(self.channel):
-            raise ContractBroken(
-                f"close code {code} is not one docs/asyncapi.yaml names for {self.channel}"
-            )
-        return code
-
-
-@asynccontextmanager
-async def contract_socket(
-    contract: Contract, path: str, cookie: str | None = None, headers: list | None = None
-) -> AsyncIterator[ContractSocket]:
-    """An open socket on the real ASGI application (a browser's handshake with `cookie`,
-    or these `headers`), disconnected on the way out."""
-    communicator = WebsocketCommunicator(
-        application, path, headers=headers if headers is not None else headers_for(cookie)
-    )
-    try:
-        connected, _code = await communicator.connect(timeout=TIMEOUT)
-        assert connected is True
-        yield ContractSocket(contract, communicator, path)
-    finally:
-        await communicator.disconnect(timeout=TIMEOUT)

@@ -5,7 +5,8 @@ kind of frame (snapshot in parts, delta, cells on demand, search results, pongs,
 every error code a frame can earn, every close code), and each frame either way is
 validated against its message's JSON Schema in the document
 (tests/conferencing/asyncapi_contract.py). A frame type the document does not describe
-fails, and so does a message of the document that no test saw.
+fails, and so does a message of the document that no test saw. (Every other socket test
+checks the frames it receives too: tests/conferencing/websocket_helpers.receive.)
 
 The `session` fixture's window is open (tests/conferencing/conftest.py): bob serves T01
 (the host) and X0101, alice (secretariat) watches the board.
@@ -26,18 +27,14 @@ from config.consumers import UNKNOWN_PATH_CLOSE_CODE
 from config.websocket_routes import websocket_urlpatterns
 from people import api_tokens
 from people.models import TokenScope
-from tests.conferencing.asyncapi_contract import (
-    CLIENT,
-    SERVER,
-    Contract,
-    ContractBroken,
-    contract_socket,
-)
+from tests.conferencing.asyncapi_contract import CLIENT, SERVER, ContractBroken
 from tests.conferencing.websocket_helpers import (
     ALL_OK,
+    CONTRACT,
     HOST,
     TECHNICIAN_PATH,
     board_path,
+    contract_socket,
     report,
     session_cookie,
 )
@@ -45,7 +42,6 @@ from tests.factories import BridgeFactory, open_session, site_tree
 
 transactional = pytest.mark.django_db(transaction=True)
 
-CONTRACT = Contract.load()
 SOURCE = Path(__file__).resolve().parents[2]
 # The database refusing one report of a batch (test_report_queue causes it) is not a
 # frame's fault: no frame sent over a socket can earn it, the envelope refuses its text
@@ -188,7 +184,7 @@ async def test_every_frame_of_the_technicians_socket_fits_the_document(
     token = await database_sync_to_async(read_only_token)(bob)
     phones = []
 
-    async with contract_socket(CONTRACT, TECHNICIAN_PATH, cookies["bob"]) as phone:
+    async with contract_socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
         phones.append(phone)
         pong = await phone.request("ping")
         checking = await phone.request(
@@ -203,18 +199,18 @@ async def test_every_frame_of_the_technicians_socket_fits_the_document(
             report(legs["T01"], "ready", checklist={"audio": True}, override="Màn hình phụ"),
         )
         outside = await phone.request("report", report(later_leg, "checking"))
-    async with contract_socket(CONTRACT, TECHNICIAN_PATH, cookies["bob"]) as phone:
+    async with contract_socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
         phones.append(phone)
         for raw in frames_refused_on_a_phone(legs).values():
             await phone.send_raw(raw)
             await phone.receive()
-    async with contract_socket(CONTRACT, TECHNICIAN_PATH, cookies["bob"]) as phone:
+    async with contract_socket(TECHNICIAN_PATH, cookies["bob"]) as phone:
         phones.append(phone)
         for number in range(consumers.RATE_BURST + 1):
             await phone.send("ping", message_id=f"p{number}")
         flooded = [await phone.receive() for _ in range(consumers.RATE_BURST + 1)]
     async with contract_socket(
-        CONTRACT, TECHNICIAN_PATH, headers=[HOST, (b"authorization", f"Bearer {token}".encode())]
+        TECHNICIAN_PATH, headers=[HOST, (b"authorization", f"Bearer {token}".encode())]
     ) as phone:
         phones.append(phone)
         read_only = await phone.request("report", report(legs["X0101"], "checking"))
@@ -261,8 +257,8 @@ async def test_every_frame_of_the_board_fits_the_document(
     boards = []
 
     async with (
-        contract_socket(CONTRACT, board_path(session.conference_id), cookies["alice"]) as board,
-        contract_socket(CONTRACT, TECHNICIAN_PATH, cookies["bob"]) as phone,
+        contract_socket(board_path(session.conference_id), cookies["alice"]) as board,
+        contract_socket(TECHNICIAN_PATH, cookies["bob"]) as phone,
     ):
         boards.append(board)
         snapshot = [await board.receive() for _part in range(3)]
@@ -292,9 +288,7 @@ async def test_every_frame_of_the_board_fits_the_document(
         for raw in frames_refused_on_a_board().values():
             await board.send_raw(raw)
             await board.receive()
-    async with contract_socket(
-        CONTRACT, board_path(session.conference_id), cookies["alice"]
-    ) as board:
+    async with contract_socket(board_path(session.conference_id), cookies["alice"]) as board:
         boards.append(board)
         for _part in range(3):
             await board.receive()
@@ -343,7 +337,7 @@ async def test_the_snapshot_of_a_board_of_more_than_sixty_sites_fits_the_documen
     meeting = await database_sync_to_async(large_session)(alice)
     cookie = await database_sync_to_async(session_cookie)(alice)
 
-    async with contract_socket(CONTRACT, board_path(meeting.conference_id), cookie) as board:
+    async with contract_socket(board_path(meeting.conference_id), cookie) as board:
         snapshot = await board.receive()
         closed_group = await board.request("cells", {"group": "T03"})
 
@@ -371,13 +365,11 @@ async def test_refused_and_ended_sockets_close_with_the_documented_codes(
     settings.ACCOUNT_WATCH_SECONDS = 1
     codes = {}
 
-    async with contract_socket(
-        CONTRACT, board_path(session.conference_id), cookies["mallory"]
-    ) as s:
+    async with contract_socket(board_path(session.conference_id), cookies["mallory"]) as s:
         codes["board, not allowed"] = await s.closed_with()
-    async with contract_socket(CONTRACT, TECHNICIAN_PATH, None) as s:
+    async with contract_socket(TECHNICIAN_PATH, None) as s:
         codes["technician, anonymous"] = await s.closed_with()
-    async with contract_socket(CONTRACT, TECHNICIAN_PATH, cookies["bob"]) as s:
+    async with contract_socket(TECHNICIAN_PATH, cookies["bob"]) as s:
         await s.request("ping")
         await database_sync_to_async(sessions.end_sessions)(bob)
         codes["technician, account ended"] = await asyncio.wait_for(s.closed_with(), 5)
