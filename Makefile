@@ -5,6 +5,9 @@ SHELL := /bin/bash
 
 VENV := .venv
 STAMP := $(VENV)/.installed
+# The AsyncAPI parser that `make lint` checks docs/asyncapi.yaml with (pinned by its lock file).
+ASYNCAPI := tools/asyncapi
+ASYNCAPI_STAMP := $(ASYNCAPI)/node_modules/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
 
@@ -14,7 +17,8 @@ help:
 	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
 	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
-	@echo "make lint    ruff format --check, ruff check and the import contracts (lint-imports)"
+	@echo "make lint    ruff format --check, ruff check, the import contracts (lint-imports)"
+	@echo "             and the AsyncAPI document of the readiness sockets (docs/asyncapi.yaml)"
 	@echo "make bench   run every benchmark in bench/"
 
 venv: $(STAMP)
@@ -54,10 +58,17 @@ test: venv
 	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: venv
+# Re-installs only when the lock file changed; no install scripts (the parser needs none).
+$(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js (>= 18) and npm" >&2; exit 1; }
+	cd $(ASYNCAPI) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+lint: venv $(ASYNCAPI_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	node $(ASYNCAPI)/check.mjs docs/asyncapi.yaml
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \

@@ -3,7 +3,9 @@
 A communicator opens as a page of the app would (its Host, the same Origin) with the
 session cookie of a persona;
 `socket()` always disconnects, whatever the test does; `assert_error` checks a
-stable error code and that the socket still answers afterwards.
+stable error code and that the socket still answers afterwards. Every frame received
+through `receive` must fit docs/asyncapi.yaml (tests/conferencing/asyncapi_contract.py):
+each socket test is also a consumer test of the contract.
 """
 
 import json
@@ -16,6 +18,9 @@ from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
+from tests.conferencing.asyncapi_contract import CLIENT, SERVER, Contract, ContractBroken
+
+CONTRACT = Contract.load()
 
 HOST = (b"host", b"localhost")
 ORIGIN = (b"origin", b"http://localhost")
@@ -85,7 +90,10 @@ async def send(
 
 
 async def receive(communicator: WebsocketCommunicator, timeout: float = TIMEOUT) -> dict:
-    return json.loads(await communicator.receive_from(timeout=timeout))
+    """The next frame, once checked against the contract (its socket's channel)."""
+    frame = json.loads(await communicator.receive_from(timeout=timeout))
+    CONTRACT.check(CONTRACT.channel_of(communicator.scope["path"]), SERVER, frame)
+    return frame
 
 
 async def request(
@@ -132,3 +140,77 @@ async def open_socket(path: str, cookie: str | None) -> WebsocketCommunicator:
     connected, _code = await communicator.connect(timeout=TIMEOUT)
     assert connected is True
     return communicator
+
+
+class ContractSocket:
+    """A readiness socket whose every frame, either way, is checked against the contract;
+    `seen` holds the messages it carried from the server, `codes` the error codes."""
+
+    def __init__(self, communicator: WebsocketCommunicator, path: str) -> None:
+        self.contract, self.communicator = CONTRACT, communicator
+        self.channel = CONTRACT.channel_of(path)
+        self.seen: set[str] = set()
+        self.codes: set[str] = set()
+
+    async def send(
+        self, kind: str, content: dict | None = None, message_id: str | None = None
+    ) -> str:
+        """Send a well-formed frame, checked first: what a conforming client sends."""
+        message_id = message_id or new_id()
+        frame: dict = {"type": kind, "id": message_id}
+        if content is not None:
+            frame["content"] = content
+        self.contract.check(self.channel, CLIENT, frame)
+        await self.communicator.send_to(text_data=json.dumps(frame, ensure_ascii=False))
+        return message_id
+
+    async def send_raw(self, data: str | bytes) -> None:
+        """Send a frame as it is (one the server must refuse), unchecked."""
+        if isinstance(data, bytes):
+            await self.communicator.send_to(bytes_data=data)
+        else:
+            await self.communicator.send_to(text_data=data)
+
+    async def receive(self) -> dict:
+        frame = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
+        message = self.contract.check(self.channel, SERVER, frame)
+        self.seen.add(message.name)
+        if frame["type"] == "error":
+            self.codes.add(frame["content"]["code"])
+        return frame
+
+    async def request(
+        self, kind: str, content: dict | None = None, message_id: str | None = None
+    ) -> dict:
+        message_id = await self.send(kind, content, message_id)
+        answer = await self.receive()
+        assert answer["in_response"] == message_id
+        return answer
+
+    async def closed_with(self) -> int:
+        """The code the server closes the socket with: one the document names."""
+        message = await self.communicator.receive_output(timeout=TIMEOUT)
+        assert message["type"] == "websocket.close", message
+        code = message.get("code", 1000)
+        if code not in self.contract.close_codes(self.channel):
+            raise ContractBroken(
+                f"close code {code} is not one docs/asyncapi.yaml names for {self.channel}"
+            )
+        return code
+
+
+@asynccontextmanager
+async def contract_socket(
+    path: str, cookie: str | None = None, headers: list | None = None
+) -> AsyncIterator["ContractSocket"]:
+    """An open socket on the real ASGI application (a browser's handshake with `cookie`,
+    or these `headers`), disconnected on the way out."""
+    communicator = WebsocketCommunicator(
+        application, path, headers=headers if headers is not None else headers_for(cookie)
+    )
+    try:
+        connected, _code = await communicator.connect(timeout=TIMEOUT)
+        assert connected is True
+        yield ContractSocket(communicator, path)
+    finally:
+        await communicator.disconnect(timeout=TIMEOUT)
