@@ -18,7 +18,6 @@ from people import api_tokens
 from tests.httpapi.helpers import error_code, keys
 from tests.meetings.api.helpers import LIST_URL, at, booking_body, iso
 
-
 TOKENS = "/api/v1/tokens/"
 
 
