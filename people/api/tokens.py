@@ -92,7 +92,7 @@ class TokenViewSet(viewsets.ViewSet):
         summary=_("Make an API token (the token is in this answer only)"),
         description=_(
             "Location: the token's path (DELETE it to revoke). With an Idempotency-Key, a "
-            "retry gets the same answer, the secret included, and only its own sender does."
+            "retry gets the same answer, the token included, and only its own sender does."
         ),
         request=TokenRequestSerializer,
         parameters=KEY_PARAMETERS,
