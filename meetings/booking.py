@@ -46,6 +46,7 @@ from conferencing.site_selection import (
 )
 from meetings.events import ChangeKind, MeetingChange, announce
 from meetings.models import Attendee, Classification, Meeting, MeetingStatus
+from meetings.revisions import refuse_stale
 from meetings.visibility import with_details
 
 MAX_SESSION_LENGTH = timedelta(hours=24)
@@ -424,8 +425,10 @@ def is_changeable(meeting: Meeting) -> bool:
 
 
 def lock_changeable(meeting: Meeting) -> Meeting:
-    """Re-read the meeting under a row lock and refuse changes to what is over."""
+    """Re-read the meeting under a row lock and refuse changes to what is over, or to a
+    revision other than the one the caller read (meetings.revisions)."""
     locked = Meeting.objects.select_for_update().select_related("conference").get(pk=meeting.pk)
+    refuse_stale(locked)
     refuse_unchangeable(locked)
     return locked
 

@@ -5,8 +5,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from httpapi.preconditions import PreconditionFailed
 from meetings.api.serializers import conflicts_data, occurrence_data
 from meetings.booking import BookingConflict, BookingError
+from meetings.revisions import StaleRevision
 from meetings.series import SeriesConflict
 
 CONFLICT_CODE = "conflict"
@@ -28,11 +30,14 @@ def conflict_response(error: BookingConflict | SeriesConflict) -> Response:
 
 
 class DomainErrorsMixin:
-    """For API views that call `meetings.booking` or `meetings.series`."""
+    """For API views that call `meetings.booking` or `meetings.series`; a stale If-Match
+    (meetings.revisions) is 412."""
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, BookingError):
             exc = as_validation_error(exc)
+        elif isinstance(exc, StaleRevision):
+            exc = PreconditionFailed()
         elif isinstance(exc, BookingConflict | SeriesConflict):
             return conflict_response(exc)
         return super().handle_exception(exc)  # type: ignore[misc]

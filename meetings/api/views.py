@@ -1,6 +1,7 @@
 """Meetings over JSON: each action parses, authorises and calls one domain function."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -11,7 +12,17 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meetings import booking, series
+from httpapi import preconditions
+from httpapi.idempotency import idempotent
+from httpapi.schema import (
+    ETAG,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    KEY_PARAMETERS,
+    KEY_RESPONSES,
+    PRECONDITION_FAILED,
+)
+from meetings import booking, revisions, series
 from meetings.api import queries
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
@@ -41,6 +52,7 @@ BAD_REQUEST = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description=_('Invalid input: {"field": ["message"]}, "non_field_errors" for the whole.'),
 )
+KEY_REUSED = KEY_RESPONSES[422]
 CONFLICT = OpenApiResponse(
     ConflictSerializer,
     description=_("Sites or bridge ports are taken; nothing was written."),
@@ -96,8 +108,12 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Book a session, or a series with `rrule`"),
-        description=SECRETARIAT_ONLY,
+        description=_(
+            "Secretariat only. Location: the session booked; for a series, its first "
+            "booked occurrence (a series has no resource of its own in the API)."
+        ),
         request=BookSerializer,
+        parameters=KEY_PARAMETERS,
         responses={
             201: PolymorphicProxySerializer(
                 component_name="Booked",
@@ -106,8 +122,10 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
             ),
             400: BAD_REQUEST,
             409: CONFLICT,
+            422: KEY_REUSED,
         },
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         serializer = BookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -116,6 +134,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
             outcome = series.book_series(
                 serializer.booking_request(), data["rrule"], request.user, data["skip_conflicts"]
             )
+            first = min(outcome.booked, key=lambda meeting: meeting.pk, default=None)
             return Response(
                 {
                     "series": SeriesRefSerializer(outcome.series).data,
@@ -123,9 +142,14 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
                     "skipped": [occurrence_data(slot, report) for slot, report in outcome.skipped],
                 },
                 status=status.HTTP_201_CREATED,
+                headers={"Location": meeting_location(first)} if first else None,
             )
         meeting = booking.book(serializer.booking_request(), request.user)
-        return Response(fresh_detail(meeting, request.user), status=status.HTTP_201_CREATED)
+        return Response(
+            fresh_detail(meeting, request.user),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": meeting_location(meeting), **etag_of(meeting)},
+        )
 
     @extend_schema(
         summary=_("Dry run: what booking this would run into; nothing is written"),
@@ -151,17 +175,36 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("One session; a confidential one I am not invited to shows as busy time"),
-        description=_("404 for a session that does not concern the user."),
-        responses={200: meeting_items_schema(many=False)},
+        description=_(
+            "404 for a session that does not concern the user. ETag: its revision, for "
+            "If-Match on a change; If-None-Match with it answers 304."
+        ),
+        parameters=[IF_NONE_MATCH, ETAG],
+        responses={
+            200: meeting_items_schema(many=False),
+            304: OpenApiResponse(description=_("Not modified: the ETag is still current.")),
+        },
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(meeting_detail(self.get_object(), request.user))
+        meeting = self.get_object()
+        tag = revisions.revision_tag(meeting)
+        if preconditions.is_not_modified(request, tag):
+            return preconditions.not_modified(tag)
+        return Response(
+            meeting_detail(meeting, request.user), headers={"ETag": preconditions.quoted(tag)}
+        )
 
     @extend_schema(
         summary=_("Move a session, or it and the following ones of its series"),
         description=CHANGERS_ONLY,
         request=RescheduleSerializer,
-        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: MeetingsChangedSerializer,
+            400: BAD_REQUEST,
+            409: CONFLICT,
+            412: PRECONDITION_FAILED,
+        },
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str) -> Response:
@@ -169,33 +212,44 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         serializer = RescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = serializer.slot(meeting)
-        if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
-            changed = series.reschedule_following(meeting, slot, request.user)
-        else:
-            changed = [booking.reschedule(meeting, slot, request.user)]
-        return Response({"meetings": changed_items(changed, request.user)})
+        with revisions.expecting(meeting.pk, preconditions.required_tags(request)):
+            if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
+                changed = series.reschedule_following(meeting, slot, request.user)
+            else:
+                changed = [booking.reschedule(meeting, slot, request.user)]
+        return Response(
+            {"meetings": changed_items(changed, request.user)}, headers=etag_of(meeting)
+        )
 
     @extend_schema(
         summary=_("Make the session's sites exactly this selection"),
         description=CHANGERS_ONLY,
         request=ChangeSitesSerializer,
-        responses={200: MeetingDetailSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: MeetingDetailSerializer,
+            400: BAD_REQUEST,
+            409: CONFLICT,
+            412: PRECONDITION_FAILED,
+        },
     )
     @action(detail=True, methods=["post"])
     def sites(self, request: Request, pk: str) -> Response:
         meeting = self.get_object()
         serializer = ChangeSitesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        meeting = booking.change_sites(
-            meeting, serializer.selection(), serializer.validated_data["host"], request.user
-        )
-        return Response(fresh_detail(meeting, request.user))
+        with revisions.expecting(meeting.pk, preconditions.required_tags(request)):
+            meeting = booking.change_sites(
+                meeting, serializer.selection(), serializer.validated_data["host"], request.user
+            )
+        return Response(fresh_detail(meeting, request.user), headers=etag_of(meeting))
 
     @extend_schema(
         summary=_("Cancel a session, or it and the following ones of its series"),
         description=CHANGERS_ONLY,
         request=CancelSerializer,
-        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST},
+        parameters=[IF_MATCH, ETAG],
+        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
@@ -203,17 +257,31 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
-        if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
-            changed = series.cancel_following(meeting, reason, request.user)
-        else:
-            changed = [booking.cancel(meeting, reason, request.user)]
-        return Response({"meetings": changed_items(changed, request.user)})
+        with revisions.expecting(meeting.pk, preconditions.required_tags(request)):
+            if serializer.validated_data["scope"] == series.SCOPE_FOLLOWING:
+                changed = series.cancel_following(meeting, reason, request.user)
+            else:
+                changed = [booking.cancel(meeting, reason, request.user)]
+        return Response(
+            {"meetings": changed_items(changed, request.user)}, headers=etag_of(meeting)
+        )
 
 
 def changed_items(meetings: list[Meeting], user: User) -> list[dict]:
     """Meetings an action changed, re-read with their list annotations in one query."""
     fresh = queries.summaries().filter(pk__in=[meeting.pk for meeting in meetings])
     return meeting_items(list(fresh), user)
+
+
+def meeting_location(meeting: Meeting) -> str:
+    return reverse("meetings-api:meeting-detail", kwargs={"pk": meeting.pk})
+
+
+def etag_of(meeting: Meeting) -> dict[str, str]:
+    """The ETag header of the meeting as it is now, after a change: re-read, since the
+    change saved another copy of the row."""
+    current = Meeting.objects.only("sequence", "updated_at").get(pk=meeting.pk)
+    return {"ETag": preconditions.quoted(revisions.revision_tag(current))}
 
 
 def fresh_detail(meeting: Meeting, user: User) -> dict:

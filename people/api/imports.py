@@ -5,6 +5,7 @@ office for a token); another office's answers 404 as a missing one."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import import_jobs
 from people.import_forms import check_upload_size
 from people.models import PeopleImportJob
@@ -93,12 +96,19 @@ class PeopleImportsView(GenericAPIView):
     @extend_schema(
         operation_id="people_imports_create",
         summary=_("Import people from a file"),
+        description=_(
+            "202: the job is made and runs on the task worker; Location is the job to "
+            "follow (GET) until it is finished."
+        ),
         request={"multipart/form-data": ImportUploadSerializer},
+        parameters=KEY_PARAMETERS,
         responses={
             202: ImportJobSerializer,
             400: OpenApiResponse(description=_("No file, or a file over the size limit.")),
+            **KEY_RESPONSES,
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = ImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -110,7 +120,11 @@ class PeopleImportsView(GenericAPIView):
             skip_invalid=serializer.validated_data["skip_invalid"],
             office=import_jobs.acting_office(request.user),
         )
-        return Response(job_data(job), status=status.HTTP_202_ACCEPTED)
+        return Response(
+            job_data(job),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("people-api:import", kwargs={"pk": job.pk})},
+        )
 
 
 class PeopleImportView(GenericAPIView):

@@ -4,6 +4,7 @@ Only the asker's tokens: another person's token id answers 404, as a missing one
 Rules in people.api_tokens; a read-only token may list but not make or revoke (its
 POST and DELETE are refused by people.authentication)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import api_tokens
 from people.models import ApiToken, TokenScope
 
@@ -87,9 +90,19 @@ class TokenViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary=_("Make an API token (the token is in this answer only)"),
+        description=_(
+            "Location: the token's path (DELETE it to revoke). With an Idempotency-Key, a "
+            "retry gets the same answer, the token included, and only its own sender does."
+        ),
         request=TokenRequestSerializer,
-        responses={201: NewTokenSerializer, 400: OpenApiResponse(description=_("Bad input"))},
+        parameters=KEY_PARAMETERS,
+        responses={
+            201: NewTokenSerializer,
+            400: OpenApiResponse(description=_("Bad input")),
+            **KEY_RESPONSES,
+        },
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         asked = TokenRequestSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
@@ -107,7 +120,11 @@ class TokenViewSet(viewsets.ViewSet):
             raise ValidationError({refused.code: [refused.message]}) from None
         body = NewTokenSerializer(made.token).data
         body["token"] = made.key
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("people-api:token-detail", kwargs={"pk": made.token.pk})},
+        )
 
     @extend_schema(
         summary=_("Revoke one of my API tokens"),

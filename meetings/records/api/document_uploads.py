@@ -11,6 +11,7 @@ Local disk: PUT the parts (`part_size` bytes each but the last) to `parts/<n>/`.
 """
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,6 +20,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.records import document_uploads
 from meetings.records.api.recording_uploads import (
     NOT_FOUND,
@@ -132,8 +135,15 @@ class CreateDocumentUploadView(UploadErrorsMixin, GenericAPIView):
             "complete/. The document becomes a version once the task worker verified it."
         ),
         request=CreateDocumentUploadSerializer,
-        responses={201: DocumentUploadStateSerializer, 400: REFUSED, 503: UNAVAILABLE},
+        parameters=KEY_PARAMETERS,
+        responses={
+            201: DocumentUploadStateSerializer,
+            400: REFUSED,
+            503: UNAVAILABLE,
+            **KEY_RESPONSES,
+        },
     )
+    @idempotent
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = managed_meeting(request.user, meeting_id)
         serializer = CreateDocumentUploadSerializer(data=request.data)
@@ -153,7 +163,11 @@ class CreateDocumentUploadView(UploadErrorsMixin, GenericAPIView):
             record=record,
             reason=data["reason"],
         )
-        return Response(document_data(upload, []), status=status.HTTP_201_CREATED)
+        return Response(
+            document_data(upload, []),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("meetings-api:document-upload", kwargs={"pk": upload.pk})},
+        )
 
 
 class DocumentUploadView(DocumentUploadMixin, RecordingUploadView):

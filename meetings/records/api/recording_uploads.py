@@ -10,6 +10,7 @@ being down is 503 `storage_unavailable`, and the upload stays resumable.
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_secretariat
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.records import storage as record_storage
 from meetings.records import upload_parts
 from meetings.records import uploads as recording_uploads
@@ -199,8 +202,16 @@ class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
             "app: PUT them to /parts/<n>/. Every part is part_size bytes but the last."
         ),
         request=CreateUploadSerializer,
-        responses={201: UploadSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
+        parameters=KEY_PARAMETERS,
+        responses={
+            201: UploadSerializer,
+            400: REFUSED,
+            503: UNAVAILABLE,
+            504: TIMED_OUT,
+            **KEY_RESPONSES,
+        },
     )
+    @idempotent
     def post(self, request: Request, meeting_id: int) -> Response:
         # SecretariatOnly and a meeting its office owns: what records.may_upload asks.
         meeting = managed_meeting(request.user, meeting_id)
@@ -220,7 +231,13 @@ class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
             record=record,
             reason=data["reason"],
         )
-        return Response(upload_data(upload, []), status=status.HTTP_201_CREATED)
+        return Response(
+            upload_data(upload, []),
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": reverse("meetings-api:recording-upload", kwargs={"pk": upload.pk})
+            },
+        )
 
 
 class UploadViewMixin(UploadErrorsMixin):

@@ -23,6 +23,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.api.permissions import MeetingPermission
 from meetings.records import archive, downloads
 from meetings.records import documents as record_documents
@@ -277,8 +279,16 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
             "documents go through /api/v1/meetings/{id}/document-uploads/."
         ),
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: RecordVersionSerializer, 400: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
+        parameters=KEY_PARAMETERS,
+        responses={
+            201: RecordVersionSerializer,
+            400: REFUSED,
+            503: UNAVAILABLE,
+            504: TIMED_OUT,
+            **KEY_RESPONSES,
+        },
     )
+    @idempotent
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = managed_meeting(request.user, meeting_id)
         serializer = DocumentUploadSerializer(data=request.data)
@@ -296,7 +306,11 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
             record=record,
             reason=data["reason"],
         )
-        return Response(RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(
+            RecordVersionSerializer(version).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("meetings-api:record-version", kwargs={"pk": version.pk})},
+        )
 
 
 class RecordVersionView(RecordErrorsMixin, GenericAPIView):
