@@ -460,6 +460,7 @@ SPECTACULAR_SETTINGS = {
         "TokenScopeEnum": "people.models.TokenScope",
         "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
+        "ImportJobStatusEnum": "conferencing.models.ImportJobStatus",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }

@@ -157,6 +157,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return SITES
     if re.search(r"people/imports?/(<int:job_id>|\{id\})", route):
         return PEOPLE_JOBS
+    if "endpoints/imports/{id}" in route:
+        return JOBS
     if "invitation/<str:token>" in route:
         return INVITATIONS
     if "<uidb64>/<token>" in route:
@@ -934,6 +936,13 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   409   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/endpoints/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
+    # The site import: the web import page's permission and jobs (the acting office's).
+    ('POST', '/api/v1/endpoints/imports/', '-'):
+        '415   415   415   415   415   403   403   403   403   403   401   415',
+    ('GET', '/api/v1/endpoints/imports/{id}/', 'central_job'):
+        '200   404   404   404   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/endpoints/imports/{id}/', 'hanoi_job'):
+        '404   200   404   200   200   403   403   403   403   403   401   404',
     ('GET', '/api/v1/endpoints/{code}/', 'T01'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T02'):
@@ -1433,6 +1442,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<uidb64>", uid).replace("<token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
+        path = path.replace("{id}", pk(world.jobs[obj].pk))
     elif obj in PEOPLE:
         path = path.replace("<int:person_id>", pk(world.people[obj].pk))
     elif obj in PEOPLE_JOBS:

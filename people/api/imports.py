@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferencing.models import ImportJobStatus
 from people import import_jobs
 from people.import_forms import check_upload_size
 from people.models import PeopleImportJob
@@ -64,7 +65,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class ImportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status = serializers.ChoiceField(choices=ImportJobStatus.choices)
     status_label = serializers.CharField()
     finished = serializers.BooleanField()
     total_rows = serializers.IntegerField()
