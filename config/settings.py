@@ -461,6 +461,7 @@ SPECTACULAR_SETTINGS = {
         "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "ImportJobStatusEnum": "conferencing.models.ImportJobStatus",
+        "FeedKindEnum": "meetings.calendar.models.FeedKind",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }

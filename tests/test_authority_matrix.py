@@ -165,7 +165,7 @@ def objects_for(route: str) -> tuple[str, ...]:
         return RESET_LINKS
     if "answer/<str:token>" in route:
         return ANSWER_LINKS
-    if "feed_id" in route or "<str:token>" in route:
+    if "feed_id" in route or "<str:token>" in route or "calendar/feeds/{id}" in route:
         return FEEDS
     if "job_id" in route:
         return JOBS
@@ -904,6 +904,23 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   200   404   200   200   404   404   404   404   404   401   404',
     ('GET', '/api/v1/bridges/{id}/', 'other_bridge'):
         '404   404   200   404   200   404   404   404   404   404   401   404',
+    # One's own calendar feeds (meetings.calendar.feed_tokens): another's answers as a missing one.
+    ('GET', '/api/v1/calendar/feeds/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   401   200',
+    ('POST', '/api/v1/calendar/feeds/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   401   400',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'central_organisation'):
+        '204   404   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'hanoi_personal'):
+        '404   204   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'other_organisation'):
+        '404   404   204   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'central_organisation'):
+        '201   404   404   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'hanoi_personal'):
+        '404   201   404   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'other_organisation'):
+        '404   404   201   404   404   404   404   404   404   404   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'hanoi'):
         '404   200   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'national'):
@@ -1427,7 +1444,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("{code}", code).replace("<str:code>", code)
     elif obj in FEEDS:
         feed_pk, token = world.feeds[obj]
-        path = path.replace("<int:feed_id>", pk(feed_pk))
+        path = path.replace("<int:feed_id>", pk(feed_pk)).replace("{id}", pk(feed_pk))
         path = path.replace("<str:token>", MISSING_TOKEN if missing else token)
     elif obj in INVITATIONS:
         token = MISSING_TOKEN if missing else world.invitations[obj]
