@@ -149,7 +149,7 @@ def objects_for(route: str) -> tuple[str, ...]:
         return MEETINGS
     if "bridges/{id}" in route or "bridge_id" in route:
         return BRIDGES
-    if "office_id" in route:
+    if "office_id" in route or "offices/{id}" in route:
         return OFFICES
     if "person_id" in route:
         return PEOPLE
@@ -1079,6 +1079,16 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
     # The people import's API: multipart only (the matrix posts JSON: 415 once allowed).
+    # Offices and their people: the people pages' rule (people.scope), the acting office's
+    # jurisdiction; an office outside answers as a missing one.
+    ('GET', '/api/v1/offices/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'central_office'):
+        '200   404   404   404   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'hanoi_office'):
+        '200   200   404   200   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'other_office'):
+        '200   404   200   404   200   403   403   403   403   403   401   200',
     ('POST', '/api/v1/people/imports/', '-'):
         '415   415   415   415   415   403   403   403   403   403   401   415',
     ('GET', '/api/v1/people/imports/{id}/', 'central_people_job'):
@@ -1438,7 +1448,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))
     elif obj in OFFICES:
         office = world.offices[obj.removesuffix("_office")]
-        path = path.replace("<int:office_id>", pk(office.pk))
+        path = path.replace("<int:office_id>", pk(office.pk)).replace("{id}", pk(office.pk))
     elif obj in SITES:
         code = MISSING_CODE if missing else obj
         path = path.replace("{code}", code).replace("<str:code>", code)

@@ -62,7 +62,9 @@ class FeedSerializer(serializers.ModelSerializer):
 class NewFeedSerializer(FeedSerializer):
     url = serializers.URLField(
         read_only=True,
-        help_text=_("The feed's secret address (https): in this answer only, never again."),
+        help_text=_(
+            "The feed's address, which is its key (https): in this answer only, never again."
+        ),
     )
     webcal_url = serializers.CharField(
         read_only=True, help_text=_("The same address as webcal://, for calendar apps.")
