@@ -896,6 +896,9 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('POST', 'readyz', '-'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
     # --- API operations (OpenAPI schema) ---
+    # The audit trail: the /audit/ page's entries (meetings.trail.scope).
+    ('GET', '/api/v1/audit/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   401   200',
     ('GET', '/api/v1/bridges/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/bridges/{id}/', 'central_bridge'):
