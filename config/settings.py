@@ -461,6 +461,8 @@ SPECTACULAR_SETTINGS = {
         "TokenScopeEnum": "people.models.TokenScope",
         "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
+        "ImportJobStatusEnum": "conferencing.models.ImportJobStatus",
+        "FeedKindEnum": "meetings.calendar.models.FeedKind",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }

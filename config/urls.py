@@ -11,10 +11,12 @@ from conferencing import urls as conferencing_urls
 from config import health
 from meetings import urls as meeting_urls
 from meetings.api import urls as meeting_api_urls
+from meetings.calendar import api as calendar_api
 from meetings.home import views as home_views
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
+from meetings.trail import api as trail_api
 from people.views import tokens as token_views
 
 # The meetings app's pages and API are composed here from its packages, so the booking
@@ -43,6 +45,8 @@ urlpatterns = [
     path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
     path("api/v1/", include("people.api.urls")),
+    path("api/v1/", include((calendar_api.urlpatterns, "calendar-api"))),
+    path("api/v1/audit/", trail_api.AuditEntryList.as_view(), name="api-audit"),
     # Home: each role's dashboard (meetings.home), then the links of accounts' pages.
     path("", home_views.home, name="home"),
     path("", include("accounts.urls")),

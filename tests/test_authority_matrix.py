@@ -149,7 +149,7 @@ def objects_for(route: str) -> tuple[str, ...]:
         return MEETINGS
     if "bridges/{id}" in route or "bridge_id" in route:
         return BRIDGES
-    if "office_id" in route:
+    if "office_id" in route or "offices/{id}" in route:
         return OFFICES
     if "person_id" in route:
         return PEOPLE
@@ -157,13 +157,15 @@ def objects_for(route: str) -> tuple[str, ...]:
         return SITES
     if re.search(r"people/imports?/(<int:job_id>|\{id\})", route):
         return PEOPLE_JOBS
+    if "endpoints/imports/{id}" in route:
+        return JOBS
     if "invitation/<str:token>" in route:
         return INVITATIONS
     if "<uidb64>/<token>" in route:
         return RESET_LINKS
     if "answer/<str:token>" in route:
         return ANSWER_LINKS
-    if "feed_id" in route or "<str:token>" in route:
+    if "feed_id" in route or "<str:token>" in route or "calendar/feeds/{id}" in route:
         return FEEDS
     if "job_id" in route:
         return JOBS
@@ -894,6 +896,9 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('POST', 'readyz', '-'):
         '200   200   200   200   200   200   200   200   200   200   200   200',
     # --- API operations (OpenAPI schema) ---
+    # The audit trail: the /audit/ page's entries (meetings.trail.scope).
+    ('GET', '/api/v1/audit/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   401   200',
     ('GET', '/api/v1/bridges/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/bridges/{id}/', 'central_bridge'):
@@ -902,6 +907,23 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   200   404   200   200   404   404   404   404   404   401   404',
     ('GET', '/api/v1/bridges/{id}/', 'other_bridge'):
         '404   404   200   404   200   404   404   404   404   404   401   404',
+    # One's own calendar feeds (meetings.calendar.feed_tokens): another's answers as a missing one.
+    ('GET', '/api/v1/calendar/feeds/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   401   200',
+    ('POST', '/api/v1/calendar/feeds/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   401   400',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'central_organisation'):
+        '204   404   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'hanoi_personal'):
+        '404   204   404   404   404   404   404   404   404   404   401   404',
+    ('DELETE', '/api/v1/calendar/feeds/{id}/', 'other_organisation'):
+        '404   404   204   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'central_organisation'):
+        '201   404   404   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'hanoi_personal'):
+        '404   201   404   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/calendar/feeds/{id}/rotate/', 'other_organisation'):
+        '404   404   201   404   404   404   404   404   404   404   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'hanoi'):
         '404   200   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/document-uploads/{id}/', 'national'):
@@ -934,6 +956,13 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   409   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/endpoints/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
+    # The site import: the web import page's permission and jobs (the acting office's).
+    ('POST', '/api/v1/endpoints/imports/', '-'):
+        '415   415   415   415   415   403   403   403   403   403   401   415',
+    ('GET', '/api/v1/endpoints/imports/{id}/', 'central_job'):
+        '200   404   404   404   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/endpoints/imports/{id}/', 'hanoi_job'):
+        '404   200   404   200   200   403   403   403   403   403   401   404',
     ('GET', '/api/v1/endpoints/{code}/', 'T01'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T02'):
@@ -1053,6 +1082,16 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('POST', '/api/v1/recording-uploads/{id}/sign/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
     # The people import's API: multipart only (the matrix posts JSON: 415 once allowed).
+    # Offices and their people: the people pages' rule (people.scope), the acting office's
+    # jurisdiction; an office outside answers as a missing one.
+    ('GET', '/api/v1/offices/', '-'):
+        '200   200   200   200   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'central_office'):
+        '200   404   404   404   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'hanoi_office'):
+        '200   200   404   200   200   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/offices/{id}/people/', 'other_office'):
+        '200   404   200   404   200   403   403   403   403   403   401   200',
     ('POST', '/api/v1/people/imports/', '-'):
         '415   415   415   415   415   403   403   403   403   403   401   415',
     ('GET', '/api/v1/people/imports/{id}/', 'central_people_job'):
@@ -1412,13 +1451,13 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))
     elif obj in OFFICES:
         office = world.offices[obj.removesuffix("_office")]
-        path = path.replace("<int:office_id>", pk(office.pk))
+        path = path.replace("<int:office_id>", pk(office.pk)).replace("{id}", pk(office.pk))
     elif obj in SITES:
         code = MISSING_CODE if missing else obj
         path = path.replace("{code}", code).replace("<str:code>", code)
     elif obj in FEEDS:
         feed_pk, token = world.feeds[obj]
-        path = path.replace("<int:feed_id>", pk(feed_pk))
+        path = path.replace("<int:feed_id>", pk(feed_pk)).replace("{id}", pk(feed_pk))
         path = path.replace("<str:token>", MISSING_TOKEN if missing else token)
     elif obj in INVITATIONS:
         token = MISSING_TOKEN if missing else world.invitations[obj]
@@ -1433,6 +1472,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<uidb64>", uid).replace("<token>", token)
     elif obj in JOBS:
         path = path.replace("<int:job_id>", pk(world.jobs[obj].pk))
+        path = path.replace("{id}", pk(world.jobs[obj].pk))
     elif obj in PEOPLE:
         path = path.replace("<int:person_id>", pk(world.people[obj].pk))
     elif obj in PEOPLE_JOBS:

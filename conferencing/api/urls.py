@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from conferencing.api import imports
 from conferencing.api.views import BridgeViewSet, EndpointViewSet
 
 app_name = "conferencing-api"
@@ -8,4 +10,9 @@ router = SimpleRouter()
 router.register("endpoints", EndpointViewSet, basename="endpoint")
 router.register("bridges", BridgeViewSet, basename="bridge")
 
-urlpatterns = router.urls
+# Before the router: "imports" would otherwise be read as a site code (endpoints/{code}/).
+urlpatterns = [
+    path("endpoints/imports/", imports.SiteImportsView.as_view(), name="endpoint-imports"),
+    path("endpoints/imports/<int:pk>/", imports.SiteImportView.as_view(), name="endpoint-import"),
+    *router.urls,
+]

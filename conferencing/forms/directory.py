@@ -85,14 +85,19 @@ class EndpointImportForm(forms.Form):
         }
 
     def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted is %(limit)s."),
-                code="too_large",
-                params={
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_IMPORT_BYTES),
-                },
-            )
-        return upload
+        return check_import_size(self.cleaned_data["file"])
+
+
+def check_import_size(upload: UploadedFile) -> UploadedFile:
+    """The upload, or a ValidationError when it is over MAX_IMPORT_BYTES: the page's and
+    the API's check, before the file is read into memory."""
+    if upload.size is None or upload.size > MAX_IMPORT_BYTES:
+        raise forms.ValidationError(
+            _("The file is %(size)s; the largest accepted is %(limit)s."),
+            code="too_large",
+            params={
+                "size": filesizeformat(upload.size or 0),
+                "limit": filesizeformat(MAX_IMPORT_BYTES),
+            },
+        )
+    return upload

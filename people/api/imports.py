@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferencing.models import ImportJobStatus
 from httpapi.idempotency import idempotent
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import import_jobs
@@ -67,7 +68,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class ImportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status = serializers.ChoiceField(choices=ImportJobStatus.choices)
     status_label = serializers.CharField()
     finished = serializers.BooleanField()
     total_rows = serializers.IntegerField()

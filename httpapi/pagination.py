@@ -1,0 +1,17 @@
+"""Cursor pagination for the API's long lists (RFC 8288 style: `next` and `previous`
+are whole URLs with an opaque `cursor`). Unlike limit/offset, a page does not shift
+when rows are added or removed in front of it while a client walks the list, and the
+database never counts or skips rows: each page is one indexed range query.
+
+Each view names a stable `ordering` whose first field is what the cursor remembers
+(DRF keeps an offset for rows that share it); the last field should be unique (the id).
+"""
+
+from rest_framework.pagination import CursorPagination
+
+
+class StableCursorPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = ("-pk",)
