@@ -14,7 +14,7 @@ help:
 	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
 	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
-	@echo "make lint    ruff format --check, ruff check and the import contracts (lint-imports)"
+	@echo "make lint    ruff format --check, ruff check, the import contracts (lint-imports), the API schema"
 	@echo "make bench   run every benchmark in bench/"
 
 venv: $(STAMP)
@@ -54,10 +54,17 @@ test: venv
 	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The API schema is generated from the code, warnings are errors, and an independent
+# validator reads it. A fresh clone has no settings: DEBUG=true stands for the secret key, and
+# VAR_DIR is a throw-away directory so nothing is written into the checkout.
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	DEBUG=true VAR_DIR="$$tmp" $(VENV)/bin/python manage.py spectacular \
+		--file "$$tmp/schema.yaml" --validate --fail-on-warn; \
+	$(VENV)/bin/openapi-spec-validator "$$tmp/schema.yaml"
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \

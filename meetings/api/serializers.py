@@ -287,10 +287,23 @@ class SeriesRefSerializer(serializers.Serializer):
     first_start = serializers.DateTimeField()
 
 
+# Which shape a meeting answer has: clients read `kind` first (the schema's discriminator),
+# so a readable meeting and busy time never match each other's schema.
+KIND_READABLE = "meeting"
+KIND_BUSY = "busy"
+
+
+def kind_field(kind: str) -> serializers.SerializerMethodField:
+    """`kind`, always `kind` for this shape: documented as a one-value enum."""
+    field = serializers.SerializerMethodField(help_text=_("The shape of this answer."))
+    return extend_schema_field({"type": "string", "enum": [kind]})(field)
+
+
 class MeetingSummarySerializer(serializers.Serializer):
     """A meeting in a list: what it is and when, without its sites and attendees."""
 
     id = serializers.IntegerField()
+    kind = kind_field(KIND_READABLE)
     details_visible = serializers.SerializerMethodField()
     title = serializers.CharField()
     start = serializers.DateTimeField(source="conference.start")
@@ -304,6 +317,9 @@ class MeetingSummarySerializer(serializers.Serializer):
     site_count = serializers.IntegerField()
     series = SeriesRefSerializer(allow_null=True)
     sequence = serializers.IntegerField()
+
+    def get_kind(self, meeting: Meeting) -> str:
+        return KIND_READABLE
 
     def get_details_visible(self, meeting: Meeting) -> bool:
         return True
@@ -321,12 +337,16 @@ class BusyMeetingSerializer(serializers.Serializer):
     """A confidential meeting the user may see in a list but not read: busy time only."""
 
     id = serializers.IntegerField()
+    kind = kind_field(KIND_BUSY)
     details_visible = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
     start = serializers.DateTimeField(source="conference.start")
     end = serializers.DateTimeField(source="conference.end")
     status = serializers.ChoiceField(choices=MeetingStatus.choices)
     classification = serializers.ChoiceField(choices=Classification.choices)
+
+    def get_kind(self, meeting: Meeting) -> str:
+        return KIND_BUSY
 
     def get_details_visible(self, meeting: Meeting) -> bool:
         return False
@@ -339,9 +359,18 @@ def meeting_items_schema(many: bool) -> PolymorphicProxySerializer:
     """A meeting as lists show it: readable, or busy time only."""
     return PolymorphicProxySerializer(
         component_name="MeetingListItem",
-        serializers=[MeetingSummarySerializer, BusyMeetingSerializer],
-        resource_type_field_name=None,
+        serializers={KIND_READABLE: MeetingSummarySerializer, KIND_BUSY: BusyMeetingSerializer},
+        resource_type_field_name="kind",
         many=many,
+    )
+
+
+def meeting_detail_schema() -> PolymorphicProxySerializer:
+    """One meeting read by itself: everything about it, or busy time only."""
+    return PolymorphicProxySerializer(
+        component_name="MeetingRead",
+        serializers={KIND_READABLE: MeetingDetailSerializer, KIND_BUSY: BusyMeetingSerializer},
+        resource_type_field_name="kind",
     )
 
 

@@ -30,6 +30,7 @@ from meetings.api.serializers import (
     SeriesRefSerializer,
     conflicts_data,
     meeting_detail,
+    meeting_detail_schema,
     meeting_items,
     meeting_items_schema,
     occurrence_data,
@@ -152,7 +153,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("One session; a confidential one I am not invited to shows as busy time"),
         description=_("404 for a session that does not concern the user."),
-        responses={200: meeting_items_schema(many=False)},
+        responses={200: meeting_detail_schema()},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(meeting_detail(self.get_object(), request.user))

@@ -102,12 +102,17 @@ class DocumentUploadSerializer(serializers.Serializer):
         required=False,
         help_text=_("Required for a new record; a new version keeps its record's kind."),
     )
-    title = serializers.CharField(max_length=300, required=False, default="")
+    # Blank is allowed (it is the default): the domain decides when a title or a reason is
+    # missing and refuses with its stable codes title_required and reason_required.
+    title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
     record = serializers.IntegerField(
         required=False, help_text=_("Upload a new version of this record.")
     )
     reason = serializers.CharField(
-        required=False, default="", help_text=_("Required to correct published minutes.")
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("Required to correct published minutes."),
     )
 
 
