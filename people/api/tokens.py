@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from conferencing.api.serializers import IdField
 from people import api_tokens
 from people.models import ApiToken, TokenScope
 
@@ -73,7 +74,7 @@ class TokenRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("At most one year ahead; leave it out for a token that lives until revoked."),
     )
-    office = serializers.IntegerField(
+    office = IdField(
         required=False,
         allow_null=True,
         help_text=_("One of your offices, which the token acts for; none if left out."),

@@ -23,6 +23,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from conferencing.api.serializers import IdField
 from meetings.api.permissions import MeetingPermission
 from meetings.records import archive, downloads
 from meetings.records import documents as record_documents
@@ -105,9 +106,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     # Blank is allowed (it is the default): the domain decides when a title or a reason is
     # missing and refuses with its stable codes title_required and reason_required.
     title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    record = serializers.IntegerField(
-        required=False, help_text=_("Upload a new version of this record.")
-    )
+    record = IdField(required=False, help_text=_("Upload a new version of this record."))
     reason = serializers.CharField(
         required=False,
         default="",
@@ -330,8 +329,9 @@ class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
             )
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+            # The file as stored, in its own type (PDF, DOCX, MP4…).
+            (200, "*/*"): OpenApiTypes.BINARY,
+            (206, "*/*"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
             416: OpenApiResponse(description=_("Range not satisfiable.")),
             503: UNAVAILABLE,
