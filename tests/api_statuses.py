@@ -6,7 +6,8 @@ Daphne children of the browser tests alike (the notes go to a directory named by
 environment variable the children inherit). At the end of the session each path is matched
 to its operation in the schema (drf-spectacular, generated in process), and the documented
 (operation, status) pairs that no response produced are listed; a whole-suite run fails on
-any. `--api-statuses-enforced` enforces it on any run; `--api-statuses-enforced=no` on none.
+any that is not in NOT_YET_PRODUCED (those are listed as pending).
+`--api-statuses-enforced=yes` enforces it on any run, `--api-statuses-enforced=no` on none.
 
 The other direction, a status served but not documented, is schemathesis' check
 (tests/api_contract/test_schemathesis.py).
@@ -30,6 +31,31 @@ from tests.calendar_bodies import whole_suite
 DIRECTORY_VARIABLE = "GIAOBAN_API_STATUSES_DIR"
 API_PREFIX = "/api/"
 METHODS = ("get", "put", "post", "delete", "patch")
+
+# Documented statuses no test produces yet (a run of every API test directory on SQLite,
+# December 2026): mostly object-storage faults (503 unavailable, 504 timed out), ranges and
+# the S3 redirect of downloads, and upload states. Listed in the summary, not failed on; each
+# leaves this list when a test produces it (the summary says so) or the schema drops it.
+NOT_YET_PRODUCED = {
+    ("DELETE", "/api/v1/document-uploads/{id}/", 409),
+    ("DELETE", "/api/v1/document-uploads/{id}/", 503),
+    ("DELETE", "/api/v1/recording-uploads/{id}/", 504),
+    ("GET", "/api/v1/document-uploads/{id}/", 503),
+    ("GET", "/api/v1/record-versions/{id}/download/", 206),
+    ("GET", "/api/v1/record-versions/{id}/download/", 302),
+    ("GET", "/api/v1/record-versions/{id}/download/", 416),
+    ("GET", "/api/v1/record-versions/{id}/download/", 503),
+    ("GET", "/api/v1/record-versions/{id}/download/", 504),
+    ("GET", "/api/v1/recording-uploads/{id}/", 504),
+    ("POST", "/api/v1/document-uploads/{id}/complete/", 503),
+    ("POST", "/api/v1/document-uploads/{id}/sign/", 400),
+    ("POST", "/api/v1/meetings/{meeting_id}/document-uploads/", 503),
+    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 503),
+    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 504),
+    ("POST", "/api/v1/recording-uploads/{id}/complete/", 504),
+    ("PUT", "/api/v1/document-uploads/{id}/parts/{number}/", 409),
+    ("PUT", "/api/v1/recording-uploads/{id}/parts/{number}/", 409),
+}
 
 DIRECTORY = pytest.StashKey[Path]()
 PREVIOUS = pytest.StashKey[str | None]()
@@ -130,6 +156,17 @@ class Outcome:
     enforced: bool
     error: str = ""
 
+    @property
+    def failing(self) -> list[tuple[str, str, int]]:
+        return [key for key in self.never_produced if key not in NOT_YET_PRODUCED]
+
+    @property
+    def pending(self) -> list[tuple[str, str, int]]:
+        return [key for key in self.never_produced if key in NOT_YET_PRODUCED]
+
+    def produced_now(self) -> list[tuple[str, str, int]]:
+        return sorted(NOT_YET_PRODUCED - set(self.never_produced))
+
 
 def compare(directory: Path, enforced: bool) -> Outcome:
     try:
@@ -174,7 +211,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     outcome = compare(config.stash[DIRECTORY], enforced=True)
     config.stash[OUTCOME] = outcome
-    if (outcome.never_produced or outcome.error) and session.exitstatus == pytest.ExitCode.OK:
+    if (outcome.failing or outcome.error) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -185,15 +222,19 @@ def pytest_terminal_summary(
         return
     outcome = config.stash[OUTCOME]
     write = terminalreporter.write_line
-    if outcome.error or outcome.never_produced:
+    if outcome.error or outcome.failing:
         terminalreporter.section("API statuses", red=True)
     if outcome.error:
         write(outcome.error, red=True)
-    for method, path, status in outcome.never_produced:
+    for method, path, status in outcome.failing:
         write(f"documented but produced by no test: {method} {path} {status}", red=True)
+    for method, path, status in outcome.pending:
+        write(f"not yet produced (NOT_YET_PRODUCED): {method} {path} {status}", yellow=True)
+    for method, path, status in outcome.produced_now():
+        write(f"produced now, leave NOT_YET_PRODUCED: {method} {path} {status}", yellow=True)
     write(
-        f"API statuses: {outcome.documented} documented, "
-        f"{len(outcome.never_produced)} produced by no test"
+        f"API statuses: {outcome.documented} documented, {len(outcome.failing)} produced by "
+        f"no test, {len(outcome.pending)} not yet produced (listed)"
     )
 
 
