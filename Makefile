@@ -17,7 +17,7 @@ help:
 	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
 	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
-	@echo "make lint    ruff format --check, ruff check, the import contracts (lint-imports)"
+	@echo "make lint    ruff format --check, ruff check, the import contracts (lint-imports), the API schema"
 	@echo "             and the AsyncAPI document of the readiness sockets (docs/asyncapi.yaml)"
 	@echo "make bench   run every benchmark in bench/"
 
@@ -64,10 +64,17 @@ $(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
 	cd $(ASYNCAPI) && npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
+# The API schema is generated from the code, warnings are errors, and an independent
+# validator reads it. A fresh clone has no settings: DEBUG=true stands for the secret key, and
+# VAR_DIR is a throw-away directory so nothing is written into the checkout.
 lint: venv $(ASYNCAPI_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	DEBUG=true VAR_DIR="$$tmp" $(VENV)/bin/python manage.py spectacular \
+		--file "$$tmp/schema.yaml" --validate --fail-on-warn; \
+	$(VENV)/bin/openapi-spec-validator "$$tmp/schema.yaml"
 	node $(ASYNCAPI)/check.mjs docs/asyncapi.yaml
 
 bench: venv

@@ -449,6 +449,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1 writes a nullable reference as oneOf [$ref, null]; 3.0's `nullable` beside an allOf
+    # has no type to widen, so validators refuse the null it means to allow.
+    "OAS_VERSION": "3.1.0",
     # One name per choice set, stable whatever else the schema grows.
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "conferencing.api.serializers.LEVEL_CHOICES",

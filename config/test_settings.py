@@ -16,7 +16,13 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Outermost, to see responses as sent: every calendar body served goes to the parsers
 # of tests/calendar_bodies.py at the end of the run.
-MIDDLEWARE = ["tests.calendar_bodies.record_calendar_responses", *MIDDLEWARE]  # noqa: F405
+# Beside it, the status of every API response goes to tests/api_statuses.py, which compares
+# them with the statuses the schema documents.
+MIDDLEWARE = [
+    "tests.calendar_bodies.record_calendar_responses",
+    "tests.api_statuses.record_api_statuses",
+    *MIDDLEWARE,  # noqa: F405
+]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

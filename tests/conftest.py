@@ -17,6 +17,7 @@ from tests.factories import UserFactory, office_of
 
 pytest_plugins = [
     "tests.calendar_bodies",
+    "tests.api_statuses",
     "tests.fixtures.services",
     "tests.fixtures.browser",
     "tests.fixtures.oidc_provider",

@@ -20,9 +20,25 @@ class LevelField(serializers.ChoiceField):
         return Level(int(value)).slug
 
 
+# The largest primary key (BigAutoField): a bigger number names nothing, and the database
+# would refuse it as a parameter rather than find no row.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object's id in a request: a positive integer the database can compare."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class EndpointSerializer(serializers.ModelSerializer):
     level = LevelField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Blank when the site has none: an e-mail format would refuse the empty string.
+    contact_email = serializers.CharField(
+        read_only=True, help_text=_("An e-mail address, or empty.")
+    )
 
     class Meta:
         model = Endpoint

@@ -16,7 +16,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from accounts.names import full_name
-from conferencing.api.serializers import LevelField
+from conferencing.api.serializers import IdField, LevelField
 from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
@@ -78,7 +78,7 @@ class SiteSelectionSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.Serializer):
-    user = serializers.IntegerField(help_text=_("The invited user's id."))
+    user = IdField(help_text=_("The invited user's id."))
     role = serializers.ChoiceField(choices=AttendeeRole.choices, default=AttendeeRole.MEMBER)
 
 
@@ -93,7 +93,7 @@ class CheckSerializer(serializers.Serializer):
     classification = serializers.ChoiceField(
         choices=Classification.choices, default=Classification.INTERNAL
     )
-    bridge = serializers.IntegerField(help_text=_("The bridge's id."))
+    bridge = IdField(help_text=_("The bridge's id."))
     start = OffsetDateTimeField(
         help_text=_("ISO 8601 with offset, e.g. 2026-03-02T08:00:00+07:00.")
     )
@@ -287,10 +287,25 @@ class SeriesRefSerializer(serializers.Serializer):
     first_start = serializers.DateTimeField()
 
 
+# Which shape a meeting answer has: clients read `kind` first (the schema's discriminator),
+# so a readable meeting and busy time never match each other's schema.
+KIND_READABLE = "meeting"
+KIND_BUSY = "busy"
+
+
+def one_value(kind: str, value: object) -> dict:
+    """The schema of a field that always holds this value in this shape (`const`, not a
+    one-item enum: enums become named components, and these would collide)."""
+    return {"type": kind, "const": value}
+
+
 class MeetingSummarySerializer(serializers.Serializer):
     """A meeting in a list: what it is and when, without its sites and attendees."""
 
     id = serializers.IntegerField()
+    kind = serializers.SerializerMethodField(
+        help_text=_("meeting: a session the user may read; busy: busy time only.")
+    )
     details_visible = serializers.SerializerMethodField()
     title = serializers.CharField()
     start = serializers.DateTimeField(source="conference.start")
@@ -305,6 +320,11 @@ class MeetingSummarySerializer(serializers.Serializer):
     series = SeriesRefSerializer(allow_null=True)
     sequence = serializers.IntegerField()
 
+    @extend_schema_field(one_value("string", KIND_READABLE))
+    def get_kind(self, meeting: Meeting) -> str:
+        return KIND_READABLE
+
+    @extend_schema_field(one_value("boolean", True))
     def get_details_visible(self, meeting: Meeting) -> bool:
         return True
 
@@ -321,6 +341,9 @@ class BusyMeetingSerializer(serializers.Serializer):
     """A confidential meeting the user may see in a list but not read: busy time only."""
 
     id = serializers.IntegerField()
+    kind = serializers.SerializerMethodField(
+        help_text=_("meeting: a session the user may read; busy: busy time only.")
+    )
     details_visible = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
     start = serializers.DateTimeField(source="conference.start")
@@ -328,6 +351,11 @@ class BusyMeetingSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MeetingStatus.choices)
     classification = serializers.ChoiceField(choices=Classification.choices)
 
+    @extend_schema_field(one_value("string", KIND_BUSY))
+    def get_kind(self, meeting: Meeting) -> str:
+        return KIND_BUSY
+
+    @extend_schema_field(one_value("boolean", False))
     def get_details_visible(self, meeting: Meeting) -> bool:
         return False
 
@@ -339,9 +367,18 @@ def meeting_items_schema(many: bool) -> PolymorphicProxySerializer:
     """A meeting as lists show it: readable, or busy time only."""
     return PolymorphicProxySerializer(
         component_name="MeetingListItem",
-        serializers=[MeetingSummarySerializer, BusyMeetingSerializer],
-        resource_type_field_name=None,
+        serializers={KIND_READABLE: MeetingSummarySerializer, KIND_BUSY: BusyMeetingSerializer},
+        resource_type_field_name="kind",
         many=many,
+    )
+
+
+def meeting_detail_schema() -> PolymorphicProxySerializer:
+    """One meeting read by itself: everything about it, or busy time only."""
+    return PolymorphicProxySerializer(
+        component_name="MeetingRead",
+        serializers={KIND_READABLE: MeetingDetailSerializer, KIND_BUSY: BusyMeetingSerializer},
+        resource_type_field_name="kind",
     )
 
 

@@ -41,6 +41,7 @@ from meetings.api.serializers import (
     SeriesRefSerializer,
     conflicts_data,
     meeting_detail,
+    meeting_detail_schema,
     meeting_items,
     meeting_items_schema,
     occurrence_data,
@@ -181,7 +182,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         ),
         parameters=[IF_NONE_MATCH, ETAG],
         responses={
-            200: meeting_items_schema(many=False),
+            200: meeting_detail_schema(),
             304: OpenApiResponse(description=_("Not modified: the ETag is still current.")),
         },
     )

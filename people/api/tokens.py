@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import api_tokens
@@ -76,7 +77,7 @@ class TokenRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("At most one year ahead; leave it out for a token that lives until revoked."),
     )
-    office = serializers.IntegerField(
+    office = IdField(
         required=False,
         allow_null=True,
         help_text=_("One of your offices, which the token acts for; none if left out."),

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_secretariat
+from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.records import storage as record_storage
@@ -88,7 +89,7 @@ class CreateUploadSerializer(serializers.Serializer):
     content_type = serializers.CharField(
         max_length=100, required=False, default="", allow_blank=True
     )
-    record = serializers.IntegerField(
+    record = IdField(
         required=False, allow_null=True, default=None, help_text=_("Add a version to this record.")
     )
     reason = serializers.CharField(

@@ -23,6 +23,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.api.permissions import MeetingPermission
@@ -104,12 +105,15 @@ class DocumentUploadSerializer(serializers.Serializer):
         required=False,
         help_text=_("Required for a new record; a new version keeps its record's kind."),
     )
-    title = serializers.CharField(max_length=300, required=False, default="")
-    record = serializers.IntegerField(
-        required=False, help_text=_("Upload a new version of this record.")
-    )
+    # Blank is allowed (it is the default): the domain decides when a title or a reason is
+    # missing and refuses with its stable codes title_required and reason_required.
+    title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    record = IdField(required=False, help_text=_("Upload a new version of this record."))
     reason = serializers.CharField(
-        required=False, default="", help_text=_("Required to correct published minutes.")
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("Required to correct published minutes."),
     )
 
 
@@ -339,8 +343,9 @@ class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
             )
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+            # The file as stored, in its own type (PDF, DOCX, MP4…).
+            (200, "*/*"): OpenApiTypes.BINARY,
+            (206, "*/*"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
             416: OpenApiResponse(description=_("Range not satisfiable.")),
             503: UNAVAILABLE,

@@ -88,6 +88,7 @@ def summary(meeting: Meeting, **changes) -> dict:
     host = conference.legs.select_related("endpoint").get(role="host").endpoint
     return {
         "id": meeting.pk,
+        "kind": "meeting",
         "details_visible": True,
         "title": meeting.title,
         "start": iso(timezone.localtime(conference.start)),

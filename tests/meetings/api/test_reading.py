@@ -11,6 +11,7 @@ from tests.meetings.api.helpers import LIST_URL, at, booked, iso, listed_ids, su
 def busy(meeting: Meeting) -> dict:
     return {
         "id": meeting.pk,
+        "kind": "busy",
         "details_visible": False,
         "title": "Busy",
         "start": iso(timezone.localtime(meeting.conference.start)),
