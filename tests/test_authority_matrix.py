@@ -950,6 +950,41 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/meetings/{id}/', 'secret'):
         '200   200   404   200   404   200   404   404   200   404   401   200',
+    # Editing a session's details: as its other changes (the owning office's secretariat,
+    # a confidential one only if invited); `{}` is a 400 for them.
+    ('PATCH', '/api/v1/meetings/{id}/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{id}/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PATCH', '/api/v1/meetings/{id}/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    # Attendees: read as the session's records (whoever may read its details), changed as
+    # the session. The attendee asked about is "invited", who does not attend "hanoi":
+    # removing them from it is a 404 even for its office.
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
+        '200   200   404   200   404   200   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):
+        '200   200   200   200   404   200   200   200   200   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'secret'):
+        '404   200   404   404   404   404   404   404   200   404   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'national'):
+        '204   404   404   404   403   403   403   403   403   403   401   204',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'secret'):
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'hanoi'):
         '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'national'):
@@ -1407,6 +1442,8 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:record_id>", pk(world.records[obj].pk))
         path = path.replace("<int:version_id>", pk(world.versions[obj].pk))
         path = path.replace("<int:leg_id>", pk(world.legs[obj]))
+        # An attendee: "invited", who attends "national" and "secret" (not "hanoi").
+        path = path.replace("{user_id}", pk(world.users["invited"].pk))
     elif obj in BRIDGES:
         path = path.replace("{id}", pk(world.bridges[obj].pk))
         path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))

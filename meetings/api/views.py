@@ -11,8 +11,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meetings import booking, series
+from meetings import booking, meeting_details, series
 from meetings.api import queries
+from meetings.api.details import DetailsChangeSerializer
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
 from meetings.api.serializers import (
@@ -156,6 +157,25 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(meeting_detail(self.get_object(), request.user))
+
+    @extend_schema(
+        summary=_("Change the session's title, agenda or classification"),
+        description=CHANGERS_ONLY,
+        request=DetailsChangeSerializer,
+        responses={
+            200: MeetingDetailSerializer,
+            400: BAD_REQUEST,
+            409: OpenApiResponse(description=_("The session is over, started or cancelled.")),
+        },
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        meeting = self.get_object()
+        serializer = DetailsChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting = meeting_details.change_details(
+            meeting, dict(serializer.validated_data), request.user
+        )
+        return Response(fresh_detail(meeting, request.user))
 
     @extend_schema(
         summary=_("Move a session, or it and the following ones of its series"),
