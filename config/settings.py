@@ -460,6 +460,8 @@ SPECTACULAR_SETTINGS = {
         "TokenScopeEnum": "people.models.TokenScope",
         "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
+        "ReadinessStateEnum": "conferencing.models.ReadinessState",
+        "ReportableStateEnum": "conferencing.api.leg_reports.REPORTABLE_STATES",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }

@@ -141,7 +141,7 @@ def objects_for(route: str) -> tuple[str, ...]:
         return TOKENS
     if "account_id" in route:
         return SERVICE_ACCOUNTS
-    if "meeting_id" in route or "meetings/{id}" in route:
+    if "meeting_id" in route or "meetings/{id}" in route or "legs/{leg_id}" in route:
         return MEETINGS
     if re.search(
         r"(record-versions|records|recording-uploads|document-uploads)/(\{id\}|<int:pk>)", route
@@ -938,6 +938,14 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T02'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
+    # A readiness report from a machine: technicians only, about a leg of a site they
+    # serve (X0101's leg: tech_hn), as on the socket; `{}` is a 400 for them.
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'hanoi'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'national'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'secret'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
     ('GET', '/api/v1/meetings/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('POST', '/api/v1/meetings/', '-'):
@@ -1442,6 +1450,7 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:record_id>", pk(world.records[obj].pk))
         path = path.replace("<int:version_id>", pk(world.versions[obj].pk))
         path = path.replace("<int:leg_id>", pk(world.legs[obj]))
+        path = path.replace("{leg_id}", pk(world.legs[obj]))
         # An attendee: "invited", who attends "national" and "secret" (not "hanoi").
         path = path.replace("{user_id}", pk(world.users["invited"].pk))
     elif obj in BRIDGES:
