@@ -975,6 +975,13 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'secret'):
         '404   200   404   404   404   404   404   404   200   404   401   404',
+    # The legs a socket client watches: the board page's rule (meetings.visibility.board_part).
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
         '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):

@@ -19,6 +19,7 @@ from accounts.names import full_name
 from conferencing.api.serializers import LevelField
 from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
+from meetings.api.live import LiveSerializer, live_data
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
@@ -376,6 +377,12 @@ class MeetingDetailSerializer(MeetingSummarySerializer):
     occurrence_start = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    live = serializers.SerializerMethodField()
+
+    @extend_schema_field(LiveSerializer)
+    def get_live(self, meeting: Meeting) -> dict:
+        # The viewer's own access (meetings.api.live): `meeting_detail` passes the user.
+        return live_data(meeting, self.context["user"])
 
 
 class SiteConflictSerializer(serializers.Serializer):
@@ -472,4 +479,4 @@ def meeting_items(meetings: list[Meeting], user: User) -> list[dict]:
 def meeting_detail(meeting: Meeting, user: User) -> dict:
     if not details_visible(meeting, user):
         return BusyMeetingSerializer(meeting).data
-    return MeetingDetailSerializer(meeting).data
+    return MeetingDetailSerializer(meeting, context={"user": user}).data

@@ -5,6 +5,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from meetings.api.attendees import AttendeeDetailView, AttendeeListView
+from meetings.api.live import MeetingLegsView
 from meetings.api.views import MeetingViewSet
 
 router = SimpleRouter()
@@ -22,4 +23,5 @@ urlpatterns = [
         AttendeeDetailView.as_view(),
         name="meeting-attendee",
     ),
+    path("meetings/<int:meeting_id>/legs/", MeetingLegsView.as_view(), name="meeting-legs"),
 ]
