@@ -982,6 +982,19 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   404   404   200   404   404   404   401   200',
     ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'secret'):
         '404   200   404   404   404   404   404   404   404   404   401   404',
+    # The readiness report as JSON: the HTML report's rule (meetings.readiness.watching).
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
         '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from meetings.api.attendees import AttendeeDetailView, AttendeeListView
 from meetings.api.live import MeetingLegsView
+from meetings.api.readiness import ReadinessReportView, ReadinessSitesView
 from meetings.api.views import MeetingViewSet
 
 router = SimpleRouter()
@@ -24,4 +25,14 @@ urlpatterns = [
         name="meeting-attendee",
     ),
     path("meetings/<int:meeting_id>/legs/", MeetingLegsView.as_view(), name="meeting-legs"),
+    path(
+        "meetings/<int:meeting_id>/readiness/",
+        ReadinessReportView.as_view(),
+        name="meeting-readiness",
+    ),
+    path(
+        "meetings/<int:meeting_id>/readiness/sites/",
+        ReadinessSitesView.as_view(),
+        name="meeting-readiness-sites",
+    ),
 ]
