@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferencing import readiness_rows
-from conferencing.models import ConferenceStatus, ReadinessEvent, ReadinessState
+from conferencing.models import ConferenceStatus, Leg, ReadinessEvent, ReadinessState
 from conferencing.readiness_broadcast import announce
 
 logger = logging.getLogger(__name__)
@@ -318,6 +318,13 @@ def apply(
     return outcomes, {
         conference.pk: conference.seq for conference in conferences.values() if conference.changed
     }
+
+
+def may_report_on(leg_id: int, user: AbstractBaseUser) -> bool:
+    """Whether the user reports on this leg at all: a reserved leg of a site they serve.
+    The first question `judge` asks (there of rows locked in a batch), for an edge that
+    answers "no such leg" before it reads the report; one query."""
+    return Leg.objects.filter(pk=leg_id, is_reserved=True, endpoint__technicians=user.pk).exists()
 
 
 def judge(

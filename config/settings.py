@@ -466,6 +466,8 @@ SPECTACULAR_SETTINGS = {
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "ImportJobStatusEnum": "conferencing.models.ImportJobStatus",
         "FeedKindEnum": "meetings.calendar.models.FeedKind",
+        "ReadinessStateEnum": "conferencing.models.ReadinessState",
+        "ReportableStateEnum": "conferencing.api.leg_reports.REPORTABLE_STATES",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
     },
 }

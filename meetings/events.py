@@ -34,6 +34,8 @@ class ChangeKind(StrEnum):
     SITES_CHANGED = "sites_changed"
     CANCELLED = "cancelled"
     SERIES_BOOKED = "series_booked"
+    ATTENDEES_CHANGED = "attendees_changed"
+    DETAILS_CHANGED = "details_changed"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class MeetingChange:
 
     What the people already told must hear about, since it is gone once committed:
     `previous_slots`, for a move, each meeting's former (id, start, end) in ISO 8601;
-    `sites_added` and `sites_removed`, for a change of sites, the sites' ids.
+    `sites_added` and `sites_removed`, for a change of sites, the sites' ids;
+    `attendees_removed`, for a change of attendees, the ids of the people taken off.
     """
 
     kind: ChangeKind
@@ -56,6 +59,7 @@ class MeetingChange:
     previous_slots: tuple[tuple[int, str, str], ...] = ()
     sites_added: tuple[int, ...] = ()
     sites_removed: tuple[int, ...] = ()
+    attendees_removed: tuple[int, ...] = ()
 
 
 def announce(change: MeetingChange) -> None:

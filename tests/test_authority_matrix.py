@@ -141,7 +141,7 @@ def objects_for(route: str) -> tuple[str, ...]:
         return TOKENS
     if "account_id" in route:
         return SERVICE_ACCOUNTS
-    if "meeting_id" in route or "meetings/{id}" in route:
+    if "meeting_id" in route or "meetings/{id}" in route or "legs/{leg_id}" in route:
         return MEETINGS
     if re.search(
         r"(record-versions|records|recording-uploads|document-uploads)/(\{id\}|<int:pk>)", route
@@ -967,6 +967,14 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/endpoints/{code}/', 'T02'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
+    # A readiness report from a machine: technicians only, about a leg of a site they
+    # serve (X0101's leg: tech_hn), as on the socket; `{}` is a 400 for them.
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'hanoi'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'national'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
+    ('POST', '/api/v1/legs/{leg_id}/reports/', 'secret'):
+        '403   403   403   403   403   400   404   404   403   403   401   403',
     ('GET', '/api/v1/meetings/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('POST', '/api/v1/meetings/', '-'):
@@ -979,6 +987,61 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   404   200   200   200   200   404   401   200',
     ('GET', '/api/v1/meetings/{id}/', 'secret'):
         '200   200   404   200   404   200   404   404   200   404   401   200',
+    # Editing a session's details: as its other changes (the owning office's secretariat,
+    # a confidential one only if invited); `{}` is a 400 for them.
+    ('PATCH', '/api/v1/meetings/{id}/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{id}/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PATCH', '/api/v1/meetings/{id}/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    # Attendees: read as the session's records (whoever may read its details), changed as
+    # the session. The attendee asked about is "invited", who does not attend "hanoi":
+    # removing them from it is a 404 even for its office.
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
+        '200   200   404   200   404   200   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):
+        '200   200   200   200   404   200   200   200   200   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/attendees/', 'secret'):
+        '404   200   404   404   404   404   404   404   200   404   401   404',
+    # The legs a socket client watches: the board page's rule (meetings.visibility.board_part).
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/legs/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
+    # The readiness report as JSON: the HTML report's rule (meetings.readiness.watching).
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'hanoi'):
+        '200   200   404   200   404   404   404   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'national'):
+        '200   200   200   200   404   404   200   404   404   404   401   200',
+    ('GET', '/api/v1/meetings/{meeting_id}/readiness/sites/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('POST', '/api/v1/meetings/{meeting_id}/attendees/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PATCH', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'national'):
+        '204   404   404   404   403   403   403   403   403   403   401   204',
+    ('DELETE', '/api/v1/meetings/{meeting_id}/attendees/{user_id}/', 'secret'):
+        '404   204   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'hanoi'):
         '404   400   404   400   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/meetings/{id}/cancel/', 'national'):
@@ -1446,6 +1509,9 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("<int:record_id>", pk(world.records[obj].pk))
         path = path.replace("<int:version_id>", pk(world.versions[obj].pk))
         path = path.replace("<int:leg_id>", pk(world.legs[obj]))
+        path = path.replace("{leg_id}", pk(world.legs[obj]))
+        # An attendee: "invited", who attends "national" and "secret" (not "hanoi").
+        path = path.replace("{user_id}", pk(world.users["invited"].pk))
     elif obj in BRIDGES:
         path = path.replace("{id}", pk(world.bridges[obj].pk))
         path = path.replace("<int:bridge_id>", pk(world.bridges[obj].pk))

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from conferencing.api import imports
+from conferencing.api.leg_reports import LegReportView
 from conferencing.api.views import BridgeViewSet, EndpointViewSet
 
 app_name = "conferencing-api"
@@ -15,4 +16,5 @@ urlpatterns = [
     path("endpoints/imports/", imports.SiteImportsView.as_view(), name="endpoint-imports"),
     path("endpoints/imports/<int:pk>/", imports.SiteImportView.as_view(), name="endpoint-import"),
     *router.urls,
+    path("legs/<int:leg_id>/reports/", LegReportView.as_view(), name="leg-reports"),
 ]

@@ -1,17 +1,27 @@
 """The domain's refusals as HTTP answers: a wrong request is 400, a conflict 409."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from httpapi.preconditions import PreconditionFailed
 from meetings.api.serializers import conflicts_data, occurrence_data
+from meetings.attendance import SessionClosed
 from meetings.booking import BookingConflict, BookingError
 from meetings.revisions import StaleRevision
 from meetings.series import SeriesConflict
 
 CONFLICT_CODE = "conflict"
+
+
+class SessionClosedError(APIException):
+    """409: the session is over, started or cancelled, so it can no longer change."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Only a scheduled session that has not started can be changed.")
+    default_code = "session_closed"
 
 
 def as_validation_error(error: BookingError) -> ValidationError:
@@ -40,4 +50,6 @@ class DomainErrorsMixin:
             exc = PreconditionFailed()
         elif isinstance(exc, BookingConflict | SeriesConflict):
             return conflict_response(exc)
+        elif isinstance(exc, SessionClosed):
+            exc = SessionClosedError(exc.message)
         return super().handle_exception(exc)  # type: ignore[misc]

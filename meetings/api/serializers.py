@@ -7,7 +7,6 @@ every booking rule is the domain's, and its errors come back through
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -19,6 +18,8 @@ from accounts.names import full_name
 from conferencing.api.serializers import IdField, LevelField
 from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
+from meetings.api.live import LiveSerializer, live_data
+from meetings.attendance import unknown_invitees
 from meetings.booking import BookingRequest, ConflictReport, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
@@ -119,10 +120,7 @@ class CheckSerializer(serializers.Serializer):
         ids = [attendee["user"] for attendee in attendees]
         if len(set(ids)) != len(ids):
             raise serializers.ValidationError(_("Invite each person once."))
-        known = set(
-            get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
-        )
-        if unknown := sorted(set(ids) - known):
+        if unknown := unknown_invitees(ids):
             raise serializers.ValidationError(
                 gettext("Unknown users: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
             )
@@ -413,6 +411,12 @@ class MeetingDetailSerializer(MeetingSummarySerializer):
     occurrence_start = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    live = serializers.SerializerMethodField()
+
+    @extend_schema_field(LiveSerializer)
+    def get_live(self, meeting: Meeting) -> dict:
+        # The viewer's own access (meetings.api.live): `meeting_detail` passes the user.
+        return live_data(meeting, self.context["user"])
 
 
 class SiteConflictSerializer(serializers.Serializer):
@@ -509,4 +513,4 @@ def meeting_items(meetings: list[Meeting], user: User) -> list[dict]:
 def meeting_detail(meeting: Meeting, user: User) -> dict:
     if not details_visible(meeting, user):
         return BusyMeetingSerializer(meeting).data
-    return MeetingDetailSerializer(meeting).data
+    return MeetingDetailSerializer(meeting, context={"user": user}).data

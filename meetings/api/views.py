@@ -22,8 +22,9 @@ from httpapi.schema import (
     KEY_RESPONSES,
     PRECONDITION_FAILED,
 )
-from meetings import booking, revisions, series
+from meetings import booking, meeting_details, revisions, series
 from meetings.api import queries
+from meetings.api.details import DetailsChangeSerializer
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
 from meetings.api.serializers import (
@@ -194,6 +195,28 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         return Response(
             meeting_detail(meeting, request.user), headers={"ETag": preconditions.quoted(tag)}
         )
+
+    @extend_schema(
+        summary=_("Change the session's title, agenda or classification"),
+        description=CHANGERS_ONLY,
+        request=DetailsChangeSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: MeetingDetailSerializer,
+            400: BAD_REQUEST,
+            409: OpenApiResponse(description=_("The session is over, started or cancelled.")),
+            412: PRECONDITION_FAILED,
+        },
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        meeting = self.get_object()
+        serializer = DetailsChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with revisions.expecting(meeting.pk, preconditions.required_tags(request)):
+            meeting = meeting_details.change_details(
+                meeting, dict(serializer.validated_data), request.user
+            )
+        return Response(fresh_detail(meeting, request.user), headers=etag_of(meeting))
 
     @extend_schema(
         summary=_("Move a session, or it and the following ones of its series"),

@@ -32,6 +32,7 @@ def payload_of(change: MeetingChange) -> dict:
         "previous": {str(pk): [start, end] for pk, start, end in change.previous_slots},
         "added": list(change.sites_added),
         "removed": list(change.sites_removed),
+        "attendees_removed": list(change.attendees_removed),
     }
 
 
@@ -45,6 +46,7 @@ class Change:
     previous: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
+    attendees_removed: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, payload: dict | None) -> "Change":
@@ -59,6 +61,7 @@ class Change:
             },
             added=tuple(payload.get("added", ())),
             removed=tuple(payload.get("removed", ())),
+            attendees_removed=tuple(payload.get("attendees_removed", ())),
         )
 
     @property

@@ -308,18 +308,21 @@ def removed_from(
     members: dict[int, set[int]],
     held: set[int],
 ) -> dict[int, set[int]]:
-    """The technicians of the sites this change removed who held the series, each with
-    the occurrences they are no longer part of."""
-    if not change.removed:
+    """The people this change took off who held the series (the technicians of the
+    sites it removed, the attendees it removed), each with the occurrences they are no
+    longer part of."""
+    if not change.removed and not change.attendees_removed:
         return {}
     technicians = set(
         Endpoint.objects.filter(pk__in=change.removed)
         .exclude(technicians=None)
         .values_list("technicians", flat=True)
+        if change.removed
+        else ()
     )
     changed = set(occurrences.values_list("pk", flat=True))
     removed = {}
-    for user_id in technicians & held:
+    for user_id in (technicians | set(change.attendees_removed)) & held:
         gone = changed - members.get(user_id, set())
         if gone:
             removed[user_id] = gone

@@ -54,6 +54,14 @@ def test_book_creates_the_meeting_and_answers_201(api_as, alice, carol, tree, br
         "occurrence_start": None,
         "created_at": iso(timezone.localtime(meeting.created_at)),
         "updated_at": iso(timezone.localtime(meeting.updated_at)),
+        "live": {
+            "conference": meeting.conference_id,
+            "legs": f"{LIST_URL}{meeting.pk}/legs/",
+            "sockets": {
+                "board": f"/ws/conferences/{meeting.conference_id}/board/",
+                "console": None,
+            },
+        },
     }
     assert response.json()["setup_minutes"] == 30
     assert AuditEntry.objects.get().action == "meeting.booked"

@@ -139,3 +139,23 @@ def test_a_stale_etag_stops_the_following_occurrences_too(api_as, alice, tree, b
     assert (
         list(Meeting.objects.order_by("pk").values_list("status", flat=True)) == ["scheduled"] * 3
     )
+
+
+def test_a_details_change_honours_if_match(api_as, alice, tree, bridge):
+    meeting = booked(alice, bridge, at(2, 8))
+    stale = etag(meeting)
+    api_as(alice).patch(f"{LIST_URL}{meeting.pk}/", {"title": "Giao ban quý I"})
+    state = Meeting.objects.values().get(pk=meeting.pk)
+
+    refused = api_as(alice).patch(
+        f"{LIST_URL}{meeting.pk}/", {"title": "Giao ban quý II"}, HTTP_IF_MATCH=stale
+    )
+    changed = api_as(alice).patch(
+        f"{LIST_URL}{meeting.pk}/", {"title": "Giao ban quý II"}, HTTP_IF_MATCH=etag(meeting)
+    )
+
+    assert refused.status_code == 412
+    assert error_code(refused) == "precondition_failed"
+    assert state["title"] == "Giao ban quý I"
+    assert changed.status_code == 200
+    assert changed["ETag"] == etag(meeting)

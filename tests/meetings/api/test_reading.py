@@ -52,6 +52,12 @@ def test_meeting_detail_shows_sites_attendees_and_calendar_identity(
         "occurrence_start": None,
         "created_at": iso(timezone.localtime(meeting.created_at)),
         "updated_at": iso(timezone.localtime(meeting.updated_at)),
+        # An attendee watches no board and serves no site (meetings.api.live).
+        "live": {
+            "conference": meeting.conference_id,
+            "legs": None,
+            "sockets": {"board": None, "console": None},
+        },
     }
 
 
