@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "meetings.calendar",
     "meetings.readiness",
     "people",
+    "httpapi",
 ]
 
 MIDDLEWARE = [

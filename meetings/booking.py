@@ -60,6 +60,11 @@ class BookingError(ValueError):
         self.field = field
 
 
+class WrongStateError(BookingError):
+    """The session is no longer in a state the action applies to (cancelled, ended,
+    started): not a wrong request but a wrong moment, which the API answers 409."""
+
+
 @dataclass(frozen=True)
 class Slot:
     start: datetime
@@ -569,7 +574,7 @@ def check_change_sites(
 def refuse_unchangeable(meeting: Meeting) -> None:
     refusal = change_refusal(meeting)
     if refusal is not None:
-        raise BookingError(refusal)
+        raise WrongStateError(refusal)
 
 
 def booked_selection(meeting: Meeting) -> SiteSelection:

@@ -36,7 +36,16 @@ from tests.test_authority_matrix import (
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 # What makemessages reads: the apps, the project's settings and templates.
-SOURCES = ("manage.py", "config", "accounts", "audit", "conferencing", "meetings", "people")
+SOURCES = (
+    "manage.py",
+    "config",
+    "accounts",
+    "audit",
+    "conferencing",
+    "httpapi",
+    "meetings",
+    "people",
+)
 SOURCES += ("templates", "locale")
 
 MAKEMESSAGES_OPTIONS = ("--locale", "vi", "--no-location", "--ignore", "*/migrations/*", "-v", "0")

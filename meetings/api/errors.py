@@ -1,15 +1,15 @@
-"""The domain's refusals as HTTP answers: a wrong request is 400, a conflict 409."""
+"""The domain's refusals as API problems (httpapi.problems): a wrong request is 400, a
+session in the wrong state for the action 409 `wrong_state`, a conflict 409 `conflict`."""
 
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from httpapi.problems import CONFLICT, ApiProblem, WrongState
 from meetings.api.serializers import conflicts_data, occurrence_data
-from meetings.booking import BookingConflict, BookingError
+from meetings.booking import BookingConflict, BookingError, WrongStateError
 from meetings.series import SeriesConflict
-
-CONFLICT_CODE = "conflict"
 
 
 def as_validation_error(error: BookingError) -> ValidationError:
@@ -18,21 +18,23 @@ def as_validation_error(error: BookingError) -> ValidationError:
     return ValidationError({field: [error.message]})
 
 
-def conflict_response(error: BookingConflict | SeriesConflict) -> Response:
-    body: dict[str, object] = {"detail": str(error), "code": CONFLICT_CODE}
+def as_conflict(error: BookingConflict | SeriesConflict) -> ApiProblem:
+    extra: dict[str, object]
     if isinstance(error, BookingConflict):
-        body.update(conflicts_data(error.report))
+        extra = conflicts_data(error.report)
     else:
-        body["occurrences"] = [occurrence_data(slot, report) for slot, report in error.conflicts]
-    return Response(body, status=status.HTTP_409_CONFLICT)
+        extra = {"occurrences": [occurrence_data(slot, report) for slot, report in error.conflicts]}
+    return ApiProblem(str(error), CONFLICT, status.HTTP_409_CONFLICT, extra=extra)
 
 
 class DomainErrorsMixin:
     """For API views that call `meetings.booking` or `meetings.series`."""
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, BookingError):
+        if isinstance(exc, WrongStateError):
+            exc = WrongState(exc.message)
+        elif isinstance(exc, BookingError):
             exc = as_validation_error(exc)
         elif isinstance(exc, BookingConflict | SeriesConflict):
-            return conflict_response(exc)
+            exc = as_conflict(exc)
         return super().handle_exception(exc)  # type: ignore[misc]

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.meetings.api.helpers import LIST_URL, at, booked, written
+from tests.problems import field_errors
 
 
 def test_change_sites_makes_the_sites_exactly_the_selection(api_as, alice, tree, bridge):
@@ -44,7 +45,7 @@ def test_change_sites_bad_input_is_400(api_as, alice, tree, bridge, body, field,
     response = api_as(alice).post(f"{LIST_URL}{meeting.pk}/sites/", body)
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == before
     assert meeting.conference.legs.count() == 2
 
