@@ -103,6 +103,9 @@ class TakenSite:
     meeting_end: datetime
     overlap_start: datetime
     overlap_end: datetime
+    # Which other session: to group a report's sites by session, even hidden ones. Never
+    # shown (it would name a session the person may not read).
+    conference_id: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -275,6 +278,7 @@ def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible:
         meeting_end=meeting.conference.end,
         overlap_start=conflict.overlap_start,
         overlap_end=conflict.overlap_end,
+        conference_id=conflict.conference_id,
     )
 
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from httpapi.problems import CONFLICT, ApiProblem, WrongState
-from meetings.api.serializers import conflicts_data, occurrence_data
+from meetings.api.conflict_summary import occurrence_summary, summary
 from meetings.booking import BookingConflict, BookingError, WrongStateError
 from meetings.series import SeriesConflict
 
@@ -19,11 +19,15 @@ def as_validation_error(error: BookingError) -> ValidationError:
 
 
 def as_conflict(error: BookingConflict | SeriesConflict) -> ApiProblem:
+    """The other sessions, grouped (meetings.api.conflict_summary); per occurrence for a
+    series."""
     extra: dict[str, object]
     if isinstance(error, BookingConflict):
-        extra = conflicts_data(error.report)
+        extra = summary(error.report)
     else:
-        extra = {"occurrences": [occurrence_data(slot, report) for slot, report in error.conflicts]}
+        extra = {
+            "occurrences": [occurrence_summary(slot, report) for slot, report in error.conflicts]
+        }
     return ApiProblem(str(error), CONFLICT, status.HTTP_409_CONFLICT, extra=extra)
 
 

@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -11,8 +10,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from httpapi.problem_schema import ProblemSerializer, ValidationProblemSerializer
 from meetings import booking, series
 from meetings.api import queries
+from meetings.api.conflict_summary import ConflictProblemSerializer
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
 from meetings.api.serializers import (
@@ -21,7 +22,6 @@ from meetings.api.serializers import (
     ChangeSitesSerializer,
     CheckResultSerializer,
     CheckSerializer,
-    ConflictSerializer,
     MeetingDetailSerializer,
     MeetingFilterSerializer,
     MeetingsChangedSerializer,
@@ -38,12 +38,19 @@ from meetings.models import Meeting
 from meetings.visibility import User, changeable, concerning
 
 BAD_REQUEST = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_('Invalid input: {"field": ["message"]}, "non_field_errors" for the whole.'),
+    ValidationProblemSerializer,
+    description=_("The request is not valid: every invalid field in `errors`."),
 )
 CONFLICT = OpenApiResponse(
-    ConflictSerializer,
-    description=_("Sites or bridge ports are taken; nothing was written."),
+    ConflictProblemSerializer,
+    description=_(
+        "Sites or bridge ports are taken (code conflict), or the session is cancelled or "
+        "has started (code wrong_state); nothing was written."
+    ),
+)
+WRONG_STATE = OpenApiResponse(
+    ProblemSerializer,
+    description=_("The session is cancelled or has started (code wrong_state)."),
 )
 SECRETARIAT_ONLY = _("Secretariat only.")
 CHANGERS_ONLY = _(
@@ -195,7 +202,7 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         summary=_("Cancel a session, or it and the following ones of its series"),
         description=CHANGERS_ONLY,
         request=CancelSerializer,
-        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST},
+        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 409: WRONG_STATE},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:

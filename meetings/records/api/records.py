@@ -313,6 +313,8 @@ class RecordVersionView(RecordErrorsMixin, GenericAPIView):
 
 class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
+    # A range past the end answers 416 with Content-Range and no body (downloads.serve).
+    bodiless_error_statuses = (416,)
     serializer_class = RecordVersionSerializer
 
     @extend_schema(
@@ -352,6 +354,8 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = RecordVersionSerializer
     action_name = ""
+    # A version not in the state the action needs: wrong_state, not_latest, not_ended.
+    error_statuses_added = (409,)
 
     def post(self, request: Request, pk: int) -> Response:
         version = managed_version(request.user, pk)

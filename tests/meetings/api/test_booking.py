@@ -77,7 +77,7 @@ def test_book_by_level_selects_every_active_site_of_the_level(api_as, alice, tre
     assert [site["code"] for site in response.json()["sites"]] == ["HCM", "HN"]
 
 
-def test_book_conflicting_sites_is_409_with_each_conflict(api_as, alice, tree, bridge):
+def test_book_conflicting_sites_is_409_with_each_conflicting_session(api_as, alice, tree, bridge):
     taken = booked(alice, bridge, at(2, 9), sites=("HCM", "HN"), title="Họp tỉnh")
     before = written()
 
@@ -87,20 +87,23 @@ def test_book_conflicting_sites_is_409_with_each_conflict(api_as, alice, tree, b
     assert members(response) == {
         "detail": "The booking conflicts with existing sessions.",
         "code": "conflict",
-        "site_conflicts": [
+        "sessions": [
             {
-                "site": code,
-                "site_name": name,
                 "meeting_id": taken.pk,
-                "meeting_title": "Họp tỉnh",
-                "meeting_start": iso(at(2, 9)),
-                "meeting_end": iso(at(2, 11)),
+                "busy": False,
+                "title": "Họp tỉnh",
+                "start": iso(at(2, 9)),
+                "end": iso(at(2, 11)),
                 "overlap_start": iso(at(2, 8)),
                 "overlap_end": iso(at(2, 10)),
+                "site_count": 2,
+                "sites": [
+                    {"code": "HCM", "name": "Hồ Chí Minh"},
+                    {"code": "HN", "name": "Hà Nội"},
+                ],
             }
-            for code, name in [("HCM", "Hồ Chí Minh"), ("HN", "Hà Nội")]
         ],
-        "capacity_conflicts": [],
+        "capacity": None,
     }
     assert written() == before
 
@@ -116,8 +119,13 @@ def test_book_over_the_bridge_capacity_is_409_with_the_instant(api_as, alice, tr
     assert members(response) == {
         "detail": "The booking conflicts with existing sessions.",
         "code": "conflict",
-        "site_conflicts": [],
-        "capacity_conflicts": [{"instant": iso(at(2, 8)), "legs": 4, "capacity": 3}],
+        "sessions": [],
+        "capacity": {
+            "capacity": 3,
+            "most_legs": 4,
+            "instant_count": 1,
+            "instants": [{"instant": iso(at(2, 8)), "legs": 4}],
+        },
     }
     assert written() == before
 
@@ -130,10 +138,10 @@ def test_book_conflict_with_a_confidential_session_hides_its_details(
     response = api_as(alice).post(LIST_URL, booking_body(bridge))
 
     assert response.status_code == 409
-    [conflict] = response.json()["site_conflicts"]
-    assert conflict["meeting_id"] is None
-    assert conflict["meeting_title"] == BUSY_CONFIDENTIAL
-    assert conflict["site"] == "HN"
+    [conflict] = response.json()["sessions"]
+    assert (conflict["meeting_id"], conflict["busy"]) == (None, True)
+    assert conflict["title"] == BUSY_CONFIDENTIAL
+    assert conflict["sites"] == [{"code": "HN", "name": "Hà Nội"}]
 
 
 def test_book_conflict_with_an_own_confidential_session_names_it(api_as, alice, tree, bridge):
@@ -143,8 +151,8 @@ def test_book_conflict_with_an_own_confidential_session_names_it(api_as, alice, 
 
     response = api_as(alice).post(LIST_URL, booking_body(bridge))
 
-    [conflict] = response.json()["site_conflicts"]
-    assert (conflict["meeting_id"], conflict["meeting_title"]) == (secret.pk, "Giao ban tuần")
+    [conflict] = response.json()["sessions"]
+    assert (conflict["meeting_id"], conflict["title"]) == (secret.pk, "Giao ban tuần")
 
 
 def test_book_back_to_back_with_the_setup_window_is_accepted(api_as, alice, tree, bridge):

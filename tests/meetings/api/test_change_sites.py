@@ -60,5 +60,7 @@ def test_change_sites_to_a_taken_site_is_409(api_as, alice, tree, bridge):
     )
 
     assert response.status_code == 409
-    assert [c["site"] for c in response.json()["site_conflicts"]] == ["HCM"]
+    assert [s["sites"] for s in response.json()["sessions"]] == [
+        [{"code": "HCM", "name": "Hồ Chí Minh"}]
+    ]
     assert written() == before

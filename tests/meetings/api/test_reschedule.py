@@ -51,7 +51,7 @@ def test_reschedule_into_a_taken_slot_is_409(api_as, alice, tree, bridge):
     )
 
     assert response.status_code == 409
-    assert [c["meeting_id"] for c in response.json()["site_conflicts"]] == [taken.pk]
+    assert [c["meeting_id"] for c in response.json()["sessions"]] == [taken.pk]
     assert written() == before
 
 
