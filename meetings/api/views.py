@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from httpapi.problem_schema import ProblemSerializer, ValidationProblemSerializer
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings import booking, series
 from meetings.api import queries
 from meetings.api.conflict_summary import ConflictProblemSerializer
@@ -64,13 +65,14 @@ class MeetingPagination(LimitOffsetPagination):
     max_limit = 500
 
 
-class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
+class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.GenericViewSet):
     """Sessions: every role reads those that concern it; only the secretariat books and changes."""
 
     queryset = Meeting.objects.all()  # documents the id's type; get_queryset decides
     permission_classes = [MeetingPermission]
     pagination_class = MeetingPagination
     lookup_value_regex = "[0-9]+"
+    query_parameters = {"list": MeetingFilterSerializer}
     # Views below name their serializers; this one documents the default body.
     serializer_class = MeetingDetailSerializer
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from httpapi.query_parameters import DeclaredQueryParameters
 from people import import_jobs
 from people.import_forms import check_upload_size
 from people.models import PeopleImportJob
@@ -113,7 +114,7 @@ class PeopleImportsView(GenericAPIView):
         return Response(job_data(job), status=status.HTTP_202_ACCEPTED)
 
 
-class PeopleImportView(GenericAPIView):
+class PeopleImportView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [ManagesPeople]
     serializer_class = ImportJobSerializer
 

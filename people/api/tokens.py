@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from httpapi.query_parameters import DeclaredQueryParameters
 from people import api_tokens
 from people.models import ApiToken, TokenScope
 
@@ -80,7 +81,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenViewSet(viewsets.ViewSet):
+class TokenViewSet(DeclaredQueryParameters, viewsets.ViewSet):
     @extend_schema(summary=_("My API tokens"), responses=TokenSerializer(many=True))
     def list(self, request: Request) -> Response:
         return Response(TokenSerializer(api_tokens.tokens_of(request.user), many=True).data)

@@ -106,9 +106,11 @@ def test_the_schema_documents_both_operations(api_as, hana, tmp_path):
 
     upload = schema["paths"]["/api/v1/people/imports/"]["post"]
     assert list(upload["requestBody"]["content"]) == ["multipart/form-data"]
-    assert sorted(upload["responses"]) == ["202", "400"]
+    assert sorted(upload["responses"]) == ["202", "400", "401", "403", "415"]
     assert sorted(schema["paths"]["/api/v1/people/imports/{id}/"]["get"]["responses"]) == [
         "200",
+        "401",
+        "403",
         "404",
     ]
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import is_secretariat
 from httpapi.problems import ApiProblem
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.records import storage as record_storage
 from meetings.records import upload_parts
 from meetings.records import uploads as recording_uploads
@@ -237,7 +238,7 @@ class UploadViewMixin(UploadErrorsMixin):
         return upload_data(upload, parts)
 
 
-class RecordingUploadView(UploadViewMixin, GenericAPIView):
+class RecordingUploadView(UploadViewMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = UploadSerializer
 

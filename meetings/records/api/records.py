@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from httpapi.problems import ApiProblem
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.api.permissions import MeetingPermission
 from meetings.records import archive, downloads
 from meetings.records import documents as record_documents
@@ -252,7 +253,7 @@ class RecordErrorsMixin:
 # --- views ---------------------------------------------------------------------------------------
 
 
-class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
+class MeetingRecordsView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     """A session's records: every role reads those it may see; the secretariat uploads."""
 
     permission_classes = [MeetingPermission]
@@ -302,7 +303,7 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
         return Response(RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class RecordVersionView(RecordErrorsMixin, GenericAPIView):
+class RecordVersionView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = RecordVersionSerializer
 
@@ -311,8 +312,9 @@ class RecordVersionView(RecordErrorsMixin, GenericAPIView):
         return Response(RecordVersionSerializer(visible_version(request.user, pk)).data)
 
 
-class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
+class RecordDownloadView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MeetingPermission]
+    query_parameters = ("inline",)
     # A range past the end answers 416 with Content-Range and no body (downloads.serve).
     bodiless_error_statuses = (416,)
     serializer_class = RecordVersionSerializer
