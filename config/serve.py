@@ -116,16 +116,20 @@ class BoundedRequest(WebRequest):
 
 
 def too_large_answer(accept: bytes, content_type: bytes, limit: int) -> tuple[bytes, bytes]:
-    """(Content-Type, body) of the 413: the API's `{"detail", "code"}` for a JSON client,
-    else one line of text; in the site's language."""
+    """(Content-Type, body) of the 413: the API's problem (httpapi.problems; no
+    `instance`: the path is not known yet) for a JSON client, else one line of text; in
+    the site's language."""
+    # Imported here: this module loads before Django is set up, DRF (under httpapi) after.
+    from httpapi import problems
+
     with translation.override(settings.LANGUAGE_CODE):
         detail = gettext("The request body is larger than %(limit)s.") % {
             # Without the no-break space filesizeformat puts in: this is a plain text.
             "limit": filesizeformat(limit).replace("\xa0", " ")
         }
+        body = problems.problem(None, 413, TOO_LARGE_CODE, detail)
     if b"json" in accept.lower() or b"json" in content_type.lower():
-        body = json.dumps({"detail": detail, "code": TOO_LARGE_CODE}, ensure_ascii=False)
-        return b"application/json", body.encode()
+        return problems.CONTENT_TYPE.encode(), json.dumps(body, ensure_ascii=False).encode()
     return b"text/plain; charset=utf-8", f"{detail}\n".encode()
 
 

@@ -417,7 +417,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents the errors it can answer, as problems (httpapi.problem_schema).
+    "DEFAULT_SCHEMA_CLASS": "httpapi.problem_schema.ProblemAutoSchema",
     # Token first: its WWW-Authenticate header turns "not signed in" into 401 (not 403)
     # for every client; the browser's session still works through the second class.
     "DEFAULT_AUTHENTICATION_CLASSES": [

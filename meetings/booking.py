@@ -61,6 +61,11 @@ class BookingError(ValueError):
         self.field = field
 
 
+class WrongStateError(BookingError):
+    """The session is no longer in a state the action applies to (cancelled, ended,
+    started): not a wrong request but a wrong moment, which the API answers 409."""
+
+
 @dataclass(frozen=True)
 class Slot:
     start: datetime
@@ -99,6 +104,9 @@ class TakenSite:
     meeting_end: datetime
     overlap_start: datetime
     overlap_end: datetime
+    # Which other session: to group a report's sites by session, even hidden ones. Never
+    # shown (it would name a session the person may not read).
+    conference_id: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -271,6 +279,7 @@ def describe_site_conflict(conflict: SiteConflict, by_conference: dict, visible:
         meeting_end=meeting.conference.end,
         overlap_start=conflict.overlap_start,
         overlap_end=conflict.overlap_end,
+        conference_id=conflict.conference_id,
     )
 
 
@@ -572,7 +581,7 @@ def check_change_sites(
 def refuse_unchangeable(meeting: Meeting) -> None:
     refusal = change_refusal(meeting)
     if refusal is not None:
-        raise BookingError(refusal)
+        raise WrongStateError(refusal)
 
 
 def booked_selection(meeting: Meeting) -> SiteSelection:

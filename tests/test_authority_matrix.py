@@ -1091,11 +1091,11 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('GET', '/api/v1/record-versions/{id}/', 'secret'):
         '404   200   404   404   404   404   404   404   200   404   401   404',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401   404',
+        '404   409   404   409   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401   400',
+        '409   404   404   404   403   403   403   403   403   403   401   409',
     ('POST', '/api/v1/record-versions/{id}/approve/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401   404',
+        '404   409   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/record-versions/{id}/download/', 'hanoi'):
         '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/download/', 'national'):
@@ -1109,11 +1109,11 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('POST', '/api/v1/record-versions/{id}/return/', 'secret'):
         '404   400   404   404   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'hanoi'):
-        '404   400   404   400   403   403   403   403   403   403   401   404',
+        '404   409   404   409   403   403   403   403   403   403   401   404',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'national'):
-        '400   404   404   404   403   403   403   403   403   403   401   400',
+        '409   404   404   404   403   403   403   403   403   403   401   409',
     ('POST', '/api/v1/record-versions/{id}/submit/', 'secret'):
-        '404   400   404   404   403   403   403   403   403   403   401   404',
+        '404   409   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/recording-uploads/{id}/', 'hanoi'):
         '404   200   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/recording-uploads/{id}/', 'national'):

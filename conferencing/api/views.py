@@ -14,6 +14,7 @@ from conferencing.api.serializers import (
     EndpointSerializer,
 )
 from conferencing.models import CODE_PATTERN, Bridge, Endpoint, EndpointQuerySet
+from httpapi.query_parameters import DeclaredQueryParameters
 
 
 class EndpointPagination(LimitOffsetPagination):
@@ -28,11 +29,12 @@ class EndpointPagination(LimitOffsetPagination):
     ),
     retrieve=extend_schema(summary=_("One conference site, by its code")),
 )
-class EndpointViewSet(viewsets.ReadOnlyModelViewSet):
+class EndpointViewSet(DeclaredQueryParameters, viewsets.ReadOnlyModelViewSet):
     serializer_class = EndpointSerializer
     permission_classes = [CanViewEndpoints]
     pagination_class = EndpointPagination
     lookup_field = "code"
+    query_parameters = {"list": EndpointFilterSerializer}
     lookup_value_regex = CODE_PATTERN.removeprefix("^").removesuffix("$")
 
     def get_queryset(self) -> EndpointQuerySet:
@@ -58,7 +60,7 @@ def filter_endpoints(endpoints: EndpointQuerySet, filters: dict) -> EndpointQuer
     list=extend_schema(summary=_("List bridges (MCUs)")),
     retrieve=extend_schema(summary=_("One bridge (MCU)")),
 )
-class BridgeViewSet(viewsets.ReadOnlyModelViewSet):
+class BridgeViewSet(DeclaredQueryParameters, viewsets.ReadOnlyModelViewSet):
     """The bridges the acting office may book on (its own and those shared with it), every
     bridge for the superuser, none for the other roles; another bridge answers 404."""
 

@@ -1,27 +1,18 @@
-"""The domain's refusals as HTTP answers: a wrong request is 400, a conflict 409."""
+"""The domain's refusals as API problems (httpapi.problems): a wrong request is 400, a
+session in the wrong state for the action 409 `wrong_state`, a conflict 409 `conflict`."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from httpapi.preconditions import PreconditionFailed
-from meetings.api.serializers import conflicts_data, occurrence_data
+from httpapi.problems import CONFLICT, ApiProblem, WrongState
+from meetings.api.conflict_summary import occurrence_summary, summary
 from meetings.attendance import SessionClosed
-from meetings.booking import BookingConflict, BookingError
+from meetings.booking import BookingConflict, BookingError, WrongStateError
 from meetings.revisions import StaleRevision
 from meetings.series import SeriesConflict
-
-CONFLICT_CODE = "conflict"
-
-
-class SessionClosedError(APIException):
-    """409: the session is over, started or cancelled, so it can no longer change."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Only a scheduled session that has not started can be changed.")
-    default_code = "session_closed"
 
 
 def as_validation_error(error: BookingError) -> ValidationError:
@@ -30,13 +21,17 @@ def as_validation_error(error: BookingError) -> ValidationError:
     return ValidationError({field: [error.message]})
 
 
-def conflict_response(error: BookingConflict | SeriesConflict) -> Response:
-    body: dict[str, object] = {"detail": str(error), "code": CONFLICT_CODE}
+def as_conflict(error: BookingConflict | SeriesConflict) -> ApiProblem:
+    """The other sessions, grouped (meetings.api.conflict_summary); per occurrence for a
+    series."""
+    extra: dict[str, object]
     if isinstance(error, BookingConflict):
-        body.update(conflicts_data(error.report))
+        extra = summary(error.report)
     else:
-        body["occurrences"] = [occurrence_data(slot, report) for slot, report in error.conflicts]
-    return Response(body, status=status.HTTP_409_CONFLICT)
+        extra = {
+            "occurrences": [occurrence_summary(slot, report) for slot, report in error.conflicts]
+        }
+    return ApiProblem(str(error), CONFLICT, status.HTTP_409_CONFLICT, extra=extra)
 
 
 class DomainErrorsMixin:
@@ -44,12 +39,14 @@ class DomainErrorsMixin:
     (meetings.revisions) is 412."""
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, BookingError):
+        if isinstance(exc, WrongStateError):
+            exc = WrongState(exc.message)
+        elif isinstance(exc, BookingError):
             exc = as_validation_error(exc)
         elif isinstance(exc, StaleRevision):
             exc = PreconditionFailed()
         elif isinstance(exc, BookingConflict | SeriesConflict):
-            return conflict_response(exc)
+            exc = as_conflict(exc)
         elif isinstance(exc, SessionClosed):
-            exc = SessionClosedError(exc.message)
+            exc = WrongState(exc.message)
         return super().handle_exception(exc)  # type: ignore[misc]

@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,8 @@ from rest_framework.response import Response
 
 from httpapi import preconditions
 from httpapi.idempotency import idempotent
+from httpapi.problem_schema import ProblemSerializer, ValidationProblemSerializer
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import (
     ETAG,
     IF_MATCH,
@@ -24,6 +25,7 @@ from httpapi.schema import (
 )
 from meetings import booking, meeting_details, revisions, series
 from meetings.api import queries
+from meetings.api.conflict_summary import ConflictProblemSerializer
 from meetings.api.details import DetailsChangeSerializer
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
@@ -33,7 +35,6 @@ from meetings.api.serializers import (
     ChangeSitesSerializer,
     CheckResultSerializer,
     CheckSerializer,
-    ConflictSerializer,
     MeetingDetailSerializer,
     MeetingFilterSerializer,
     MeetingsChangedSerializer,
@@ -51,13 +52,20 @@ from meetings.models import Meeting
 from meetings.visibility import User, changeable, concerning
 
 BAD_REQUEST = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_('Invalid input: {"field": ["message"]}, "non_field_errors" for the whole.'),
+    ValidationProblemSerializer,
+    description=_("The request is not valid: every invalid field in `errors`."),
 )
 KEY_REUSED = KEY_RESPONSES[422]
 CONFLICT = OpenApiResponse(
-    ConflictSerializer,
-    description=_("Sites or bridge ports are taken; nothing was written."),
+    ConflictProblemSerializer,
+    description=_(
+        "Sites or bridge ports are taken (code conflict), or the session is cancelled or "
+        "has started (code wrong_state); nothing was written."
+    ),
+)
+WRONG_STATE = OpenApiResponse(
+    ProblemSerializer,
+    description=_("The session is cancelled or has started (code wrong_state)."),
 )
 SECRETARIAT_ONLY = _("Secretariat only.")
 CHANGERS_ONLY = _(
@@ -71,13 +79,14 @@ class MeetingPagination(LimitOffsetPagination):
     max_limit = 500
 
 
-class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
+class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.GenericViewSet):
     """Sessions: every role reads those that concern it; only the secretariat books and changes."""
 
     queryset = Meeting.objects.all()  # documents the id's type; get_queryset decides
     permission_classes = [MeetingPermission]
     pagination_class = MeetingPagination
     lookup_value_regex = "[0-9]+"
+    query_parameters = {"list": MeetingFilterSerializer}
     # Views below name their serializers; this one documents the default body.
     serializer_class = MeetingDetailSerializer
 
@@ -273,7 +282,12 @@ class MeetingViewSet(DomainErrorsMixin, viewsets.GenericViewSet):
         description=CHANGERS_ONLY,
         request=CancelSerializer,
         parameters=[IF_MATCH, ETAG],
-        responses={200: MeetingsChangedSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
+        responses={
+            200: MeetingsChangedSerializer,
+            400: BAD_REQUEST,
+            409: WRONG_STATE,
+            412: PRECONDITION_FAILED,
+        },
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:

@@ -61,6 +61,23 @@ class RecordError(ValueError):
         self.field = field
 
 
+class RecordStateError(RecordError):
+    """The version is not in a state the action applies to (approving an approved one,
+    submitting twice, acting on an older version, publishing before the session ended):
+    a wrong moment rather than a wrong request, which the API answers 409."""
+
+
+WRONG_STATE = "wrong_state"
+
+
+def wrong_status(version: RecordVersion) -> RecordStateError:
+    return RecordStateError(
+        _("This version is %(status)s: that cannot be done now.")
+        % {"status": version.get_status_display()},
+        WRONG_STATE,
+    )
+
+
 # --- access --------------------------------------------------------------------------------------
 
 
@@ -328,15 +345,11 @@ def minutes_refusal(version: RecordVersion, action: str, newest: int) -> RecordE
     workflow, asked by the actions under their lock and by `allowed_actions`. `newest` is
     the highest version number of its record."""
     if action not in MINUTES_ACTIONS.get(version.status, ()):
-        return RecordError(
-            _("This version is %(status)s: that cannot be done now.")
-            % {"status": version.get_status_display()},
-            "wrong_status",
-        )
+        return wrong_status(version)
     if version.record.kind != RecordKind.MINUTES:
         return RecordError(_("Only minutes go through approval."), "not_minutes")
     if version.number != newest:
-        return RecordError(
+        return RecordStateError(
             _("A newer version of these minutes exists: act on that one."), "not_latest"
         )
     return None
@@ -356,7 +369,7 @@ def approval_refusal(
     if refusal is not None:
         return refusal, four_eyes.Verdict()
     if meeting.conference.end > timezone.now():
-        return RecordError(
+        return RecordStateError(
             _("Minutes can be published only after the session has ended."), "not_ended"
         ), four_eyes.Verdict()
     # Versions submitted before the submitter was recorded count their uploader.
@@ -496,11 +509,7 @@ def set_legal_hold(record: Record, *, hold: bool, actor: AbstractBaseUser) -> Re
 def _locked(version: RecordVersion, *allowed: str) -> RecordVersion:
     locked = RecordVersion.objects.select_for_update().select_related("record").get(pk=version.pk)
     if locked.status not in allowed:
-        raise RecordError(
-            _("This version is %(status)s: that cannot be done now.")
-            % {"status": locked.get_status_display()},
-            "wrong_status",
-        )
+        raise wrong_status(locked)
     return locked
 
 

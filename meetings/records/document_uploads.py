@@ -165,7 +165,7 @@ def _to_verification(upload: RecordingUpload) -> None:
             raise UploadError(
                 _("This upload is no longer open (%(status)s).")
                 % {"status": UploadStatus.COMPLETING.label},
-                "not_open",
+                "wrong_state",
                 status=409,
             )
         schedule_document_verification(upload)

@@ -44,7 +44,7 @@ def require_open(upload: RecordingUpload) -> None:
         raise UploadError(
             _("This upload is no longer open (%(status)s).")
             % {"status": upload.get_status_display()},
-            "not_open",
+            "wrong_state",
             status=409,
         )
 

@@ -319,14 +319,14 @@ def assemble_checked(
 
 def _record(upload: RecordingUpload) -> RecordVersion:
     """The version and the upload "completed", in one transaction, if the upload is
-    still the one this completion claimed ("completing"); else not_open (409)."""
+    still the one this completion claimed ("completing"); else wrong_state (409)."""
     with transaction.atomic():
         locked = RecordingUpload.objects.select_for_update().get(pk=upload.pk)
         if locked.status != UploadStatus.COMPLETING:
             raise UploadError(
                 _("This upload is no longer open (%(status)s).")
                 % {"status": locked.get_status_display()},
-                "not_open",
+                "wrong_state",
                 status=409,
             )
         version = archive.add_recording_version(
@@ -366,7 +366,7 @@ def abort_upload(upload: RecordingUpload) -> None:
     """Give up: the store forgets the parts (and any object under the key), the local
     part files go, the session is "aborted". StorageUnavailable leaves it as it was.
 
-    Only an open upload: one being completed (or finished) is refused with not_open
+    Only an open upload: one being completed (or finished) is refused with wrong_state
     (409). The row stays locked while the store drops the parts, so a completion cannot
     claim it meanwhile."""
     with transaction.atomic():
@@ -375,7 +375,7 @@ def abort_upload(upload: RecordingUpload) -> None:
             raise UploadError(
                 _("This upload can no longer be cancelled (%(status)s).")
                 % {"status": locked.get_status_display()},
-                "not_open",
+                "wrong_state",
                 status=409,
             )
         if locked.mode == UploadMode.S3 and locked.upload_id:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from conferencing.models import ImportJobStatus
 from httpapi.idempotency import idempotent
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import import_jobs
 from people.import_forms import check_upload_size
@@ -128,7 +129,7 @@ class PeopleImportsView(GenericAPIView):
         )
 
 
-class PeopleImportView(GenericAPIView):
+class PeopleImportView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [ManagesPeople]
     serializer_class = ImportJobSerializer
 

@@ -17,6 +17,7 @@ from rest_framework.routers import SimpleRouter
 
 from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from people import api_tokens
 from people.models import ApiToken, TokenScope
@@ -84,7 +85,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenViewSet(viewsets.ViewSet):
+class TokenViewSet(DeclaredQueryParameters, viewsets.ViewSet):
     @extend_schema(summary=_("My API tokens"), responses=TokenSerializer(many=True))
     def list(self, request: Request) -> Response:
         return Response(TokenSerializer(api_tokens.tokens_of(request.user), many=True).data)

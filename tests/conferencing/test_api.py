@@ -5,6 +5,7 @@ from conferencing.models import Level
 from people import api_tokens
 from people.models import TokenScope
 from tests.factories import BridgeFactory, EndpointFactory, UserFactory, office_of, site_tree
+from tests.problems import field_errors
 
 ENDPOINTS_URL = "/api/v1/endpoints/"
 BRIDGES_URL = "/api/v1/bridges/"
@@ -161,7 +162,7 @@ def test_endpoint_list_bad_filter_is_400_with_the_field(api_as, carol, tree, fil
     response = api_as(carol).get(ENDPOINTS_URL, filters)
 
     assert response.status_code == 400
-    assert response.json() == errors
+    assert field_errors(response) == errors
 
 
 @pytest.mark.parametrize("count", [1, 3])

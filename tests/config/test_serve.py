@@ -257,9 +257,13 @@ def test_serve_content_length_over_limit_is_refused_before_the_body_is_sent(
         closed = sock.recv(1) == b""
 
     assert (status, headers["Connection"], closed) == (413, "close", True)
-    assert headers["Content-Type"] == "application/json"
+    assert headers["Content-Type"] == "application/problem+json"
     assert json.loads(answer) == {
+        "type": "http://127.0.0.1:8000/api/v1/problems/body_too_large",
+        "title": "Yêu cầu quá lớn",
+        "status": 413,
         "detail": TOO_LARGE_TEXT.strip(),
+        "instance": "",
         "code": "body_too_large",
     }
     assert time.monotonic() - started < ANSWER_TIMEOUT_S

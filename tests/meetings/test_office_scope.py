@@ -27,6 +27,7 @@ from tests.factories import (
     office_of,
     site_tree,
 )
+from tests.problems import field_errors
 
 DAY = 7
 NAMES = ("national", "hanoi", "t02", "central_t02")
@@ -168,7 +169,7 @@ def test_api_unknown_office_scope_is_a_400(client, schedule, hoa):
     response = client.get("/api/v1/meetings/", {"office_scope": "nation"})
 
     assert response.status_code == 400
-    assert response.json() == {"office_scope": ['"nation" is not a valid choice.']}
+    assert field_errors(response) == {"office_scope": ['"nation" is not a valid choice.']}
 
 
 def test_web_unknown_office_scope_is_a_filter_error(client, schedule, hoa):

@@ -10,6 +10,7 @@ from audit.models import AuditEntry
 from people import api_tokens
 from people.models import ApiToken, TokenScope
 from tests.factories import UserFactory, central_office
+from tests.problems import code_detail, field_errors, members
 
 pytestmark = pytest.mark.django_db
 
@@ -56,19 +57,16 @@ def test_expired_revoked_unknown_tokens_and_inactive_owners_get_401_saying_which
     }
 
     answers = {
-        case: (response.status_code, response.json())
+        case: code_detail(response)
         for case, key in keys.items()
         for response in [client_with(f"Bearer {key}").get(SITES)]
     }
 
     assert answers == {
-        "expired": (401, {"detail": "This API token has expired.", "code": "token_expired"}),
-        "revoked": (401, {"detail": "This API token was revoked.", "code": "token_revoked"}),
-        "inactive": (
-            401,
-            {"detail": "The account of this API token is inactive.", "code": "account_inactive"},
-        ),
-        "unknown": (401, {"detail": "This API token is not valid.", "code": "token_invalid"}),
+        "expired": (401, "token_expired", "This API token has expired."),
+        "revoked": (401, "token_revoked", "This API token was revoked."),
+        "inactive": (401, "account_inactive", "The account of this API token is inactive."),
+        "unknown": (401, "token_invalid", "This API token is not valid."),
     }
 
 
@@ -98,7 +96,7 @@ def test_a_read_only_token_reads_but_may_not_write(bob):
     revoke = api.delete(f"{TOKENS}{made.token.pk}/")
 
     assert (read.status_code, write.status_code, revoke.status_code) == (200, 403, 403)
-    assert write.json() == {"detail": "This API token may only read.", "code": "token_read_only"}
+    assert code_detail(write) == (403, "token_read_only", "This API token may only read.")
     assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1
 
 
@@ -174,7 +172,7 @@ def test_a_bad_token_request_gets_400_naming_the_field(api_as, hana, body, field
     response = api_as(hana).post(TOKENS, body)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert ApiToken.objects.count() == 0
 
 
@@ -194,7 +192,7 @@ def test_another_persons_token_answers_as_a_missing_one(api_as, bob, carol):
     refused = api_as(bob).delete(f"{TOKENS}{theirs.token.pk}/")
     missing = api_as(bob).delete(f"{TOKENS}999999/")
 
-    assert (refused.status_code, refused.json()) == (missing.status_code, missing.json())
+    assert (refused.status_code, members(refused)) == (missing.status_code, members(missing))
     assert refused.status_code == 404
     assert ApiToken.objects.get().revoked_at is None
 

@@ -55,7 +55,7 @@ REFUSED = OpenApiResponse(
         "Refused (400; 409 for the upload's state): codes empty_file, too_large, "
         "unsupported_type, title_required, wrong_record, wrong_kind, reason_required, "
         "part_out_of_range, parts_out_of_order, part_missing, wrong_size, wrong_etag, "
-        "not_open, wrong_mode."
+        "wrong_state, wrong_mode."
     ),
 )
 

@@ -3,8 +3,9 @@ complete, abort. Each view parses, authorises and calls one function of
 meetings.records.uploads and upload_parts.
 
 Secretariat only (403 for other roles); a meeting whose details the caller may not
-read is 404, and so is an upload someone else created. Refusals are `{"detail",
-"code", "field"}` with a stable code (400, or 409 for the upload's state); storage
+read is 404, and so is an upload someone else created. Refusals are problems
+(httpapi.problems) with a stable code (400, or 409 `wrong_state` for the upload's
+state, the field at fault in `errors`); storage
 being down is 503 `storage_unavailable`, and the upload stays resumable.
 """
 
@@ -26,6 +27,8 @@ from rest_framework.views import APIView
 from accounts.roles import is_secretariat
 from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
+from httpapi.problems import ApiProblem
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.records import storage as record_storage
 from meetings.records import upload_parts
@@ -48,7 +51,7 @@ REFUSED = OpenApiResponse(
         "Refused (400; 409 for the upload's state): codes empty_file, too_large, wrong_type, "
         "title_required, wrong_record, wrong_kind, reason_required, part_out_of_range, "
         "too_many_parts, parts_out_of_order, part_missing, wrong_size, wrong_etag, "
-        "not_open, wrong_mode, upload_missing."
+        "wrong_state, wrong_mode, upload_missing."
     ),
 )
 NOT_FOUND = OpenApiResponse(description=_("No such upload of mine."))
@@ -161,17 +164,15 @@ def upload_data(upload: RecordingUpload, parts: list[Part]) -> dict:
 class UploadErrorsMixin(RecordErrorsMixin):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, UploadError):
-            body = {"detail": exc.message, "code": exc.code}
+            errors = None
             if exc.field:
-                body["field"] = exc.field
-            return Response(body, status=exc.status)
-        if isinstance(exc, record_storage.ObjectMissing):  # UploadMissing too
-            return Response(
-                {
-                    "detail": gettext("Object storage no longer knows this upload; start again."),
-                    "code": "upload_missing",
-                },
-                status=status.HTTP_409_CONFLICT,
+                errors = [{"field": exc.field, "code": exc.code, "detail": exc.message}]
+            exc = ApiProblem(exc.message, exc.code, exc.status, errors=errors)
+        elif isinstance(exc, record_storage.ObjectMissing):  # UploadMissing too
+            exc = ApiProblem(
+                gettext("Object storage no longer knows this upload; start again."),
+                "upload_missing",
+                status.HTTP_409_CONFLICT,
             )
         return super().handle_exception(exc)
 
@@ -255,7 +256,7 @@ class UploadViewMixin(UploadErrorsMixin):
         return upload_data(upload, parts)
 
 
-class RecordingUploadView(UploadViewMixin, GenericAPIView):
+class RecordingUploadView(UploadViewMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = UploadSerializer
 

@@ -2,10 +2,11 @@
 
 Each view parses, authorises and calls one function of meetings.records,
 record_documents or downloads. A meeting or version the caller may not
-see is 404, as elsewhere in the API. Refusals are 400 `{"detail", "code",
-"field"}` with a stable code; storage being down is 503 `{"detail", "code":
-"storage_unavailable"}`, storage not answering in time 504 `{"detail", "code":
-"storage_timeout"}`.
+see is 404, as elsewhere in the API. Errors are problems (httpapi.problems): a
+refusal is 400 with a stable code (the field at fault in `errors`), a version in the
+wrong state for the action 409 (`wrong_state`, `not_latest`, `not_ended`); storage
+being down is 503 `storage_unavailable`, storage not answering in time 504
+`storage_timeout`.
 """
 
 from django.db.models import QuerySet
@@ -25,12 +26,14 @@ from rest_framework.response import Response
 
 from conferencing.api.serializers import IdField
 from httpapi.idempotency import idempotent
+from httpapi.problems import ApiProblem
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.api.permissions import MeetingPermission
 from meetings.records import archive, downloads
 from meetings.records import documents as record_documents
 from meetings.records import storage as record_storage
-from meetings.records.archive import RecordError
+from meetings.records.archive import RecordError, RecordStateError
 from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordKind, RecordVersion
 from meetings.views.common import managed_meeting, readable_meeting
@@ -134,9 +137,10 @@ class RecordErrorSerializer(serializers.Serializer):
 REFUSED = OpenApiResponse(
     RecordErrorSerializer,
     description=_(
-        "Refused: codes empty_file, too_large, unsupported_type, reason_required, "
-        "wrong_status, not_minutes, not_latest, not_ended, same_person, comment_required, "
-        "wrong_record, wrong_kind, title_required. Nothing was stored."
+        "Refused (400): codes empty_file, too_large, unsupported_type, reason_required, "
+        "not_minutes, same_person, comment_required, wrong_record, wrong_kind, "
+        "title_required; a version in the wrong state for the action (409): wrong_state, "
+        "not_latest, not_ended. Nothing was stored."
     ),
 )
 UNAVAILABLE = OpenApiResponse(
@@ -149,31 +153,31 @@ TIMED_OUT = OpenApiResponse(
 )
 
 
-def refused(error: RecordError) -> Response:
-    return Response(
-        {"detail": error.message, "code": error.code, "field": error.field},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def refused(error: RecordError) -> ApiProblem:
+    """400 with the error's code (and its field in `errors`); a version in the wrong
+    state for the action 409."""
+    errors = None
+    if error.field != "__all__":
+        errors = [{"field": error.field, "code": error.code, "detail": error.message}]
+    wrong_moment = isinstance(error, RecordStateError)
+    status_code = status.HTTP_409_CONFLICT if wrong_moment else status.HTTP_400_BAD_REQUEST
+    return ApiProblem(error.message, error.code, status_code, errors=errors)
 
 
-def unavailable(error: record_storage.StorageUnavailable) -> Response:
+def unavailable(error: record_storage.StorageUnavailable) -> ApiProblem:
     if isinstance(error, record_storage.StorageTimeout):
-        return Response(
-            {
-                "detail": gettext(
-                    "The record storage did not answer in time; nothing was stored. "
-                    "Please try again in a few minutes."
-                ),
-                "code": STORAGE_TIMEOUT_CODE,
-            },
-            status=status.HTTP_504_GATEWAY_TIMEOUT,
+        return ApiProblem(
+            gettext(
+                "The record storage did not answer in time; nothing was stored. "
+                "Please try again in a few minutes."
+            ),
+            STORAGE_TIMEOUT_CODE,
+            status.HTTP_504_GATEWAY_TIMEOUT,
         )
-    return Response(
-        {
-            "detail": gettext("The record storage is unavailable; please try again later."),
-            "code": STORAGE_UNAVAILABLE_CODE,
-        },
-        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    return ApiProblem(
+        gettext("The record storage is unavailable; please try again later."),
+        STORAGE_UNAVAILABLE_CODE,
+        status.HTTP_503_SERVICE_UNAVAILABLE,
     )
 
 
@@ -246,16 +250,16 @@ def managed_record(user: User, pk: int) -> Record:
 class RecordErrorsMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, RecordError):
-            return refused(exc)
-        if isinstance(exc, record_storage.StorageUnavailable):
-            return unavailable(exc)
+            exc = refused(exc)
+        elif isinstance(exc, record_storage.StorageUnavailable):
+            exc = unavailable(exc)
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
 # --- views ---------------------------------------------------------------------------------------
 
 
-class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
+class MeetingRecordsView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     """A session's records: every role reads those it may see; the secretariat uploads."""
 
     permission_classes = [MeetingPermission]
@@ -317,7 +321,7 @@ class MeetingRecordsView(RecordErrorsMixin, GenericAPIView):
         )
 
 
-class RecordVersionView(RecordErrorsMixin, GenericAPIView):
+class RecordVersionView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = RecordVersionSerializer
 
@@ -326,8 +330,11 @@ class RecordVersionView(RecordErrorsMixin, GenericAPIView):
         return Response(RecordVersionSerializer(visible_version(request.user, pk)).data)
 
 
-class RecordDownloadView(RecordErrorsMixin, GenericAPIView):
+class RecordDownloadView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MeetingPermission]
+    query_parameters = ("inline",)
+    # A range past the end answers 416 with Content-Range and no body (downloads.serve).
+    bodiless_error_statuses = (416,)
     serializer_class = RecordVersionSerializer
 
     @extend_schema(
@@ -368,6 +375,8 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = RecordVersionSerializer
     action_name = ""
+    # A version not in the state the action needs: wrong_state, not_latest, not_ended.
+    error_statuses_added = (409,)
 
     def post(self, request: Request, pk: int) -> Response:
         version = managed_version(request.user, pk)

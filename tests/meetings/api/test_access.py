@@ -18,6 +18,7 @@ from tests.meetings.api.helpers import (
     summary,
     written,
 )
+from tests.problems import code_detail
 
 
 def requests_for(meeting: Meeting, bridge) -> list[tuple[str, str, dict | None]]:
@@ -156,7 +157,8 @@ def test_meeting_api_refuses_an_unknown_token_with_401(api, alice, tree, bridge)
     response = api.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "This API token is not valid.", "code": "token_invalid"}
+    assert code_detail(response) == (401, "token_invalid", "This API token is not valid.")
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_meeting_detail_not_concerning_the_user_is_404(api_as, alice, carol, tree, bridge):

@@ -19,6 +19,7 @@ from tests.meetings.api.helpers import (
     summary,
     written,
 )
+from tests.problems import field_errors, members
 
 BUSY_CONFIDENTIAL = "Busy (confidential session)"
 
@@ -84,30 +85,33 @@ def test_book_by_level_selects_every_active_site_of_the_level(api_as, alice, tre
     assert [site["code"] for site in response.json()["sites"]] == ["HCM", "HN"]
 
 
-def test_book_conflicting_sites_is_409_with_each_conflict(api_as, alice, tree, bridge):
+def test_book_conflicting_sites_is_409_with_each_conflicting_session(api_as, alice, tree, bridge):
     taken = booked(alice, bridge, at(2, 9), sites=("HCM", "HN"), title="Họp tỉnh")
     before = written()
 
     response = api_as(alice).post(LIST_URL, booking_body(bridge))
 
     assert response.status_code == 409
-    assert response.json() == {
+    assert members(response) == {
         "detail": "The booking conflicts with existing sessions.",
         "code": "conflict",
-        "site_conflicts": [
+        "sessions": [
             {
-                "site": code,
-                "site_name": name,
                 "meeting_id": taken.pk,
-                "meeting_title": "Họp tỉnh",
-                "meeting_start": iso(at(2, 9)),
-                "meeting_end": iso(at(2, 11)),
+                "busy": False,
+                "title": "Họp tỉnh",
+                "start": iso(at(2, 9)),
+                "end": iso(at(2, 11)),
                 "overlap_start": iso(at(2, 8)),
                 "overlap_end": iso(at(2, 10)),
+                "site_count": 2,
+                "sites": [
+                    {"code": "HCM", "name": "Hồ Chí Minh"},
+                    {"code": "HN", "name": "Hà Nội"},
+                ],
             }
-            for code, name in [("HCM", "Hồ Chí Minh"), ("HN", "Hà Nội")]
         ],
-        "capacity_conflicts": [],
+        "capacity": None,
     }
     assert written() == before
 
@@ -120,11 +124,16 @@ def test_book_over_the_bridge_capacity_is_409_with_the_instant(api_as, alice, tr
     response = api_as(alice).post(LIST_URL, booking_body(small))
 
     assert response.status_code == 409
-    assert response.json() == {
+    assert members(response) == {
         "detail": "The booking conflicts with existing sessions.",
         "code": "conflict",
-        "site_conflicts": [],
-        "capacity_conflicts": [{"instant": iso(at(2, 8)), "legs": 4, "capacity": 3}],
+        "sessions": [],
+        "capacity": {
+            "capacity": 3,
+            "most_legs": 4,
+            "instant_count": 1,
+            "instants": [{"instant": iso(at(2, 8)), "legs": 4}],
+        },
     }
     assert written() == before
 
@@ -137,10 +146,10 @@ def test_book_conflict_with_a_confidential_session_hides_its_details(
     response = api_as(alice).post(LIST_URL, booking_body(bridge))
 
     assert response.status_code == 409
-    [conflict] = response.json()["site_conflicts"]
-    assert conflict["meeting_id"] is None
-    assert conflict["meeting_title"] == BUSY_CONFIDENTIAL
-    assert conflict["site"] == "HN"
+    [conflict] = response.json()["sessions"]
+    assert (conflict["meeting_id"], conflict["busy"]) == (None, True)
+    assert conflict["title"] == BUSY_CONFIDENTIAL
+    assert conflict["sites"] == [{"code": "HN", "name": "Hà Nội"}]
 
 
 def test_book_conflict_with_an_own_confidential_session_names_it(api_as, alice, tree, bridge):
@@ -150,8 +159,8 @@ def test_book_conflict_with_an_own_confidential_session_names_it(api_as, alice, 
 
     response = api_as(alice).post(LIST_URL, booking_body(bridge))
 
-    [conflict] = response.json()["site_conflicts"]
-    assert (conflict["meeting_id"], conflict["meeting_title"]) == (secret.pk, "Giao ban tuần")
+    [conflict] = response.json()["sessions"]
+    assert (conflict["meeting_id"], conflict["title"]) == (secret.pk, "Giao ban tuần")
 
 
 def test_book_back_to_back_with_the_setup_window_is_accepted(api_as, alice, tree, bridge):
@@ -173,7 +182,7 @@ def test_book_bad_input_is_400_with_the_field_and_writes_nothing(
     response = api_as(alice).post(LIST_URL, booking_body(bridge, **changes))
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == NOTHING_WRITTEN
 
 
@@ -182,7 +191,7 @@ def test_book_inactive_bridge_is_400(api_as, alice, tree):
 
     response = api_as(alice).post(LIST_URL, booking_body(retired))
 
-    assert response.json() == {"bridge": ["This bridge is out of service."]}
+    assert field_errors(response) == {"bridge": ["This bridge is out of service."]}
     assert written() == NOTHING_WRITTEN
 
 
@@ -191,14 +200,14 @@ def test_book_the_same_attendee_twice_is_400(api_as, alice, carol, tree, bridge)
 
     response = api_as(alice).post(LIST_URL, booking_body(bridge, attendees=twice))
 
-    assert response.json() == {"attendees": ["Invite each person once."]}
+    assert field_errors(response) == {"attendees": ["Invite each person once."]}
     assert written() == NOTHING_WRITTEN
 
 
 def test_book_unknown_level_is_400_under_sites(api_as, alice, tree, bridge):
     response = api_as(alice).post(LIST_URL, booking_body(bridge, sites={"levels": ["galaxy"]}))
 
-    assert response.json() == {"sites": {"levels": {"0": ['"galaxy" is not a valid choice.']}}}
+    assert field_errors(response) == {"sites.levels.0": ['"galaxy" is not a valid choice.']}
     assert written() == NOTHING_WRITTEN
 
 
@@ -206,7 +215,7 @@ def test_book_missing_fields_are_400_each(api_as, alice, tree):
     response = api_as(alice).post(LIST_URL, {})
 
     assert response.status_code == 400
-    assert sorted(response.json()) == ["bridge", "end", "host", "sites", "start", "title"]
+    assert sorted(field_errors(response)) == ["bridge", "end", "host", "sites", "start", "title"]
 
 
 def test_book_error_is_translated(api_as, alice, tree, bridge):
@@ -215,4 +224,4 @@ def test_book_error_is_translated(api_as, alice, tree, bridge):
     response = api_as(alice).post(LIST_URL, body, HTTP_ACCEPT_LANGUAGE="vi")
 
     assert response["Content-Language"] == "vi"
-    assert list(response.json()) == ["start"]
+    assert list(field_errors(response)) == ["start"]

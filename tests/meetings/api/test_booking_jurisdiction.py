@@ -13,6 +13,7 @@ from accounts.roles import Role
 from meetings.models import Meeting
 from tests.factories import BridgeFactory, UserFactory, office_of
 from tests.meetings.api.helpers import CHECK_URL, LIST_URL, NOTHING_WRITTEN, booking_body, written
+from tests.problems import field_errors
 
 OUTSIDE = "Ngoài phạm vi quản lý của Văn phòng UBND Hà Nội (Hà Nội): {}."
 
@@ -64,7 +65,7 @@ def test_api_outside_the_jurisdiction_is_a_400_on_the_field_naming_it(
     )
 
     assert response.status_code == 400
-    assert response.json() == {field: [OUTSIDE.format(named)]}
+    assert field_errors(response) == {field: [OUTSIDE.format(named)]}
     assert written() == NOTHING_WRITTEN
 
 
@@ -75,7 +76,7 @@ def test_api_a_bridge_not_shared_is_a_400_on_the_bridge(vietnamese, hoa, bridge,
     response = vietnamese.post(url, booking_body(bridge, sites={"sites": ["HN"]}), format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "bridge": [
             "Cầu nối MCU Quốc gia không thuộc Văn phòng UBND Hà Nội "
             "và cũng không được chia sẻ cho đơn vị này."
@@ -97,6 +98,6 @@ def test_api_errors_in_english_when_asked(api_as, hoa, hanoi_bridge):
         LIST_URL, booking_body(hanoi_bridge, sites={"sites": ["HN", "HCM-01"]})
     )
 
-    assert response.json() == {
+    assert field_errors(response) == {
         "sites": ["Outside the jurisdiction of Văn phòng UBND Hà Nội (Hà Nội): HCM-01."]
     }

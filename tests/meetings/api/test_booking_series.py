@@ -13,6 +13,7 @@ from tests.meetings.api.helpers import (
     summary,
     written,
 )
+from tests.problems import members
 
 
 def test_book_series_books_every_occurrence(api_as, alice, tree, bridge):
@@ -35,26 +36,27 @@ def test_book_series_with_a_conflict_is_409_per_occurrence(api_as, alice, tree, 
     response = api_as(alice).post(LIST_URL, booking_body(bridge, rrule=WEEKLY_3))
 
     assert response.status_code == 409
-    assert response.json() == {
+    assert members(response) == {
         "detail": "Some occurrences conflict with existing sessions.",
         "code": "conflict",
         "occurrences": [
             {
                 "start": iso(at(9, 8)),
                 "end": iso(at(9, 10)),
-                "site_conflicts": [
+                "sessions": [
                     {
-                        "site": "HN",
-                        "site_name": "Hà Nội",
                         "meeting_id": taken.pk,
-                        "meeting_title": "Giao ban tuần",
-                        "meeting_start": iso(at(9, 9)),
-                        "meeting_end": iso(at(9, 11)),
+                        "busy": False,
+                        "title": "Giao ban tuần",
+                        "start": iso(at(9, 9)),
+                        "end": iso(at(9, 11)),
                         "overlap_start": iso(at(9, 8)),
                         "overlap_end": iso(at(9, 10)),
+                        "site_count": 1,
+                        "sites": [{"code": "HN", "name": "Hà Nội"}],
                     }
                 ],
-                "capacity_conflicts": [],
+                "capacity": None,
             }
         ],
     }

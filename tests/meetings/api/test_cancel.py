@@ -12,6 +12,7 @@ from tests.meetings.api.helpers import (
     summary,
     written,
 )
+from tests.problems import code_detail, field_errors
 
 
 def test_cancel_frees_the_sites_and_keeps_the_reason(api_as, alice, tree, bridge):
@@ -56,16 +57,19 @@ def test_cancel_without_a_reason_is_400(api_as, alice, tree, bridge, body, field
     response = api_as(alice).post(f"{LIST_URL}{meeting.pk}/cancel/", body)
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == before
 
 
-def test_cancel_twice_is_400_for_the_whole_request(api_as, alice, tree, bridge):
+def test_cancel_twice_is_409_wrong_state(api_as, alice, tree, bridge):
     meeting = booked(alice, bridge, at(2, 8))
     client = api_as(alice)
     client.post(f"{LIST_URL}{meeting.pk}/cancel/", {"reason": "Bão"})
 
     response = client.post(f"{LIST_URL}{meeting.pk}/cancel/", {"reason": "Bão"})
 
-    assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Only a scheduled session can be changed."]}
+    assert code_detail(response) == (
+        409,
+        "wrong_state",
+        "Only a scheduled session can be changed.",
+    )

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.meetings.api.helpers import LIST_URL, at, booked, written
+from tests.problems import field_errors
 
 
 def test_change_sites_makes_the_sites_exactly_the_selection(api_as, alice, tree, bridge):
@@ -44,7 +45,7 @@ def test_change_sites_bad_input_is_400(api_as, alice, tree, bridge, body, field,
     response = api_as(alice).post(f"{LIST_URL}{meeting.pk}/sites/", body)
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == before
     assert meeting.conference.legs.count() == 2
 
@@ -59,5 +60,7 @@ def test_change_sites_to_a_taken_site_is_409(api_as, alice, tree, bridge):
     )
 
     assert response.status_code == 409
-    assert [c["site"] for c in response.json()["site_conflicts"]] == ["HCM"]
+    assert [s["sites"] for s in response.json()["sessions"]] == [
+        [{"code": "HCM", "name": "Hồ Chí Minh"}]
+    ]
     assert written() == before

@@ -15,6 +15,7 @@ from tests.meetings.api.helpers import (
     iso,
     written,
 )
+from tests.problems import field_errors
 
 
 def test_check_free_slot_is_ok_and_writes_nothing(api_as, alice, tree, bridge):
@@ -82,5 +83,5 @@ def test_check_bad_input_is_400_with_the_field(
     response = api_as(alice).post(CHECK_URL, booking_body(bridge, **changes))
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == NOTHING_WRITTEN

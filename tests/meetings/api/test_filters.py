@@ -6,6 +6,7 @@ from conferencing.models import Level
 from meetings.models import AttendeeRole, Classification, MeetingStatus
 from tests.factories import EndpointFactory
 from tests.meetings.api.helpers import LIST_URL, at, booked, iso, listed_ids
+from tests.problems import field_errors
 
 
 @pytest.fixture
@@ -103,6 +104,6 @@ def test_meeting_list_bad_filter_is_400_with_the_field(api_as, alice, tree, filt
     response = api_as(alice).get(LIST_URL, filters)
 
     assert response.status_code == 400
-    body = response.json()
+    body = field_errors(response)
     # DRF's own message lists the accepted formats after the first sentence.
     assert {field: [m.split(" Use one")[0] for m in ms] for field, ms in body.items()} == errors

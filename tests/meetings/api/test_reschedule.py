@@ -13,6 +13,7 @@ from tests.meetings.api.helpers import (
     summary,
     written,
 )
+from tests.problems import field_errors
 
 
 def test_reschedule_moves_the_session(api_as, alice, tree, bridge):
@@ -50,7 +51,7 @@ def test_reschedule_into_a_taken_slot_is_409(api_as, alice, tree, bridge):
     )
 
     assert response.status_code == 409
-    assert [c["meeting_id"] for c in response.json()["site_conflicts"]] == [taken.pk]
+    assert [c["meeting_id"] for c in response.json()["sessions"]] == [taken.pk]
     assert written() == before
 
 
@@ -75,7 +76,7 @@ def test_reschedule_bad_input_is_400(api_as, alice, tree, bridge, changes, field
     response = api_as(alice).post(f"{LIST_URL}{meeting.pk}/reschedule/", body)
 
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert field_errors(response) == {field: [message]}
     assert written() == before
 
 

@@ -36,9 +36,9 @@ def test_schema_lists_every_path_and_the_conflict_answer(api_as, carol):
     schema = response.json()
     assert sorted(set(API_PATHS) - set(schema["paths"])) == []
     booking = schema["paths"]["/api/v1/meetings/"]["post"]["responses"]
-    assert sorted(booking) == ["201", "400", "409", "422"]
-    assert booking["409"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Conflict"
+    assert sorted(booking) == ["201", "400", "401", "403", "409", "415", "422"]
+    assert booking["409"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/ConflictProblem"
     }
     assert sorted(schema["components"]["securitySchemes"]) == ["cookieAuth", "tokenAuth"]
 

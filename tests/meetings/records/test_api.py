@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tests.fixtures.services import free_ports
 from tests.meetings.records.helpers import DOCX, EXE, PDF, local_storage, session
+from tests.problems import code_detail, field_errors
 
 RECORD_PATHS = [
     "/api/v1/meetings/{meeting_id}/records/",
@@ -130,7 +131,10 @@ def test_a_new_version_needs_a_reason_after_publication(meeting, alice, api_as):
     response = upload(api_as(alice), meeting, record=published.record.pk)
 
     assert response.status_code == 400
-    assert (response.json()["code"], response.json()["field"]) == ("reason_required", "reason")
+    assert response.json()["code"] == "reason_required"
+    assert field_errors(response) == {
+        "reason": ["The record is published: a correction needs a reason."]
+    }
 
 
 def test_a_correction_with_a_reason_is_version_two(meeting, alice, api_as):
@@ -150,7 +154,8 @@ def test_a_bad_file_is_refused_with_a_code(meeting, alice, api_as, content, code
 
     assert response.status_code == 400
     assert RecordVersion.objects.count() == 0
-    assert (response.json()["code"], response.json()["field"]) == (code, "file")
+    assert response.json()["code"] == code
+    assert list(field_errors(response)) == ["file"]
 
 
 def test_an_oversized_file_is_refused(meeting, alice, api_as, settings):
@@ -235,14 +240,14 @@ def test_approving_what_you_submitted_is_400_same_person(meeting, alice, api_as)
     assert response.json()["code"] == "same_person"
 
 
-def test_approving_before_the_session_has_ended_is_400_not_ended(meeting, alice, api_as):
+def test_approving_before_the_session_has_ended_is_409_not_ended(meeting, alice, api_as):
     dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
     draft = minutes(meeting, alice)
     api_as(alice).post(version_url(draft, "submit"))
 
     response = api_as(dung).post(version_url(draft, "approve"))
 
-    assert (response.status_code, response.json()["code"]) == (400, "not_ended")
+    assert (response.status_code, response.json()["code"]) == (409, "not_ended")
 
 
 def test_minutes_are_returned_with_a_comment(meeting, alice, api_as):
@@ -262,15 +267,39 @@ def test_returning_needs_a_comment(meeting, alice, api_as):
     response = api_as(alice).post(version_url(submitted, "return"), {})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["comment"]
+    assert list(field_errors(response)) == ["comment"]
 
 
-def test_a_step_out_of_order_is_400_with_a_code(meeting, alice, api_as):
+def test_a_step_out_of_order_is_409_wrong_state(meeting, alice, api_as):
     draft = minutes(meeting, alice)
 
     response = api_as(alice).post(version_url(draft, "approve"))
 
-    assert (response.status_code, response.json()["code"]) == (400, "wrong_status")
+    assert code_detail(response) == (
+        409,
+        "wrong_state",
+        "This version is Draft: that cannot be done now.",
+    )
+
+
+def test_approving_twice_is_409_wrong_state(meeting, alice, api_as):
+    dung = UserFactory(username="dung", roles=[Role.SECRETARIAT])
+    end_now(meeting)
+    submitted = minutes(meeting, alice, "submitted")
+    api_as(dung).post(version_url(submitted, "approve"))
+
+    response = api_as(dung).post(version_url(submitted, "approve"))
+
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_state")
+
+
+def test_submitting_twice_is_409_wrong_state(meeting, alice, api_as):
+    draft = minutes(meeting, alice)
+    api_as(alice).post(version_url(draft, "submit"))
+
+    response = api_as(alice).post(version_url(draft, "submit"))
+
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_state")
 
 
 def test_an_attendee_may_not_approve(meeting, alice, carol, api_as):

@@ -307,7 +307,7 @@ def test_a_step_out_of_order_is_refused_and_changes_nothing(meeting, alice, stat
     with pytest.raises(RecordError) as refused:
         step()
 
-    assert refused.value.code == "wrong_status"
+    assert refused.value.code == "wrong_state"
     version.refresh_from_db()
     assert version.status == status
     assert AuditEntry.objects.filter(action__startswith="record.").count() == 0
@@ -410,7 +410,7 @@ def test_a_recording_is_verified_only_once(meeting, alice):
     with pytest.raises(RecordError) as refused:
         records.mark_failed(version, reason="late")
 
-    assert refused.value.code == "wrong_status"
+    assert refused.value.code == "wrong_state"
 
 
 def test_a_checksum_must_be_sha256_hex(meeting, alice):

@@ -377,7 +377,7 @@ def test_completing_twice_is_refused(api_as, alice, meeting, mode):
 
     again = complete(api, upload, etags)
 
-    assert (again.status_code, again.json()["code"]) == (409, "not_open")
+    assert (again.status_code, again.json()["code"]) == (409, "wrong_state")
     assert RecordVersion.objects.count() == 1
 
 
@@ -439,7 +439,7 @@ def test_abort_leaves_nothing(api_as, alice, meeting, mode):
     assert row.status == UploadStatus.ABORTED
     assert nothing_left(row)
     assert RecordVersion.objects.count() == 0
-    assert complete(api, upload, {1: "x"}).json()["code"] == "not_open"
+    assert complete(api, upload, {1: "x"}).json()["code"] == "wrong_state"
 
 
 def test_abandoned_uploads_are_swept_away(api_as, alice, meeting, mode, settings):
@@ -648,7 +648,7 @@ def test_an_upload_being_completed_cannot_be_aborted(api_as, alice, meeting, mod
     RecordingUpload.objects.update(status=UploadStatus.OPEN)
     completed = complete(api, upload, etags)
 
-    assert (response.status_code, response.json()["code"]) == (409, "not_open")
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_state")
     assert response.json()["detail"]
     assert completed.status_code == 202, completed.content  # nothing was deleted
     assert b"".join(storage.open_chunks(RecordVersion.objects.get().key)) == payload
@@ -670,7 +670,7 @@ def test_an_upload_aborted_while_assembling_does_not_become_a_record(
     monkeypatch.setattr(storage, "size_of", aborted_meanwhile)
     response = complete(api, upload, etags)
 
-    assert (response.status_code, response.json()["code"]) == (409, "not_open")
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_state")
     assert RecordingUpload.objects.get().status == UploadStatus.ABORTED
     assert RecordVersion.objects.count() == 0
 
