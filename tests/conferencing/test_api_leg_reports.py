@@ -13,6 +13,7 @@ from conferencing.readiness import CHECK_ITEMS
 from people import api_tokens
 from people.models import TokenScope
 from tests.factories import end_now
+from tests.problems import members
 
 ALL_OK = dict.fromkeys(CHECK_ITEMS, True)
 
@@ -133,7 +134,7 @@ def test_another_sites_leg_answers_as_a_missing_one(api_as, dung, legs):
     refused = api_as(dung).post(url_of(legs["T01"]), {"state": "checking"})
     missing = api_as(dung).post(url_of(999_999), {"state": "checking"})
 
-    assert (refused.status_code, refused.json()) == (404, missing.json())
+    assert (refused.status_code, members(refused)) == (404, members(missing))
     assert events(legs["T01"]) == 0
 
 

@@ -13,6 +13,7 @@ from meetings.events import ChangeKind, meeting_changing
 from meetings.models import AttendeeRole, Classification, Meeting
 from tests.factories import start_now
 from tests.meetings.api.helpers import LIST_URL, at, booked, written
+from tests.problems import members
 
 
 @pytest.fixture
@@ -149,7 +150,7 @@ def test_patch_of_a_confidential_session_the_user_is_not_invited_to_is_404(
     response = api_as(alice).patch(url_of(secret), {"title": "X"})
     missing = api_as(alice).patch(f"{LIST_URL}999999/", {"title": "X"})
 
-    assert (response.status_code, response.json()) == (404, missing.json())
+    assert (response.status_code, members(response)) == (404, members(missing))
 
 
 def test_patch_anonymous_is_401(api, meeting):

@@ -16,6 +16,7 @@ from meetings.api.live import BOARD_SOCKET, TECHNICIAN_SOCKET
 from meetings.models import AttendeeRole, Classification
 from tests.factories import EndpointFactory, UserFactory, office_of
 from tests.meetings.api.helpers import LIST_URL, at, booked
+from tests.problems import members
 
 ALL_SITES = ("TW", "HN", "HN-01", "HN-02", "HCM", "HCM-01")
 
@@ -154,7 +155,7 @@ def test_legs_of_a_session_the_user_may_not_watch_answer_as_missing(
     refused = client.get(legs_url(national))
     missing = client.get(f"{LIST_URL}999999/legs/")
 
-    assert (refused.status_code, refused.json()) == (404, missing.json())
+    assert (refused.status_code, members(refused)) == (404, members(missing))
 
 
 def test_legs_of_a_confidential_session_are_404_to_its_office_when_not_invited(

@@ -17,6 +17,7 @@ from conferencing.models import Leg
 from conferencing.site_selection import SiteSelection
 from meetings.models import Meeting
 from tests.factories import BridgeFactory, OfficeFactory, UserFactory, booked, site_tree
+from tests.problems import members
 
 ALL_OK = dict.fromkeys(readiness.CHECK_ITEMS, True)
 NATIONAL = ("TW", "T01", "X0101", "X0102", "T02", "X0201", "X0202")
@@ -138,7 +139,7 @@ def test_a_session_the_user_may_not_watch_answers_as_missing(api_as, carol, nati
     refused = api_as(carol).get(path(national))
     missing = api_as(carol).get(path(Meeting(pk=999_999)))
 
-    assert (refused.status_code, refused.json()) == (404, missing.json())
+    assert (refused.status_code, members(refused)) == (404, members(missing))
 
 
 @pytest.mark.parametrize("path", [report_url, sites_url])
