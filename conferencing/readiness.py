@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferencing import readiness_rows
+from conferencing import readiness_rows, readiness_signals
 from conferencing.models import ConferenceStatus, ReadinessEvent, ReadinessState
 from conferencing.readiness_broadcast import announce
 
@@ -225,6 +225,9 @@ def write_batch(
         return [unwritten(*reports[0], error)]
     for conference_id, seq in sequences.items():
         transaction.on_commit(functools.partial(announce, conference_id, seq))
+        transaction.on_commit(
+            functools.partial(readiness_signals.tell_listeners, conference_id, seq)
+        )
     return judged
 
 

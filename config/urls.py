@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include((meeting_api, "meetings-api"))),
     path("api/v1/", include("conferencing.api.urls")),
     path("api/v1/", include("people.api.urls")),
+    path("api/v1/", include("integrations.urls")),
     # Home: each role's dashboard (meetings.home), then the links of accounts' pages.
     path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
