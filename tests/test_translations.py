@@ -36,7 +36,8 @@ from tests.test_authority_matrix import (
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 # What makemessages reads: the apps, the project's settings and templates.
-SOURCES = ("manage.py", "config", "accounts", "audit", "conferencing", "meetings", "people")
+SOURCES = ("manage.py", "config", "accounts", "audit", "conferencing", "integrations", "meetings")
+SOURCES += ("people",)
 SOURCES += ("templates", "locale")
 
 MAKEMESSAGES_OPTIONS = ("--locale", "vi", "--no-location", "--ignore", "*/migrations/*", "-v", "0")
@@ -144,8 +145,9 @@ DJANGO_CATALOGUES = (
     DJANGO_LOCALE / "en" / "LC_MESSAGES" / "django.po",
     DJANGO_LOCALE / "vi" / "LC_MESSAGES" / "django.po",
 )
-# Names of the matrix world's data ("Tích hợp central"), not interface text.
-DATA_WORDS = {"central", "hanoi", "other"}
+# Names of the matrix world's data ("Tích hợp central", "Chương trình secret"), not interface
+# text ("secret" is also an English word of the catalogue since the webhooks' signing secret).
+DATA_WORDS = {"central", "hanoi", "other", "secret"}
 PERSONAS = ("anon", "central", "hanoi", "root", "tech_hn", "invited")
 
 
