@@ -481,6 +481,8 @@ SPECTACULAR_SETTINGS = {
         "ScopeEnum": "meetings.api.serializers.SCOPES",
         "UploadStatusEnum": "meetings.records.models.UploadStatus",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
+        "WebhookEventTypeEnum": "integrations.models.EventType",
+        "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }
 

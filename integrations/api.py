@@ -35,7 +35,7 @@ class SubscriptionConflict(APIException):
     default_detail = _("Switch the subscription on before redelivering.")
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     office = serializers.SlugRelatedField(slug_field="code", read_only=True)
     events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices))
 
@@ -55,23 +55,23 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubscriptionWithSecretSerializer(SubscriptionSerializer):
+class WebhookSubscriptionWithSecretSerializer(WebhookSubscriptionSerializer):
     secret = serializers.CharField(
         read_only=True,
         help_text=_("The signing secret (whsec_…): shown on creation and rotation only."),
     )
 
-    class Meta(SubscriptionSerializer.Meta):
-        fields = [*SubscriptionSerializer.Meta.fields, "secret"]
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
 
-class SubscriptionRequestSerializer(serializers.Serializer):
+class NewWebhookSubscriptionSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000)
     events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices))
 
 
-class SubscriptionChangeSerializer(serializers.Serializer):
+class WebhookSubscriptionChangeSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), required=False
@@ -79,7 +79,7 @@ class SubscriptionChangeSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
@@ -101,7 +101,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeliveryPagination(LimitOffsetPagination):
+class WebhookDeliveryPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
 
@@ -116,8 +116,11 @@ def refused(error: subscriptions.Refused) -> ValidationError:
     return ValidationError(error.errors)
 
 
-class WebhookViewSet(viewsets.ViewSet):
+class WebhookViewSet(viewsets.GenericViewSet):
     permission_classes = [ManagesWebhooks]
+    # Only the delivery log is paginated (the subscriptions of an office are a handful).
+    pagination_class = None
+    queryset = WebhookSubscription.objects.none()  # the schema's model; rules in subscriptions
 
     def subscription(self, pk: str) -> WebhookSubscription:
         try:
@@ -127,49 +130,49 @@ class WebhookViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary=_("The acting office's webhook subscriptions"),
-        responses=SubscriptionSerializer(many=True),
+        responses=WebhookSubscriptionSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
         found = subscriptions.manageable(request.user).select_related("office").order_by("pk")
-        return Response(SubscriptionSerializer(found, many=True).data)
+        return Response(WebhookSubscriptionSerializer(found, many=True).data)
 
     @extend_schema(
         summary=_("Subscribe a URL to events (the secret is in this answer only)"),
-        request=SubscriptionRequestSerializer,
-        responses={201: SubscriptionWithSecretSerializer, 400: BAD_INPUT},
+        request=NewWebhookSubscriptionSerializer,
+        responses={201: WebhookSubscriptionWithSecretSerializer, 400: BAD_INPUT},
     )
     def create(self, request: Request) -> Response:
-        asked = SubscriptionRequestSerializer(data=request.data)
+        asked = NewWebhookSubscriptionSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         try:
             made = subscriptions.create(request.user, **asked.validated_data)
         except subscriptions.Refused as error:
             raise refused(error) from None
-        return Response(SubscriptionWithSecretSerializer(made).data, status=201)
+        return Response(WebhookSubscriptionWithSecretSerializer(made).data, status=201)
 
     @extend_schema(
         summary=_("One webhook subscription"),
         parameters=[ID],
-        responses={200: SubscriptionSerializer, 404: NOT_FOUND},
+        responses={200: WebhookSubscriptionSerializer, 404: NOT_FOUND},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(SubscriptionSerializer(self.subscription(pk)).data)
+        return Response(WebhookSubscriptionSerializer(self.subscription(pk)).data)
 
     @extend_schema(
         summary=_("Change a subscription's URL or events, or switch it on or off"),
         parameters=[ID],
-        request=SubscriptionChangeSerializer,
-        responses={200: SubscriptionSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        request=WebhookSubscriptionChangeSerializer,
+        responses={200: WebhookSubscriptionSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         subscription = self.subscription(pk)
-        asked = SubscriptionChangeSerializer(data=request.data)
+        asked = WebhookSubscriptionChangeSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         try:
             changed = subscriptions.update(request.user, subscription, **asked.validated_data)
         except subscriptions.Refused as error:
             raise refused(error) from None
-        return Response(SubscriptionSerializer(changed).data)
+        return Response(WebhookSubscriptionSerializer(changed).data)
 
     @extend_schema(
         summary=_("Delete a webhook subscription and its delivery log"),
@@ -184,31 +187,30 @@ class WebhookViewSet(viewsets.ViewSet):
         summary=_("Give the subscription a new signing secret (in this answer only)"),
         parameters=[ID],
         request=None,
-        responses={200: SubscriptionWithSecretSerializer, 404: NOT_FOUND},
+        responses={200: WebhookSubscriptionWithSecretSerializer, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request: Request, pk: str) -> Response:
         rotated = subscriptions.rotate_secret(request.user, self.subscription(pk))
-        return Response(SubscriptionWithSecretSerializer(rotated).data)
+        return Response(WebhookSubscriptionWithSecretSerializer(rotated).data)
 
     @extend_schema(
         summary=_("A subscription's deliveries, newest first, with their last answer"),
         parameters=[ID],
-        responses={200: DeliverySerializer(many=True), 404: NOT_FOUND},
+        responses={200: WebhookDeliverySerializer(many=True), 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=WebhookDeliveryPagination)
     def deliveries(self, request: Request, pk: str) -> Response:
         found = subscriptions.deliveries_of(self.subscription(pk))
-        paginator = DeliveryPagination()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
     @extend_schema(
         summary=_("Send one delivery again now, with the same event id"),
         parameters=[ID, DELIVERY_ID],
         request=None,
         responses={
-            202: DeliverySerializer,
+            202: WebhookDeliverySerializer,
             404: NOT_FOUND,
             409: OpenApiResponse(description=_("The subscription is switched off")),
         },
@@ -227,7 +229,7 @@ class WebhookViewSet(viewsets.ViewSet):
             again = subscriptions.redeliver(request.user, delivery)
         except subscriptions.SubscriptionDisabled:
             raise SubscriptionConflict from None
-        return Response(DeliverySerializer(again).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(again).data, status=status.HTTP_202_ACCEPTED)
 
 
 router = SimpleRouter()
