@@ -75,8 +75,7 @@ def run_leg() -> dict:
     from accounts.roles import Role
     from integrations import signing
     from integrations.models import WebhookDelivery, WebhookSubscription
-    from tests.factories import BridgeFactory, UserFactory, booked, local_time, office_of
-    from tests.factories import site_tree
+    from tests.factories import BridgeFactory, UserFactory, booked, local_time, office_of, site_tree
     from tests.integrations.receiver import Receiver
 
     sites = site_tree(provinces=1, communes=2)
