@@ -89,8 +89,10 @@ def run_leg() -> dict:
     receiver.secret = subscription.secret
     receiver.start()
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "webhooks"]
-        + ["--interval", "0.1", "--no-startup-delay", "--verbosity", "0"],
+        [
+            *(sys.executable, "manage.py", "db_worker", "--queue-name", "webhooks"),
+            *("--interval", "0.1", "--no-startup-delay", "--verbosity", "0"),
+        ],
         env=os.environ.copy(),
     )
     slots = iter(
