@@ -228,3 +228,17 @@ def test_a_readiness_change_after_the_sending_makes_a_new_delivery(
 
     assert pending.count() == 1
     assert pending.get().next_attempt_at > timezone.now() + timedelta(milliseconds=500)
+
+
+def test_an_address_turned_private_is_not_contacted_at_delivery(
+    hana, bridge, subscription, receiver, settings
+):
+    book_in_hanoi(hana, bridge)
+    settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = False
+
+    run_worker("webhooks")
+
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.received == []
+    assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.PENDING, None)
+    assert delivery.last_error == "URL webhook không được trỏ vào mạng nội bộ."
