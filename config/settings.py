@@ -310,9 +310,12 @@ WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", 5
 WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, 1)
 # Waits before the 2nd, 3rd, … attempt, then the last one again, until this many hours
 # after the first attempt; then the delivery has failed for good.
-WEBHOOKS_RETRY_SECONDS = [
-    int(wait) for wait in env_list("WEBHOOKS_RETRY_SECONDS", "5,30,120,600,1800,3600,7200")
-]
+_retry_waits = env_list("WEBHOOKS_RETRY_SECONDS", "5,30,120,600,1800,3600,7200")
+if not _retry_waits or not all(wait.isdigit() and int(wait) > 0 for wait in _retry_waits):
+    raise ImproperlyConfigured(
+        f"WEBHOOKS_RETRY_SECONDS: whole seconds above 0, comma-separated, got {_retry_waits}"
+    )
+WEBHOOKS_RETRY_SECONDS = [int(wait) for wait in _retry_waits]
 WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24, 1)
 # This many deliveries failed for good in a row disable a subscription (as does one
 # answer 410 Gone); its office's secretariat is told by e-mail.
