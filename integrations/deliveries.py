@@ -74,7 +74,13 @@ def attempt(delivery_id: int) -> str:
     headers = signing.headers(
         subscription.secret, delivery.event_id, int(timezone.now().timestamp()), body
     )
-    answer = sending.post(subscription.url, body, headers)
+    try:
+        answer = sending.post(subscription.url, body, headers)
+    except Exception as error:
+        # An attempt counted must end recorded and rescheduled, or the delivery would wait
+        # for ever: whatever went wrong is this attempt's failure.
+        logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
+        answer = sending.Answer(None, "", 0, sending.describe(error))
     return record(delivery, answer)
 
 

@@ -159,10 +159,11 @@ def test_a_slow_receiver_is_a_failed_attempt_retried_later(hana, bridge, subscri
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
 
 
-@override_settings(WEBHOOKS_RETRY_SECONDS=[3600], WEBHOOKS_RETRY_HOURS=1)
 def test_a_day_of_failures_fails_the_delivery_and_disables_after_a_streak(
     hana, bridge, subscription, receiver, mailoutbox, settings
 ):
+    settings.WEBHOOKS_RETRY_SECONDS = [3600]
+    settings.WEBHOOKS_RETRY_HOURS = 1
     settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 2
     receiver.status = 500
     book_in_hanoi(hana, bridge)
