@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferencing import readiness_rows
+from conferencing import readiness_rows, readiness_signals
 from conferencing.models import ConferenceStatus, Leg, ReadinessEvent, ReadinessState
 from conferencing.readiness_broadcast import announce
 
@@ -224,8 +224,15 @@ def write_batch(
             return write_batch(reports[:middle], now) + write_batch(reports[middle:], now)
         return [unwritten(*reports[0], error)]
     for conference_id, seq in sequences.items():
-        transaction.on_commit(functools.partial(announce, conference_id, seq))
+        transaction.on_commit(functools.partial(announce_change, conference_id, seq))
     return judged
+
+
+def announce_change(conference_id: int, seq: int) -> None:
+    """Once committed: the boards' nudge, then the listeners above conferencing (webhooks).
+    Neither raises: a report written stands whatever they do."""
+    announce(conference_id, seq)
+    readiness_signals.tell_listeners(conference_id, seq)
 
 
 def unwritten(

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "meetings.readiness",
     "people",
     "httpapi",
+    # Webhooks (integrations/): above every app it listens to; only config imports it.
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -287,7 +289,7 @@ else:
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "calendar", "records"],
+        "QUEUES": ["default", "calendar", "records", "webhooks"],
     }
 }
 
@@ -298,6 +300,27 @@ RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
 # Not from the environment: the sweep of abandoned uploads re-enqueues itself this many
 # seconds after each run (meetings/records/tasks.py); hourly is ample for a 24 h limit.
 RECORDS_UPLOAD_CLEANUP_SECONDS = 3600
+
+# Webhooks (integrations/, README "Webhooks"). A subscription's URL must be https unless
+# WEBHOOKS_ALLOW_HTTP, and may not resolve to a private, loopback or link-local address
+# unless WEBHOOKS_ALLOW_PRIVATE_NETWORKS (both on when DEBUG, off in production).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", DEBUG)
+# One attempt: connecting within this, the whole answer within the total.
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", 5, 1)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, 1)
+# Waits before the 2nd, 3rd, … attempt, then the last one again, until this many hours
+# after the first attempt; then the delivery has failed for good.
+_retry_waits = env_list("WEBHOOKS_RETRY_SECONDS", "5,30,120,600,1800,3600,7200")
+if not _retry_waits or not all(wait.isdigit() and int(wait) > 0 for wait in _retry_waits):
+    raise ImproperlyConfigured(
+        f"WEBHOOKS_RETRY_SECONDS: whole seconds above 0, comma-separated, got {_retry_waits}"
+    )
+WEBHOOKS_RETRY_SECONDS = [int(wait) for wait in _retry_waits]
+WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24, 1)
+# This many deliveries failed for good in a row disable a subscription (as does one
+# answer 410 Gone); its office's secretariat is told by e-mail.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 5, 1)
 
 # /readyz answers within this many seconds whatever hangs: a check still running then
 # is reported as "timeout" (config/health.py).
@@ -470,6 +493,8 @@ SPECTACULAR_SETTINGS = {
         "ReadinessStateEnum": "conferencing.models.ReadinessState",
         "ReportableStateEnum": "conferencing.api.leg_reports.REPORTABLE_STATES",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
+        "WebhookEventTypeEnum": "integrations.models.EventType",
+        "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }
 

@@ -43,3 +43,7 @@ STORAGES = {
 if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     MEDIA_ROOT = VAR_DIR / "test-media"
     STORAGES["default"] = {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}}
+
+# The webhook tests deliver to a receiver on loopback over plain HTTP (tests/integrations).
+WEBHOOKS_ALLOW_HTTP = True
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = True

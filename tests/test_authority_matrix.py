@@ -70,6 +70,8 @@ from conferencing.models import EndpointImportJob
 from conferencing.site_selection import SiteSelection
 from config.asgi import application
 from config.websocket_routes import websocket_urlpatterns
+from integrations import signing as webhook_signing
+from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from meetings.calendar import answers, feed_tokens
 from meetings.calendar.models import FeedKind, SentInvitation
 from meetings.models import Classification
@@ -133,10 +135,13 @@ RESET_LINKS = ("reset_link",)
 ANSWER_LINKS = ("answer_link", "forged_answer_link")
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
+WEBHOOKS = ("central_webhook", "hanoi_webhook")
 NONE = ("-",)
 
 
 def objects_for(route: str) -> tuple[str, ...]:
+    if "webhooks/{id}" in route:
+        return WEBHOOKS
     if "token_id" in route or "tokens/{id}" in route:
         return TOKENS
     if "account_id" in route:
@@ -1176,6 +1181,36 @@ TABLE: dict[tuple[str, str, str], str] = {
         '404   204   404   404   404   404   404   404   404   404   401   404',
     ('DELETE', '/api/v1/tokens/{id}/', 'service_token'):
         '404   404   404   404   404   404   404   404   404   404   401   404',
+    # Webhook subscriptions (integrations.subscriptions): the acting office's secretariat,
+    # its own office's only; another office's answers as a missing one.
+    ('GET', '/api/v1/webhooks/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   401   200',
+    ('POST', '/api/v1/webhooks/', '-'):
+        '400   400   400   400   403   403   403   403   403   403   401   400',
+    ('GET', '/api/v1/webhooks/{id}/', 'central_webhook'):
+        '200   404   404   404   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/webhooks/{id}/', 'hanoi_webhook'):
+        '404   200   404   200   403   403   403   403   403   403   401   404',
+    ('PATCH', '/api/v1/webhooks/{id}/', 'central_webhook'):
+        '200   404   404   404   403   403   403   403   403   403   401   200',
+    ('PATCH', '/api/v1/webhooks/{id}/', 'hanoi_webhook'):
+        '404   200   404   200   403   403   403   403   403   403   401   404',
+    ('DELETE', '/api/v1/webhooks/{id}/', 'central_webhook'):
+        '204   404   404   404   403   403   403   403   403   403   401   204',
+    ('DELETE', '/api/v1/webhooks/{id}/', 'hanoi_webhook'):
+        '404   204   404   204   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/webhooks/{id}/rotate-secret/', 'central_webhook'):
+        '200   404   404   404   403   403   403   403   403   403   401   200',
+    ('POST', '/api/v1/webhooks/{id}/rotate-secret/', 'hanoi_webhook'):
+        '404   200   404   200   403   403   403   403   403   403   401   404',
+    ('GET', '/api/v1/webhooks/{id}/deliveries/', 'central_webhook'):
+        '200   404   404   404   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/webhooks/{id}/deliveries/', 'hanoi_webhook'):
+        '404   200   404   200   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/', 'central_webhook'):
+        '202   404   404   404   403   403   403   403   403   403   401   202',
+    ('POST', '/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/', 'hanoi_webhook'):
+        '404   202   404   202   403   403   403   403   403   403   401   404',
     # --- WebSocket routes ---
     # The token column is a program's socket: Bearer token, no Origin; it acts for VPCP.
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'hanoi'):
@@ -1278,6 +1313,7 @@ class World:
     tokens: dict  # name -> ApiToken pk
     service_accounts: dict  # name -> user pk
     legs: dict  # meeting name -> the pk of its leg of the Hà Nội commune X0101
+    webhooks: dict  # name -> (subscription pk, pk of one of its deliveries)
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1441,7 +1477,30 @@ def build_world() -> World:
             name: meeting.conference.legs.get(endpoint__code="X0101").pk
             for name, meeting in meetings.items()
         },
+        webhooks={
+            f"{name}_webhook": webhook_of(offices[name], users[name])
+            for name in ("central", "hanoi")
+        },
     )
+
+
+def webhook_of(office, user) -> tuple[int, int]:
+    """A subscription of the office and one delivery of it (a failed one)."""
+    subscription = WebhookSubscription.objects.create(
+        office=office,
+        url="https://hooks.example.vn/giaoban",
+        secret=webhook_signing.new_secret(),
+        events=["meeting.booked"],
+        created_by=user,
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        event_id=f"msg_matrix{office.pk}",
+        event_type="meeting.booked",
+        payload={},
+        status=DeliveryStatus.FAILED,
+    )
+    return subscription.pk, delivery.pk
 
 
 def answer_links_of(user, meeting) -> dict[str, str]:
@@ -1549,6 +1608,10 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("tokens/{id}", f"tokens/{pk(world.tokens[obj])}")
     elif obj in SERVICE_ACCOUNTS:
         path = path.replace("<int:account_id>", pk(world.service_accounts[obj]))
+    elif obj in WEBHOOKS:
+        subscription_pk, delivery_pk = world.webhooks[obj]
+        path = path.replace("webhooks/{id}", f"webhooks/{pk(subscription_pk)}")
+        path = path.replace("{delivery_id}", pk(delivery_pk))
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from audit import trail
 from meetings.models import Classification, Meeting
 from meetings.records import four_eyes
+from meetings.records import signals as record_signals
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from meetings.visibility import User, changeable, may_change, with_details
 
@@ -303,6 +304,7 @@ def mark_verified(
             version,
             {"sha256": sha256, "content_type": version.content_type},
         )
+        record_signals.announce(record_signals.recording_verified, version.pk)
     return version
 
 
@@ -467,6 +469,7 @@ def approve(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
             version,
             {"number": version.number, "sha256": version.sha256, **verdict.audit()},
         )
+        record_signals.announce(record_signals.minutes_published, version.pk)
     return version
 
 
