@@ -391,7 +391,7 @@ def addressees(user_ids: set[int]) -> dict:
         get_user_model()
         .objects.filter(pk__in=user_ids, is_active=True)
         .exclude(email="")
-        .select_related("calendar_preference")
+        .select_related("calendar_preference", "person")
         .order_by("pk")
     )
     return {user.pk: user for user in users if receives_invitations(user)}

@@ -677,3 +677,26 @@ def test_a_new_time_asks_everyone_again(alice, people, bridge, mailoutbox):
     update = next(message for message in mailoutbox[2:] if message.to == ["carol@example.vn"])
     assert event_of(update)["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
     assert SentInvitation.objects.get(uid=meeting.uid, user=people["carol"]).answer == ""
+
+
+def test_each_recipient_costs_one_query_their_calendar(alice, people, bridge, mailoutbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_invite(attendees: int) -> int:
+        guests = [UserFactory(roles=[Role.ATTENDEE]) for _n in range(attendees)]
+        meeting = booked(
+            alice,
+            bridge_id=bridge.pk,
+            sites=SiteSelection(sites=("T01",)),
+            host_code="T01",
+            slot__start=local_time(3 + attendees, 8),
+            details__attendees=tuple((guest.pk, AttendeeRole.MEMBER) for guest in guests),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            invitations.send_invitations.call("meeting", meeting.pk, 0)
+        return len(captured)
+
+    two, five = queries_to_invite(2), queries_to_invite(5)
+
+    assert five - two == 3
