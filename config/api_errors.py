@@ -5,6 +5,7 @@ anywhere under /api/, or an error raised outside a DRF view)."""
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -25,9 +26,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     Every 404 answers alike: DRF would put an Http404's message in `detail`, and
     get_object_or_404's names the model only when the object does not exist, while a
     refused one raises a bare Http404: that difference would tell a refused object
-    from a missing one."""
+    from a missing one. Django's PermissionDenied (raised by domain modules, e.g.
+    meetings.calendar.feed_tokens) is DRF's 403 too: DRF answers it, but only an
+    APIException is shaped here, so it would otherwise become a 500."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
     request = context.get("request")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):

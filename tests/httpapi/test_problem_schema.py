@@ -41,13 +41,15 @@ def test_a_list_with_query_parameters_documents_400_401_403(schema):
     }
 
 
-def test_an_operation_on_one_object_with_a_body_documents_404_409_415(schema):
+def test_an_operation_on_one_object_with_a_body_documents_404_409_412_415(schema):
+    # 412: rescheduling honours If-Match (httpapi.preconditions, meetings.revisions).
     assert errors_of(schema, "/api/v1/meetings/{id}/reschedule/", "post") == {
         "400": VALIDATION,
         "401": PROBLEM,
         "403": PROBLEM,
         "404": PROBLEM,
         "409": "#/components/schemas/ConflictProblem",
+        "412": PROBLEM,
         "415": PROBLEM,
     }
 

@@ -4,6 +4,7 @@ that is not valid names every invalid field at once, nested ones by their dotted
 title and detail in the language the client asks for."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.utils import translation
 from rest_framework import exceptions
@@ -207,7 +208,17 @@ def test_a_missing_object_is_404(api_as, alice):
     )
 
 
-def handled(exc: exceptions.APIException):
+def test_djangos_permission_denied_is_the_403_problem_not_a_500():
+    response = handled(PermissionDenied())
+
+    assert (response.status_code, response.content_type) == (403, CONTENT_TYPE)
+    assert (response.data["code"], response.data["detail"]) == (
+        "permission_denied",
+        "You do not have permission to perform this action.",
+    )
+
+
+def handled(exc: Exception):
     """The project's handler answering `exc` as a view would have raised it: for the
     statuses no view raises yet (412, 422, 429)."""
     request = Request(RequestFactory().get(MEETINGS))

@@ -13,7 +13,7 @@ from meetings.events import ChangeKind, meeting_changing
 from meetings.models import AttendeeRole, Classification, Meeting
 from tests.factories import start_now
 from tests.meetings.api.helpers import LIST_URL, at, booked, written
-from tests.problems import members
+from tests.problems import field_errors, members
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_making_a_confidential_session_internal_shows_it_again(api_as, alice, bo
                 "status": ["This field cannot be changed here."],
             },
         ),
-        ({}, {"non_field_errors": ["Give at least one of title, agenda and classification."]}),
+        ({}, {"": ["Give at least one of title, agenda and classification."]}),
         (
             {"title": "", "classification": "secret"},
             {
@@ -120,7 +120,7 @@ def test_patch_wrongly_is_400_with_every_field_error(api_as, alice, meeting, bod
     response = api_as(alice).patch(url_of(meeting), body)
 
     assert response.status_code == 400
-    assert response.json() == errors
+    assert field_errors(response) == errors
     assert written() == before
 
 

@@ -17,7 +17,7 @@ from conferencing.models import Leg
 from conferencing.site_selection import SiteSelection
 from meetings.models import Meeting
 from tests.factories import BridgeFactory, OfficeFactory, UserFactory, booked, site_tree
-from tests.problems import members
+from tests.problems import field_errors, members
 
 ALL_OK = dict.fromkeys(readiness.CHECK_ITEMS, True)
 NATIONAL = ("TW", "T01", "X0101", "X0102", "T02", "X0201", "X0202")
@@ -124,14 +124,14 @@ def test_a_bad_limit_is_400(api_as, alice, national):
     response = api_as(alice).get(sites_url(national), {"limit": 0})
 
     assert response.status_code == 400
-    assert response.json() == {"limit": ["Ensure this value is greater than or equal to 1."]}
+    assert field_errors(response) == {"limit": ["Ensure this value is greater than or equal to 1."]}
 
 
 def test_a_bad_cursor_is_400(api_as, alice, national):
     response = api_as(alice).get(sites_url(national), {"cursor": "%%%"})
 
     assert response.status_code == 400
-    assert response.json() == {"cursor": ["Invalid cursor."]}
+    assert field_errors(response) == {"cursor": ["Invalid cursor."]}
 
 
 @pytest.mark.parametrize("path", [report_url, sites_url])

@@ -8,6 +8,7 @@ from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind, FeedToken
 from tests.factories import serve, site_tree
 from tests.meetings.calendar.helpers import new_feed
+from tests.problems import field_errors, members
 
 URL = "/api/v1/calendar/feeds/"
 
@@ -61,7 +62,7 @@ def test_a_secretariat_makes_the_organisation_feed_of_its_office(api_as, hana, h
 def test_a_kind_not_yours_to_make_is_a_403(api_as, carol):
     response = api_as(carol).post(URL, {"kind": "organisation"}, format="json")
 
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
     assert FeedToken.objects.count() == 0
 
 
@@ -69,16 +70,18 @@ def test_a_site_outside_what_you_serve_or_manage_is_a_400(api_as, hana, sites):
     response = api_as(hana).post(URL, {"kind": "site", "site": "T02"}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["site"]
+    assert list(field_errors(response)) == ["site"]
 
 
 def test_an_unknown_site_and_an_unknown_kind_are_400s(api_as, hana, sites):
     client = api_as(hana)
 
-    assert client.post(URL, {"kind": "site", "site": "NOPE"}, format="json").json() == {
-        "site": ["Choose an existing site."]
-    }
-    assert list(client.post(URL, {"kind": "weekly"}, format="json").json()) == ["kind"]
+    unknown_site = client.post(URL, {"kind": "site", "site": "NOPE"}, format="json")
+    unknown_kind = client.post(URL, {"kind": "weekly"}, format="json")
+
+    assert (unknown_site.status_code, unknown_kind.status_code) == (400, 400)
+    assert field_errors(unknown_site) == {"site": ["Choose an existing site."]}
+    assert list(field_errors(unknown_kind)) == ["kind"]
 
 
 def test_more_feeds_than_allowed_is_a_400(api_as, carol):
@@ -88,7 +91,8 @@ def test_more_feeds_than_allowed_is_a_400(api_as, carol):
     response = api_as(carol).post(URL, {"kind": "personal"}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["__all__"]
+    # The request as a whole, not one of its fields.
+    assert list(field_errors(response)) == [""]
 
 
 def test_a_feed_rotated_gets_a_new_address_and_the_old_one_stops(api_as, carol, client):
@@ -119,7 +123,7 @@ def test_another_persons_feed_is_a_404_like_a_missing_one(api_as, carol, bob):
     for method, suffix in (("delete", ""), ("post", "rotate/")):
         theirs = getattr(client, method)(f"{URL}{feed.pk}/{suffix}")
         missing = getattr(client, method)(f"{URL}999999/{suffix}")
-        assert (theirs.status_code, theirs.json()) == (404, missing.json())
+        assert (theirs.status_code, members(theirs)) == (404, members(missing))
     assert FeedToken.objects.active().get() == feed
 
 
