@@ -20,6 +20,7 @@ from tests.factories import (
     local_time,
     site_tree,
 )
+from tests.problems import field_errors
 
 URL = "/api/v1/audit/"
 
@@ -118,7 +119,7 @@ def test_a_bad_filter_is_a_400(api_as, alice, query, field):
     response = api_as(alice).get(URL, query)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
 
 
 def test_who_may_not_open_the_audit_page_is_refused(api, api_as, bob, carol):
