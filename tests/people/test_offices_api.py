@@ -143,6 +143,13 @@ def test_a_query_too_long_is_a_400(api_as, hana, hanoi):
     assert list(field_errors(response)) == ["q"]
 
 
+def test_a_cursor_not_understood_is_a_400_naming_it(api_as, hana, hanoi):
+    response = api_as(hana).get(people_url(hanoi), {"cursor": "not-a-cursor"})
+
+    assert response.status_code == 400
+    assert field_errors(response) == {"cursor": ["Invalid cursor."]}
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_the_people_list_costs_the_same_whatever_its_length(
     api_as, hana, hanoi, sites, count, django_assert_num_queries

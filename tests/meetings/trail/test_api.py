@@ -113,6 +113,7 @@ def test_a_confidential_sessions_entries_only_to_who_may_see_it(api_as, alice, s
         ({"from": "yesterday"}, "from"),
         ({"from": "2026-12-02T00:00:00+07:00", "to": "2026-12-01T00:00:00+07:00"}, "to"),
         ({"actor": "someone"}, "actor"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
     ],
 )
 def test_a_bad_filter_is_a_400(api_as, alice, query, field):
