@@ -5,6 +5,7 @@ anywhere under /api/, or an error raised outside a DRF view)."""
 
 import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -28,6 +29,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     from a missing one."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    # Domain rules raise Django's PermissionDenied (they know no DRF): a 403, as DRF's
+    # own handler answers, not a 500.
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     request = context.get("request")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
