@@ -7,7 +7,10 @@ Each view names a stable `ordering` whose first field is what the cursor remembe
 (DRF keeps an offset for rows that share it); the last field should be unique (the id).
 """
 
-from rest_framework.pagination import CursorPagination
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.request import Request
 
 
 class StableCursorPagination(CursorPagination):
@@ -15,3 +18,11 @@ class StableCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = ("-pk",)
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        # DRF answers a cursor it cannot read with a 404, as if the list were missing;
+        # it is a query parameter that was not understood: a 400 naming it.
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [_("Invalid cursor.")]}) from None

@@ -77,3 +77,13 @@ def test_api_404_says_the_same_whatever_raised_it(api_as, alice):
     response = api_as(alice).get("/api/v1/record-versions/999999/")
 
     assert (response.status_code, response.json()["detail"]) == (404, "Not found.")
+
+
+def test_api_permission_denied_raised_by_a_domain_rule_is_a_problem_403(api_as, carol):
+    """meetings.calendar.feed_tokens refuses with Django's PermissionDenied (a domain module
+    knows no DRF); the API answers it as DRF would, a 403 problem, not a 500."""
+    response = api_as(carol).post("/api/v1/calendar/feeds/", {"kind": "site"}, format="json")
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == CONTENT_TYPE
+    assert response.json()["code"] == "permission_denied"

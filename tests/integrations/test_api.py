@@ -11,6 +11,7 @@ from audit.models import AuditEntry
 from integrations import signing
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from tests.factories import UserFactory
+from tests.problems import members
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_another_offices_subscription_answers_as_a_missing_one(as_hana, others):
     seen = as_hana.get(f"/api/v1/webhooks/{others.pk}/")
     missing = as_hana.get("/api/v1/webhooks/999999/")
 
-    assert (seen.status_code, seen.json()) == (missing.status_code, missing.json())
+    assert (seen.status_code, members(seen)) == (missing.status_code, members(missing))
     assert seen.status_code == 404
     assert as_hana.delete(f"/api/v1/webhooks/{others.pk}/").status_code == 404
     assert WebhookSubscription.objects.filter(pk=others.pk).exists()

@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import Role
 from people import api_tokens
 from tests.factories import UserFactory, office_of, serve
+from tests.problems import field_errors, members
 
 OFFICES = "/api/v1/offices/"
 
@@ -102,7 +103,7 @@ def test_an_office_outside_is_a_404_like_a_missing_one(api_as, hana, other, olga
     outside = client.get(people_url(other))
 
     assert outside.status_code == 404
-    assert outside.json() == client.get(f"{OFFICES}999999/people/").json()
+    assert members(outside) == members(client.get(f"{OFFICES}999999/people/"))
 
 
 def test_the_pages_follow_a_cursor_in_name_order(api_as, hana, hanoi):
@@ -139,7 +140,14 @@ def test_a_query_too_long_is_a_400(api_as, hana, hanoi):
     response = api_as(hana).get(people_url(hanoi), {"q": "x" * 101})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["q"]
+    assert list(field_errors(response)) == ["q"]
+
+
+def test_a_cursor_not_understood_is_a_400_naming_it(api_as, hana, hanoi):
+    response = api_as(hana).get(people_url(hanoi), {"cursor": "not-a-cursor"})
+
+    assert response.status_code == 400
+    assert field_errors(response) == {"cursor": ["Invalid cursor."]}
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -20,6 +20,7 @@ from tests.factories import (
     local_time,
     site_tree,
 )
+from tests.problems import field_errors
 
 URL = "/api/v1/audit/"
 
@@ -112,13 +113,14 @@ def test_a_confidential_sessions_entries_only_to_who_may_see_it(api_as, alice, s
         ({"from": "yesterday"}, "from"),
         ({"from": "2026-12-02T00:00:00+07:00", "to": "2026-12-01T00:00:00+07:00"}, "to"),
         ({"actor": "someone"}, "actor"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
     ],
 )
 def test_a_bad_filter_is_a_400(api_as, alice, query, field):
     response = api_as(alice).get(URL, query)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
 
 
 def test_who_may_not_open_the_audit_page_is_refused(api, api_as, bob, carol):
