@@ -208,6 +208,7 @@ def test_conflict_report_holds_typed_sites_and_overloads(alice, carol):
                 meeting_end=busy.conference.end,
                 overlap_start=window,
                 overlap_end=busy.conference.end,
+                conference_id=busy.conference_id,
             )
         ],
         [],
