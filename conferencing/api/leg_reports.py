@@ -23,6 +23,8 @@ from rest_framework.views import APIView
 from accounts.roles import is_technician
 from conferencing import readiness
 from conferencing.models import ReadinessEvent, ReadinessState
+from httpapi.idempotency import idempotent
+from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 
 REPORTABLE_STATES = [
     (value, label) for value, label in ReadinessState.choices if value != ReadinessState.PENDING
@@ -150,7 +152,9 @@ class LegReportView(APIView):
             "its setup window until it ends). Another site's leg answers 404, as a missing one."
         ),
         request=ReportSerializer,
+        parameters=KEY_PARAMETERS,
         responses={
+            **KEY_RESPONSES,
             201: ReportEventSerializer,
             200: OpenApiResponse(
                 ReportEventSerializer,
@@ -163,6 +167,7 @@ class LegReportView(APIView):
             ),
         },
     )
+    @idempotent
     def post(self, request: Request, leg_id: int) -> Response:
         if not readiness.may_report_on(leg_id, request.user):
             raise NotFound()

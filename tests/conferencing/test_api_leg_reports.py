@@ -65,6 +65,24 @@ def test_the_same_client_id_again_answers_the_first_report(api_as, bob, legs):
     assert events(legs["T01"]) == 1
 
 
+def test_an_idempotency_key_replays_the_report_and_refuses_another_body(api_as, bob, legs):
+    client = api_as(bob)
+    body = {"state": "checking", "note": "mic ok"}
+    first = client.post(url_of(legs["T01"]), body, HTTP_IDEMPOTENCY_KEY="report-7")
+
+    again = client.post(url_of(legs["T01"]), body, HTTP_IDEMPOTENCY_KEY="report-7")
+    other = client.post(
+        url_of(legs["T01"]), {"state": "problem", "note": "no"}, HTTP_IDEMPOTENCY_KEY="report-7"
+    )
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert events(legs["T01"]) == 1
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+
+
 def test_ready_with_a_check_not_ok_is_400_naming_it(api_as, bob, legs):
     api_as(bob).post(url_of(legs["T01"]), {"state": "checking"})
 
