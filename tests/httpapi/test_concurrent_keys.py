@@ -67,7 +67,7 @@ def test_a_second_request_while_the_first_runs_is_409_then_the_answer_replays(al
     replay = signed_in(alice).post(LIST_URL, body, HTTP_IDEMPOTENCY_KEY="together")
 
     assert answers["second"].status_code == 409
-    assert answers["second"].json()["detail"].startswith("A request with this Idempotency-Key")
+    assert answers["second"].json()["code"] == "idempotency_key_in_use"
     assert answers["first"].status_code == 201
     assert (replay.status_code, replay.content) == (201, answers["first"].content)
     assert replay["Idempotent-Replayed"] == "true"
