@@ -28,18 +28,7 @@ from tests.factories import (
     booked,
     local_time,
     serve,
-    site_tree,
 )
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from tests.factories import (
     central_office,
     local_time,
     serve,
-    site_tree,
 )
 from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
@@ -37,11 +36,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

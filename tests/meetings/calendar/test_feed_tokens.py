@@ -13,13 +13,8 @@ from conferencing.models import Endpoint, Level
 from meetings.calendar import feed_tokens
 from meetings.calendar.feed_tokens import FeedScope, FeedTokenError
 from meetings.calendar.models import FeedKind, FeedToken
-from tests.factories import serve, site_tree
+from tests.factories import serve
 from tests.meetings.calendar.helpers import new_feed
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

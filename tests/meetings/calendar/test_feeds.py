@@ -34,7 +34,6 @@ from tests.factories import (
     booked,
     local_time,
     serve,
-    site_tree,
 )
 from tests.meetings.calendar.helpers import (
     by_uid,
@@ -58,11 +57,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

@@ -6,16 +6,11 @@ import pytest
 from audit.models import AuditEntry
 from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind, FeedToken
-from tests.factories import serve, site_tree
+from tests.factories import serve
 from tests.meetings.calendar.helpers import new_feed
 from tests.problems import field_errors, members
 
 URL = "/api/v1/calendar/feeds/"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 def feed_path(url: str) -> str:

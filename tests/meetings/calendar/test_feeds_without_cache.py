@@ -11,7 +11,7 @@ from django.core.cache import cache
 from conferencing.site_selection import SiteSelection
 from meetings.booking import Slot, reschedule
 from meetings.models import Meeting
-from tests.factories import BridgeFactory, booked, local_time, serve, site_tree
+from tests.factories import BridgeFactory, booked, local_time, serve
 from tests.fixtures.services import free_ports
 from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
@@ -43,11 +43,6 @@ def cache_down(settings):
         },
         "local": {**LOCAL, "LOCATION": f"tests-local-{closed_port}"},
     }
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

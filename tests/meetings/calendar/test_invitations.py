@@ -35,7 +35,6 @@ from tests.factories import (
     booked,
     local_time,
     serve,
-    site_tree,
 )
 from tests.meetings.calendar.helpers import parse, parse_independently, vevents
 
@@ -63,11 +62,6 @@ def run_worker() -> None:
 def enqueued() -> list[tuple]:
     rows = DBTaskResult.objects.filter(task_path=TASK_PATH).order_by("enqueued_at")
     return [(row.queue_name, *row.args_kwargs["args"]) for row in rows]
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture

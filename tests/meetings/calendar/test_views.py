@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
@@ -19,7 +18,7 @@ from conferencing.site_selection import SiteSelection
 from meetings.calendar.feed_tokens import lookup, new_token
 from meetings.calendar.models import CalendarPreference, FeedKind, FeedToken
 from meetings.models import Attendee, AttendeeRole, Classification, Meeting
-from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve, site_tree
+from tests.factories import BridgeFactory, UserFactory, booked, local_time, serve
 from tests.meetings.calendar.helpers import feed_url, new_feed, parse, vevents
 
 OVERVIEW = "/calendar/"
@@ -33,16 +32,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
-def sites(db):
-    return site_tree(provinces=2, communes=2)
 
 
 @pytest.fixture
