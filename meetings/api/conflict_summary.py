@@ -124,6 +124,10 @@ def occurrence_summary(slot: Slot, report: ConflictReport) -> dict:
     }
 
 
+def occurrence_summaries(occurrences: list[tuple[Slot, ConflictReport]]) -> list[dict]:
+    return [occurrence_summary(slot, report) for slot, report in occurrences]
+
+
 class ConflictProblemSerializer(ProblemSerializer):
     """409 `conflict`: the sessions in the way (or per occurrence, for a series); nothing
     was written."""

@@ -8,7 +8,7 @@ from rest_framework.settings import api_settings
 
 from httpapi.preconditions import PreconditionFailed
 from httpapi.problems import CONFLICT, ApiProblem, WrongState
-from meetings.api.conflict_summary import occurrence_summary, summary
+from meetings.api.conflict_summary import occurrence_summaries, summary
 from meetings.attendance import SessionClosed
 from meetings.booking import BookingConflict, BookingError, WrongStateError
 from meetings.revisions import StaleRevision
@@ -28,9 +28,7 @@ def as_conflict(error: BookingConflict | SeriesConflict) -> ApiProblem:
     if isinstance(error, BookingConflict):
         extra = summary(error.report)
     else:
-        extra = {
-            "occurrences": [occurrence_summary(slot, report) for slot, report in error.conflicts]
-        }
+        extra = {"occurrences": occurrence_summaries(error.conflicts)}
     return ApiProblem(str(error), CONFLICT, status.HTTP_409_CONFLICT, extra=extra)
 
 

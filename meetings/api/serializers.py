@@ -18,9 +18,14 @@ from accounts.names import full_name
 from conferencing.api.serializers import IdField, LevelField
 from conferencing.models import DEFAULT_SETUP_MINUTES, Endpoint, LegRole
 from conferencing.site_selection import SiteSelection
+from meetings.api.conflict_summary import (
+    CapacitySummarySerializer,
+    ConflictingSessionSerializer,
+    OccurrenceSummarySerializer,
+)
 from meetings.api.live import LiveSerializer, live_data
 from meetings.attendance import unknown_invitees
-from meetings.booking import BookingRequest, ConflictReport, Details, Slot
+from meetings.booking import BookingRequest, Details, Slot
 from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import User, details_visible, readable_ids
@@ -419,54 +424,14 @@ class MeetingDetailSerializer(MeetingSummarySerializer):
         return live_data(meeting, self.context["user"])
 
 
-class SiteConflictSerializer(serializers.Serializer):
-    """Another session holding one of the sites; a confidential one the user may not read
-    has no id and the title "Busy (confidential session)"."""
-
-    site = serializers.CharField()
-    site_name = serializers.CharField()
-    meeting_id = serializers.IntegerField(allow_null=True)
-    meeting_title = serializers.CharField()
-    meeting_start = serializers.DateTimeField()
-    meeting_end = serializers.DateTimeField()
-    overlap_start = serializers.DateTimeField()
-    overlap_end = serializers.DateTimeField()
-
-
-class CapacityConflictSerializer(serializers.Serializer):
-    """An instant at which the bridge would carry more legs than its ports."""
-
-    instant = serializers.DateTimeField()
-    legs = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-
-
-class OccurrenceConflictsSerializer(serializers.Serializer):
-    """One occurrence of a series and what stands in its way (empty lists: it is free)."""
-
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    site_conflicts = SiteConflictSerializer(many=True)
-    capacity_conflicts = CapacityConflictSerializer(many=True)
-
-
-class ConflictSerializer(serializers.Serializer):
-    """409: the lists for one session, or `occurrences` for a series."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    site_conflicts = SiteConflictSerializer(many=True, required=False)
-    capacity_conflicts = CapacityConflictSerializer(many=True, required=False)
-    occurrences = OccurrenceConflictsSerializer(many=True, required=False)
-
-
 class CheckResultSerializer(serializers.Serializer):
-    """The dry run's answer: the lists for one session, or `occurrences` for a series."""
+    """The dry run's answer, in the shape of a 409 `conflict`: the sessions in the way and
+    the bridge's overload (empty and null when free), or `occurrences` for a series."""
 
     ok = serializers.BooleanField()
-    site_conflicts = SiteConflictSerializer(many=True, required=False)
-    capacity_conflicts = CapacityConflictSerializer(many=True, required=False)
-    occurrences = OccurrenceConflictsSerializer(many=True, required=False)
+    sessions = ConflictingSessionSerializer(many=True, required=False)
+    capacity = CapacitySummarySerializer(allow_null=True, required=False)
+    occurrences = OccurrenceSummarySerializer(many=True, required=False)
 
 
 class SeriesBookedSerializer(serializers.Serializer):
@@ -474,29 +439,13 @@ class SeriesBookedSerializer(serializers.Serializer):
 
     series = SeriesRefSerializer()
     booked = MeetingItemsField()
-    skipped = OccurrenceConflictsSerializer(many=True)
+    skipped = OccurrenceSummarySerializer(many=True)
 
 
 class MeetingsChangedSerializer(serializers.Serializer):
     """The meetings an action changed, in time order (one unless the scope is "following")."""
 
     meetings = MeetingItemsField()
-
-
-def conflicts_data(report: ConflictReport) -> dict:
-    return {
-        "site_conflicts": SiteConflictSerializer(report.sites, many=True).data,
-        "capacity_conflicts": CapacityConflictSerializer(report.capacity, many=True).data,
-    }
-
-
-def occurrence_data(slot: Slot, report: ConflictReport) -> dict:
-    field = serializers.DateTimeField()
-    return {
-        "start": field.to_representation(slot.start),
-        "end": field.to_representation(slot.end),
-        **conflicts_data(report),
-    }
 
 
 def meeting_items(meetings: list[Meeting], user: User) -> list[dict]:

@@ -24,7 +24,7 @@ from httpapi.schema import (
     PRECONDITION_FAILED,
 )
 from meetings import booking, meeting_details, revisions, series
-from meetings.api import queries
+from meetings.api import conflict_summary, queries
 from meetings.api.conflict_summary import ConflictProblemSerializer
 from meetings.api.details import DetailsChangeSerializer
 from meetings.api.errors import DomainErrorsMixin
@@ -41,12 +41,10 @@ from meetings.api.serializers import (
     RescheduleSerializer,
     SeriesBookedSerializer,
     SeriesRefSerializer,
-    conflicts_data,
     meeting_detail,
     meeting_detail_schema,
     meeting_items,
     meeting_items_schema,
-    occurrence_data,
 )
 from meetings.models import Meeting
 from meetings.visibility import User, changeable, concerning
@@ -150,7 +148,7 @@ class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.Generi
                 {
                     "series": SeriesRefSerializer(outcome.series).data,
                     "booked": changed_items(outcome.booked, request.user),
-                    "skipped": [occurrence_data(slot, report) for slot, report in outcome.skipped],
+                    "skipped": conflict_summary.occurrence_summaries(outcome.skipped),
                 },
                 status=status.HTTP_201_CREATED,
                 headers={"Location": meeting_location(first)} if first else None,
@@ -178,11 +176,11 @@ class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.Generi
             return Response(
                 {
                     "ok": not any(report for _slot, report in occurrences),
-                    "occurrences": [occurrence_data(slot, report) for slot, report in occurrences],
+                    "occurrences": conflict_summary.occurrence_summaries(occurrences),
                 }
             )
         report = booking.check(serializer.booking_request(), request.user)
-        return Response({"ok": not report, **conflicts_data(report)})
+        return Response({"ok": not report, **conflict_summary.summary(report)})
 
     @extend_schema(
         summary=_("One session; a confidential one I am not invited to shows as busy time"),

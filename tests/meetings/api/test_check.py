@@ -25,7 +25,7 @@ def test_check_free_slot_is_ok_and_writes_nothing(api_as, alice, tree, bridge):
     response = api_as(alice).post(CHECK_URL, body)
 
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "site_conflicts": [], "capacity_conflicts": []}
+    assert response.json() == {"ok": True, "sessions": [], "capacity": None}
     assert written() == NOTHING_WRITTEN
 
 
@@ -39,19 +39,25 @@ def test_check_reports_what_booking_would_refuse(api_as, alice, tree):
     assert response.status_code == 200
     assert response.json() == {
         "ok": False,
-        "site_conflicts": [
+        "sessions": [
             {
-                "site": "HN",
-                "site_name": "Hà Nội",
                 "meeting_id": taken.pk,
-                "meeting_title": "Giao ban tuần",
-                "meeting_start": iso(at(2, 9)),
-                "meeting_end": iso(at(2, 11)),
+                "busy": False,
+                "title": "Giao ban tuần",
+                "start": iso(at(2, 9)),
+                "end": iso(at(2, 11)),
                 "overlap_start": iso(at(2, 8)),
                 "overlap_end": iso(at(2, 10)),
+                "site_count": 1,
+                "sites": [{"code": "HN", "name": "Hà Nội"}],
             }
         ],
-        "capacity_conflicts": [{"instant": iso(at(2, 8)), "legs": 3, "capacity": 2}],
+        "capacity": {
+            "capacity": 2,
+            "most_legs": 3,
+            "instant_count": 1,
+            "instants": [{"instant": iso(at(2, 8)), "legs": 3}],
+        },
     }
     assert written() == before
 
@@ -66,9 +72,9 @@ def test_check_series_answers_per_occurrence(api_as, alice, tree, bridge):
     body = response.json()
     assert body["ok"] is False
     assert [
-        (item["start"], len(item["site_conflicts"]), item["capacity_conflicts"])
+        (item["start"], [session["site_count"] for session in item["sessions"]], item["capacity"])
         for item in body["occurrences"]
-    ] == [(iso(at(2, 8)), 0, []), (iso(at(9, 8)), 1, []), (iso(at(16, 8)), 0, [])]
+    ] == [(iso(at(2, 8)), [], None), (iso(at(9, 8)), [1], None), (iso(at(16, 8)), [], None)]
     assert written() == before
 
 
