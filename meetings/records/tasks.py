@@ -6,11 +6,8 @@ meetings/records/verification.py (recordings) and document_uploads.py (documents
 All run on the "records" queue (bin/run gives it a worker of its own), so
 hashing a 50 GB recording never delays a readiness notice.
 
-The sweep is periodic by re-enqueueing itself: each run enqueues the next one an hour
-later (RECORDS_UPLOAD_CLEANUP_SECONDS), whatever happened in the run. `bin/run prepare`
-starts the chain (`manage.py abort_abandoned_uploads --schedule`) unless a run is
-already waiting, so restarts never multiply it, and a chain lost with a wiped task
-table comes back at the next start.
+The sweep is a chain of periodic/chains.py, a run every RECORDS_UPLOAD_CLEANUP_SECONDS
+(an hour), started by `bin/run prepare` (`manage.py abort_abandoned_uploads --schedule`).
 """
 
 import logging
@@ -19,21 +16,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from meetings.records.document_uploads import verify_document_upload_task
 from meetings.records.models import RecordingUpload, RecordStatus, RecordVersion, UploadStatus
 from meetings.records.upload_cleanup import abort_abandoned
 from meetings.records.verification import QUEUE, verify_recording_task
+from periodic.chains import Chain, waiting_first_arguments
 
 logger = logging.getLogger(__name__)
 
 # A recording still verifying this long after its upload, with no verification waiting,
 # is enqueued again by the hourly sweep.
 VERIFY_STALLED_AFTER = timedelta(hours=2)
-FINISHED = ["SUCCESSFUL", "FAILED"]
-# A sweep takes seconds; one "running" for longer than this died with its worker.
-SWEEP_DEAD_AFTER = timedelta(hours=3)
 
 
 def cleanup_interval() -> timedelta:
@@ -56,16 +50,9 @@ def resume_stalled_verifications(now=None) -> int:
 def _enqueue_stalled(verification, stalled) -> int:
     """Enqueue `verification` for each of the `stalled` rows it is not already waiting to
     run for (its first argument is the row's id); how many were enqueued."""
-    waiting = {
-        (result.get("args") or [None])[0]
-        for result in DBTaskResult.objects.filter(task_path=verification.module_path)
-        .exclude(status__in=FINISHED)
-        .values_list("args_kwargs", flat=True)
-    }
+    waiting = [pk for pk in waiting_first_arguments(verification) if isinstance(pk, int)]
     count = 0
-    for pk in stalled.exclude(pk__in=[pk for pk in waiting if isinstance(pk, int)]).values_list(
-        "pk", flat=True
-    ):
+    for pk in stalled.exclude(pk__in=waiting).values_list("pk", flat=True):
         verification.enqueue(pk)
         count += 1
     return count
@@ -75,24 +62,8 @@ def _enqueue_stalled(verification, stalled) -> int:
 def abort_abandoned_uploads_task() -> dict[str, int]:
     """One sweep (meetings/records/upload_cleanup.py) with the stalled verifications
     enqueued again, then the next sweep is enqueued."""
-    try:
+    with SWEEP.repeating():
         return {**vars(abort_abandoned()), "verifications_resumed": resume_stalled_verifications()}
-    finally:
-        schedule_cleanup(timezone.now() + cleanup_interval())
 
 
-def schedule_cleanup(run_after=None) -> None:
-    abort_abandoned_uploads_task.using(run_after=run_after).enqueue()
-
-
-def cleanup_waiting() -> bool:
-    """A sweep is enqueued and not finished (so `--schedule` adds none). A sweep still
-    "running" long after it started died with its worker: it does not count, or the
-    chain would never start again."""
-    died_before = timezone.now() - SWEEP_DEAD_AFTER
-    return (
-        DBTaskResult.objects.filter(task_path=abort_abandoned_uploads_task.module_path)
-        .exclude(status__in=FINISHED)
-        .exclude(status="RUNNING", started_at__lt=died_before)
-        .exists()
-    )
+SWEEP = Chain(abort_abandoned_uploads_task, interval=cleanup_interval)

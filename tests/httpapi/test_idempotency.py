@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from httpapi.idempotency import RETENTION, purge_expired
 from httpapi.models import IdempotencyRecord
-from httpapi.tasks import purge_idempotency_keys_task, purge_waiting
+from httpapi.tasks import PURGE, purge_idempotency_keys_task
 from meetings.models import Meeting
 from people import api_tokens
 from tests.httpapi.helpers import error_code, keys
@@ -203,7 +203,7 @@ def test_the_purge_is_scheduled_once(db):
     call_command("purge_idempotency_keys", "--schedule")
     call_command("purge_idempotency_keys", "--schedule")
 
-    assert purge_waiting()
+    assert PURGE.waiting()
     assert (
         DBTaskResult.objects.filter(task_path=purge_idempotency_keys_task.module_path).count() == 1
     )

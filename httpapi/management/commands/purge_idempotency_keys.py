@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from httpapi.idempotency import purge_expired
-from httpapi.tasks import purge_waiting, schedule_purge
+from httpapi.tasks import PURGE
 
 
 class Command(BaseCommand):
@@ -18,11 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule: bool = False, **options) -> None:  # type: ignore[no-untyped-def]
         if schedule:
-            if purge_waiting():
-                self.stdout.write(_("The purge of idempotency keys is already scheduled."))
-            else:
-                schedule_purge()
+            if PURGE.start():
                 self.stdout.write(_("The purge of idempotency keys is scheduled."))
+            else:
+                self.stdout.write(_("The purge of idempotency keys is already scheduled."))
             return
         deleted = purge_expired()
         self.stdout.write(_("%(count)d expired idempotency keys deleted.") % {"count": deleted})

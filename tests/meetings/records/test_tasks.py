@@ -1,6 +1,6 @@
 """The records queue: a recording whose verification gave up (a long storage outage) or
-was lost is verified again by the hourly sweep, once; the sweep's own schedule survives
-a worker that died mid-sweep."""
+was lost is verified again by the hourly sweep, once (the sweep's own schedule is a chain
+of periodic/chains.py, tested in tests/periodic)."""
 
 from datetime import timedelta
 
@@ -11,7 +11,6 @@ from django_tasks_db.models import DBTaskResult
 from meetings.records.models import RecordKind, RecordStatus, RecordVersion
 from meetings.records.tasks import (
     abort_abandoned_uploads_task,
-    cleanup_waiting,
     resume_stalled_verifications,
 )
 from meetings.records.verification import verify_recording_task
@@ -90,19 +89,3 @@ def test_the_hourly_sweep_resumes_stalled_verifications(meeting, alice):
 
     assert result["verifications_resumed"] == 1
     assert waiting_verifications() == [version.pk]
-
-
-def test_a_sweep_that_died_with_its_worker_does_not_stop_the_schedule(db):
-    abort_abandoned_uploads_task.enqueue()
-    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=4))
-
-    assert cleanup_waiting() is False
-
-
-def test_a_sweep_running_now_or_waiting_keeps_the_schedule_single(db):
-    abort_abandoned_uploads_task.enqueue()
-    assert cleanup_waiting() is True
-
-    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
-
-    assert cleanup_waiting() is True

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from meetings.records.tasks import cleanup_waiting, schedule_cleanup
+from meetings.records.tasks import SWEEP
 from meetings.records.upload_cleanup import abandon_after, abort_abandoned
 
 
@@ -21,11 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule: bool = False, **options) -> None:
         if schedule:
-            if cleanup_waiting():
-                self.stdout.write(_("The upload sweep is already scheduled."))
-            else:
-                schedule_cleanup()
+            if SWEEP.start():
                 self.stdout.write(_("The upload sweep is scheduled."))
+            else:
+                self.stdout.write(_("The upload sweep is already scheduled."))
             return
         report = abort_abandoned()
         self.stdout.write(
