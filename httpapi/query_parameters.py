@@ -1,5 +1,5 @@
-"""Query parameters as part of the contract: a GET naming a parameter its operation does
-not read is 400 (a problem whose `errors` name it), not silently ignored; a misspelt
+"""Query parameters as part of the contract: a request naming a parameter its operation
+does not read (any method: a write reads none unless it declares it) is 400 (a problem whose `errors` name it), not silently ignored; a misspelt
 filter would otherwise answer everything. Pagination's own parameters are declared by
 the paginator and their values checked here (DRF falls back to its default on a bad
 limit or offset; a client asking `limit=abc` must hear that it was not understood)."""
@@ -13,7 +13,8 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 
 UNKNOWN_PARAMETER = "unknown_parameter"
-READS = ("GET", "HEAD")
+# An OPTIONS request asks what the operation takes; it reads nothing.
+UNCHECKED = ("OPTIONS",)
 
 Declared = Iterable[str] | type[serializers.Serializer]
 
@@ -59,9 +60,9 @@ def refusals(query: Mapping[str, Any], declared: set[str], paged: dict[str, int]
 
 
 class DeclaredQueryParameters:
-    """For API views: `query_parameters` names what a GET may ask, for every GET of the
-    view (an iterable of names, or a serializer class whose fields are the names) or per
-    action of a viewset (`{"list": MeetingFilterSerializer}`); a paginated list adds its
+    """For API views: `query_parameters` names what a request may ask, for every request of
+    the view (an iterable of names, or a serializer class whose fields are the names) or
+    per action of a viewset (`{"list": MeetingFilterSerializer}`); a paginated list adds its
     paginator's. Checked after authentication and permissions, so that a stranger still
     hears 401 or 403 first."""
 
@@ -69,7 +70,7 @@ class DeclaredQueryParameters:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if request.method not in READS:
+        if request.method in UNCHECKED:
             return
         errors = refusals(request.query_params, self.declared_names(), self.paged())
         if errors:

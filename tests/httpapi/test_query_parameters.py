@@ -1,8 +1,10 @@
-"""A GET naming a query parameter its operation does not read, or a bad pagination value,
-is 400 naming the parameter (httpapi.query_parameters), not silently ignored."""
+"""A request naming a query parameter its operation does not read (a write included), or a
+bad pagination value, is 400 naming the parameter (httpapi.query_parameters), not silently
+ignored."""
 
 import pytest
 
+from meetings.models import Meeting
 from tests.problems import field_errors
 
 MEETINGS = "/api/v1/meetings/"
@@ -40,6 +42,13 @@ def test_a_retrieve_reads_no_parameter(api_as, alice):
     response = api_as(alice).get(f"{MEETINGS}999999/", {"expand": "sites"})
 
     assert (response.status_code, list(field_errors(response))) == (400, ["expand"])
+
+
+def test_a_write_reads_no_parameter_and_writes_nothing(api_as, alice):
+    response = api_as(alice).post(f"{MEETINGS}?dry_run=1", {}, format="json")
+
+    assert (response.status_code, list(field_errors(response))) == (400, ["dry_run"])
+    assert not Meeting.objects.exists()
 
 
 def test_other_lists_declare_their_parameters_too(api_as, carol):
