@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from conferencing.api.serializers import LevelField
 from conferencing.models import Leg, LegRole
 from conferencing.watch_policy import BoardPart
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.api.permissions import MeetingPermission
 from meetings.models import Meeting
 from meetings.visibility import User, board_part
@@ -97,7 +98,7 @@ def legs_in(meeting: Meeting, part: BoardPart) -> QuerySet[Leg]:
     return legs.annotate(site_path=F("endpoint__path"))
 
 
-class MeetingLegsView(APIView):
+class MeetingLegsView(DeclaredQueryParameters, APIView):
     permission_classes = [MeetingPermission]
     pagination_class = LegCursorPagination
 
