@@ -86,7 +86,12 @@ def build_world(alice, bob, carol, api) -> World:
     version = RecordVersionFactory(record=record, status="draft", uploaded_by=alice)
     recording = api.post(
         f"/api/v1/meetings/{meeting.pk}/recording-uploads/",
-        {"title": "Ghi hình", "file_name": "ghi-hình.mp4", "size": 1024, "content_type": "video/mp4"},
+        {
+            "title": "Ghi hình",
+            "file_name": "ghi-hình.mp4",
+            "size": 1024,
+            "content_type": "video/mp4",
+        },
         format="json",
     )
     document = api.post(
