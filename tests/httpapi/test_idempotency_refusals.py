@@ -93,7 +93,7 @@ CASES = {
             "size": len(PDF),
             "content_type": "application/pdf",
         },
-    ),  # fmt: skip
+    ),
     "/api/v1/meetings/{meeting_id}/recording-uploads/": Case(
         "alice",
         meeting_of_alice,
@@ -103,7 +103,7 @@ CASES = {
             "size": 1024,
             "content_type": "video/mp4",
         },
-    ),  # fmt: skip
+    ),
     "/api/v1/meetings/{meeting_id}/records/": Case(
         "alice",
         meeting_of_alice,
@@ -113,11 +113,11 @@ CASES = {
             "file": SimpleUploadedFile("Biên bản.pdf", PDF),
         },
         format="multipart",
-    ),  # fmt: skip
+    ),
     "/api/v1/people/imports/": Case("hana", people_world, people_file, format="multipart"),
     "/api/v1/tokens/": Case(
         "alice", lambda request: {}, lambda n: {"name": f"Tích hợp {n}", "scope": "read"}
-    ),  # fmt: skip
+    ),
 }
 
 
