@@ -355,8 +355,9 @@ class RecordDownloadView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIV
             (206, "*/*"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
             416: OpenApiResponse(description=_("Range not satisfiable.")),
+            # Local mode only: an S3 download is a presigned redirect, made without asking
+            # the store, and local disk has no timeout (no 504).
             503: UNAVAILABLE,
-            504: TIMED_OUT,
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
