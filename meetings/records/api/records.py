@@ -397,7 +397,9 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
 @extend_schema(
     summary=_("Submit draft or returned minutes for approval"),
     request=None,
-    responses={200: RecordVersionSerializer, 400: REFUSED},
+    # Nothing to refuse but the version's state (409): only minutes are ever drafts, so
+    # the refusal not_minutes (400) cannot reach a submission.
+    responses={200: RecordVersionSerializer},
 )
 class SubmitView(MinutesActionView):
     action_name = "submit"
