@@ -2,7 +2,9 @@
 REST_FRAMEWORK DEFAULT_SCHEMA_CLASS) that documents on every operation the error
 statuses it can answer, each as `application/problem+json`:
 
-- 400 for an operation with a request body or query parameters (ValidationProblem);
+- 400 for an operation with a request body or query parameters (ValidationProblem),
+  and for a read of a view that refuses unknown query parameters
+  (httpapi.query_parameters.DeclaredQueryParameters);
 - 401 for every operation that needs authentication (all of the API);
 - 403 for a write (a read-only API token is refused) and where a permission class
   other than "signed in" can refuse;
@@ -26,6 +28,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from httpapi.problems import CONTENT_TYPE
+from httpapi.query_parameters import DeclaredQueryParameters
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 WITH_BODY = ("POST", "PUT", "PATCH")
@@ -89,6 +92,8 @@ class ProblemAutoSchema(AutoSchema):
         has_body = self.method in WITH_BODY and "requestBody" in operation
         found = set(getattr(self.view, "error_statuses_added", ()))
         if has_body or any(parameter["in"] == "query" for parameter in parameters):
+            found.add(400)
+        if self.method == "GET" and isinstance(self.view, DeclaredQueryParameters):
             found.add(400)
         if not self.allows_anyone():
             found.add(401)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import pagination, serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
+from rest_framework.viewsets import ViewSetMixin
 
 UNKNOWN_PARAMETER = "unknown_parameter"
 # An OPTIONS request asks what the operation takes; it reads nothing.
@@ -67,6 +68,8 @@ class DeclaredQueryParameters:
     hears 401 or 403 first."""
 
     query_parameters: Declared | Mapping[str, Declared] = ()
+    # A viewset's actions that page (an @action with a pagination_class of its own too).
+    paged_actions: tuple[str, ...] = ("list",)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -83,6 +86,11 @@ class DeclaredQueryParameters:
         return names_of(declared)
 
     def paged(self) -> dict[str, int]:
-        if getattr(self, "action", None) != "list":
-            return {}
-        return pagination_parameters(getattr(self, "paginator", None))
+        """The paginator's parameters: of a viewset's paged actions, or of a view that is
+        not a viewset and pages."""
+        if isinstance(self, ViewSetMixin):
+            if getattr(self, "action", None) not in self.paged_actions:
+                return {}
+            return pagination_parameters(getattr(self, "paginator", None))
+        pagination_class = getattr(self, "pagination_class", None)
+        return pagination_parameters(pagination_class() if pagination_class else None)

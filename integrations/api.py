@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from conferencing.jurisdiction import booking_office
+from httpapi.query_parameters import DeclaredQueryParameters
 from integrations import subscriptions
 from integrations.models import EventType, WebhookDelivery, WebhookSubscription
 
@@ -116,8 +117,9 @@ def refused(error: subscriptions.Refused) -> ValidationError:
     return ValidationError(error.errors)
 
 
-class WebhookViewSet(viewsets.GenericViewSet):
+class WebhookViewSet(DeclaredQueryParameters, viewsets.GenericViewSet):
     permission_classes = [ManagesWebhooks]
+    paged_actions = ("deliveries",)
     # Only the delivery log is paginated (the subscriptions of an office are a handful).
     pagination_class = None
     queryset = WebhookSubscription.objects.none()  # the schema's model; rules in subscriptions

@@ -5,8 +5,8 @@ A test-only middleware (config/test_settings.py) notes the method, path and stat
 Daphne children of the browser tests alike (the notes go to a directory named by an
 environment variable the children inherit). At the end of the session each path is matched
 to its operation in the schema (drf-spectacular, generated in process), and the documented
-(operation, status) pairs that no response produced are listed; a whole-suite run fails on
-any that is not in NOT_YET_PRODUCED (those are listed as pending).
+(operation, status) pairs that no response produced are listed, and a whole-suite run fails
+on any of them: a status is documented only where a test produces it.
 `--api-statuses-enforced=yes` enforces it on any run, `--api-statuses-enforced=no` on none.
 
 The other direction, a status served but not documented, is schemathesis' check
@@ -31,81 +31,6 @@ from tests.calendar_bodies import whole_suite
 DIRECTORY_VARIABLE = "GIAOBAN_API_STATUSES_DIR"
 API_PREFIX = "/api/"
 METHODS = ("get", "put", "post", "delete", "patch")
-
-# Documented statuses no test produces yet (a run of every API test directory on SQLite,
-# December 2026): mostly object-storage faults (503 unavailable, 504 timed out), ranges and
-# the S3 redirect of downloads, and upload states. Listed in the summary, not failed on; each
-# leaves this list when a test produces it (the summary says so) or the schema drops it.
-NOT_YET_PRODUCED = {
-    ("DELETE", "/api/v1/document-uploads/{id}/", 409),
-    ("DELETE", "/api/v1/document-uploads/{id}/", 503),
-    ("DELETE", "/api/v1/recording-uploads/{id}/", 504),
-    ("GET", "/api/v1/document-uploads/{id}/", 503),
-    ("GET", "/api/v1/record-versions/{id}/download/", 206),
-    ("GET", "/api/v1/record-versions/{id}/download/", 302),
-    ("GET", "/api/v1/record-versions/{id}/download/", 416),
-    ("GET", "/api/v1/record-versions/{id}/download/", 503),
-    ("GET", "/api/v1/record-versions/{id}/download/", 504),
-    ("GET", "/api/v1/recording-uploads/{id}/", 504),
-    ("POST", "/api/v1/document-uploads/{id}/complete/", 503),
-    ("POST", "/api/v1/document-uploads/{id}/sign/", 400),
-    ("POST", "/api/v1/meetings/{meeting_id}/document-uploads/", 503),
-    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 503),
-    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 504),
-    ("POST", "/api/v1/recording-uploads/{id}/complete/", 504),
-    ("PUT", "/api/v1/document-uploads/{id}/parts/{number}/", 409),
-    ("PUT", "/api/v1/recording-uploads/{id}/parts/{number}/", 409),
-    # Documented on every operation by rule since the problem documentation landed
-    # (httpapi.problem_schema: 415 for a body, 403 where a role can refuse, 400 for a body
-    # or parameters), before a test asked each operation for it: issue 17 leaves this
-    # list once a test per status and operation exists.
-    ("DELETE", "/api/v1/calendar/feeds/{id}/", 403),
-    ("GET", "/api/v1/bridges/{id}/", 403),
-    ("GET", "/api/v1/meetings/{meeting_id}/attendees/", 400),
-    ("GET", "/api/v1/meetings/{meeting_id}/legs/", 400),
-    ("GET", "/api/v1/meetings/{meeting_id}/legs/", 403),
-    ("GET", "/api/v1/meetings/{meeting_id}/readiness/", 403),
-    ("GET", "/api/v1/meetings/{meeting_id}/readiness/sites/", 403),
-    ("GET", "/api/v1/offices/", 400),
-    ("GET", "/api/v1/record-versions/{id}/", 403),
-    ("GET", "/api/v1/record-versions/{id}/download/", 400),
-    ("GET", "/api/v1/record-versions/{id}/download/", 403),
-    ("GET", "/api/v1/webhooks/{id}/deliveries/", 400),
-    ("PATCH", "/api/v1/meetings/{id}/", 415),
-    ("PATCH", "/api/v1/meetings/{meeting_id}/attendees/{user_id}/", 415),
-    ("PATCH", "/api/v1/webhooks/{id}/", 400),
-    ("PATCH", "/api/v1/webhooks/{id}/", 415),
-    ("POST", "/api/v1/calendar/feeds/", 415),
-    ("POST", "/api/v1/calendar/feeds/{id}/rotate/", 403),
-    ("POST", "/api/v1/document-uploads/{id}/complete/", 415),
-    ("POST", "/api/v1/document-uploads/{id}/sign/", 415),
-    ("POST", "/api/v1/legs/{leg_id}/reports/", 415),
-    ("POST", "/api/v1/meetings/check/", 415),
-    ("POST", "/api/v1/meetings/{id}/cancel/", 415),
-    ("POST", "/api/v1/meetings/{id}/reschedule/", 415),
-    ("POST", "/api/v1/meetings/{id}/sites/", 415),
-    ("POST", "/api/v1/meetings/{meeting_id}/attendees/", 415),
-    ("POST", "/api/v1/meetings/{meeting_id}/document-uploads/", 409),
-    ("POST", "/api/v1/meetings/{meeting_id}/document-uploads/", 415),
-    ("POST", "/api/v1/meetings/{meeting_id}/document-uploads/", 422),
-    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 409),
-    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 415),
-    ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/", 422),
-    ("POST", "/api/v1/meetings/{meeting_id}/records/", 409),
-    ("POST", "/api/v1/people/imports/", 409),
-    ("POST", "/api/v1/people/imports/", 422),
-    ("POST", "/api/v1/record-versions/{id}/return/", 409),
-    ("POST", "/api/v1/record-versions/{id}/return/", 415),
-    ("POST", "/api/v1/record-versions/{id}/submit/", 400),
-    ("POST", "/api/v1/recording-uploads/{id}/complete/", 415),
-    ("POST", "/api/v1/recording-uploads/{id}/sign/", 415),
-    ("POST", "/api/v1/records/{id}/legal-hold/", 415),
-    ("POST", "/api/v1/tokens/", 409),
-    ("POST", "/api/v1/tokens/", 415),
-    ("POST", "/api/v1/webhooks/", 415),
-    ("PUT", "/api/v1/document-uploads/{id}/parts/{number}/", 415),
-    ("PUT", "/api/v1/recording-uploads/{id}/parts/{number}/", 415),
-}
 
 DIRECTORY = pytest.StashKey[Path]()
 PREVIOUS = pytest.StashKey[str | None]()
@@ -208,14 +133,7 @@ class Outcome:
 
     @property
     def failing(self) -> list[tuple[str, str, int]]:
-        return [key for key in self.never_produced if key not in NOT_YET_PRODUCED]
-
-    @property
-    def pending(self) -> list[tuple[str, str, int]]:
-        return [key for key in self.never_produced if key in NOT_YET_PRODUCED]
-
-    def produced_now(self) -> list[tuple[str, str, int]]:
-        return sorted(NOT_YET_PRODUCED - set(self.never_produced))
+        return self.never_produced
 
 
 def compare(directory: Path, enforced: bool) -> Outcome:
@@ -278,13 +196,8 @@ def pytest_terminal_summary(
         write(outcome.error, red=True)
     for method, path, status in outcome.failing:
         write(f"documented but produced by no test: {method} {path} {status}", red=True)
-    for method, path, status in outcome.pending:
-        write(f"not yet produced (NOT_YET_PRODUCED): {method} {path} {status}", yellow=True)
-    for method, path, status in outcome.produced_now():
-        write(f"produced now, leave NOT_YET_PRODUCED: {method} {path} {status}", yellow=True)
     write(
-        f"API statuses: {outcome.documented} documented, {len(outcome.failing)} produced by "
-        f"no test, {len(outcome.pending)} not yet produced (listed)"
+        f"API statuses: {outcome.documented} documented, {len(outcome.failing)} produced by no test"
     )
 
 

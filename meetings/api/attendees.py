@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.names import full_name
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings import attendance
 from meetings.api.errors import DomainErrorsMixin
 from meetings.api.permissions import MeetingPermission
@@ -86,7 +87,7 @@ def attendee_data(meeting: Meeting, user_id: int) -> dict:
     return AttendeeItemSerializer(attendee, context={"show_email": True}).data
 
 
-class AttendeeListView(DomainErrorsMixin, APIView):
+class AttendeeListView(DomainErrorsMixin, DeclaredQueryParameters, APIView):
     permission_classes = [MeetingPermission]
     pagination_class = AttendeePagination
 

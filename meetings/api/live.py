@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +23,8 @@ from rest_framework.views import APIView
 from conferencing.api.serializers import LevelField
 from conferencing.models import Leg, LegRole
 from conferencing.watch_policy import BoardPart
+from httpapi.pagination import StableCursorPagination
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.api.permissions import MeetingPermission
 from meetings.models import Meeting
 from meetings.visibility import User, board_part
@@ -82,7 +83,8 @@ class LegItemSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=LegRole.choices)
 
 
-class LegCursorPagination(CursorPagination):
+class LegCursorPagination(StableCursorPagination):
+    # A cursor it cannot read is 400 naming it (StableCursorPagination), not a 404.
     # In tree order: a site's path is unique, and one leg per site in a conference.
     ordering = "site_path"
     page_size = 500
@@ -97,7 +99,7 @@ def legs_in(meeting: Meeting, part: BoardPart) -> QuerySet[Leg]:
     return legs.annotate(site_path=F("endpoint__path"))
 
 
-class MeetingLegsView(APIView):
+class MeetingLegsView(DeclaredQueryParameters, APIView):
     permission_classes = [MeetingPermission]
     pagination_class = LegCursorPagination
 

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from conferencing.models import ReadinessState
 from conferencing.readiness_report import Punctuality, SiteReadiness, summarise
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.api.permissions import MeetingPermission
 from meetings.readiness.watching import watched_meeting, watched_part
 
@@ -168,8 +169,9 @@ class ReadinessReportView(APIView):
         )
 
 
-class ReadinessSitesView(APIView):
+class ReadinessSitesView(DeclaredQueryParameters, APIView):
     permission_classes = [MeetingPermission]
+    query_parameters = SiteQuerySerializer
 
     @extend_schema(
         operation_id="meetings_readiness_sites_list",

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.names import full_name
 from audit.models import AuditEntry
 from httpapi.pagination import StableCursorPagination
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.trail.scope import may_read_trail, readable_entries
 
 
@@ -123,10 +124,11 @@ class NewestFirst(StableCursorPagination):
         parameters=[AuditFilterSerializer],
     )
 )
-class AuditEntryList(ListAPIView):
+class AuditEntryList(DeclaredQueryParameters, ListAPIView):
     permission_classes = [ReadsTheTrail]
     serializer_class = AuditEntrySerializer
     pagination_class = NewestFirst
+    query_parameters = AuditFilterSerializer
 
     def get_queryset(self) -> QuerySet[AuditEntry]:
         filters = AuditFilterSerializer(data=self.request.query_params)

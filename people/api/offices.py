@@ -20,6 +20,7 @@ from rest_framework.generics import ListAPIView
 from accounts.roles import Role
 from conferencing.models import Office
 from httpapi.pagination import StableCursorPagination
+from httpapi.query_parameters import DeclaredQueryParameters
 from people import roster, scope
 from people.api.imports import ManagesPeople
 
@@ -95,7 +96,7 @@ def search_text(request) -> str:
         summary=_("Offices whose people I manage"),
     )
 )
-class OfficeList(ListAPIView):
+class OfficeList(DeclaredQueryParameters, ListAPIView):
     permission_classes = [ManagesPeople]
     serializer_class = OfficeSerializer
     pagination_class = OfficeCursor
@@ -115,8 +116,9 @@ class OfficeList(ListAPIView):
         },
     )
 )
-class OfficePeopleList(ListAPIView):
+class OfficePeopleList(DeclaredQueryParameters, ListAPIView):
     permission_classes = [ManagesPeople]
+    query_parameters = SearchSerializer
     serializer_class = OfficePersonSerializer
     pagination_class = PersonCursor
 

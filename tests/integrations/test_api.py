@@ -144,6 +144,21 @@ def test_patch_changes_events_and_switching_on_again_resends_what_waits(as_hana,
     )
 
 
+def test_patch_with_an_unknown_event_and_a_bad_url_is_400_naming_both_and_changes_nothing(
+    as_hana, own
+):
+    response = as_hana.patch(
+        f"/api/v1/webhooks/{own.pk}/",
+        {"url": "not a url", "events": ["meeting.exploded"]},
+        format="json",
+    )
+
+    assert (response.status_code, members(response)["code"]) == (400, "invalid")
+    assert sorted(error["field"] for error in response.json()["errors"]) == ["events.0", "url"]
+    own.refresh_from_db()
+    assert (own.url, own.events) == (URL, ["meeting.booked"])
+
+
 def test_rotate_answers_a_new_secret(as_hana, own):
     before = own.secret
 

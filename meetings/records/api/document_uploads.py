@@ -40,6 +40,7 @@ from meetings.records.api.recording_uploads import (
     upload_data,
 )
 from meetings.records.api.records import (
+    TIMED_OUT,
     UNAVAILABLE,
     RecordErrorSerializer,
     RecordVersionSerializer,
@@ -139,7 +140,6 @@ class CreateDocumentUploadView(UploadErrorsMixin, GenericAPIView):
         responses={
             201: DocumentUploadStateSerializer,
             400: REFUSED,
-            503: UNAVAILABLE,
             **KEY_RESPONSES,
         },
     )
@@ -175,14 +175,19 @@ class DocumentUploadView(DocumentUploadMixin, RecordingUploadView):
 
     @extend_schema(
         summary=_("A document upload: parts received, then the verification's outcome"),
-        responses={200: DocumentUploadStateSerializer, 404: NOT_FOUND, 503: UNAVAILABLE},
+        responses={
+            200: DocumentUploadStateSerializer,
+            404: NOT_FOUND,
+            503: UNAVAILABLE,
+            504: TIMED_OUT,
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
         return super().get(request, pk)
 
     @extend_schema(
         summary=_("Abort: nothing stays in storage"),
-        responses={204: None, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE},
+        responses={204: None, 404: NOT_FOUND, 409: REFUSED, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     def delete(self, request: Request, pk: int) -> Response:
         return super().delete(request, pk)
@@ -233,6 +238,7 @@ class DocumentCompleteView(DocumentUploadMixin, CompleteUploadView):
             404: NOT_FOUND,
             409: REFUSED,
             503: UNAVAILABLE,
+            504: TIMED_OUT,
         },
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission
@@ -78,6 +79,14 @@ class RawBodyParser(BaseParser):
 
     def parse(self, stream, media_type=None, parser_context=None):  # pragma: no cover
         return stream
+
+
+def require_raw_bytes(request: Request) -> None:
+    """A part is streamed unparsed, so DRF never checks its type: a body that is not
+    application/octet-stream (a form, text) is a client sending something else, 415
+    before a byte is stored, as a body of the wrong type is everywhere else."""
+    if request.negotiator.select_parser(request, request.parsers) is None:
+        raise UnsupportedMediaType(request.content_type)
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -324,6 +333,7 @@ class UploadPartView(UploadViewMixin, GenericAPIView):
     )
     def put(self, request: Request, pk: int, number: int) -> Response:
         upload = self.get_object()
+        require_raw_bytes(request)
         part = upload_parts.receive_part(upload, number, http_request(request))
         response = Response({"number": part.number, "size": part.size, "etag": part.etag})
         response["ETag"] = f'"{part.etag}"'

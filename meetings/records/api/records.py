@@ -355,8 +355,9 @@ class RecordDownloadView(RecordErrorsMixin, DeclaredQueryParameters, GenericAPIV
             (206, "*/*"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description=_("Redirect to the presigned URL.")),
             416: OpenApiResponse(description=_("Range not satisfiable.")),
+            # Local mode only: an S3 download is a presigned redirect, made without asking
+            # the store, and local disk has no timeout (no 504).
             503: UNAVAILABLE,
-            504: TIMED_OUT,
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
@@ -396,7 +397,9 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
 @extend_schema(
     summary=_("Submit draft or returned minutes for approval"),
     request=None,
-    responses={200: RecordVersionSerializer, 400: REFUSED},
+    # Nothing to refuse but the version's state (409): only minutes are ever drafts, so
+    # the refusal not_minutes (400) cannot reach a submission.
+    responses={200: RecordVersionSerializer},
 )
 class SubmitView(MinutesActionView):
     action_name = "submit"

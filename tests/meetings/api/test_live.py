@@ -146,6 +146,20 @@ def test_the_legs_come_a_page_at_a_time_by_cursor(api_as, alice, national):
     assert len(codes) == len(ALL_SITES)
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"cursor": "not-a-cursor"}, "cursor"), ({"limit": "many"}, "limit"), ({"page": "2"}, "page")],
+)
+def test_legs_refuse_a_query_they_cannot_read_as_400_naming_it(
+    api_as, alice, national, query, field
+):
+    response = api_as(alice).get(legs_url(national), query)
+
+    assert response.status_code == 400
+    assert members(response)["code"] == "invalid"
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
 @pytest.mark.parametrize("persona", ["carol", "bob"])
 def test_legs_of_a_session_the_user_may_not_watch_answer_as_missing(
     api_as, national, request, persona
