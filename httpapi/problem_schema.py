@@ -3,7 +3,7 @@ REST_FRAMEWORK DEFAULT_SCHEMA_CLASS) that documents on every operation the error
 statuses it can answer, each as `application/problem+json`:
 
 - 400 for an operation with a request body or query parameters (ValidationProblem),
-  and for a read of a view that refuses unknown query parameters
+  and for any operation of a view that refuses unknown query parameters
   (httpapi.query_parameters.DeclaredQueryParameters);
 - 401 for every operation that needs authentication (all of the API);
 - 403 for a write (a read-only API token is refused) and where a permission class
@@ -93,7 +93,7 @@ class ProblemAutoSchema(AutoSchema):
         found = set(getattr(self.view, "error_statuses_added", ()))
         if has_body or any(parameter["in"] == "query" for parameter in parameters):
             found.add(400)
-        if self.method == "GET" and isinstance(self.view, DeclaredQueryParameters):
+        if isinstance(self.view, DeclaredQueryParameters):
             found.add(400)
         if not self.allows_anyone():
             found.add(401)

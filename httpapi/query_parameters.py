@@ -1,8 +1,10 @@
 """Query parameters as part of the contract: a request naming a parameter its operation
-does not read (any method: a write reads none unless it declares it) is 400 (a problem whose `errors` name it), not silently ignored; a misspelt
-filter would otherwise answer everything. Pagination's own parameters are declared by
-the paginator and their values checked here (DRF falls back to its default on a bad
-limit or offset; a client asking `limit=abc` must hear that it was not understood)."""
+does not read (any method: a write reads none unless it declares it) is 400, a problem
+whose `errors` name it, not silently ignored; a misspelt filter would otherwise answer
+everything. Every API view of the project has this check. Pagination's own parameters
+are declared by the paginator and their values checked here (DRF falls back to its
+default on a bad limit or offset; a client asking `limit=abc` must hear that it was not
+understood)."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any

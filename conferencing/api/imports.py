@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from conferencing import import_jobs, jurisdiction
 from conferencing.forms import check_import_size
 from conferencing.models import EndpointImportJob, ImportJobStatus
+from httpapi.query_parameters import DeclaredQueryParameters
 
 
 class ManagesSites(BasePermission):
@@ -80,7 +81,7 @@ def job_data(job: EndpointImportJob) -> dict:
     return {**import_jobs.job_status(job), "errors": job.errors}
 
 
-class SiteImportsView(GenericAPIView):
+class SiteImportsView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [ManagesSites]
     # Multipart only here (the API's other operations take JSON): the request body is
     # still bounded by MAX_REQUEST_BODY_BYTES before it is parsed, the file by the form's
@@ -115,7 +116,7 @@ class SiteImportsView(GenericAPIView):
         )
 
 
-class SiteImportView(GenericAPIView):
+class SiteImportView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [ManagesSites]
     serializer_class = SiteImportJobSerializer
 

@@ -24,6 +24,7 @@ from accounts.roles import is_technician
 from conferencing import readiness
 from conferencing.models import ReadinessEvent, ReadinessState
 from httpapi.idempotency import idempotent
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 
 REPORTABLE_STATES = [
@@ -141,7 +142,7 @@ def as_http_error(refusal: readiness.ReadinessRefused) -> APIException:
     return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refusal.message]})
 
 
-class LegReportView(APIView):
+class LegReportView(DeclaredQueryParameters, APIView):
     permission_classes = [IsTechnician]
 
     @extend_schema(

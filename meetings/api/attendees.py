@@ -132,7 +132,7 @@ class AttendeeListView(DomainErrorsMixin, DeclaredQueryParameters, APIView):
         return Response(attendee_data(meeting, data["user"]), status=status.HTTP_201_CREATED)
 
 
-class AttendeeDetailView(DomainErrorsMixin, APIView):
+class AttendeeDetailView(DeclaredQueryParameters, DomainErrorsMixin, APIView):
     permission_classes = [MeetingPermission]
 
     def handle_exception(self, exc: Exception) -> Response:

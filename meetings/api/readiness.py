@@ -133,7 +133,7 @@ class SiteQuerySerializer(serializers.Serializer):
     cursor = serializers.CharField(required=False, max_length=200)
 
 
-class ReadinessReportView(APIView):
+class ReadinessReportView(DeclaredQueryParameters, APIView):
     permission_classes = [MeetingPermission]
 
     @extend_schema(

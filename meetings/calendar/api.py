@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import can_view_meetings
 from conferencing.api.serializers import LevelField
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind, FeedToken
 
@@ -127,7 +128,7 @@ def own_feed(request: Request, pk: int) -> FeedToken:
     return feed
 
 
-class FeedsView(GenericAPIView):
+class FeedsView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MayHaveFeeds]
     serializer_class = FeedRequestSerializer
     # The caller's own feeds, at most feed_tokens.MAX_ACTIVE_FEEDS: one page.
@@ -161,7 +162,7 @@ class FeedsView(GenericAPIView):
         return Response(new_feed_body(request, feed, token), status=status.HTTP_201_CREATED)
 
 
-class FeedView(GenericAPIView):
+class FeedView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MayHaveFeeds]
     serializer_class = FeedSerializer
 
@@ -179,7 +180,7 @@ class FeedView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FeedRotationView(GenericAPIView):
+class FeedRotationView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [MayHaveFeeds]
     serializer_class = NewFeedSerializer
 

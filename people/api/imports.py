@@ -90,7 +90,7 @@ def job_data(job: PeopleImportJob) -> dict:
     return {**import_jobs.job_status(job), "errors": job.errors}
 
 
-class PeopleImportsView(GenericAPIView):
+class PeopleImportsView(DeclaredQueryParameters, GenericAPIView):
     permission_classes = [ManagesPeople]
     parser_classes = [MultiPartParser]
     serializer_class = ImportUploadSerializer

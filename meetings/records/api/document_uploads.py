@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from httpapi.idempotency import idempotent
+from httpapi.query_parameters import DeclaredQueryParameters
 from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.records import document_uploads
 from meetings.records.api.recording_uploads import (
@@ -123,7 +124,7 @@ class DocumentUploadMixin:
         return document_data(upload, parts)
 
 
-class CreateDocumentUploadView(UploadErrorsMixin, GenericAPIView):
+class CreateDocumentUploadView(DeclaredQueryParameters, UploadErrorsMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = CreateDocumentUploadSerializer
 

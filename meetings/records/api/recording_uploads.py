@@ -202,7 +202,7 @@ def my_upload(request: Request, pk: int, documents: bool = False) -> RecordingUp
 # --- views ---------------------------------------------------------------------------------------
 
 
-class CreateRecordingUploadView(UploadErrorsMixin, GenericAPIView):
+class CreateRecordingUploadView(DeclaredQueryParameters, UploadErrorsMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = CreateUploadSerializer
 
@@ -297,7 +297,7 @@ class RecordingUploadView(UploadViewMixin, DeclaredQueryParameters, GenericAPIVi
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SignPartsView(UploadViewMixin, GenericAPIView):
+class SignPartsView(DeclaredQueryParameters, UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = SignSerializer
 
@@ -321,7 +321,7 @@ class SignPartsView(UploadViewMixin, GenericAPIView):
         }
 
 
-class UploadPartView(UploadViewMixin, GenericAPIView):
+class UploadPartView(DeclaredQueryParameters, UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     parser_classes = [RawBodyParser]
     serializer_class = PartSerializer
@@ -340,7 +340,7 @@ class UploadPartView(UploadViewMixin, GenericAPIView):
         return response
 
 
-class CompleteUploadView(UploadViewMixin, GenericAPIView):
+class CompleteUploadView(DeclaredQueryParameters, UploadViewMixin, GenericAPIView):
     permission_classes = [SecretariatOnly]
     serializer_class = CompleteSerializer
 

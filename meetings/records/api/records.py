@@ -401,7 +401,7 @@ class MinutesActionView(RecordErrorsMixin, GenericAPIView):
     # the refusal not_minutes (400) cannot reach a submission.
     responses={200: RecordVersionSerializer},
 )
-class SubmitView(MinutesActionView):
+class SubmitView(DeclaredQueryParameters, MinutesActionView):
     action_name = "submit"
 
 
@@ -410,7 +410,7 @@ class SubmitView(MinutesActionView):
     request=None,
     responses={200: RecordVersionSerializer, 400: REFUSED},
 )
-class ApproveView(MinutesActionView):
+class ApproveView(DeclaredQueryParameters, MinutesActionView):
     action_name = "approve"
 
 
@@ -419,11 +419,11 @@ class ApproveView(MinutesActionView):
     request=ReturnSerializer,
     responses={200: RecordVersionSerializer, 400: REFUSED},
 )
-class ReturnView(MinutesActionView):
+class ReturnView(DeclaredQueryParameters, MinutesActionView):
     action_name = "return"
 
 
-class LegalHoldView(RecordErrorsMixin, GenericAPIView):
+class LegalHoldView(DeclaredQueryParameters, RecordErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = LegalHoldSerializer
 
