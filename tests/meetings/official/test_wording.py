@@ -94,4 +94,3 @@ def test_compose_puts_the_wording_around_the_content(sites, hanoi):
     assert text.paragraphs == [template.opening, "Phiên họp đã thảo luận."]
     assert text.recipients == ["Như trên;", "Lưu: VT."]
     assert text.closing == template.closing
-
