@@ -20,7 +20,7 @@ from meetings.official import numbering, wording
 from meetings.official.content import OfficialText
 from meetings.official.models import DocumentKind
 from meetings.official.render import render_pdf
-from meetings.official.sealing import seal
+from meetings.official.sealing import SigningError, seal
 from meetings.records import documents
 from meetings.records import storage as record_storage
 from meetings.records.models import Record, RecordKind, RecordVersion
@@ -85,10 +85,12 @@ def issue_invitation(
     """Number, render, seal and store the session's invitation letter.
 
     The caller has checked that `actor` manages the meeting (visibility.changeable).
-    Raises InvitationRefused for a cancelled session, and record_storage.StorageUnavailable
-    when storage fails (nothing stored). The number is allocated in its own transaction
-    first: once given it is never given again, even if rendering or storage then fails
-    (the decree's numbers are never reused; a gap is what an abandoned document leaves).
+    Raises InvitationRefused for a cancelled session or a configured signer that cannot
+    sign, and record_storage.StorageUnavailable when storage fails (nothing stored).
+    The letter is signed (PAdES, sealing.seal) when a signer is configured. The number
+    is allocated in its own transaction first: once given it is never given again, even
+    if rendering, signing or storage then fails (the decree's numbers are never reused;
+    a gap is what an abandoned document leaves).
     Side effects: a DocumentNumber; a new version of the session's "Giấy mời" record
     (object in storage, SHA-256, audit "record.uploaded"); audit "official.issued".
     """
@@ -100,7 +102,10 @@ def issue_invitation(
     number = numbering.allocate_number(office, kind, issued_on.year)
     symbol = numbering.number_symbol(number, office, kind)
     text = invitation_text(meeting, symbol, issued_on)
-    pdf = seal(render_pdf(text), text)
+    try:
+        pdf = seal(render_pdf(text), text)
+    except SigningError as error:
+        raise InvitationRefused(error.message) from error
     file_name = f"giay-moi-{symbol.replace('/', '-')}.pdf"
     with transaction.atomic():
         record = Record.objects.filter(
