@@ -4,30 +4,20 @@ The text comes from the meeting (title, time in the display time zone, host site
 agenda) inside the owning office's wording (wording.template_for).
 """
 
-import contextlib
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import trail
 from conferencing.models import Leg, LegRole
 from meetings.models import Meeting, MeetingStatus
-from meetings.official import numbering, wording
+from meetings.official import filing, numbering, wording
 from meetings.official.content import OfficialText
 from meetings.official.models import DocumentKind
 from meetings.official.render import render_pdf
 from meetings.official.sealing import SigningError, seal
-from meetings.records import documents
-from meetings.records import storage as record_storage
-from meetings.records.models import Record, RecordKind, RecordVersion
-
-# The record every invitation letter of a session is a version of (the newest is the one
-# in force); its title is the document's own name, in Vietnamese as the document is.
-RECORD_TITLE = "Giấy mời"
+from meetings.records.models import RecordVersion
 
 
 class InvitationRefused(ValueError):
@@ -91,8 +81,8 @@ def issue_invitation(
     is allocated in its own transaction first: once given it is never given again, even
     if rendering, signing or storage then fails (the decree's numbers are never reused;
     a gap is what an abandoned document leaves).
-    Side effects: a DocumentNumber; a new version of the session's "Giấy mời" record
-    (object in storage, SHA-256, audit "record.uploaded"); audit "official.issued".
+    Side effects: a DocumentNumber; then filing.file_document: a new version of the
+    session's "Giấy mời" record, audited.
     """
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvitationRefused(_("A cancelled session gets no invitation letter."))
@@ -106,29 +96,4 @@ def issue_invitation(
         pdf = seal(render_pdf(text), text)
     except SigningError as error:
         raise InvitationRefused(error.message) from error
-    file_name = f"giay-moi-{symbol.replace('/', '-')}.pdf"
-    with transaction.atomic():
-        record = Record.objects.filter(
-            meeting=meeting, kind=RecordKind.OTHER, title=RECORD_TITLE
-        ).first()
-        version = documents.upload_document(
-            meeting=meeting,
-            kind=RecordKind.OTHER,
-            title=RECORD_TITLE,
-            upload=SimpleUploadedFile(file_name, pdf, content_type=documents.PDF),
-            uploaded_by=actor,
-            record=record,
-            reason=f"Số {symbol}",
-        )
-        try:
-            trail.record(
-                actor,
-                "official.issued",
-                version,
-                {"meeting": meeting.pk, "kind": kind.value, "number": symbol},
-            )
-        except BaseException:
-            with contextlib.suppress(record_storage.StorageUnavailable):
-                record_storage.delete(version.key)
-            raise
-    return version
+    return filing.file_document(meeting, kind, symbol, pdf, actor)
