@@ -39,8 +39,8 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in pages)
 
 
-def text_positions(pdf: bytes) -> list[tuple[float, float, str]]:
-    """(x, y) in points of every piece of text on the first page, through pypdf's visitor."""
+def text_positions(pdf: bytes, page: int = 0) -> list[tuple[float, float, str]]:
+    """(x, y) in points of every piece of text on a page, through pypdf's visitor."""
     found: list[tuple[float, float, str]] = []
 
     def visit(text, cm, tm, font_dict, font_size) -> None:
@@ -50,5 +50,5 @@ def text_positions(pdf: bytes) -> list[tuple[float, float, str]]:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             found.append((x, y, text))
 
-    reader(pdf).pages[0].extract_text(visitor_text=visit)
+    reader(pdf).pages[page].extract_text(visitor_text=visit)
     return found

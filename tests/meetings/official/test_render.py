@@ -111,8 +111,12 @@ def test_a_long_notice_runs_onto_numbered_pages():
 
     pdf = render_pdf(sample_text(items=items))
 
-    assert len(reader(pdf).pages) >= 2
+    pages = reader(pdf).pages
+    assert len(pages) >= 2
     assert "Nhiệm vụ số 59" in pdf_text(pdf)
+    # Decree 30 numbers the pages from the second, at the top.
+    topmost = [max(text_positions(pdf, page), key=lambda p: p[1])[2].strip() for page in (0, 1)]
+    assert topmost == ["CHÍNH PHỦ", "2"]
 
 
 def test_one_document_renders_in_well_under_a_second(pdf):

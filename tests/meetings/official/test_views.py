@@ -141,6 +141,16 @@ def test_another_reader_of_the_session_sees_no_button(meeting, carol, client_as)
     assert b'id="invitation-letter-submit"' not in page.content
 
 
+def test_a_cancelled_session_shows_no_button(meeting, alice, client_as):
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save()
+
+    page = client_as(alice).get(reverse("meetings:detail", kwargs={"meeting_id": meeting.pk}))
+
+    assert page.status_code == 200
+    assert b'id="invitation-letter-submit"' not in page.content
+
+
 def test_the_invitation_letter_joins_the_records_numbered_and_hashed(meeting, alice, client_as):
     response = issue(client_as(alice), meeting)
 
