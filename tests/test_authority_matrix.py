@@ -710,7 +710,7 @@ TABLE: dict[tuple[str, str, str], str] = {
     ('GET', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
         '200   200   200   200   403   403   403   403   403   403   login login',
     ('POST', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
-        '405   405   405   405   405   405   405   405   405   405   405   405',
+        '200   200   200   200   403   403   403   403   403   403   login login',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'hanoi'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'national'):

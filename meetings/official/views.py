@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from conferencing.jurisdiction import acts_for_an_office, booking_office
@@ -76,22 +76,40 @@ def template_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         wording.save_template(office, document_kind, form.cleaned_data, request.user)
         messages.success(request, _("The wording of the document is saved."))
         return redirect("official:template", kind=document_kind.value)
+    return edit_page(request, form, office, document_kind, saved=template.pk is not None)
+
+
+def edit_page(
+    request: AuthenticatedHttpRequest,
+    form: DocumentTemplateForm,
+    office: Office,
+    kind: DocumentKind,
+    saved: bool,
+) -> HttpResponse:
     context = {
         "form": form,
         "office": office,
-        "kind": document_kind,
+        "kind": kind,
         "kinds": DocumentKind.choices,
-        "saved": template.pk is not None,
+        "saved": saved,
     }
     return render(request, "official/template_form.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @role_required(acts_for_an_office)
 def template_preview(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """GET: the saved wording (or the defaults) as PDF. POST: the wording as edited on the
+    page, not saved; with an error, the page again with it."""
     document_kind = kind_or_404(kind)
     office = acting_office(request)
-    return preview_pdf(office, document_kind, wording.template_for(office, document_kind))
+    template = wording.template_for(office, document_kind)
+    if request.method == "GET":
+        return preview_pdf(office, document_kind, template)
+    form = DocumentTemplateForm(request.POST, instance=template)
+    if not form.is_valid():
+        return edit_page(request, form, office, document_kind, saved=template.pk is not None)
+    return preview_pdf(office, document_kind, form.save(commit=False))
 
 
 @require_POST

@@ -112,6 +112,28 @@ def test_the_preview_renders_the_saved_wording(sites, hana, hanoi, client_as):
     assert DocumentNumber.objects.count() == 0  # a preview takes no number
 
 
+def test_the_preview_of_edited_wording_saves_nothing(sites, hana, client_as):
+    url = reverse("official:template-preview", kwargs={"kind": "conclusion"})
+
+    response = client_as(hana).post(url, form_data(signer_name="Võ Thị Ngọc Ánh"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Võ Thị Ngọc Ánh" in text
+    assert "THÔNG BÁO" in text
+    assert DocumentTemplate.objects.count() == 0
+
+
+def test_the_preview_of_wrong_wording_shows_the_page_with_its_errors(sites, hana, client_as):
+    url = reverse("official:template-preview", kwargs={"kind": "conclusion"})
+
+    response = client_as(hana).post(url, form_data(recipients=""))
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"recipients"}
+
+
 # --- the invitation letter -----------------------------------------------------------------------
 
 
