@@ -536,6 +536,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fontTools tells every font subset of every signature block at INFO (signatures/stamp.py).
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Directory sign-in (LDAP, OpenID Connect; people/directory.py): the mapping of directory
