@@ -537,8 +537,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint (official documents) logs every step of every PDF at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint (official documents) logs every step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        # fontTools tells every font subset of every signature block at INFO (signatures/stamp.py).
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Directory sign-in (LDAP, OpenID Connect; people/directory.py): the mapping of directory

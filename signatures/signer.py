@@ -1,7 +1,8 @@
 """The office's signer, as the environment configures it (README: Signing documents):
 a PKCS#12 file and its password, or a key on a PKCS#11 token (USB token, HSM).
 
-The PKCS#12 signer is loaded once per file version (decrypting the key takes ~0.15 s);
+The PKCS#12 signer is loaded once per file version (decrypting the key takes ~0.15 s;
+signatures/key_signer.py keeps it parsed);
 a PKCS#11 session is opened for each signature and closed after, so a token pulled out
 and put back, or a PIN changed, takes effect at the next signature.
 """
@@ -15,7 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
-from pyhanko.sign.signers import Signer, SimpleSigner
+from pyhanko.sign.signers import Signer
+
+from signatures.key_signer import KeySigner, load_pkcs12
 
 
 class SigningError(Exception):
@@ -49,10 +52,10 @@ def open_signer() -> Iterator[Signer]:
 
 
 @functools.lru_cache(maxsize=4)
-def _pkcs12_signer(path: str, version: int, password: str) -> SimpleSigner:
+def _pkcs12_signer(path: str, version: int, password: str) -> KeySigner:
     # `version` (the file's mtime) is part of the cache key only: a replaced file is read again.
-    signer = SimpleSigner.load_pkcs12(path, passphrase=password.encode() if password else None)
-    if signer is None:  # pyHanko logs why and answers None (a wrong password, a bad file)
+    signer = load_pkcs12(Path(path), password)
+    if signer is None:
         raise SigningError(_("The signing certificate file or its password is wrong."))
     return signer
 

@@ -2,29 +2,14 @@
 records integration tests too): a test CA, a signer under it as a PKCS#12 file, one
 under a CA nobody trusts, and a SoftHSM2 token holding the signer's key."""
 
-import os
-import shutil
-import subprocess
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.signatures.ca import Authority, Holder, issue_signer, make_authority
+from tests.signatures.softhsm import Token, make_token, softhsm_available
 
-SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TOKEN_LABEL = "giaoban-test"
 KEY_LABEL = "office-signer"
 TOKEN_PIN = "246810"
-
-
-@dataclass(frozen=True)
-class Token:
-    module: str
-    label: str
-    key_label: str
-    pin_file: Path
 
 
 @pytest.fixture(scope="session")
@@ -71,61 +56,7 @@ def signing(settings, holder, trusted) -> Holder:
 
 @pytest.fixture(scope="session")
 def softhsm_token(holder, tmp_path_factory) -> Token:
-    """A SoftHSM2 token in a directory of this run (SOFTHSM2_CONF names its config for the
-    whole run: the PKCS#11 library reads it once, when it is first loaded), holding the
-    signer's key (softhsm2-util) and certificate (pkcs11-tool) under one label, and the
-    CA that issued it."""
-    if not SOFTHSM_MODULE.exists() or not shutil.which("pkcs11-tool"):
+    """A SoftHSM2 token of this run (tests/signatures/softhsm.py) with the signer's key."""
+    if not softhsm_available():
         pytest.fail("SoftHSM2 and OpenSC are needed: apt-get install softhsm2 opensc")
-    directory = tmp_path_factory.mktemp("softhsm")
-    (directory / "tokens").mkdir()
-    config = directory / "softhsm2.conf"
-    config.write_text(
-        f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\n"
-        "log.level = ERROR\n"
-    )
-    os.environ["SOFTHSM2_CONF"] = str(config)
-    (directory / "key.pem").write_bytes(holder.key_pem)
-    (directory / "cert.der").write_bytes(holder.certificate_der)
-    (directory / "issuer.der").write_bytes(holder.chain[0].public_bytes(Encoding.DER))
-    pin_file = directory / "pin"
-    pin_file.write_text(TOKEN_PIN)
-    key_id = ["--id", "01"]
-    softhsm = ["softhsm2-util", "--token", TOKEN_LABEL, "--pin", TOKEN_PIN]
-    pkcs11_tool = [
-        *("pkcs11-tool", "--module", str(SOFTHSM_MODULE), "--token-label", TOKEN_LABEL),
-        *("--login", "--pin", TOKEN_PIN, "--type", "cert"),
-    ]
-    for command in (
-        [
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            TOKEN_LABEL,
-            "--so-pin",
-            "13579",
-            "--pin",
-            TOKEN_PIN,
-        ],
-        [*softhsm, "--import", str(directory / "key.pem"), "--label", KEY_LABEL, *key_id],
-        [
-            *pkcs11_tool,
-            "--write-object",
-            str(directory / "cert.der"),
-            "--label",
-            KEY_LABEL,
-            *key_id,
-        ],
-        [
-            *pkcs11_tool,
-            "--write-object",
-            str(directory / "issuer.der"),
-            "--label",
-            "issuing-ca",
-            "--id",
-            "02",
-        ],
-    ):
-        subprocess.run(command, check=True, capture_output=True, env=os.environ)
-    return Token(str(SOFTHSM_MODULE), TOKEN_LABEL, KEY_LABEL, pin_file)
+    return make_token(tmp_path_factory.mktemp("softhsm"), holder, TOKEN_LABEL, KEY_LABEL, TOKEN_PIN)

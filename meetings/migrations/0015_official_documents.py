@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conferencing', '0010_selections_search_overrides_single_secretary'),
-        ('meetings', '0013_feed_token_without_invitations'),
+        ('meetings', '0014_record_version_signature'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
