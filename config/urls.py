@@ -13,6 +13,7 @@ from meetings import urls as meeting_urls
 from meetings.api import urls as meeting_api_urls
 from meetings.calendar import api as calendar_api
 from meetings.home import views as home_views
+from meetings.official import urls as official_urls
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
@@ -26,6 +27,7 @@ meeting_pages = [
     *meeting_urls.urlpatterns,
     *readiness_urls.urlpatterns,
     *record_urls.urlpatterns,
+    *official_urls.meeting_urlpatterns,
 ]
 meeting_api = [*meeting_api_urls.urlpatterns, *record_api_urls.urlpatterns]
 
@@ -70,6 +72,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
+    path("documents/", include((official_urls.template_urlpatterns, "official"))),
     path("audit/", include("meetings.trail.urls")),
 ]
 

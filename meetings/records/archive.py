@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from meetings.models import Classification, Meeting
-from meetings.records import four_eyes
+from meetings.records import four_eyes, signature_checks
 from meetings.records import signals as record_signals
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
 from meetings.visibility import User, changeable, may_change, with_details
@@ -184,13 +184,14 @@ def add_document_version(
 ) -> RecordVersion:
     """A stored document becomes a version: minutes as a draft, others available at once.
 
-    Side effects: creates the Record when `record` is None; audit "record.uploaded".
+    Side effects: creates the Record when `record` is None; audit "record.uploaded";
+    for a PDF, after commit, its signatures checked (meetings.records.signature_checks).
     The caller deletes the stored object if this raises.
     """
     require_document_kind(kind)
     status = RecordStatus.DRAFT if kind == RecordKind.MINUTES else RecordStatus.AVAILABLE
     with transaction.atomic():
-        return _add_version(
+        version = _add_version(
             meeting=meeting,
             kind=kind,
             title=title,
@@ -204,6 +205,8 @@ def add_document_version(
             sha256=sha256,
             status=status,
         )
+        signature_checks.schedule_signature_check(version)
+    return version
 
 
 def add_recording_version(

@@ -38,12 +38,52 @@ from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordKind, RecordVersion
 from meetings.views.common import managed_meeting, readable_meeting
 from meetings.visibility import User, changeable
+from signatures import report
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
 STORAGE_TIMEOUT_CODE = "storage_timeout"
 
 
 # --- shapes --------------------------------------------------------------------------------------
+
+
+class SignatureSerializer(serializers.Serializer):
+    signer_name = serializers.CharField(help_text=_("The common name of the signer's certificate."))
+    organisation = serializers.CharField(
+        help_text=_("The organisation of the signer's certificate.")
+    )
+    signed_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When it was signed (a timestamp's time, else the signer's).")
+    )
+    intact = serializers.BooleanField(help_text=_("The signed bytes are unchanged."))
+    valid = serializers.BooleanField(help_text=_("Intact, and the signature verifies."))
+    trusted = serializers.BooleanField(
+        help_text=_("The signer's certificate chains to a configured trust root.")
+    )
+    covers_whole_document = serializers.BooleanField(
+        help_text=_("Nothing but later signatures was added to the document after it.")
+    )
+    modification = serializers.CharField(
+        help_text=_("pyHanko's modification level after this signature, if any.")
+    )
+
+
+class SignatureReportSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(status, status) for status in report.STATUSES],
+        help_text=_(
+            "unsigned; valid (intact, trusted, unchanged); untrusted (intact, unchanged, its "
+            "chain reaches no configured root); invalid (broken, changed after signing, or "
+            "not checkable: see reason)."
+        ),
+    )
+    reason = serializers.CharField(
+        help_text=_(
+            "Why it is invalid: broken, modified, unreadable, too_large, timeout, "
+            "too_many_signatures; empty otherwise."
+        )
+    )
+    signatures = SignatureSerializer(many=True)
 
 
 class RecordVersionSerializer(serializers.ModelSerializer):
@@ -58,6 +98,14 @@ class RecordVersionSerializer(serializers.ModelSerializer):
     record = serializers.IntegerField(source="record_id", read_only=True)
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to download the file (a redirect to storage in S3 mode).")
+    )
+    signature = SignatureReportSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "What checking the PDF's signatures found when it was stored; null for another "
+            "type of file, or while the check is waiting."
+        ),
     )
 
     class Meta:
@@ -81,6 +129,7 @@ class RecordVersionSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "published_at",
             "download_url",
+            "signature",
         ]
         read_only_fields = fields
 

@@ -117,6 +117,9 @@ class RecordVersion(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+    # What validating a PDF's signatures found when it was stored (signatures.report's
+    # JSON: status, reason, signatures); null: not a PDF, or not checked yet.
+    signature = models.JSONField(_("signature check"), null=True, blank=True)
 
     class Meta:
         app_label = "meetings"  # its tables and migrations (docs/architecture.md)

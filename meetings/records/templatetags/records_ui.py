@@ -10,6 +10,9 @@ from django.utils.safestring import SafeString
 
 from meetings.models import Meeting
 from meetings.records.archive import may_upload
+from meetings.records.models import RecordVersion
+from meetings.records.signature_display import SignatureBadge
+from meetings.records.signature_display import signature_badge as badge_of
 from meetings.records.views import records_section as section_context
 
 register = template.Library()
@@ -30,3 +33,9 @@ def records_section(context: template.Context, meeting: Meeting) -> SafeString:
         manage = may_upload(user, meeting)
     with context.push(section_context(user, meeting, manage=manage)):
         return section.render(context)
+
+
+@register.filter
+def signature_badge(version: RecordVersion) -> SignatureBadge | None:
+    """`version|signature_badge`: what its signatures are worth, or None (no badge)."""
+    return badge_of(version)

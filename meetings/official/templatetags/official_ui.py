@@ -1,0 +1,19 @@
+"""The meeting page's "Tạo giấy mời" button: the booking core's template loads this
+library, as it does records_ui, and never imports meetings.official."""
+
+from django import template
+
+from meetings.models import MeetingStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("official/invitation_button.html", takes_context=True)
+def invitation_button(context: template.Context, meeting) -> dict:
+    """Shown to whoever manages the session (the page's `manages`: its owning office),
+    unless it is cancelled (invitations.issue_invitation refuses it)."""
+    return {
+        "meeting": meeting,
+        "show": bool(context.get("manages")) and meeting.status != MeetingStatus.CANCELLED,
+        "csrf_token": context.get("csrf_token"),
+    }
