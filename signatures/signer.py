@@ -2,9 +2,9 @@
 a PKCS#12 file and its password, or a key on a PKCS#11 token (USB token, HSM).
 
 The PKCS#12 signer is loaded once per file version (decrypting the key takes ~0.15 s;
-signatures/key_signer.py keeps it parsed);
-a PKCS#11 session is opened for each signature and closed after, so a token pulled out
-and put back, or a PIN changed, takes effect at the next signature.
+signatures/key_signer.py keeps it parsed); a PKCS#11 session is opened for each
+signature and closed after, so a token pulled out and put back, or a PIN changed, takes
+effect at the next signature.
 """
 
 import contextlib

@@ -38,7 +38,8 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, signer_lines: list[str])
     and the signing time.
 
     Raises SigningError: no signer configured, the signer cannot be opened, the PDF
-    cannot be read. No side effect.
+    cannot be read. No side effect. Call it from synchronous code (a view, a task):
+    pyHanko runs an event loop of its own, which a running loop would refuse.
     """
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

@@ -156,7 +156,7 @@ def _reason(infos: list[SignatureInfo]) -> str:
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
+def _time_limit(seconds: float) -> Iterator[None]:
     """Stop the check after `seconds` with a timer signal; only the main thread receives
     signals, so elsewhere (a web request's thread) only the size bound holds."""
     if not seconds or threading.current_thread() is not threading.main_thread():

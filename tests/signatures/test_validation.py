@@ -1,12 +1,13 @@
 """Validating PDFs: valid, untrusted, broken, modified after signing, hostile input."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from signatures.report import SignatureReport
 from signatures.signing import sign_pdf
-from signatures.validation import validate_pdf
+from signatures.validation import _time_limit, _Timeout, validate_pdf
 from tests.signatures.fixtures import use_pkcs12
 from tests.signatures.pdfs import (
     append_page_change,
@@ -104,3 +105,20 @@ def test_validate_pdf_report_round_trips_through_json(signed):
 
     assert SignatureReport.from_json(report.to_json()) == report
     assert report.to_json()["signatures"][0]["signed_at"].endswith("+00:00")
+
+
+def test_a_check_past_its_time_limit_is_stopped():
+    started = time.perf_counter()
+
+    with pytest.raises(_Timeout), _time_limit(0.05):
+        while time.perf_counter() - started < 5:
+            pass
+
+    assert time.perf_counter() - started < 3
+
+
+def test_validate_pdf_many_pages_unsigned_quickly():
+    started = time.perf_counter()
+
+    assert validate_pdf(tiny_pdf(pages=500)).status == "unsigned"
+    assert time.perf_counter() - started < 20

@@ -1,10 +1,12 @@
 """Every PDF stored as a record version has its signatures checked (issue 18): the report
 on the version, a badge on the record page, `signature` in the API."""
 
+import io
 from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -159,3 +161,48 @@ def test_a_pdf_over_the_limit_is_not_read(meeting, alice, settings):
     report = check_signature(version)
 
     assert (report.status, report.reason) == ("invalid", "too_large")
+
+
+def test_check_signatures_command_checks_what_was_never_checked(meeting, alice, signing):
+    checked = stored_version(
+        content=tiny_pdf(),
+        record__meeting=meeting,
+        record__kind="agenda",
+        status="available",
+        content_type="application/pdf",
+        uploaded_by=alice,
+    )
+    check_signature(checked)
+    never = stored_version(
+        content=signed_pdf(),
+        record__meeting=meeting,
+        record__kind="agenda",
+        status="available",
+        content_type="application/pdf",
+        uploaded_by=alice,
+    )
+    out = io.StringIO()
+
+    call_command("check_signatures", stdout=out)
+
+    never.refresh_from_db()
+    assert never.signature["status"] == "valid"
+    assert out.getvalue().splitlines() == [f"phiên bản {never.pk}: valid ", "Đã kiểm tra: valid 1"]
+
+
+def test_check_signatures_all_checks_again_with_new_trust_roots(meeting, alice, settings, signing):
+    version = stored_version(
+        content=signed_pdf(),
+        record__meeting=meeting,
+        record__kind="agenda",
+        status="available",
+        content_type="application/pdf",
+        uploaded_by=alice,
+    )
+    check_signature(version)
+    settings.SIGNATURE_TRUST_ROOTS = ""
+
+    call_command("check_signatures", "--all", stdout=io.StringIO())
+
+    version.refresh_from_db()
+    assert version.signature["status"] == "untrusted"
