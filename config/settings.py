@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "meetings.readiness",
     "people",
     "httpapi",
+    "workdays",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
     "integrations",
 ]
