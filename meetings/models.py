@@ -33,7 +33,7 @@ class OffDayPolicy(models.TextChoices):
     holiday, an announced day off): book it anyway, leave it out, or book it on the next
     working day at the same time."""
 
-    KEEP = "keep", _("Keep it")
+    KEEP = "keep", _("Keep it on the day off")
     SKIP = "skip", _("Skip it")
     MOVE = "move", _("Move it to the next working day")
 

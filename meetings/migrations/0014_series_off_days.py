@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='series',
             name='off_days',
-            field=models.CharField(choices=[('keep', 'Keep it'), ('skip', 'Skip it'), ('move', 'Move it to the next working day')], db_default='keep', default='keep', max_length=8, verbose_name='occurrences on a day off'),
+            field=models.CharField(choices=[('keep', 'Keep it on the day off'), ('skip', 'Skip it'), ('move', 'Move it to the next working day')], db_default='keep', default='keep', max_length=8, verbose_name='occurrences on a day off'),
         ),
     ]
