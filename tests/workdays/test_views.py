@@ -185,3 +185,28 @@ def test_year_page_queries_are_constant(client_as, alice, django_assert_num_quer
         response = client.get("/working-days/?year=2027")
 
     assert len([e for e in response.context["view"].entries if e.announced]) == count
+
+
+def test_year_shows_the_packages_make_up_saturday_and_announced_days(client_as, alice, english):
+    AnnouncedDay.objects.create(
+        day=date(2026, 12, 26),
+        kind=AnnouncedKind.WORKING_DAY,
+        name="Làm bù",
+        decision="Công văn 1234/TB-VPCP",
+    )
+
+    response = client_as(alice).get("/working-days/?year=2026")
+
+    rows = [
+        (entry.day, entry.kind_label, entry.is_working_day, entry.announced is not None)
+        for entry in response.context["view"].entries
+        if entry.day.month in (8, 12)
+    ]
+    assert rows == [
+        (date(2026, 8, 22), "Make-up working day", True, False),
+        (date(2026, 8, 31), "Public holiday", False, False),
+        (date(2026, 12, 26), "Announced make-up working day", True, True),
+    ]
+    text = response.content.decode()
+    assert "Công văn 1234/TB-VPCP" in text
+    assert 'name="day" value="2026-12-26"' in text
