@@ -31,23 +31,24 @@ for line in sys.stdin:
 
 @pytest.fixture
 def other_process():
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", CHILD],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-    )
+    ) as child:
 
-    def ask(day: date) -> str:
-        child.stdin.write(f"{day.isoformat()}\n")
-        child.stdin.flush()
-        return child.stdout.readline().strip()
+        def ask(day: date) -> str:
+            child.stdin.write(f"{day.isoformat()}\n")
+            child.stdin.flush()
+            return child.stdout.readline().strip()
 
-    yield ask
-    child.stdin.close()
-    child.wait(timeout=30)
+        yield ask
+        # Leaving the block closes both pipes: the child's loop ends and it exits.
+        child.stdin.close()
+        child.wait(timeout=30)
 
 
 @pytest.mark.django_db(transaction=True)
