@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from conferencing import jurisdiction
+from conferencing import jurisdiction, permissions
 
 
 def offices(request: HttpRequest) -> dict:
@@ -13,4 +13,5 @@ def offices(request: HttpRequest) -> dict:
         "can_book_meetings": jurisdiction.acts_for_an_office(user),
         "can_manage_endpoints": jurisdiction.may_manage_sites(user),
         "can_manage_offices": jurisdiction.may_manage_offices(user),
+        "can_announce_working_days": permissions.may_announce_working_days(user),
     }

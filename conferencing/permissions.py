@@ -1,6 +1,7 @@
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 
 from accounts.roles import Role
+from conferencing.jurisdiction import booking_office
 
 
 def withdraw_secretariat_admin_permissions(sender, using: str = "default", **kwargs) -> None:
@@ -13,3 +14,11 @@ def withdraw_secretariat_admin_permissions(sender, using: str = "default", **kwa
         return
     conferencing = Permission.objects.using(using).filter(content_type__app_label="conferencing")
     group.permissions.remove(*conferencing)
+
+
+def may_announce_working_days(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The days off and make-up working days the Government announces are entered by the
+    central office's secretariat, acting for it; nobody else (the superuser neither: it
+    administers, it does not speak for the Government Office)."""
+    office = booking_office(user)
+    return bool(office and office.is_central)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "people",
     "httpapi",
     "signatures",
+    "workdays",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
     "integrations",
 ]
@@ -657,3 +658,7 @@ OIDC_OP_LOGOUT_URL_METHOD = "people.oidc_sign_in.provider_logout_url"
 # whole, before any row is checked.
 PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, 1024)
 PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 20000, 1)
+
+# The CSV import of announced days off and make-up working days (workdays/csv_import.py):
+# a year holds a handful of rows, so a larger file is refused whole before it is read.
+WORKING_DAYS_IMPORT_MAX_BYTES = env_int("WORKING_DAYS_IMPORT_MAX_BYTES", 256 * 1024, 1024)

@@ -74,6 +74,7 @@ urlpatterns = [
     path("calendar/", include("meetings.calendar.urls")),
     path("documents/", include((official_urls.template_urlpatterns, "official"))),
     path("audit/", include("meetings.trail.urls")),
+    path("working-days/", include("workdays.urls")),
 ]
 
 if settings.DEBUG:

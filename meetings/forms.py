@@ -33,7 +33,7 @@ from conferencing.models import (
 from conferencing.site_selection import SiteSelection
 from meetings.booking import BookingError, BookingRequest, Details, Slot
 from meetings.date_entry import DateEntryField, TimeEntryField
-from meetings.models import AttendeeRole, Classification
+from meetings.models import AttendeeRole, Classification, OffDayPolicy
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import SiteFilters, filter_by_sites, searched
 
@@ -79,6 +79,7 @@ class BookingErrorMixin:
         "bridge": "bridge",
         "rrule": "repeat",
         "reason": "reason",
+        "off_days": "off_days",
     }
 
     def add_booking_error(self, error: BookingError) -> None:
@@ -362,6 +363,14 @@ class BookingForm(DryRunMixin, SlotForm, SiteSelectionForm):
     skip_conflicts = forms.BooleanField(
         label=_("Book the free occurrences, skip the conflicting ones"), required=False
     )
+    off_days = forms.ChoiceField(
+        label=_("Occurrences on a day off (weekend, holiday)"),
+        choices=OffDayPolicy.choices,
+        initial=OffDayPolicy.KEEP,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The check on the right lists the occurrences this changes."),
+    )
 
     CHECK_FIELDS = ("date", "start_time", "end_time", "setup_minutes", "bridge", "host")
 
@@ -398,6 +407,10 @@ class BookingForm(DryRunMixin, SlotForm, SiteSelectionForm):
             return f"FREQ={data['repeat']};COUNT={data['count']}"
         # UNTIL in local wall time, inclusive of the whole last day (series.parse_rule).
         return f"FREQ={data['repeat']};UNTIL={data['until']:%Y%m%d}T235959"
+
+    def off_day_policy(self) -> str:
+        """Keep, skip or move the occurrences on a day off; keep when not said."""
+        return self.cleaned_data.get("off_days") or OffDayPolicy.KEEP
 
     def add_booking_error(self, error: BookingError) -> None:
         if error.field == "rrule":

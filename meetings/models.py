@@ -28,6 +28,16 @@ class MeetingStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class OffDayPolicy(models.TextChoices):
+    """What a series does with an occurrence that falls on a day off (a weekend, a public
+    holiday, an announced day off): book it anyway, leave it out, or book it on the next
+    working day at the same time."""
+
+    KEEP = "keep", _("Keep it on the day off")
+    SKIP = "skip", _("Skip it")
+    MOVE = "move", _("Move it to the next working day")
+
+
 class AttendeeRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
     MEMBER = "member", _("Member")
@@ -40,6 +50,13 @@ class Series(models.Model):
     uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=new_uid)
     rrule = models.CharField(_("recurrence rule"), max_length=500)
     first_start = models.DateTimeField(_("first occurrence"))
+    off_days = models.CharField(
+        _("occurrences on a day off"),
+        max_length=8,
+        choices=OffDayPolicy.choices,
+        default=OffDayPolicy.KEEP,
+        db_default=OffDayPolicy.KEEP,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT
     )

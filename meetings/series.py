@@ -48,7 +48,9 @@ from meetings.booking import (
     validate_slot,
 )
 from meetings.events import ChangeKind, announce
-from meetings.models import Meeting, MeetingStatus, Series
+from meetings.models import Meeting, MeetingStatus, OffDayPolicy, Series
+from meetings.off_days import OffDayChange, Schedule
+from meetings.off_days import schedule as off_days_schedule
 
 SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 400
@@ -64,6 +66,20 @@ class SeriesOutcome:
     series: Series | None
     booked: list[Meeting] = field(default_factory=list)
     skipped: list[tuple[Slot, ConflictReport]] = field(default_factory=list)
+    off_day_changes: list[OffDayChange] = field(default_factory=list)
+
+
+def off_day_trail(off_days: str, changes: list[OffDayChange]) -> dict:
+    """What the trail keeps of the days off: nothing when they were kept (as before)."""
+    if off_days == OffDayPolicy.KEEP:
+        return {}
+    return {
+        "off_days": off_days,
+        "off_day_occurrences": [
+            [iso(change.slot.start), iso(change.moved_to.start) if change.moved_to else None]
+            for change in changes
+        ],
+    }
 
 
 class SeriesConflict(Exception):
@@ -170,47 +186,76 @@ def reject_overlaps(slots: list[Slot], field: str = "rrule") -> None:
 
 
 def occurrence_plans(
-    request: BookingRequest, rule: str, office: Office
-) -> list[tuple[Slot, ConferencePlan]]:
+    request: BookingRequest, rule: str, office: Office, off_days: str = OffDayPolicy.KEEP
+) -> tuple[Schedule, list[tuple[Slot, ConferencePlan]]]:
+    """Where each occurrence is booked (days off handled by `off_days`) and its plan, in
+    the order of `Schedule.occurrences`."""
     validate_slot(request.slot)
     base = resolve_plan(request.sites, request.host_code, request.bridge_id, request.slot, office)
-    return [
+    planned = off_days_schedule(expand(rule, request.slot), off_days, series_zone())
+    return planned, [
         (
-            slot,
+            occurrence.slot,
             ConferencePlan(
                 bridge_id=base.bridge_id,
-                start=slot.start,
-                end=slot.end,
-                setup_minutes=slot.setup_minutes,
+                start=occurrence.slot.start,
+                end=occurrence.slot.end,
+                setup_minutes=occurrence.slot.setup_minutes,
                 endpoint_ids=base.endpoint_ids,
                 host_id=base.host_id,
                 site_selection=base.site_selection,
             ),
         )
-        for slot in expand(rule, request.slot)
+        for occurrence in planned.occurrences
     ]
 
 
+@dataclass
+class SeriesCheck:
+    """The dry run of a series: every booked occurrence with what stands in its way, and
+    the occurrences on days off with what happens to them."""
+
+    conflicts: list[tuple[Slot, ConflictReport]]
+    off_day_changes: list[OffDayChange]
+
+
+def check_series_days(
+    request: BookingRequest, rule: str, user: AbstractBaseUser, off_days: str = OffDayPolicy.KEEP
+) -> SeriesCheck:
+    office = acting_office_of(user)
+    planned, plans = occurrence_plans(request, rule, office, off_days)
+    bridge = get_bridge(request.bridge_id, lock=False, office=office)
+    return SeriesCheck(
+        [(slot, find_conflicts(plan, bridge, user)) for slot, plan in plans], planned.changes
+    )
+
+
 def check_series(
-    request: BookingRequest, rule: str, user: AbstractBaseUser
+    request: BookingRequest, rule: str, user: AbstractBaseUser, off_days: str = OffDayPolicy.KEEP
 ) -> list[tuple[Slot, ConflictReport]]:
     """The dry run of a series: every occurrence with what stands in its way."""
-    office = acting_office_of(user)
-    plans = occurrence_plans(request, rule, office)
-    bridge = get_bridge(request.bridge_id, lock=False, office=office)
-    return [(slot, find_conflicts(plan, bridge, user)) for slot, plan in plans]
+    return check_series_days(request, rule, user, off_days).conflicts
 
 
 @once_more_after_a_deadlock
 def book_series(
-    request: BookingRequest, rule: str, user: AbstractBaseUser, skip_conflicts: bool = False
+    request: BookingRequest,
+    rule: str,
+    user: AbstractBaseUser,
+    skip_conflicts: bool = False,
+    off_days: str = OffDayPolicy.KEEP,
 ) -> SeriesOutcome:
-    """Book every occurrence; with conflicts, refuse all unless told to skip those."""
+    """Book every occurrence; with conflicts, refuse all unless told to skip those.
+    Occurrences on a day off are kept, skipped or moved as `off_days` says."""
     if not request.details.title.strip():
         raise BookingError(_("Give the session a title."), "title")
     office = acting_office_of(user)
-    plans = occurrence_plans(request, rule, office)
-    outcome = SeriesOutcome(series=None)
+    planned, plans = occurrence_plans(request, rule, office, off_days)
+    instances = {
+        slot.start: occurrence.instance
+        for (slot, _plan), occurrence in zip(plans, planned.occurrences, strict=True)
+    }
+    outcome = SeriesOutcome(series=None, off_day_changes=planned.changes)
     try:
         with transaction.atomic():
             bridge = get_bridge(request.bridge_id, lock=True, office=office)
@@ -228,12 +273,15 @@ def book_series(
             outcome.series = Series.objects.create(
                 rrule=rule.strip().removeprefix("RRULE:"),
                 # The rule's first occurrence, which is not the requested start when
-                # BYDAY skips that day: RFC 5545 counts DTSTART as an occurrence.
-                first_start=plans[0][0].start,
+                # BYDAY skips that day: RFC 5545 counts DTSTART as an occurrence. Nor
+                # is it the first booked one when that day off was skipped or moved.
+                first_start=planned.first_instance,
+                off_days=off_days,
                 created_by=user,
             )
             for slot, plan in free:
                 conference = create_conference(plan)
+                instance = instances[slot.start]
                 outcome.booked.append(
                     create_meeting(
                         request.details,
@@ -241,7 +289,9 @@ def book_series(
                         user,
                         office,
                         series=outcome.series,
-                        occurrence_start=slot.start,
+                        occurrence_start=instance,
+                        # Moved off its day off: a calendar's override of the instance.
+                        sequence=int(instance != slot.start),
                     )
                 )
             # One event for the whole series: one invitation (RRULE), not one per occurrence.
@@ -254,6 +304,7 @@ def book_series(
                     "rrule": outcome.series.rrule,
                     "booked": len(outcome.booked),
                     "skipped": [iso(slot.start) for slot, _r in outcome.skipped],
+                    **off_day_trail(off_days, planned.changes),
                 },
             )
     except IntegrityError as error:

@@ -915,6 +915,23 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   403   403   403   200   403   403   403   403   403   login login',
     ('POST', 'offices/new/', '-'):
         '200   403   403   403   200   403   403   403   403   403   login login',
+    # The working-day calendar: the central office's secretariat acting for it, nobody else.
+    ('GET', 'working-days/', '-'):
+        '200   403   403   403   403   403   403   403   403   403   login login',
+    ('POST', 'working-days/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'working-days/announce/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'working-days/announce/', '-'):
+        '200   403   403   403   403   403   403   403   403   403   login login',
+    ('GET', 'working-days/remove/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'working-days/remove/', '-'):
+        '302   403   403   403   403   403   403   403   403   403   login login',
+    ('GET', 'working-days/import/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'working-days/import/', '-'):
+        '200   403   403   403   403   403   403   403   403   403   login login',
     ('GET', 'password/', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', 'password/', '-'):

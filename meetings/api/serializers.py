@@ -26,7 +26,8 @@ from meetings.api.conflict_summary import (
 from meetings.api.live import LiveSerializer, live_data
 from meetings.attendance import unknown_invitees
 from meetings.booking import BookingRequest, Details, Slot
-from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus
+from meetings.models import AttendeeRole, Classification, Meeting, MeetingStatus, OffDayPolicy
+from meetings.off_days import OffDayChange
 from meetings.series import SCOPE_FOLLOWING, SCOPE_THIS
 from meetings.visibility import User, details_visible, readable_ids
 
@@ -119,6 +120,14 @@ class CheckSerializer(serializers.Serializer):
         default="",
         allow_blank=True,
         help_text=_("Recurrence (RFC 5545), e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=26: books a series."),
+    )
+    off_days = serializers.ChoiceField(
+        choices=OffDayPolicy.choices,
+        default=OffDayPolicy.KEEP,
+        help_text=_(
+            "For a series: an occurrence on a day off (weekend, public holiday, announced day "
+            "off) is kept, skipped, or moved to the next working day at the same time."
+        ),
     )
 
     def validate_attendees(self, attendees: list[dict]) -> list[dict]:
@@ -288,6 +297,35 @@ class SeriesRefSerializer(serializers.Serializer):
     uid = serializers.CharField()
     rrule = serializers.CharField()
     first_start = serializers.DateTimeField()
+    off_days = serializers.ChoiceField(choices=OffDayPolicy.choices)
+
+
+class OffDayChangeSerializer(serializers.Serializer):
+    """An occurrence of a series on a day off, and what happens to it."""
+
+    start = serializers.DateTimeField(help_text=_("The occurrence's start on the day off."))
+    end = serializers.DateTimeField()
+    reason = serializers.CharField(
+        help_text=_("The holiday's or the announcement's name; empty for a weekend.")
+    )
+    off_days = serializers.ChoiceField(choices=OffDayPolicy.choices)
+    moved_start = serializers.DateTimeField(
+        allow_null=True, help_text=_("Where a moved occurrence starts; null otherwise.")
+    )
+    moved_end = serializers.DateTimeField(allow_null=True)
+
+
+def off_day_data(change: OffDayChange) -> dict:
+    field = serializers.DateTimeField()
+    moved = change.moved_to
+    return {
+        "start": field.to_representation(change.slot.start),
+        "end": field.to_representation(change.slot.end),
+        "reason": change.reason,
+        "off_days": change.policy,
+        "moved_start": field.to_representation(moved.start) if moved else None,
+        "moved_end": field.to_representation(moved.end) if moved else None,
+    }
 
 
 # Which shape a meeting answer has: clients read `kind` first (the schema's discriminator),
@@ -432,6 +470,9 @@ class CheckResultSerializer(serializers.Serializer):
     sessions = ConflictingSessionSerializer(many=True, required=False)
     capacity = CapacitySummarySerializer(allow_null=True, required=False)
     occurrences = OccurrenceSummarySerializer(many=True, required=False)
+    off_days = OffDayChangeSerializer(
+        many=True, required=False, help_text=_("For a series: its occurrences on a day off.")
+    )
 
 
 class SeriesBookedSerializer(serializers.Serializer):
@@ -440,6 +481,9 @@ class SeriesBookedSerializer(serializers.Serializer):
     series = SeriesRefSerializer()
     booked = MeetingItemsField()
     skipped = OccurrenceSummarySerializer(many=True)
+    off_days = OffDayChangeSerializer(
+        many=True, help_text=_("The occurrences on a day off: kept, skipped or moved.")
+    )
 
 
 class MeetingsChangedSerializer(serializers.Serializer):

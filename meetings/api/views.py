@@ -45,6 +45,7 @@ from meetings.api.serializers import (
     meeting_detail_schema,
     meeting_items,
     meeting_items_schema,
+    off_day_data,
 )
 from meetings.models import Meeting
 from meetings.visibility import User, changeable, concerning
@@ -141,7 +142,11 @@ class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.Generi
         data = serializer.validated_data
         if data["rrule"]:
             outcome = series.book_series(
-                serializer.booking_request(), data["rrule"], request.user, data["skip_conflicts"]
+                serializer.booking_request(),
+                data["rrule"],
+                request.user,
+                data["skip_conflicts"],
+                data["off_days"],
             )
             first = min(outcome.booked, key=lambda meeting: meeting.pk, default=None)
             return Response(
@@ -149,6 +154,7 @@ class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.Generi
                     "series": SeriesRefSerializer(outcome.series).data,
                     "booked": changed_items(outcome.booked, request.user),
                     "skipped": conflict_summary.occurrence_summaries(outcome.skipped),
+                    "off_days": [off_day_data(change) for change in outcome.off_day_changes],
                 },
                 status=status.HTTP_201_CREATED,
                 headers={"Location": meeting_location(first)} if first else None,
@@ -172,11 +178,18 @@ class MeetingViewSet(DomainErrorsMixin, DeclaredQueryParameters, viewsets.Generi
         serializer.is_valid(raise_exception=True)
         rule = serializer.validated_data["rrule"]
         if rule:
-            occurrences = series.check_series(serializer.booking_request(), rule, request.user)
+            checked = series.check_series_days(
+                serializer.booking_request(),
+                rule,
+                request.user,
+                serializer.validated_data["off_days"],
+            )
+            occurrences = checked.conflicts
             return Response(
                 {
                     "ok": not any(report for _slot, report in occurrences),
                     "occurrences": conflict_summary.occurrence_summaries(occurrences),
+                    "off_days": [off_day_data(change) for change in checked.off_day_changes],
                 }
             )
         report = booking.check(serializer.booking_request(), request.user)

@@ -4,7 +4,9 @@ The superuser reads every entry (the summaries hold no session titles). The
 secretariat, acting for an office, reads the entries about what that office answers
 for: the sessions it owns and may read (visibility.changeable: a confidential one only
 when invited), their series, records, uploads and readiness reports, and the office's
-own sites (its jurisdiction), bridges and the office itself. Everyone else reads none.
+own sites (its jurisdiction), bridges and the office itself; the central office also
+reads the entries about the announced days off and working days it enters. Everyone
+else reads none.
 One query, whatever the number of entries: each kind of target is a subquery of ids.
 """
 
@@ -18,6 +20,7 @@ from conferencing.models import Bridge, Endpoint, Leg, Office
 from meetings.models import Meeting, Series
 from meetings.records.models import Record, RecordingUpload, RecordVersion
 from meetings.visibility import changeable
+from workdays.models import AnnouncedDay
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -59,4 +62,7 @@ def readable_entries(user: User) -> QuerySet[AuditEntry]:
         | about(Bridge._meta.label_lower, Bridge.objects.filter(owner=office))
         | about(Office._meta.label_lower, Office.objects.filter(pk=office.pk))
     )
+    if office.is_central:
+        # Every entry, the removed days' too: they have no row left to be a subquery of.
+        condition |= Q(target_type=AnnouncedDay._meta.label_lower)
     return entries.filter(condition)

@@ -14,6 +14,7 @@ from conferencing.jurisdiction import acts_for_an_office, booking_office
 from meetings import booking, series
 from meetings.booking import BookingConflict, BookingError
 from meetings.forms import BookingForm, SiteCountForm
+from meetings.models import OffDayPolicy
 from meetings.series import SeriesConflict
 from meetings.views.common import (
     AuthenticatedHttpRequest,
@@ -38,10 +39,15 @@ def dry_run(form: BookingForm, user: AbstractBaseUser) -> CheckResult:
     try:
         if rule is None:
             return conflict_result(booking.check(request, user))
-        checked = series.check_series(request, rule, user)
+        checked = series.check_series_days(request, rule, user, form.off_day_policy())
     except BookingError as error:
         return CheckResult("error", messages=[error.message])
-    return series_result(checked, len(checked), form.cleaned_data["skip_conflicts"])
+    return series_result(
+        checked.conflicts,
+        len(checked.conflicts),
+        form.cleaned_data["skip_conflicts"],
+        checked.off_day_changes,
+    )
 
 
 @require_POST
@@ -135,8 +141,9 @@ def booked(request: AuthenticatedHttpRequest, form: BookingForm) -> HttpResponse
         meeting = booking.book(form.booking_request(), request.user)
         messages.success(request, _("The session was booked."))
         return redirect("meetings:detail", meeting_id=meeting.pk)
+    policy = form.off_day_policy()
     outcome = series.book_series(
-        form.booking_request(), rule, request.user, form.cleaned_data["skip_conflicts"]
+        form.booking_request(), rule, request.user, form.cleaned_data["skip_conflicts"], policy
     )
     booked_count, skipped = len(outcome.booked), len(outcome.skipped)
     text = ngettext(
@@ -150,5 +157,18 @@ def booked(request: AuthenticatedHttpRequest, form: BookingForm) -> HttpResponse
             "%(count)d conflicting occurrences were skipped.",
             skipped,
         ) % {"count": skipped}
+    off_days = len(outcome.off_day_changes)
+    if off_days and policy == OffDayPolicy.SKIP:
+        text += " " + ngettext(
+            "%(count)d occurrence on a day off was skipped.",
+            "%(count)d occurrences on days off were skipped.",
+            off_days,
+        ) % {"count": off_days}
+    elif off_days and policy == OffDayPolicy.MOVE:
+        text += " " + ngettext(
+            "%(count)d occurrence on a day off was moved to the next working day.",
+            "%(count)d occurrences on days off were moved to the next working day.",
+            off_days,
+        ) % {"count": off_days}
     messages.success(request, text)
     return redirect("meetings:detail", meeting_id=outcome.booked[0].pk)

@@ -16,6 +16,7 @@ from conferencing.reservations import CapacityOverload
 from meetings.booking import ConflictReport, Slot, is_changeable
 from meetings.forms import DryRunMixin
 from meetings.models import Meeting
+from meetings.off_days import OffDayChange
 from meetings.visibility import User as AnyUser
 from meetings.visibility import changeable, concerning, details_visible
 
@@ -130,6 +131,8 @@ class CheckResult:
     # How many occurrences were checked; None when only the conflicting ones are known.
     checked: int | None = 1
     skip_conflicts: bool = False
+    # A series' occurrences on a day off, and what happens to each.
+    off_day_changes: list[OffDayChange] = field(default_factory=list)
 
     @property
     def site_codes(self) -> list[str]:
@@ -185,10 +188,17 @@ def conflict_result(report: ConflictReport) -> CheckResult:
 
 
 def series_result(
-    conflicts: list[tuple[Slot, ConflictReport]], checked: int | None, skip_conflicts: bool
+    conflicts: list[tuple[Slot, ConflictReport]],
+    checked: int | None,
+    skip_conflicts: bool,
+    off_day_changes: list[OffDayChange] | None = None,
 ) -> CheckResult:
     occurrences = [present_report(report, slot) for slot, report in conflicts if report]
     state = "conflicts" if occurrences else "clear"
     return CheckResult(
-        state, occurrences=occurrences, checked=checked, skip_conflicts=skip_conflicts
+        state,
+        occurrences=occurrences,
+        checked=checked,
+        skip_conflicts=skip_conflicts,
+        off_day_changes=off_day_changes or [],
     )

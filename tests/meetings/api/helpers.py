@@ -112,6 +112,7 @@ def series_ref(series: Series) -> dict:
         "uid": series.uid,
         "rrule": series.rrule,
         "first_start": iso(timezone.localtime(series.first_start)),
+        "off_days": series.off_days,
     }
 
 

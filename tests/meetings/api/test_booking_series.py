@@ -26,6 +26,7 @@ def test_book_series_books_every_occurrence(api_as, alice, tree, bridge):
         "series": series_ref(series),
         "booked": [summary(meeting) for meeting in meetings],
         "skipped": [],
+        "off_days": [],
     }
 
 
