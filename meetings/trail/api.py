@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.names import full_name
 from audit.models import AuditEntry
+from conferencing.api.serializers import IdField
 from httpapi.pagination import StableCursorPagination
 from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.trail.scope import may_read_trail, readable_entries
@@ -68,9 +69,7 @@ class AuditFilterSerializer(serializers.Serializer):
         max_length=64,
         help_text=_("With target_type: only entries about this object."),
     )
-    actor = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Only what this person (an id) did.")
-    )
+    actor = IdField(required=False, help_text=_("Only what this person (an id) did."))
     action = serializers.CharField(
         required=False, max_length=64, help_text=_("Only this action (meeting.booked…).")
     )
