@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings.records",
     "meetings.calendar",
     "meetings.readiness",
+    "meetings.conclusions",
     "people",
     "httpapi",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
