@@ -243,6 +243,10 @@ STORAGES = {
     },
 }
 
+# A session's conclusion notice is due this many working days after the session ended
+# (meetings.conclusions.deadlines).
+CONCLUSION_NOTICE_WORKING_DAYS = env_int("CONCLUSION_NOTICE_WORKING_DAYS", 5, 1)
+
 # Records (docs/records.md). An upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary
 # file, never memory: documents are streamed from it to storage chunk by chunk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
