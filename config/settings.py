@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings.records",
     "meetings.calendar",
     "meetings.readiness",
+    "meetings.official",
     "meetings.conclusions",
     "people",
     "httpapi",
