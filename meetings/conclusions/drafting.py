@@ -63,9 +63,7 @@ def start(meeting: Meeting, actor: AbstractBaseUser) -> ConclusionNotice:
     """The meeting's notice, made as an empty draft if it has none, due N working days
     after the session ended. Side effects: audit "conclusions.started" when made."""
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ConclusionStateError(
-            _("A cancelled session has no conclusion notice."), "cancelled"
-        )
+        raise ConclusionStateError(_("A cancelled session has no conclusion notice."), "cancelled")
     with transaction.atomic():
         # The meeting's row lock makes two first drafts of the same notice one.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
@@ -78,7 +76,10 @@ def start(meeting: Meeting, actor: AbstractBaseUser) -> ConclusionNotice:
             drafted_by=actor,
         )
         trail.record(
-            actor, "conclusions.started", notice, {"meeting": meeting.pk, "due_on": str(notice.due_on)}
+            actor,
+            "conclusions.started",
+            notice,
+            {"meeting": meeting.pk, "due_on": str(notice.due_on)},
         )
     return notice
 
@@ -97,7 +98,9 @@ def clean_items(meeting: Meeting, items: Sequence[ItemDraft]) -> list[ItemDraft]
         text = item.text.strip()
         if not text:
             raise ConclusionError(
-                _("Item %(n)d: write the conclusion.") % {"n": number}, "text_required", f"{where}.text"
+                _("Item %(n)d: write the conclusion.") % {"n": number},
+                "text_required",
+                f"{where}.text",
             )
         if len(text) > MAX_TEXT:
             raise ConclusionError(
@@ -117,7 +120,10 @@ def clean_items(meeting: Meeting, items: Sequence[ItemDraft]) -> list[ItemDraft]
             )
         if not set(offices) <= allowed:
             raise ConclusionError(
-                _("Item %(n)d: a task can be assigned only to an office that took part in the session.")
+                _(
+                    "Item %(n)d: a task can be assigned only to an office that took part in "
+                    "the session."
+                )
                 % {"n": number},
                 "office_not_in_session",
                 f"{where}.offices",
@@ -125,7 +131,10 @@ def clean_items(meeting: Meeting, items: Sequence[ItemDraft]) -> list[ItemDraft]
         days = item.deadline_working_days
         if (item.deadline_on is None) == (days is None):
             raise ConclusionError(
-                _("Item %(n)d: give the task's deadline as a date or as a number of working days, not both.")
+                _(
+                    "Item %(n)d: give the task's deadline as a date or as a number of "
+                    "working days, not both."
+                )
                 % {"n": number},
                 "deadline_required",
                 f"{where}.deadline",
@@ -180,7 +189,10 @@ def save_draft(
             )
         if expected_version is not None and expected_version != notice.version:
             raise ConclusionStateError(
-                _("Someone else saved this notice meanwhile: reload it and make your changes again."),
+                _(
+                    "Someone else saved this notice meanwhile: reload it and make your "
+                    "changes again."
+                ),
                 "stale",
             )
         notice.items.all().delete()

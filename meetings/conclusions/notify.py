@@ -16,6 +16,7 @@ from meetings.conclusions.drafting import session_offices
 from meetings.conclusions.models import ConclusionNotice, NoticeState
 from meetings.models import Classification
 
+
 def on_notice_published(sender: object, notice_id: int, **kwargs: object) -> None:
     send_published_notice.enqueue(notice_id)
 

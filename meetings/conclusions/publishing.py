@@ -57,7 +57,11 @@ def publish(notice: ConclusionNotice, actor: AbstractBaseUser) -> list[Task]:
         {
             "number_symbol": notice.number_symbol,
             "tasks": [
-                {"item": task.item_id, "office": task.office_id, "deadline_on": str(task.deadline_on)}
+                {
+                    "item": task.item_id,
+                    "office": task.office_id,
+                    "deadline_on": str(task.deadline_on),
+                }
                 for task in tasks
             ],
         },

@@ -61,7 +61,9 @@ def approval_verdict(notice: ConclusionNotice, approver: AbstractBaseUser) -> fo
     return four_eyes.Verdict()
 
 
-def refusal(notice: ConclusionNotice, action: str, actor: AbstractBaseUser) -> ConclusionError | None:
+def refusal(
+    notice: ConclusionNotice, action: str, actor: AbstractBaseUser
+) -> ConclusionError | None:
     """Why `actor`, who manages the notice, may not take `action` now, or None."""
     wrong = state_refusal(notice, action)
     if wrong is not None:
@@ -72,7 +74,10 @@ def refusal(notice: ConclusionNotice, action: str, actor: AbstractBaseUser) -> C
         verdict = approval_verdict(notice, actor)
         if not verdict.allowed:
             return ConclusionError(
-                _("You drafted or submitted this notice: another member of the office must approve it (two pairs of eyes)."),
+                _(
+                    "You drafted or submitted this notice: another member of the office "
+                    "must approve it (two pairs of eyes)."
+                ),
                 "same_person",
             )
     if action == SIGN and not notice_document.signing_available():
@@ -131,13 +136,17 @@ def approve(notice: ConclusionNotice, actor: AbstractBaseUser) -> ConclusionNoti
     return notice
 
 
-def return_to_draft(notice: ConclusionNotice, actor: AbstractBaseUser, comment: str) -> ConclusionNotice:
+def return_to_draft(
+    notice: ConclusionNotice, actor: AbstractBaseUser, comment: str
+) -> ConclusionNotice:
     """The submitted notice goes back to its authors. Side effects: audit
     "conclusions.returned" with the comment, which is where the comment is kept."""
     comment = comment.strip()
     if not comment:
         raise ConclusionError(
-            _("Say what must change before the notice can be approved."), "comment_required", "comment"
+            _("Say what must change before the notice can be approved."),
+            "comment_required",
+            "comment",
         )
     with transaction.atomic():
         notice = _locked(notice, RETURN, actor)
