@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workdays.calendar import add_working_days, working_days_between
+from workdays.calendar import WorkingCalendar, snapshot
 
 
 def session_end_day(end: datetime) -> date:
@@ -23,20 +23,28 @@ def session_end_day(end: datetime) -> date:
     return timezone.localdate(end)
 
 
-def notice_due_on(session_end: datetime) -> date:
-    """The day the notice must be published by."""
-    return add_working_days(session_end_day(session_end), settings.CONCLUSION_NOTICE_WORKING_DAYS)
+def notice_due_on(session_end: datetime, calendar: WorkingCalendar | None = None) -> date:
+    """The day the notice must be published by. A loop passes one `calendar`
+    (workdays.calendar.snapshot()): no query after the first."""
+    calendar = calendar or snapshot()
+    return calendar.add_working_days(
+        session_end_day(session_end), settings.CONCLUSION_NOTICE_WORKING_DAYS
+    )
 
 
 def task_deadline(
-    *, deadline_on: date | None, working_days: int | None, published_on: date
+    *,
+    deadline_on: date | None,
+    working_days: int | None,
+    published_on: date,
+    calendar: WorkingCalendar | None = None,
 ) -> date:
     """A task's deadline: its date, or `working_days` working days after publishing."""
     if deadline_on is not None:
         return deadline_on
     if working_days is None:
         raise ValueError("a task needs a date or a number of working days")
-    return add_working_days(published_on, working_days)
+    return (calendar or snapshot()).add_working_days(published_on, working_days)
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,12 @@ class Countdown:
         return "deadline-near" if self.remaining <= 1 else "deadline-ok"
 
 
-def countdown(due_on: date, today: date | None = None) -> Countdown:
+def countdown(
+    due_on: date, today: date | None = None, calendar: WorkingCalendar | None = None
+) -> Countdown:
     """The countdown to `due_on` seen on `today` (the local date by default)."""
     today = timezone.localdate() if today is None else today
+    calendar = calendar or snapshot()
     if today <= due_on:
-        return Countdown(due_on, remaining=working_days_between(today, due_on))
-    return Countdown(due_on, overdue=working_days_between(due_on, today), passed=True)
+        return Countdown(due_on, remaining=calendar.working_days_between(today, due_on))
+    return Countdown(due_on, overdue=calendar.working_days_between(due_on, today), passed=True)

@@ -4,6 +4,8 @@ session's readers, and the offices that took part are told (after the commit).
 Called by workflow.publish inside its transaction, the notice locked.
 """
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
@@ -12,12 +14,14 @@ from meetings.conclusions import deadlines, signals
 from meetings.conclusions.models import ConclusionItem, ConclusionNotice, Task
 from meetings.records import archive
 from meetings.records.models import RecordStatus
+from workdays.calendar import snapshot
 
 
-def make_tasks(notice: ConclusionNotice, published_on) -> list[Task]:
+def make_tasks(notice: ConclusionNotice, published_on: date) -> list[Task]:
     """One task per (task item, office), due on the item's date or its number of
     working days after `published_on`."""
     items = ConclusionItem.objects.filter(notice=notice, is_task=True).prefetch_related("offices")
+    calendar = snapshot()
     return Task.objects.bulk_create(
         Task(
             item=item,
@@ -26,6 +30,7 @@ def make_tasks(notice: ConclusionNotice, published_on) -> list[Task]:
                 deadline_on=item.deadline_on,
                 working_days=item.deadline_working_days,
                 published_on=published_on,
+                calendar=calendar,
             ),
         )
         for item in items

@@ -15,6 +15,7 @@ from meetings.conclusions.models import ConclusionItem, ConclusionNotice, Notice
 from meetings.models import Meeting, MeetingStatus
 from meetings.records.models import RecordStatus, RecordVersion
 from meetings.visibility import conclusions_manageable, conclusions_readable, touching
+from workdays.calendar import WorkingCalendar, snapshot
 
 # How far back "new" published notices go on an office's dashboard.
 NEW_NOTICE_DAYS = 14
@@ -26,7 +27,8 @@ def items_of(notice: ConclusionNotice) -> list[ConclusionItem]:
     """The items in order with their offices and tasks: three queries."""
     return list(
         notice.items.order_by("position").prefetch_related(
-            "offices", Prefetch("tasks", Task.objects.select_related("office").order_by("office__name"))
+            "offices",
+            Prefetch("tasks", Task.objects.select_related("office").order_by("office__name")),
         )
     )
 
@@ -39,8 +41,12 @@ def signed_version(notice: ConclusionNotice, manages: bool) -> RecordVersion | N
     return notice.record.versions.filter(status__in=statuses).order_by("-number").first()
 
 
-def due_on(meeting: Meeting, notice: ConclusionNotice | None) -> date:
-    return notice.due_on if notice is not None else deadlines.notice_due_on(meeting.conference.end)
+def due_on(
+    meeting: Meeting, notice: ConclusionNotice | None, calendar: WorkingCalendar | None = None
+) -> date:
+    if notice is not None:
+        return notice.due_on
+    return deadlines.notice_due_on(meeting.conference.end, calendar)
 
 
 def notice_page(
@@ -60,14 +66,17 @@ def notice_page(
         "approval_note": "",
         "pdf": signed_version(notice, manages) if notice is not None else None,
     }
-    if manages and notice is not None and notice.state == NoticeState.SUBMITTED:
-        if workflow.APPROVE not in context["actions"]:
-            refusal = workflow.refusal(notice, workflow.APPROVE, user)
-            context["approval_note"] = refusal.message if refusal else ""
+    submitted = manages and notice is not None and notice.state == NoticeState.SUBMITTED
+    if submitted and workflow.APPROVE not in context["actions"]:
+        refusal = workflow.refusal(notice, workflow.APPROVE, user)
+        context["approval_note"] = refusal.message if refusal else ""
     if editable:
         offices = drafting.session_offices(meeting)
         context["summary_form"] = SummaryForm(
-            initial={"summary": notice.summary if notice else "", "version": notice.version if notice else None}
+            initial={
+                "summary": notice.summary if notice else "",
+                "version": notice.version if notice else None,
+            }
         )
         context["item_formset"] = ItemFormSet(
             prefix="items", initial=initial_items(items), form_kwargs={"offices": offices}
@@ -82,7 +91,9 @@ def section(user: AbstractBaseUser, meeting: Meeting, manages: bool) -> dict:
     notice = ConclusionNotice.objects.filter(meeting=meeting).first()
     published = notice is not None and notice.state == NoticeState.PUBLISHED
     ended = meeting.conference.end <= timezone.now()
-    shown = manages and (notice is not None or (ended and meeting.status != MeetingStatus.CANCELLED))
+    shown = manages and (
+        notice is not None or (ended and meeting.status != MeetingStatus.CANCELLED)
+    )
     return {
         "conclusions_shown": shown or published,
         "conclusions_notice": notice,
@@ -96,7 +107,9 @@ def section(user: AbstractBaseUser, meeting: Meeting, manages: bool) -> dict:
 # --- the office's dashboard ----------------------------------------------------------------------
 
 
-def notices_due(user: AbstractBaseUser, today: date) -> tuple[list[tuple[Meeting, ConclusionNotice | None, deadlines.Countdown]], int]:
+def notices_due(
+    user: AbstractBaseUser, today: date
+) -> tuple[list[tuple[Meeting, ConclusionNotice | None, deadlines.Countdown]], int]:
     """The office's ended sessions whose notice is not published yet, most recent first,
     each with its countdown; and how many in all. Two queries."""
     meetings = (
@@ -105,12 +118,16 @@ def notices_due(user: AbstractBaseUser, today: date) -> tuple[list[tuple[Meeting
         .exclude(conclusion_notice__state=NoticeState.PUBLISHED)
     )
     shown = list(
-        meetings.select_related("conference", "conclusion_notice").order_by("-conference__end", "-pk")[:SHOWN]
+        meetings.select_related("conference", "conclusion_notice").order_by(
+            "-conference__end", "-pk"
+        )[:SHOWN]
     )
+    calendar = snapshot()
     rows = []
     for meeting in shown:
         notice = getattr(meeting, "conclusion_notice", None)
-        rows.append((meeting, notice, deadlines.countdown(due_on(meeting, notice), today)))
+        due = due_on(meeting, notice, calendar)
+        rows.append((meeting, notice, deadlines.countdown(due, today, calendar)))
     return rows, meetings.count()
 
 
@@ -130,4 +147,3 @@ def new_notices(user: AbstractBaseUser, now: datetime) -> list[ConclusionNotice]
         .select_related("meeting__owner_office")
         .order_by("-published_at", "-pk")[:SHOWN]
     )
-

@@ -54,10 +54,16 @@ def notice(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
         if not manages:
             raise Http404
         return save(request, meeting, found)
-    return render(request, "meetings/conclusions/notice.html", notice_page(request.user, meeting, found, manages))
+    return render(
+        request,
+        "meetings/conclusions/notice.html",
+        notice_page(request.user, meeting, found, manages),
+    )
 
 
-def save(request: AuthenticatedHttpRequest, meeting: Meeting, found: ConclusionNotice | None) -> HttpResponse:
+def save(
+    request: AuthenticatedHttpRequest, meeting: Meeting, found: ConclusionNotice | None
+) -> HttpResponse:
     offices = drafting.session_offices(meeting)
     summary = SummaryForm(request.POST)
     items = ItemFormSet(request.POST, prefix="items", form_kwargs={"offices": offices})
@@ -103,8 +109,10 @@ def act(request: AuthenticatedHttpRequest, meeting_id: int, action: str) -> Http
     except ConclusionError as error:
         messages.error(request, error.message)
     except StorageUnavailable:
-        messages.error(request, _("The record storage is unavailable; nothing was signed. Please try again later."))
+        messages.error(
+            request,
+            _("The record storage is unavailable; nothing was signed. Please try again later."),
+        )
     else:
         messages.success(request, DONE[action])
     return back(meeting)
-

@@ -112,9 +112,7 @@ def refused(error: ConclusionError) -> ApiProblem:
 
 def represent(user, notice: ConclusionNotice, manages: bool) -> dict:
     notice = ConclusionNotice.objects.select_related("record").get(pk=notice.pk)
-    data = NoticeSerializer(
-        notice, context={"pdf": reading.signed_version(notice, manages)}
-    ).data
+    data = NoticeSerializer(notice, context={"pdf": reading.signed_version(notice, manages)}).data
     items = reading.items_of(notice)
     data["items"] = [
         {
@@ -277,7 +275,9 @@ ApproveView = action_view(
     workflow.APPROVE, _("Approve the submitted notice (neither its drafter nor its submitter)")
 )
 ReturnView = action_view(
-    workflow.RETURN, _("Return the submitted notice to its authors with a comment"), ReturnSerializer
+    workflow.RETURN,
+    _("Return the submitted notice to its authors with a comment"),
+    ReturnSerializer,
 )
 SignView = action_view(workflow.SIGN, _("Number and sign the approved notice (PDF, PAdES)"))
 PublishView = action_view(
