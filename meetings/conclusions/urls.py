@@ -6,9 +6,6 @@ from meetings.conclusions import views
 
 urlpatterns = [
     path("<int:meeting_id>/conclusions/", views.notice, name="conclusions"),
-    path(
-        "<int:meeting_id>/conclusions/<slug:action>/",
-        views.act,
-        name="conclusions-act",
-    ),
+    # The action (submit, approve, return, sign, publish) is the form's `action` field.
+    path("<int:meeting_id>/conclusions/act/", views.act, name="conclusions-act"),
 ]

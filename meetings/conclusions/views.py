@@ -90,8 +90,9 @@ def save(
 
 @require_POST
 @role_required(acts_for_an_office)
-def act(request: AuthenticatedHttpRequest, meeting_id: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = managed_meeting(request.user, meeting_id)
+    action = request.POST.get("action", "")
     found = drafting.notice_of(meeting)
     if found is None or action not in workflow.ACTIONS:
         raise Http404
