@@ -29,9 +29,11 @@ class ItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_task = forms.BooleanField(label=_("This is a task"), required=False)
-    offices = forms.ModelMultipleChoiceField(
+    # Plain choices read once for the whole formset: a ModelMultipleChoiceField would
+    # query its offices again for each row.
+    offices = forms.TypedMultipleChoiceField(
         label=_("Assigned to"),
-        queryset=Office.objects.none(),
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -47,20 +49,23 @@ class ItemForm(forms.Form):
         max_value=MAX_WORKING_DAYS,
     )
 
-    def __init__(self, *args, offices: QuerySet[Office] | None = None, **kwargs) -> None:
+    def __init__(self, *args, offices: list[tuple[int, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if offices is not None:
-            self.fields["offices"].queryset = offices
+        self.fields["offices"].choices = offices or []
 
     def draft(self) -> ItemDraft:
         data = self.cleaned_data
         return ItemDraft(
             text=data.get("text") or "",
             is_task=bool(data.get("is_task")),
-            office_ids=[office.pk for office in data.get("offices") or []],
+            office_ids=list(data.get("offices") or []),
             deadline_on=data.get("deadline_on"),
             deadline_working_days=data.get("deadline_working_days"),
         )
+
+
+def office_choices(offices: QuerySet[Office]) -> list[tuple[int, str]]:
+    return [(office.pk, office.name) for office in offices]
 
 
 ItemFormSet = forms.formset_factory(

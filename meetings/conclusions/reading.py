@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conferencing.jurisdiction import booking_office
 from meetings.conclusions import deadlines, drafting, workflow
-from meetings.conclusions.forms import ItemFormSet, SummaryForm, initial_items
+from meetings.conclusions.forms import ItemFormSet, SummaryForm, initial_items, office_choices
 from meetings.conclusions.models import ConclusionItem, ConclusionNotice, NoticeState, Task
 from meetings.models import Meeting, MeetingStatus
 from meetings.records.models import RecordStatus, RecordVersion
@@ -79,7 +79,9 @@ def notice_page(
             }
         )
         context["item_formset"] = ItemFormSet(
-            prefix="items", initial=initial_items(items), form_kwargs={"offices": offices}
+            prefix="items",
+            initial=initial_items(items),
+            form_kwargs={"offices": office_choices(offices)},
         )
     return context
 

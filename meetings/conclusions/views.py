@@ -6,6 +6,7 @@ meeting that does not exist), parse, call one function of drafting or workflow.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from accounts.roles import can_view_meetings
 from conferencing.jurisdiction import acts_for_an_office
 from meetings.conclusions import drafting, workflow
 from meetings.conclusions.errors import ConclusionError
-from meetings.conclusions.forms import ItemFormSet, SummaryForm, drafts_of
+from meetings.conclusions.forms import ItemFormSet, SummaryForm, drafts_of, office_choices
 from meetings.conclusions.models import ConclusionNotice, NoticeState
 from meetings.conclusions.reading import notice_page
 from meetings.models import Meeting
@@ -66,20 +67,24 @@ def save(
 ) -> HttpResponse:
     offices = drafting.session_offices(meeting)
     summary = SummaryForm(request.POST)
-    items = ItemFormSet(request.POST, prefix="items", form_kwargs={"offices": offices})
+    items = ItemFormSet(
+        request.POST, prefix="items", form_kwargs={"offices": office_choices(offices)}
+    )
     if not (summary.is_valid() and items.is_valid()):
         context = notice_page(request.user, meeting, found, True)
         context |= {"summary_form": summary, "item_formset": items}
         return render(request, "meetings/conclusions/notice.html", context, status=400)
     try:
-        notice = found or drafting.start(meeting, request.user)
-        drafting.save_draft(
-            notice,
-            request.user,
-            summary=summary.cleaned_data["summary"],
-            items=drafts_of(items),
-            expected_version=summary.cleaned_data["version"] if found else None,
-        )
+        # One transaction: a first save that is refused leaves no empty notice behind.
+        with transaction.atomic():
+            notice = found or drafting.start(meeting, request.user)
+            drafting.save_draft(
+                notice,
+                request.user,
+                summary=summary.cleaned_data["summary"],
+                items=drafts_of(items),
+                expected_version=summary.cleaned_data["version"] if found else None,
+            )
     except ConclusionError as error:
         context = notice_page(request.user, meeting, found, True)
         context |= {"summary_form": summary, "item_formset": items, "refusal": error.message}

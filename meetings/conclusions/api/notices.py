@@ -8,6 +8,7 @@ field at fault in `errors`), a notice in the wrong state for the action 409
 (`wrong_state`, `stale`, `signing_unavailable`).
 """
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -215,16 +216,15 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
                 )
             )
         found = drafting.notice_of(meeting)
-        # Checked before the draft is made, so that a refused first save makes nothing.
-        drafting.clean_items(meeting, items)
-        notice = found or drafting.start(meeting, request.user)
-        notice = drafting.save_draft(
-            notice,
-            request.user,
-            summary=data["summary"],
-            items=items,
-            expected_version=data.get("version") if found else None,
-        )
+        with transaction.atomic():
+            notice = found or drafting.start(meeting, request.user)
+            notice = drafting.save_draft(
+                notice,
+                request.user,
+                summary=data["summary"],
+                items=items,
+                expected_version=data.get("version") if found else None,
+            )
         created = found is None
         return Response(
             represent(request.user, notice, True),
