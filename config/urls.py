@@ -15,6 +15,7 @@ from meetings.calendar import api as calendar_api
 from meetings.conclusions import urls as conclusion_urls
 from meetings.conclusions.api import urls as conclusion_api_urls
 from meetings.home import views as home_views
+from meetings.official import urls as official_urls
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
@@ -29,6 +30,7 @@ meeting_pages = [
     *readiness_urls.urlpatterns,
     *record_urls.urlpatterns,
     *conclusion_urls.urlpatterns,
+    *official_urls.meeting_urlpatterns,
 ]
 meeting_api = [
     *meeting_api_urls.urlpatterns,
@@ -77,6 +79,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
+    path("documents/", include((official_urls.template_urlpatterns, "official"))),
     path("audit/", include("meetings.trail.urls")),
 ]
 

@@ -136,6 +136,8 @@ ANSWER_LINKS = ("answer_link", "forged_answer_link")
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 WEBHOOKS = ("central_webhook", "hanoi_webhook")
+# The kind of an official document in the wording pages' address (an unknown one is 404).
+DOCUMENT_KINDS = ("invitation_kind",)
 NONE = ("-",)
 
 
@@ -174,6 +176,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return FEEDS
     if "job_id" in route:
         return JOBS
+    if "<str:kind>" in route:
+        return DOCUMENT_KINDS
     return NONE
 
 
@@ -684,6 +688,29 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # The invitation letter (meetings.official): whoever manages the session, as its records.
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'hanoi'):
+        '404   302   404   302   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'national'):
+        '302   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'secret'):
+        '404   302   404   404   403   403   403   403   403   403   login login',
+    # An office's document wording and its preview: the office the secretary acts for (no
+    # office in the address); an unknown kind is 404.
+    ('GET', 'documents/templates/<str:kind>/', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'documents/templates/<str:kind>/', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('GET', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'hanoi'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'national'):
@@ -1680,6 +1707,8 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("tokens/{id}", f"tokens/{pk(world.tokens[obj])}")
     elif obj in SERVICE_ACCOUNTS:
         path = path.replace("<int:account_id>", pk(world.service_accounts[obj]))
+    elif obj in DOCUMENT_KINDS:
+        path = path.replace("<str:kind>", "memo" if missing else obj.removesuffix("_kind"))
     elif obj in WEBHOOKS:
         subscription_pk, delivery_pk = world.webhooks[obj]
         path = path.replace("webhooks/{id}", f"webhooks/{pk(subscription_pk)}")

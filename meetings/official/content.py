@@ -11,7 +11,8 @@ class OfficialText:
 
     `number_symbol` is the whole "12/TB-VPCP" (render.py writes "Số: " before it);
     `kind_title` the centred title ("THÔNG BÁO", "GIẤY MỜI"); `title` the trích yếu;
-    `items` are numbered by the layout; `recipients` are the lines under "Nơi nhận:".
+    `items` are numbered by the layout; `recipients` are the lines under "Nơi nhận:";
+    `closing` follows the items.
     """
 
     office_name: str
@@ -26,6 +27,8 @@ class OfficialText:
     recipients: list[str] = field(default_factory=list)
     signer_position: str = ""
     signer_name: str = ""
+    # After the numbered items ("… thông báo để các cơ quan biết, thực hiện./.").
+    closing: str = ""
 
 
 def nfc(value: str) -> str:
@@ -47,7 +50,7 @@ def normalised(text: OfficialText) -> OfficialText:
 
 
 def dated_line(place: str, day: date) -> str:
-    """"Hà Nội, ngày 07 tháng 12 năm 2026": Decree 30 writes a day below 10 and the months
+    """ "Hà Nội, ngày 07 tháng 12 năm 2026": Decree 30 writes a day below 10 and the months
     1 and 2 with a leading zero, the other months without."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -30,6 +30,9 @@ class DocumentCounter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.kind}/{self.year}: {self.last}"
+
 
 class DocumentNumber(models.Model):
     """One number given: kept even when its document is abandoned, so it is never reused."""

@@ -14,12 +14,12 @@ KIND_CODES = {DocumentKind.INVITATION: "GM", DocumentKind.CONCLUSION: "TB"}
 
 
 def symbol_for(office: Office, kind: str) -> str:
-    """"TB-VPCP": the kind's abbreviation, then the office's short code."""
+    """ "TB-VPCP": the kind's abbreviation, then the office's short code."""
     return f"{KIND_CODES[DocumentKind(kind)]}-{office.code.upper()}"
 
 
 def number_symbol(number: int, office: Office, kind: str) -> str:
-    """"05/TB-VPCP": a number below 10 with its leading zero, as the decree writes it."""
+    """ "05/TB-VPCP": a number below 10 with its leading zero, as the decree writes it."""
     return f"{number:02d}/{symbol_for(office, kind)}"
 
 

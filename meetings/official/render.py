@@ -16,8 +16,6 @@ from meetings.official.content import OfficialText, dated_line, normalised
 TEMPLATE = "official/document.html"
 
 
-
-
 def local_only_fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
 
