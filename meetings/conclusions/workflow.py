@@ -23,7 +23,9 @@ from meetings.conclusions.errors import ConclusionError, ConclusionStateError
 from meetings.conclusions.models import ConclusionNotice, NoticeState
 from meetings.models import Meeting
 from meetings.records import documents, four_eyes
+from meetings.records import storage as record_storage
 from meetings.records.models import RecordKind
+from signatures.signing import SigningError
 
 SUBMIT = "submit"
 APPROVE = "approve"
@@ -159,28 +161,39 @@ def return_to_draft(
 
 
 def sign(notice: ConclusionNotice, actor: AbstractBaseUser) -> ConclusionNotice:
-    """The approved notice gets its number, is rendered and signed, and the signed PDF is
-    kept as a new version of the session's conclusion-notice record, held back until
-    publishing. Raises record_storage.StorageUnavailable when the store is down (nothing
-    changed). Side effects: a number used up, one stored object, the record version and
-    the audit entries "record.uploaded" and "conclusions.signed"."""
+    """The approved notice gets its number, is rendered and signed (PAdES), and the signed
+    PDF is kept as a new version of the session's "Thông báo kết luận" record, held back
+    until publishing.
+
+    The number is allocated first, in its own transaction (never reused, even if what
+    follows fails). Raises ConclusionStateError for a wrong state or no signer,
+    ConclusionError when the signer fails, record_storage.StorageUnavailable when the
+    store is down (nothing changed but the number). Side effects: a DocumentNumber, one
+    stored object, the record version, audit "record.uploaded" and "conclusions.signed".
+    """
+    with transaction.atomic():
+        _locked(notice, SIGN, actor)  # refused before a number is spent on it
+    number = notice_document.allocate(notice)
     with transaction.atomic():
         notice = _locked(notice, SIGN, actor)
-        signed = notice_document.sign(notice, actor)
+        try:
+            signed = notice_document.sign(notice, number, actor)
+        except SigningError as error:
+            raise ConclusionError(str(error), "signing_failed") from error
         version = documents.upload_document(
             meeting=notice.meeting,
             kind=RecordKind.OTHER,
-            title=_("Conclusion notice %(number)s") % {"number": signed.number_symbol},
+            title=notice_document.RECORD_TITLE,
             upload=signed.as_upload(),
             uploaded_by=actor,
             record=notice.record,
-            reason=_("Signed again") if notice.record_id else "",
+            reason=f"Số {number.symbol}",
             held=True,
         )
         try:
             notice.state = NoticeState.SIGNED
-            notice.number = signed.number
-            notice.number_symbol = signed.number_symbol
+            notice.number = number.number
+            notice.number_symbol = number.symbol
             notice.signed_by = actor
             notice.signed_at = timezone.now()
             notice.record = version.record
@@ -197,8 +210,8 @@ def sign(notice: ConclusionNotice, actor: AbstractBaseUser) -> ConclusionNotice:
             )
         except BaseException:
             # The version's row rolls back with the transaction; its object must go too.
-            with contextlib.suppress(Exception):
-                documents.record_storage.delete(version.key)
+            with contextlib.suppress(record_storage.StorageUnavailable):
+                record_storage.delete(version.key)
             raise
     return notice
 

@@ -23,11 +23,18 @@ from tests.factories import (
     site_tree,
 )
 from tests.meetings.records.helpers import local_storage
+from tests.signatures.fixtures import authority, holder, signing, trusted  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     local_storage(settings, tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def office_signer(request):
+    """The office signs with the test CA's signer (PKCS#12), whose root is trusted."""
+    return request.getfixturevalue("signing")
 
 
 @pytest.fixture(autouse=True)

@@ -129,8 +129,6 @@ def test_a_technician_is_403_and_anonymous_401(api, api_as, bob, drafted):
 
 
 def test_a_body_that_is_not_json_is_415(api_as, alice, drafted):
-    response = api_as(alice).put(
-        notice_url(drafted.meeting), "summary", content_type="text/plain"
-    )
+    response = api_as(alice).put(notice_url(drafted.meeting), "summary", content_type="text/plain")
 
     assert response.status_code == 415

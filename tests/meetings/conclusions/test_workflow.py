@@ -11,7 +11,10 @@ from audit.models import AuditEntry
 from meetings.conclusions import drafting, workflow
 from meetings.conclusions.errors import ConclusionError, ConclusionStateError
 from meetings.conclusions.models import NoticeState, Task
+from meetings.official.models import DocumentNumber
+from meetings.records import storage
 from meetings.records.models import RecordStatus
+from signatures.validation import validate_pdf
 from tests.meetings.conclusions.conftest import two_tasks
 from workdays.calendar import add_working_days
 
@@ -210,3 +213,25 @@ def test_the_notice_is_due_five_working_days_after_the_session(drafted, national
     ended = timezone.localdate(national.conference.end)
 
     assert drafted.due_on == add_working_days(ended, 5)
+
+
+def test_the_signed_pdf_is_a_valid_pades_signature_of_the_whole_document(drafted, alice, dung):
+    notice = workflow.sign(approved(drafted, alice, dung), dung)
+
+    version = notice.record.versions.get()
+    pdf = b"".join(storage.open_chunks(version.key))
+    report = validate_pdf(pdf)
+    assert report.status == "valid"
+    assert [signature.covers_whole_document for signature in report.signatures] == [True]
+
+
+def test_without_a_signer_signing_is_refused_and_no_number_is_spent(drafted, alice, dung, settings):
+    settings.SIGNING_PKCS12_FILE = ""
+    settings.SIGNING_PKCS11_MODULE = ""
+    notice = approved(drafted, alice, dung)
+
+    with pytest.raises(ConclusionStateError) as refused:
+        workflow.sign(notice, dung)
+
+    assert refused.value.code == "signing_unavailable"
+    assert DocumentNumber.objects.count() == 0
