@@ -47,6 +47,7 @@ SOURCES = (
     "meetings",
     "people",
     "signatures",
+    "workdays",
 )
 SOURCES += ("templates", "locale")
 

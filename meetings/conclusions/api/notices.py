@@ -91,7 +91,8 @@ REFUSED = OpenApiResponse(
     description=_(
         "Refused: codes text_required, text_too_long, offices_required, "
         "office_not_in_session, deadline_required, deadline_days, too_many, "
-        "summary_too_long, no_items, same_person, comment_required. Nothing changed."
+        "summary_too_long, no_items, same_person, comment_required, signing_failed. "
+        "Nothing changed."
     )
 )
 WRONG_STATE = OpenApiResponse(
