@@ -5,9 +5,9 @@ conclusions' notice_published, each sent after its change committed."""
 from conferencing.readiness_signals import readiness_changed
 from integrations import payloads, publishing
 from integrations.models import EventType
-from meetings.events import ChangeKind, MeetingChange, meeting_changed
 from meetings.conclusions.models import ConclusionNotice
 from meetings.conclusions.signals import notice_published
+from meetings.events import ChangeKind, MeetingChange, meeting_changed
 from meetings.records.models import RecordVersion
 from meetings.records.signals import minutes_published, recording_verified
 

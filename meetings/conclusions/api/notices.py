@@ -30,7 +30,7 @@ from meetings.views.common import concerning_meeting, managed_meeting
 from meetings.visibility import conclusions_readable, may_manage_conclusions
 
 
-class TaskSerializer(serializers.Serializer):
+class ConclusionTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     office = serializers.CharField(source="office.code")
     deadline_on = serializers.DateField()
@@ -38,7 +38,7 @@ class TaskSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class ItemSerializer(serializers.Serializer):
+class ConclusionItemSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
     text = serializers.CharField(max_length=drafting.MAX_TEXT, allow_blank=True)
     is_task = serializers.BooleanField(default=False)
@@ -56,16 +56,16 @@ class ItemSerializer(serializers.Serializer):
         max_value=drafting.MAX_WORKING_DAYS,
         help_text=_("Or: the task is due this many working days after publishing."),
     )
-    tasks = TaskSerializer(many=True, read_only=True, help_text=_("Once published."))
+    tasks = ConclusionTaskSerializer(many=True, read_only=True, help_text=_("Once published."))
 
 
-class NoticeSerializer(serializers.Serializer):
+class ConclusionNoticeSerializer(serializers.Serializer):
     meeting = serializers.IntegerField(source="meeting_id", read_only=True)
     state = serializers.ChoiceField(choices=NoticeState.choices, read_only=True)
     due_on = serializers.DateField(read_only=True)
     number_symbol = serializers.CharField(read_only=True)
     summary = serializers.CharField(max_length=drafting.MAX_SUMMARY, allow_blank=True, default="")
-    items = ItemSerializer(many=True, max_length=drafting.MAX_ITEMS)
+    items = ConclusionItemSerializer(many=True, max_length=drafting.MAX_ITEMS)
     version = serializers.IntegerField(
         required=False,
         help_text=_("The version you read: the save is refused (409 stale) if it changed."),
@@ -83,7 +83,7 @@ class NoticeSerializer(serializers.Serializer):
         return reverse("meetings-api:record-version-download", kwargs={"pk": version.pk})
 
 
-class ReturnSerializer(serializers.Serializer):
+class NoticeReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 
 
@@ -113,7 +113,7 @@ def refused(error: ConclusionError) -> ApiProblem:
 
 
 def represent(notice: ConclusionNotice, manages: bool) -> dict:
-    """The notice as NoticeSerializer shows it: its items with their offices' codes and,
+    """The notice as ConclusionNoticeSerializer shows it: its items with their offices' codes and,
     once published, their tasks. Four queries whatever the number of items."""
     notice = ConclusionNotice.objects.select_related("record").get(pk=notice.pk)
     items = [
@@ -144,7 +144,7 @@ def represent(notice: ConclusionNotice, manages: bool) -> dict:
         )
     }
     context = {"pdf": reading.signed_version(notice, manages)}
-    return NoticeSerializer({**shown, "items": items}, context=context).data
+    return ConclusionNoticeSerializer({**shown, "items": items}, context=context).data
 
 
 def readable_notice(user, meeting_id: int) -> tuple[ConclusionNotice, bool]:
@@ -180,12 +180,12 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
     and edit the draft; the sessions' readers read it once published."""
 
     permission_classes = [MeetingPermission]
-    serializer_class = NoticeSerializer
+    serializer_class = ConclusionNoticeSerializer
     error_statuses_added = (409,)
 
     @extend_schema(
         summary=_("The conclusion notice of a session"),
-        responses={200: NoticeSerializer},
+        responses={200: ConclusionNoticeSerializer},
     )
     def get(self, request: Request, meeting_id: int) -> Response:
         notice, manages = readable_notice(request.user, meeting_id)
@@ -197,12 +197,17 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
             "Replaces the summary and every item. Secretariat of the owning office only; "
             "the notice must be a draft. 201 when this save made the notice."
         ),
-        request=NoticeSerializer,
-        responses={200: NoticeSerializer, 201: NoticeSerializer, 400: REFUSED, 409: WRONG_STATE},
+        request=ConclusionNoticeSerializer,
+        responses={
+            200: ConclusionNoticeSerializer,
+            201: ConclusionNoticeSerializer,
+            400: REFUSED,
+            409: WRONG_STATE,
+        },
     )
     def put(self, request: Request, meeting_id: int) -> Response:
         meeting = managed_meeting(request.user, meeting_id)
-        serializer = NoticeSerializer(data=request.data)
+        serializer = ConclusionNoticeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         codes = {code for item in data["items"] for code in item["offices"]}
@@ -251,7 +256,7 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
 
 class NoticeActionView(ConclusionErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
-    serializer_class = NoticeSerializer
+    serializer_class = ConclusionNoticeSerializer
     action_name = ""
     error_statuses_added = (409,)
 
@@ -265,7 +270,7 @@ class NoticeActionView(ConclusionErrorsMixin, GenericAPIView):
         elif self.action_name == workflow.APPROVE:
             notice = workflow.approve(notice, request.user)
         elif self.action_name == workflow.RETURN:
-            serializer = ReturnSerializer(data=request.data)
+            serializer = NoticeReturnSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             notice = workflow.return_to_draft(
                 notice, request.user, serializer.validated_data["comment"]
@@ -281,7 +286,7 @@ def action_view(name: str, summary: str, request: object = None) -> type[NoticeA
     decorated = extend_schema(
         summary=summary,
         request=request,
-        responses={200: NoticeSerializer, 400: REFUSED, 409: WRONG_STATE},
+        responses={200: ConclusionNoticeSerializer, 400: REFUSED, 409: WRONG_STATE},
     )
     return decorated(type(f"Notice{name.title()}View", (NoticeActionView,), {"action_name": name}))
 
@@ -293,7 +298,7 @@ ApproveView = action_view(
 ReturnView = action_view(
     workflow.RETURN,
     _("Return the submitted notice to its authors with a comment"),
-    ReturnSerializer,
+    NoticeReturnSerializer,
 )
 SignView = action_view(workflow.SIGN, _("Number and sign the approved notice (PDF, PAdES)"))
 PublishView = action_view(
