@@ -181,7 +181,6 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
 
     permission_classes = [MeetingPermission]
     serializer_class = ConclusionNoticeSerializer
-    error_statuses_added = (409,)
 
     @extend_schema(
         summary=_("The conclusion notice of a session"),
@@ -258,7 +257,6 @@ class NoticeActionView(ConclusionErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = ConclusionNoticeSerializer
     action_name = ""
-    error_statuses_added = (409,)
 
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = managed_meeting(request.user, meeting_id)
@@ -282,12 +280,13 @@ class NoticeActionView(ConclusionErrorsMixin, GenericAPIView):
         return Response(represent(notice, True))
 
 
-def action_view(name: str, summary: str, request: object = None) -> type[NoticeActionView]:
-    decorated = extend_schema(
-        summary=summary,
-        request=request,
-        responses={200: ConclusionNoticeSerializer, 400: REFUSED, 409: WRONG_STATE},
-    )
+def action_view(
+    name: str, summary: str, request: object = None, refusable: bool = True
+) -> type[NoticeActionView]:
+    responses = {200: ConclusionNoticeSerializer, 409: WRONG_STATE}
+    if refusable:
+        responses[400] = REFUSED
+    decorated = extend_schema(summary=summary, request=request, responses=responses)
     return decorated(type(f"Notice{name.title()}View", (NoticeActionView,), {"action_name": name}))
 
 
@@ -302,5 +301,7 @@ ReturnView = action_view(
 )
 SignView = action_view(workflow.SIGN, _("Number and sign the approved notice (PDF, PAdES)"))
 PublishView = action_view(
-    workflow.PUBLISH, _("Publish the signed notice: its tasks are assigned, the offices told")
+    workflow.PUBLISH,
+    _("Publish the signed notice: its tasks are assigned, the offices told"),
+    refusable=False,
 )

@@ -132,3 +132,80 @@ def test_a_body_that_is_not_json_is_415(api_as, alice, drafted):
     response = api_as(alice).put(notice_url(drafted.meeting), "summary", content_type="text/plain")
 
     assert response.status_code == 415
+
+
+ACTIONS = ["submit", "approve", "return", "sign", "publish"]
+
+
+@pytest.mark.parametrize(
+    "method,suffix", [("get", ""), ("put", "")] + [("post", f"{a}/") for a in ACTIONS]
+)
+def test_every_operation_is_401_anonymous_and_403_to_a_technician(
+    api, api_as, bob, drafted, method, suffix
+):
+    url = notice_url(drafted.meeting) + suffix
+    anonymous = getattr(api, method)(url, {}, format="json")
+    technician = getattr(api_as(bob), method)(url, {}, format="json")
+
+    assert anonymous.status_code == 401
+    # A technician reads the sessions of their sites: a draft is not theirs (404).
+    assert technician.status_code == (404 if method == "get" else 403)
+
+
+@pytest.mark.parametrize("action", ["return", "sign", "publish"])
+def test_an_action_on_a_draft_is_409(api_as, alice, drafted, action):
+    response = api_as(alice).post(
+        notice_url(drafted.meeting) + f"{action}/", {"comment": "Sửa."}, format="json"
+    )
+
+    assert code_detail(response)[:2] == (409, "wrong_state")
+
+
+def test_submitting_twice_is_409(api_as, alice, drafted):
+    api_as(alice).post(notice_url(drafted.meeting) + "submit/")
+
+    assert api_as(alice).post(notice_url(drafted.meeting) + "submit/").status_code == 409
+
+
+def test_submitting_an_empty_notice_is_400(api_as, alice, national):
+    api_as(alice).put(notice_url(national), {"items": []}, format="json")
+
+    response = api_as(alice).post(notice_url(national) + "submit/")
+
+    assert code_detail(response)[:2] == (400, "no_items")
+
+
+def test_a_return_comment_not_in_json_is_415(api_as, alice, dung, drafted):
+    workflow.submit(drafted, alice)
+
+    response = api_as(dung).post(
+        notice_url(drafted.meeting) + "return/", "Sửa.", content_type="text/plain"
+    )
+
+    assert response.status_code == 415
+
+
+def test_a_signer_that_cannot_sign_is_400_and_the_notice_stays_approved(
+    api_as, alice, dung, drafted, settings
+):
+    workflow.approve(workflow.submit(drafted, alice), dung)
+    settings.SIGNING_PKCS12_PASSWORD = "not-the-password"
+
+    response = api_as(dung).post(notice_url(drafted.meeting) + "sign/")
+
+    assert code_detail(response)[:2] == (400, "signing_failed")
+    drafted.refresh_from_db()
+    assert (drafted.state, drafted.record_id) == (NoticeState.APPROVED, None)
+
+
+def test_publishing_twice_is_409(api_as, alice, dung, drafted):
+    notice = workflow.sign(workflow.approve(workflow.submit(drafted, alice), dung), dung)
+    workflow.publish(notice, alice)
+
+    response = api_as(alice).post(notice_url(drafted.meeting) + "publish/")
+
+    assert response.status_code == 409
+
+
+def test_someone_without_a_role_reads_no_notice(api_as, mallory, drafted):
+    assert api_as(mallory).get(notice_url(drafted.meeting)).status_code == 403
