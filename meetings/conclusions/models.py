@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NoticeState(models.TextChoices):
@@ -17,7 +18,8 @@ class NoticeState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for approval")
     APPROVED = "approved", _("Approved")
     SIGNED = "signed", _("Signed")
-    PUBLISHED = "published", _("Published")
+    # An official document is issued ("ban hành"), not merely made public.
+    PUBLISHED = "published", pgettext_lazy("conclusion notice", "Published")
 
 
 class TaskState(models.TextChoices):
