@@ -1,11 +1,14 @@
-"""The notice's pages: the secretariat drafts and acts, another province's secretariat
-gets 404, the offices that took part read it once published; the meeting page and the
-dashboard show the countdown; query counts do not grow with the items."""
+"""The notice's pages (read in Vietnamese, the default language): the secretariat drafts
+and acts, another province's secretariat gets 404, the offices that took part read it
+once published; the meeting page and the dashboard show the countdown; query counts do
+not grow with the items."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from meetings.conclusions import drafting, workflow
+from meetings.conclusions import deadlines, drafting, workflow
 from meetings.conclusions.models import ConclusionNotice, NoticeState
 from tests.meetings.conclusions.conftest import two_tasks
 
@@ -74,7 +77,7 @@ def test_a_task_without_office_is_refused_and_nothing_saved(client_as, alice, na
     )
 
     assert response.status_code == 400
-    assert b"choose the office(s) it is assigned to" in response.content
+    assert "hãy chọn đơn vị được giao" in response.content.decode()
     assert ConclusionNotice.objects.filter(meeting=national).exists() is False
 
 
@@ -112,8 +115,8 @@ def test_the_drafter_sees_why_they_cannot_approve_and_a_second_person_can(
     approved = client_as(dung).post(act_url(drafted.meeting), {"action": "approve"})
 
     assert 'id="notice-approve"' not in mine
-    assert "another member of the office must approve it" in mine
-    assert "another member of the office must approve it" in refused.content.decode()
+    assert "một thành viên khác của văn phòng phải duyệt" in mine
+    assert "một thành viên khác của văn phòng phải duyệt" in refused.content.decode()
     assert approved.status_code == 302
     drafted.refresh_from_db()
     assert drafted.state == NoticeState.APPROVED
@@ -123,8 +126,9 @@ def test_the_meeting_page_shows_the_countdown_to_the_secretariat(client_as, alic
     response = client_as(alice).get(reverse("meetings:detail", kwargs={"meeting_id": national.pk}))
 
     content = response.content.decode()
+    left = deadlines.countdown(deadlines.notice_due_on(national.conference.end)).remaining
     assert 'id="conclusions-countdown"' in content
-    assert "working days left" in content or "due today" in content
+    assert f"còn {left} ngày làm việc" in content
 
 
 def test_an_overdue_notice_is_marked_on_the_dashboard(client_as, alice, national, settings):
@@ -136,7 +140,7 @@ def test_an_overdue_notice_is_marked_on_the_dashboard(client_as, alice, national
 
     assert f'id="notice-due-{national.pk}"' in content
     assert "deadline deadline-overdue" in content
-    assert "working days overdue" in content
+    assert "quá hạn" in content and "ngày làm việc" in content
 
 
 def test_the_dashboard_lists_new_notices_of_sessions_the_office_took_part_in(
@@ -179,7 +183,9 @@ def test_the_dashboard_reads_a_constant_number_of_rows(
                 sites=SiteSelection(sites=("T02",)),
                 host_code="T02",
                 slot__start=local_time(10 + n, 8),
-            )
+            ),
+            # Each a day apart: PostgreSQL refuses two sessions on one site at once.
+            ended_ago=timedelta(days=n + 1),
         )
     client = client_as(alice)
     client.get("/")
