@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "meetings.calendar",
     "meetings.readiness",
     "meetings.official",
+    "meetings.conclusions",
     "people",
     "httpapi",
     "signatures",
@@ -244,6 +245,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# A session's conclusion notice is due this many working days after the session ended
+# (meetings.conclusions.deadlines).
+CONCLUSION_NOTICE_WORKING_DAYS = env_int("CONCLUSION_NOTICE_WORKING_DAYS", 5, 1)
 
 # Records (docs/records.md). An upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary
 # file, never memory: documents are streamed from it to storage chunk by chunk.

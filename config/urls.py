@@ -12,6 +12,8 @@ from config import health
 from meetings import urls as meeting_urls
 from meetings.api import urls as meeting_api_urls
 from meetings.calendar import api as calendar_api
+from meetings.conclusions import urls as conclusion_urls
+from meetings.conclusions.api import urls as conclusion_api_urls
 from meetings.home import views as home_views
 from meetings.official import urls as official_urls
 from meetings.readiness import urls as readiness_urls
@@ -27,9 +29,14 @@ meeting_pages = [
     *meeting_urls.urlpatterns,
     *readiness_urls.urlpatterns,
     *record_urls.urlpatterns,
+    *conclusion_urls.urlpatterns,
     *official_urls.meeting_urlpatterns,
 ]
-meeting_api = [*meeting_api_urls.urlpatterns, *record_api_urls.urlpatterns]
+meeting_api = [
+    *meeting_api_urls.urlpatterns,
+    *record_api_urls.urlpatterns,
+    *conclusion_api_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -13,6 +13,7 @@ class EventType(models.TextChoices):
     READINESS_CHANGED = "readiness.changed", _("Readiness changed")
     MINUTES_PUBLISHED = "minutes.published", _("Minutes published")
     RECORDING_VERIFIED = "recording.verified", _("Recording verified")
+    CONCLUSIONS_PUBLISHED = "conclusions.published", _("Conclusion notice published")
 
 
 class WebhookSubscription(models.Model):

@@ -723,6 +723,34 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # The conclusion notice (meetings.conclusions): the owning office's secretariat drafts
+    # and acts; nobody else sees a notice before it is published (none is, here). POST
+    # without the editor's forms is refused (400); an action on a session without a notice
+    # is 404, as one that does not exist.
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'hanoi'):
+        '404   200   404   200   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'national'):
+        '200   404   404   404   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'hanoi'):
+        '404   400   404   400   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'national'):
+        '400   404   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'secret'):
+        '404   400   404   404   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
     # Approving minutes: GET is the confirmation page (a refused approval, such as one of
     # a version that is not submitted, goes back to the session page), POST approves.
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
@@ -1133,6 +1161,50 @@ TABLE: dict[tuple[str, str, str], str] = {
         '415   404   404   404   403   403   403   403   403   403   401   415',
     ('POST', '/api/v1/meetings/{meeting_id}/records/', 'secret'):
         '404   415   404   404   403   403   403   403   403   403   401   404',
+    # The conclusion notice: no session has one here, so reading is 404 for all; saving
+    # the draft is the owning office's (an empty body is refused, 415 as a form).
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'hanoi'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'national'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'secret'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/record-versions/{id}/', 'hanoi'):
         '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/', 'national'):

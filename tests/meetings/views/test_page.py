@@ -80,7 +80,8 @@ def test_detail_query_count_is_constant(
     # whatever their number: tests/meetings/views/test_page_sites.py). Two more since
     # issue #16, for the owning office only: the expected attendance (the answers'
     # counts, and the first names who answered: meetings.calendar.answers).
-    with django_assert_num_queries(15):
+    # 16 since the conclusion notice's card (meetings.conclusions: one query).
+    with django_assert_num_queries(16):
         response = client.get(url_for("detail", meeting))
 
     assert len(response.context["attendees"]) == count
