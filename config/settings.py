@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "meetings.calendar",
     "meetings.readiness",
     "meetings.conclusions",
+    "meetings.followup",
     "people",
     "httpapi",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
@@ -618,3 +619,13 @@ OIDC_OP_LOGOUT_URL_METHOD = "people.oidc_sign_in.provider_logout_url"
 # whole, before any row is checked.
 PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, 1024)
 PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 20000, 1)
+
+# Task follow-up (meetings/followup/): a reminder this many working days before a
+# task's deadline (then one when it is overdue, and one a week after that), and the
+# largest evidence file a progress report may carry (at most TASK_EVIDENCE_MAX_FILES).
+TASK_REMINDER_WORKING_DAYS = env_int("TASK_REMINDER_WORKING_DAYS", 2, 1)
+TASK_EVIDENCE_MAX_BYTES = env_int("TASK_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, 1)
+TASK_EVIDENCE_MAX_FILES = env_int("TASK_EVIDENCE_MAX_FILES", 5, 1)
+# Not from the environment: the reminder sweep re-enqueues itself this many seconds
+# after each run (meetings/followup/reminder_tasks.py).
+TASK_REMINDER_SWEEP_SECONDS = 3600
