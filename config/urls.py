@@ -71,6 +71,7 @@ urlpatterns = [
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
     path("audit/", include("meetings.trail.urls")),
+    path("tasks/", include("meetings.followup.urls")),
 ]
 
 if settings.DEBUG:

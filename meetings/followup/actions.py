@@ -232,3 +232,13 @@ def decide_completion(user: User, task: Task, *, accept: bool, reason: str = "")
         reason = _required(reason, "reason")
     kind = EventKind.ACCEPTED if accept else EventKind.SENT_BACK
     return _step(user, task, kind, note=(reason or "").strip())
+
+
+def accepted_day(task: Task) -> date | None:
+    """The day the accepted completion was reported (None while not done)."""
+    return (
+        TaskEvent.objects.filter(task=task, kind=EventKind.ACCEPTED)
+        .order_by("-at", "-id")
+        .values_list("completed_on", flat=True)
+        .first()
+    )
