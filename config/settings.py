@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "meetings.followup",
     "people",
     "httpapi",
+    "workdays",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
     "integrations",
 ]
