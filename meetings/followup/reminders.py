@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from meetings.conclusions.models import Task, TaskState
 from meetings.followup.export import day
 from meetings.followup.models import ReminderReason, SentReminder
-from workdays.calendar import add_working_days, working_days_between
+from workdays.calendar import WorkingCalendar, snapshot
 
 OVERDUE_EVERY_DAYS = 7
 
@@ -33,7 +33,8 @@ class Due:
 
 def due_reminders(today: date) -> list[Due]:
     """The reminders owed today, not yet sent. Two queries whatever the number of tasks."""
-    horizon = add_working_days(today, settings.TASK_REMINDER_WORKING_DAYS)
+    calendar = snapshot()
+    horizon = calendar.add_working_days(today, settings.TASK_REMINDER_WORKING_DAYS)
     tasks = list(
         Task.objects.exclude(state=TaskState.DONE)
         .filter(deadline_on__lte=horizon)
@@ -47,17 +48,17 @@ def due_reminders(today: date) -> list[Due]:
     )
     owed = []
     for task in tasks:
-        due = reminder_for(task, today)
+        due = reminder_for(task, today, calendar)
         if due and (task.pk, due.reason, task.deadline_on, due.round) not in sent:
             owed.append(due)
     return owed
 
 
-def reminder_for(task: Task, today: date) -> Due | None:
+def reminder_for(task: Task, today: date, calendar: WorkingCalendar) -> Due | None:
     if today > task.deadline_on:
         late_by = (today - task.deadline_on).days - 1
         return Due(task, ReminderReason.OVERDUE, late_by // OVERDUE_EVERY_DAYS)
-    if working_days_between(today, task.deadline_on) <= settings.TASK_REMINDER_WORKING_DAYS:
+    if calendar.working_days_between(today, task.deadline_on) <= settings.TASK_REMINDER_WORKING_DAYS:
         return Due(task, ReminderReason.DUE_SOON, 0)
     return None
 
