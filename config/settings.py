@@ -497,6 +497,8 @@ SPECTACULAR_SETTINGS = {
         "ReportableStateEnum": "conferencing.api.leg_reports.REPORTABLE_STATES",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
         "WebhookEventTypeEnum": "integrations.models.EventType",
+        "TaskStateEnum": "meetings.conclusions.models.TaskState",
+        "TaskEventKindEnum": "meetings.followup.models.EventKind",
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }

@@ -25,7 +25,11 @@ class NoSuchTask(LookupError):
 def watched(office: Office) -> Q:
     """Tasks assigned by `office` or by an office inside its jurisdiction."""
     return Q(
-        **{f"{ASSIGNING_OFFICE}__jurisdiction__path__startswith": jurisdiction.jurisdiction_path(office)}
+        **{
+            f"{ASSIGNING_OFFICE}__jurisdiction__path__startswith": jurisdiction.jurisdiction_path(
+                office
+            )
+        }
     )
 
 

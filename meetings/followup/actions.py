@@ -64,9 +64,7 @@ def _step(
     if not allowed(user, task):
         raise access.NoSuchTask
     if len(note) > MAX_NOTE_LENGTH:
-        raise StepRefused(
-            _("At most %(count)d characters.") % {"count": MAX_NOTE_LENGTH}, "note"
-        )
+        raise StepRefused(_("At most %(count)d characters.") % {"count": MAX_NOTE_LENGTH}, "note")
     try:
         evidence.check(list(files))
     except EvidenceRefused as error:
@@ -196,9 +194,7 @@ def request_extension(user: User, task: Task, *, new_deadline: date, reason: str
     reason = _required(reason, "reason")
     if new_deadline <= task.deadline_on:
         raise StepRefused(_("Ask for a date after the current deadline."), "new_deadline")
-    return _step(
-        user, task, EventKind.EXTENSION_REQUESTED, note=reason, new_deadline=new_deadline
-    )
+    return _step(user, task, EventKind.EXTENSION_REQUESTED, note=reason, new_deadline=new_deadline)
 
 
 def report_completion(

@@ -6,6 +6,7 @@ commit, so a report is never saved with a file missing, nor a file left without 
 report.
 """
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Iterator
@@ -88,7 +89,6 @@ def store_one(task_id: int, upload: UploadedFile) -> StoredFile:
 
 def discard(stored: list[StoredFile]) -> None:
     for item in stored:
-        try:
+        # Left behind on an outage: an orphan object, never a row pointing at nothing.
+        with contextlib.suppress(storage.StorageUnavailable):
             storage.delete(item.key)
-        except storage.StorageUnavailable:
-            pass  # an orphan object, never a row pointing at nothing

@@ -59,9 +59,17 @@ def task_rows(tasks: QuerySet[Task], today: date | None = None) -> Iterator[list
             "completed_on",
         )
     )
-    for symbol, position, text, assigning, assigned, deadline, state, percent, done_on in (
-        values.iterator(CHUNK_SIZE)
-    ):
+    for (
+        symbol,
+        position,
+        text,
+        assigning,
+        assigned,
+        deadline,
+        state,
+        percent,
+        done_on,
+    ) in values.iterator(CHUNK_SIZE):
         yield [
             symbol,
             position,

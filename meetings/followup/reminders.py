@@ -58,7 +58,10 @@ def reminder_for(task: Task, today: date, calendar: WorkingCalendar) -> Due | No
     if today > task.deadline_on:
         late_by = (today - task.deadline_on).days - 1
         return Due(task, ReminderReason.OVERDUE, late_by // OVERDUE_EVERY_DAYS)
-    if calendar.working_days_between(today, task.deadline_on) <= settings.TASK_REMINDER_WORKING_DAYS:
+    if (
+        calendar.working_days_between(today, task.deadline_on)
+        <= settings.TASK_REMINDER_WORKING_DAYS
+    ):
         return Due(task, ReminderReason.DUE_SOON, 0)
     return None
 

@@ -62,9 +62,7 @@ def per_office(tasks: QuerySet[Task], today: date | None = None) -> list[OfficeR
         "overdue": Count("pk", filter=~done & Q(deadline_on__lt=today)),
         "open": Count("pk", filter=~done & Q(deadline_on__gte=today)),
     }
-    counts |= {
-        f"state_{value}": Count("pk", filter=Q(state=value)) for value in TaskState.values
-    }
+    counts |= {f"state_{value}": Count("pk", filter=Q(state=value)) for value in TaskState.values}
     found = (
         with_completion(tasks)
         .order_by()

@@ -39,31 +39,35 @@ class WrongState(Exception):
         self.message = message
 
 
+# For each step, the states it may happen in.
+FROM = {
+    EventKind.PROGRESS: {*WORKING, TaskState.EXTENSION_REQUESTED},
+    EventKind.EXTENSION_REQUESTED: WORKING,
+    EventKind.COMPLETION_REPORTED: WORKING,
+    EventKind.EXTENSION_GRANTED: {TaskState.EXTENSION_REQUESTED},
+    EventKind.EXTENSION_REFUSED: {TaskState.EXTENSION_REQUESTED},
+    EventKind.ACCEPTED: {TaskState.COMPLETION_REPORTED},
+    EventKind.SENT_BACK: {TaskState.COMPLETION_REPORTED},
+}
+# Where a step leads, when that does not depend on the state it happened in.
+TO = {
+    EventKind.EXTENSION_REQUESTED: TaskState.EXTENSION_REQUESTED,
+    EventKind.COMPLETION_REPORTED: TaskState.COMPLETION_REPORTED,
+    EventKind.ACCEPTED: TaskState.DONE,
+    EventKind.SENT_BACK: TaskState.SENT_BACK,
+}
+
+
 def next_state(state: str, kind: str, state_asked_in: str | None = None) -> str:
     """The task's state after `kind` happens in `state`; WrongState when it may not.
     `state_asked_in` is the state an extension was asked in, for its decision."""
+    if state not in FROM.get(kind, ()):
+        raise WrongState(refusal(state, kind))
     if kind == EventKind.PROGRESS:
-        if state == TaskState.EXTENSION_REQUESTED:
-            return state
-        if state in WORKING:
-            return TaskState.IN_PROGRESS
-    elif kind in (EventKind.EXTENSION_REQUESTED, EventKind.COMPLETION_REPORTED):
-        if state in WORKING:
-            return (
-                TaskState.EXTENSION_REQUESTED
-                if kind == EventKind.EXTENSION_REQUESTED
-                else TaskState.COMPLETION_REPORTED
-            )
-    elif kind in (EventKind.EXTENSION_GRANTED, EventKind.EXTENSION_REFUSED):
-        if state == TaskState.EXTENSION_REQUESTED:
-            return state_asked_in if state_asked_in in WORKING else TaskState.IN_PROGRESS
-    elif kind == EventKind.ACCEPTED:
-        if state == TaskState.COMPLETION_REPORTED:
-            return TaskState.DONE
-    elif kind == EventKind.SENT_BACK:
-        if state == TaskState.COMPLETION_REPORTED:
-            return TaskState.SENT_BACK
-    raise WrongState(refusal(state, kind))
+        return state if state == TaskState.EXTENSION_REQUESTED else TaskState.IN_PROGRESS
+    if kind in (EventKind.EXTENSION_GRANTED, EventKind.EXTENSION_REFUSED):
+        return state_asked_in if state_asked_in in WORKING else TaskState.IN_PROGRESS
+    return TO[kind]
 
 
 def refusal(state: str, kind: str) -> str:

@@ -108,7 +108,7 @@ class TaskFilterSerializer(serializers.Serializer):
         return data
 
 
-class ReportSerializer(serializers.Serializer):
+class TaskReportSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[("progress", _("Progress")), ("completion", _("Completion"))],
         help_text=_("progress (with percent) or completion (the task is done: 100 %)."),
@@ -125,12 +125,12 @@ class ReportSerializer(serializers.Serializer):
         return data
 
 
-class ExtensionRequestSerializer(serializers.Serializer):
+class TaskExtensionRequestSerializer(serializers.Serializer):
     new_deadline = serializers.DateField()
     reason = serializers.CharField(max_length=MAX_NOTE_LENGTH)
 
 
-class DecisionSerializer(serializers.Serializer):
+class TaskDecisionSerializer(serializers.Serializer):
     about = serializers.ChoiceField(
         choices=[("extension", _("Extension")), ("completion", _("Completion"))]
     )

@@ -25,12 +25,12 @@ from httpapi.schema import KEY_PARAMETERS, KEY_RESPONSES
 from meetings.conclusions.models import Task
 from meetings.followup import access, actions, listing
 from meetings.followup.api.serializers import (
-    DecisionSerializer,
-    ExtensionRequestSerializer,
-    ReportSerializer,
+    TaskDecisionSerializer,
     TaskDetailSerializer,
     TaskEventSerializer,
+    TaskExtensionRequestSerializer,
     TaskFilterSerializer,
+    TaskReportSerializer,
     TaskSerializer,
 )
 from meetings.followup.models import TaskEvent
@@ -101,8 +101,10 @@ def context() -> dict:
 
 
 def created(event: TaskEvent) -> Response:
-    event = TaskEvent.objects.select_related("office", "actor").prefetch_related("evidence").get(
-        pk=event.pk
+    event = (
+        TaskEvent.objects.select_related("office", "actor")
+        .prefetch_related("evidence")
+        .get(pk=event.pk)
     )
     return Response(
         TaskEventSerializer(event).data,
@@ -203,7 +205,7 @@ STEP_RESPONSES = {
 class TaskReportsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [FollowsTasks]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    serializer_class = ReportSerializer
+    serializer_class = TaskReportSerializer
     queryset = Task.objects.none()
 
     @extend_schema(
@@ -214,13 +216,16 @@ class TaskReportsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
             "TASK_EVIDENCE_MAX_BYTES, at most TASK_EVIDENCE_MAX_FILES)."
         ),
         parameters=[TASK_ID, *KEY_PARAMETERS],
-        request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
+        request={
+            "application/json": TaskReportSerializer,
+            "multipart/form-data": TaskReportSerializer,
+        },
         responses={**STEP_RESPONSES, 503: UNAVAILABLE},
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
         task = access.task_for(request.user, task_id)
-        asked = ReportSerializer(data=request.data)
+        asked = TaskReportSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
@@ -237,20 +242,20 @@ class TaskReportsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
 
 class TaskExtensionRequestsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [FollowsTasks]
-    serializer_class = ExtensionRequestSerializer
+    serializer_class = TaskExtensionRequestSerializer
     queryset = Task.objects.none()
 
     @extend_schema(
         operation_id="tasks_extension_requests_create",
         summary=_("Ask for a later deadline (the assigned office)"),
         parameters=[TASK_ID, *KEY_PARAMETERS],
-        request=ExtensionRequestSerializer,
+        request=TaskExtensionRequestSerializer,
         responses=STEP_RESPONSES,
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
         task = access.task_for(request.user, task_id)
-        asked = ExtensionRequestSerializer(data=request.data)
+        asked = TaskExtensionRequestSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         event = actions.request_extension(request.user, task, **asked.validated_data)
         return created(event)
@@ -258,23 +263,25 @@ class TaskExtensionRequestsView(StepErrorsMixin, DeclaredQueryParameters, Generi
 
 class TaskDecisionsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     permission_classes = [FollowsTasks]
-    serializer_class = DecisionSerializer
+    serializer_class = TaskDecisionSerializer
     queryset = Task.objects.none()
 
     @extend_schema(
         operation_id="tasks_decisions_create",
         summary=_("Decide on an extension or a completion (the assigning office)"),
         parameters=[TASK_ID, *KEY_PARAMETERS],
-        request=DecisionSerializer,
+        request=TaskDecisionSerializer,
         responses=STEP_RESPONSES,
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
         task = access.task_for(request.user, task_id)
-        asked = DecisionSerializer(data=request.data)
+        asked = TaskDecisionSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
-        decide = actions.decide_extension if data["about"] == "extension" else actions.decide_completion
+        decide = (
+            actions.decide_extension if data["about"] == "extension" else actions.decide_completion
+        )
         keyword = "grant" if data["about"] == "extension" else "accept"
         event = decide(
             request.user, task, **{keyword: data["accept"]}, reason=data.get("reason", "")

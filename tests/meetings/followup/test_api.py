@@ -51,7 +51,9 @@ def test_a_report_with_evidence_as_multipart(api_as, task, hana):
     upload = SimpleUploadedFile("biên bản.pdf", b"%PDF-1.7 x", "application/pdf")
 
     response = api_as(hana).post(
-        url(task, "reports/"), {"kind": "progress", "percent": 50, "files": [upload]}, format="multipart"
+        url(task, "reports/"),
+        {"kind": "progress", "percent": 50, "files": [upload]},
+        format="multipart",
     )
 
     assert response.status_code == 201
@@ -79,7 +81,9 @@ def test_the_other_province_gets_404(api_as, task, tung):
     client = api_as(tung)
 
     assert client.get(url(task)).status_code == 404
-    assert client.post(url(task, "reports/"), {"kind": "completion"}, format="json").status_code == 404
+    assert (
+        client.post(url(task, "reports/"), {"kind": "completion"}, format="json").status_code == 404
+    )
     assert client.get("/api/v1/tasks/").json()["results"] == []
 
 

@@ -21,7 +21,9 @@ def test_the_province_reports_progress_with_evidence_on_the_page(client_as, task
     client = client_as(hana)
     upload = SimpleUploadedFile("ảnh.png", b"\x89PNG evidence", "image/png")
 
-    response = client.post(step(task, "progress"), {"percent": "30", "note": "Bắt đầu", "files": [upload]})
+    response = client.post(
+        step(task, "progress"), {"percent": "30", "note": "Bắt đầu", "files": [upload]}
+    )
     page = client.get(reverse("followup:task", args=[task.pk]))
 
     assert response.status_code == 302

@@ -56,9 +56,9 @@ def test_completion_reported_sent_back_reported_again_and_accepted(task, hana, a
     accepted = TaskEvent.objects.get(task=task, kind=EventKind.ACCEPTED)
     assert accepted.completed_on == timezone.localdate()
     assert list(
-        AuditEntry.objects.filter(target_type="conclusions.task").order_by("id").values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(target_type="conclusions.task")
+        .order_by("id")
+        .values_list("action", flat=True)
     ) == [
         "task.progress",
         "task.completion_reported",

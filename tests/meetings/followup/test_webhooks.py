@@ -69,9 +69,10 @@ def test_each_step_is_an_event_for_both_offices(
     assert last["data"]["task"]["office"] == "VP-HN"
 
 
-def test_a_refused_step_sends_nothing(task, alice, subscriptions, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(WrongState):
-            actions.decide_completion(alice, task, accept=True)
+def test_a_refused_step_sends_nothing(
+    task, alice, subscriptions, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(WrongState):
+        actions.decide_completion(alice, task, accept=True)
 
     assert WebhookDelivery.objects.count() == 0
