@@ -46,6 +46,7 @@ SOURCES = (
     "integrations",
     "meetings",
     "people",
+    "workdays",
 )
 SOURCES += ("templates", "locale")
 

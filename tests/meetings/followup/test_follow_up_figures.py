@@ -57,7 +57,7 @@ def test_the_xlsx_export(client_as, four, alice):
     rows = list(tasks.iter_rows(values_only=True))
     assert rows[0][:3] == ("Thông báo", "Mục", "Nhiệm vụ")
     assert [row[2] for row in rows[1:]] == ["Trễ hạn", "Quá hạn", "'=Đúng hạn", "Còn hạn"]
-    assert rows[3][5] == (four - timedelta(days=1)).strftime("%d/%m/%Y")
+    assert rows[2][5] == (four - timedelta(days=1)).strftime("%d/%m/%Y")
     assert [row[9] for row in rows[1:]] == [
         "Hoàn thành trễ hạn",
         "Quá hạn",
