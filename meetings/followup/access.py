@@ -81,3 +81,19 @@ def may_report(user: User, task: Task) -> bool:
 def may_decide(user: User, task: Task) -> bool:
     office = jurisdiction.booking_office(user)
     return office is not None and office.pk == assigning_office_id(task)
+
+
+def reportable_task(user: User, task_id: object) -> Task:
+    """The task if the user's office is the one it is assigned to; NoSuchTask otherwise."""
+    task = task_for(user, task_id)
+    if not may_report(user, task):
+        raise NoSuchTask
+    return task
+
+
+def decidable_task(user: User, task_id: object) -> Task:
+    """The task if the user's office assigned it; NoSuchTask otherwise."""
+    task = task_for(user, task_id)
+    if not may_decide(user, task):
+        raise NoSuchTask
+    return task

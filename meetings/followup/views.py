@@ -139,10 +139,16 @@ def task_detail(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse
 @require_POST
 @role_required(access.may_follow)
 def task_step(request: AuthenticatedHttpRequest, task_id: int, step: str) -> HttpResponse:
-    task = _task(request, task_id)
     form_class = STEP_FORMS.get(step)
     if form_class is None:
         raise Http404
+    # Who may take the step is asked before the form is read: a refusal is a 404 whatever
+    # was sent, never a form error that tells the task exists.
+    find = access.decidable_task if step.endswith("-decision") else access.reportable_task
+    try:
+        task = find(request.user, task_id)
+    except access.NoSuchTask:
+        raise Http404 from None
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         return _render_task(request, task, {step: form}, status=400)

@@ -224,7 +224,7 @@ class TaskReportsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
-        task = access.task_for(request.user, task_id)
+        task = access.reportable_task(request.user, task_id)
         asked = TaskReportSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
@@ -254,7 +254,7 @@ class TaskExtensionRequestsView(StepErrorsMixin, DeclaredQueryParameters, Generi
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
-        task = access.task_for(request.user, task_id)
+        task = access.reportable_task(request.user, task_id)
         asked = TaskExtensionRequestSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         event = actions.request_extension(request.user, task, **asked.validated_data)
@@ -275,7 +275,7 @@ class TaskDecisionsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:
-        task = access.task_for(request.user, task_id)
+        task = access.decidable_task(request.user, task_id)
         asked = TaskDecisionSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
