@@ -28,9 +28,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BIND=0.0.0.0 \
     PORT=8000
 
-# What python-ldap links to (libldap pulls libsasl2-2 in).
+# What python-ldap links to (libldap pulls libsasl2-2 in); WeasyPrint's pango and the
+# serif font of the official documents (meetings/official/render.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libldap-2.5-0 libsasl2-2 \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -65,11 +65,13 @@ INSTALLED_APPS = [
     "meetings.records",
     "meetings.calendar",
     "meetings.readiness",
+    "meetings.official",
     "meetings.conclusions",
     "meetings.followup",
     "people",
     "httpapi",
     "workdays",
+    "signatures",
     # Webhooks (integrations/): above every app it listens to; only config imports it.
     "integrations",
 ]
@@ -245,6 +247,10 @@ STORAGES = {
     },
 }
 
+# A session's conclusion notice is due this many working days after the session ended
+# (meetings.conclusions.deadlines).
+CONCLUSION_NOTICE_WORKING_DAYS = env_int("CONCLUSION_NOTICE_WORKING_DAYS", 5, 1)
+
 # Records (docs/records.md). An upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary
 # file, never memory: documents are streamed from it to storage chunk by chunk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -303,6 +309,38 @@ RECORDS_UPLOAD_ABANDON_HOURS = env_int("RECORDS_UPLOAD_ABANDON_HOURS", 24, 1)
 # Not from the environment: the sweep of abandoned uploads re-enqueues itself this many
 # seconds after each run (meetings/records/tasks.py); hourly is ample for a 24 h limit.
 RECORDS_UPLOAD_CLEANUP_SECONDS = 3600
+
+# Digital signatures (signatures/, README "Signing documents"). The office signs with a
+# PKCS#12 file or with a key on a PKCS#11 token, never both; without either, nothing is
+# signed. Passwords and PINs are secrets: NAME or NAME_FILE.
+SIGNING_PKCS12_FILE = env_str("SIGNING_PKCS12_FILE")
+SIGNING_PKCS12_PASSWORD = env_secret("SIGNING_PKCS12_PASSWORD")
+SIGNING_PKCS11_MODULE = env_str("SIGNING_PKCS11_MODULE")
+SIGNING_PKCS11_TOKEN_LABEL = env_str("SIGNING_PKCS11_TOKEN_LABEL")
+SIGNING_PKCS11_KEY_LABEL = env_str("SIGNING_PKCS11_KEY_LABEL")
+SIGNING_PKCS11_PIN = env_secret("SIGNING_PKCS11_PIN")
+if SIGNING_PKCS12_FILE and SIGNING_PKCS11_MODULE:
+    raise ImproperlyConfigured(
+        "SIGNING_PKCS12_FILE and SIGNING_PKCS11_MODULE: set one signer, not both"
+    )
+for _path_variable, _path in [
+    ("SIGNING_PKCS12_FILE", SIGNING_PKCS12_FILE),
+    ("SIGNING_PKCS11_MODULE", SIGNING_PKCS11_MODULE),
+]:
+    if _path and not Path(_path).is_file():
+        raise ImproperlyConfigured(f"{_path_variable}: no file at {_path!r}")
+if SIGNING_PKCS11_MODULE:
+    for _label_variable in ("SIGNING_PKCS11_TOKEN_LABEL", "SIGNING_PKCS11_KEY_LABEL"):
+        if not globals()[_label_variable]:
+            raise ImproperlyConfigured(f"{_label_variable}: required with SIGNING_PKCS11_MODULE")
+# A PEM bundle of the roots a signature's chain must reach to be "trusted" (deployer-supplied).
+SIGNATURE_TRUST_ROOTS = env_str("SIGNATURE_TRUST_ROOTS")
+if SIGNATURE_TRUST_ROOTS and not Path(SIGNATURE_TRUST_ROOTS).is_file():
+    raise ImproperlyConfigured(f"SIGNATURE_TRUST_ROOTS: no file at {SIGNATURE_TRUST_ROOTS!r}")
+# Bounds on checking an uploaded PDF: bigger files are not read ("invalid", too large), and
+# a check is stopped after this many seconds ("invalid", timeout).
+SIGNATURE_VALIDATION_MAX_BYTES = env_int("SIGNATURE_VALIDATION_MAX_BYTES", 50 * 1024 * 1024, 1)
+SIGNATURE_VALIDATION_SECONDS = env_int("SIGNATURE_VALIDATION_SECONDS", 30, 1)
 
 # Webhooks (integrations/, README "Webhooks"). A subscription's URL must be https unless
 # WEBHOOKS_ALLOW_HTTP, and may not resolve to a private, loopback or link-local address
@@ -508,6 +546,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint (official documents) logs every step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Directory sign-in (LDAP, OpenID Connect; people/directory.py): the mapping of directory

@@ -12,7 +12,10 @@ from config import health
 from meetings import urls as meeting_urls
 from meetings.api import urls as meeting_api_urls
 from meetings.calendar import api as calendar_api
+from meetings.conclusions import urls as conclusion_urls
+from meetings.conclusions.api import urls as conclusion_api_urls
 from meetings.home import views as home_views
+from meetings.official import urls as official_urls
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
@@ -26,8 +29,14 @@ meeting_pages = [
     *meeting_urls.urlpatterns,
     *readiness_urls.urlpatterns,
     *record_urls.urlpatterns,
+    *conclusion_urls.urlpatterns,
+    *official_urls.meeting_urlpatterns,
 ]
-meeting_api = [*meeting_api_urls.urlpatterns, *record_api_urls.urlpatterns]
+meeting_api = [
+    *meeting_api_urls.urlpatterns,
+    *record_api_urls.urlpatterns,
+    *conclusion_api_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -71,6 +80,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
+    path("documents/", include((official_urls.template_urlpatterns, "official"))),
     path("audit/", include("meetings.trail.urls")),
     path("tasks/", include("meetings.followup.urls")),
 ]

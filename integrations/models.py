@@ -18,6 +18,7 @@ class EventType(models.TextChoices):
     TASK_EXTENSION_DECIDED = "task.extension_decided", _("Task extension granted or refused")
     TASK_COMPLETED = "task.completed", _("Task completion accepted")
     TASK_SENT_BACK = "task.sent_back", _("Task sent back")
+    CONCLUSIONS_PUBLISHED = "conclusions.published", _("Conclusion notice published")
 
 
 class WebhookSubscription(models.Model):

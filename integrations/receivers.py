@@ -1,10 +1,12 @@
 """What the webhooks listen to, connected in IntegrationsConfig.ready(): the booking core's
-meeting_changed, conferencing's readiness_changed and the records' two signals, each sent
-after its change committed."""
+meeting_changed, conferencing's readiness_changed, the records' two signals and the
+conclusions' notice_published, each sent after its change committed."""
 
 from conferencing.readiness_signals import readiness_changed
 from integrations import payloads, publishing, task_events
 from integrations.models import EventType
+from meetings.conclusions.models import ConclusionNotice
+from meetings.conclusions.signals import notice_published
 from meetings.events import ChangeKind, MeetingChange, meeting_changed
 from meetings.followup.signals import task_changed
 from meetings.records.models import RecordVersion
@@ -25,6 +27,7 @@ def connect() -> None:
     minutes_published.connect(on_minutes_published, dispatch_uid="integrations.minutes")
     recording_verified.connect(on_recording_verified, dispatch_uid="integrations.recording")
     task_changed.connect(on_task_changed, dispatch_uid="integrations.task")
+    notice_published.connect(on_notice_published, dispatch_uid="integrations.conclusions")
 
 
 def on_meeting_changed(sender: object, change: MeetingChange, **kwargs: object) -> None:
@@ -70,3 +73,30 @@ def version_event(event_type: str, version_id: int) -> None:
     if summary["details_visible"]:
         record["title"] = version.record.title
     publishing.publish(event_type, {meeting_id: {"meeting": summary, "record": record}})
+
+
+def on_notice_published(sender: object, notice_id: int, **kwargs: object) -> None:
+    """The notice's number, its PDF's checksum and its tasks (office codes and deadlines);
+    a confidential session's notice carries its number and time only."""
+    notice = ConclusionNotice.objects.select_related("record").filter(pk=notice_id).first()
+    if notice is None:
+        return
+    summary = payloads.summaries([notice.meeting_id]).get(notice.meeting_id)
+    if summary is None:
+        return
+    data: dict = {
+        "number_symbol": notice.number_symbol,
+        "published_at": payloads.iso(notice.published_at),
+    }
+    if summary["details_visible"]:
+        tasks = notice.items.filter(is_task=True).values_list(
+            "position", "tasks__office__code", "tasks__deadline_on"
+        )
+        data["tasks"] = [
+            {"item": position, "office": code, "deadline_on": str(deadline)}
+            for position, code, deadline in tasks.order_by("position", "tasks__office__code")
+        ]
+    publishing.publish(
+        EventType.CONCLUSIONS_PUBLISHED,
+        {notice.meeting_id: {"meeting": summary, "conclusions": data}},
+    )

@@ -239,3 +239,28 @@ def with_site(meetings: QuerySet[Meeting], user: User, condition: Q) -> QuerySet
     return meetings.filter(
         Q(Exists(legs), pk__in=readable) | Q(Exists(legs.filter(endpoint__technicians=user.pk)))
     )
+
+
+# --- conclusion notices (meetings.conclusions) ---------------------------------------------------
+
+
+def conclusions_manageable(
+    user: User, meetings: QuerySet[Meeting] | None = None
+) -> QuerySet[Meeting]:
+    """Meetings whose conclusion notice the user drafts, submits, approves, signs and
+    publishes: the owning office's secretariat, as for every document of the session
+    (`changeable`). Four eyes among them is meetings.records.four_eyes's rule."""
+    return changeable(user, meetings)
+
+
+def may_manage_conclusions(meeting: Meeting, user: User) -> bool:
+    return conclusions_manageable(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+
+
+def conclusions_readable(
+    user: User, meetings: QuerySet[Meeting] | None = None
+) -> QuerySet[Meeting]:
+    """Meetings whose PUBLISHED conclusion notice the user reads: whoever reads the
+    session's details (`with_details`), the offices it touches included. A notice not
+    yet published is read only by those who manage it (`conclusions_manageable`)."""
+    return with_details(user, meetings)

@@ -142,6 +142,8 @@ WEBHOOKS = ("central_webhook", "hanoi_webhook")
 # Tasks of the national session's conclusion notice (assigned by the centre) to Hà Nội
 # and to the other province; each has one progress report with an evidence file.
 TASKS = ("hanoi_task", "other_task")
+# The kind of an official document in the wording pages' address (an unknown one is 404).
+DOCUMENT_KINDS = ("invitation_kind",)
 NONE = ("-",)
 
 
@@ -182,6 +184,8 @@ def objects_for(route: str) -> tuple[str, ...]:
         return FEEDS
     if "job_id" in route:
         return JOBS
+    if "<str:kind>" in route:
+        return DOCUMENT_KINDS
     return NONE
 
 
@@ -692,6 +696,29 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # The invitation letter (meetings.official): whoever manages the session, as its records.
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/invitation-letter/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'hanoi'):
+        '404   302   404   302   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'national'):
+        '302   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/invitation-letter/', 'secret'):
+        '404   302   404   404   403   403   403   403   403   403   login login',
+    # An office's document wording and its preview: the office the secretary acts for (no
+    # office in the address); an unknown kind is 404.
+    ('GET', 'documents/templates/<str:kind>/', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'documents/templates/<str:kind>/', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('GET', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'documents/templates/<str:kind>/preview.pdf', 'invitation_kind'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'hanoi'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'national'):
@@ -704,6 +731,34 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/<int:record_id>/hold/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # The conclusion notice (meetings.conclusions): the owning office's secretariat drafts
+    # and acts; nobody else sees a notice before it is published (none is, here). POST
+    # without the editor's forms is refused (400); an action on a session without a notice
+    # is 404, as one that does not exist.
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'hanoi'):
+        '404   200   404   200   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'national'):
+        '200   404   404   404   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/', 'secret'):
+        '404   200   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'hanoi'):
+        '404   400   404   400   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'national'):
+        '400   404   404   404   404   404   404   404   404   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/', 'secret'):
+        '404   400   404   404   404   404   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'meetings/<int:meeting_id>/conclusions/act/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
+    ('POST', 'meetings/<int:meeting_id>/conclusions/act/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   login login',
     # Approving minutes: GET is the confirmation page (a refused approval, such as one of
     # a version that is not submitted, goes back to the session page), POST approves.
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/approve/', 'hanoi'):
@@ -1097,6 +1152,50 @@ TABLE: dict[tuple[str, str, str], str] = {
         '415   404   404   404   403   403   403   403   403   403   401   415',
     ('POST', '/api/v1/meetings/{meeting_id}/records/', 'secret'):
         '404   415   404   404   403   403   403   403   403   403   401   404',
+    # The conclusion notice: no session has one here, so reading is 404 for all; saving
+    # the draft is the owning office's (an empty body is refused, 415 as a form).
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'hanoi'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'national'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('GET', '/api/v1/meetings/{meeting_id}/conclusions/', 'secret'):
+        '404   404   404   404   404   404   404   404   404   404   401   404',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'hanoi'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'national'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('PUT', '/api/v1/meetings/{meeting_id}/conclusions/', 'secret'):
+        '404   400   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/submit/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/approve/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/return/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/sign/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'hanoi'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'national'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/meetings/{meeting_id}/conclusions/publish/', 'secret'):
+        '404   404   404   404   403   403   403   403   403   403   401   404',
     ('GET', '/api/v1/record-versions/{id}/', 'hanoi'):
         '200   200   404   200   404   200   404   404   404   404   401   200',
     ('GET', '/api/v1/record-versions/{id}/', 'national'):
@@ -1709,6 +1808,8 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         path = path.replace("tokens/{id}", f"tokens/{pk(world.tokens[obj])}")
     elif obj in SERVICE_ACCOUNTS:
         path = path.replace("<int:account_id>", pk(world.service_accounts[obj]))
+    elif obj in DOCUMENT_KINDS:
+        path = path.replace("<str:kind>", "memo" if missing else obj.removesuffix("_kind"))
     elif obj in WEBHOOKS:
         subscription_pk, delivery_pk = world.webhooks[obj]
         path = path.replace("webhooks/{id}", f"webhooks/{pk(subscription_pk)}")

@@ -46,6 +46,7 @@ SOURCES = (
     "integrations",
     "meetings",
     "people",
+    "signatures",
     "workdays",
 )
 SOURCES += ("templates", "locale")

@@ -10,3 +10,11 @@ class ConclusionsConfig(AppConfig):
     name = "meetings.conclusions"
     label = "conclusions"
     verbose_name = _("Conclusion notices")
+
+    def ready(self) -> None:
+        # Imported in ready() because notify imports models.
+        from meetings.conclusions import notify, signals
+
+        signals.notice_published.connect(
+            notify.on_notice_published, dispatch_uid="conclusions.notify"
+        )

@@ -181,14 +181,18 @@ def add_document_version(
     uploaded_by: AbstractBaseUser,
     record: Record | None = None,
     reason: str = "",
+    held: bool = False,
 ) -> RecordVersion:
-    """A stored document becomes a version: minutes as a draft, others available at once.
+    """A stored document becomes a version: minutes as a draft, others available at once,
+    unless `held` (a draft until `release`: a signed conclusion notice waits for its
+    publishing).
 
     Side effects: creates the Record when `record` is None; audit "record.uploaded".
     The caller deletes the stored object if this raises.
     """
     require_document_kind(kind)
-    status = RecordStatus.DRAFT if kind == RecordKind.MINUTES else RecordStatus.AVAILABLE
+    held = held or kind == RecordKind.MINUTES
+    status = RecordStatus.DRAFT if held else RecordStatus.AVAILABLE
     with transaction.atomic():
         return _add_version(
             meeting=meeting,
@@ -496,6 +500,20 @@ def return_for_changes(
         version.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
         trail.record(actor, "record.returned", version, {"comment": comment})
     return version
+
+
+def release(version: RecordVersion, actor: AbstractBaseUser) -> RecordVersion:
+    """A held document (not minutes, which go through approval) is published: from now on
+    everyone who reads the session's records sees it. Call inside the transaction of the
+    action that releases it. Side effects: audit "record.released"."""
+    locked = _locked(version, RecordStatus.DRAFT)
+    if locked.record.kind == RecordKind.MINUTES:
+        raise RecordError(_("Only minutes go through approval."), "not_minutes")
+    locked.status = RecordStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    trail.record(actor, "record.released", locked, {"number": locked.number})
+    return locked
 
 
 def set_legal_hold(record: Record, *, hold: bool, actor: AbstractBaseUser) -> Record:

@@ -136,8 +136,10 @@ def upload_document(
     uploaded_by: AbstractBaseUser,
     record: Record | None = None,
     reason: str = "",
+    held: bool = False,
 ) -> RecordVersion:
-    """Check, store and record one uploaded document as a new version.
+    """Check, store and record one uploaded document as a new version (`held` back as a
+    draft until archive.release when asked).
 
     Raises RecordError for a refused file or version (nothing stored) and
     record_storage.StorageUnavailable (StorageTimeout when the store did not answer in
@@ -166,6 +168,7 @@ def upload_document(
             uploaded_by=uploaded_by,
             record=record,
             reason=reason,
+            held=held,
         )
     except BaseException as error:
         # Whatever failed (storage, the database, a refused version), no object stays.
