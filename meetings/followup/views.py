@@ -3,6 +3,7 @@ history and the forms of its next steps, an evidence file, and the follow-up pag
 its CSV and XLSX exports. Thin: parse, ask access, call actions, render. A task the
 user may not see or act on answers 404, as a missing one."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -199,7 +200,10 @@ def evidence(request: AuthenticatedHttpRequest, task_id: int, file_id: int) -> H
         if storage.is_s3():
             return HttpResponseRedirect(
                 storage.download_url(
-                    found.key, original_name=found.name, content_type=found.content_type
+                    found.key,
+                    original_name=found.name,
+                    content_type=found.content_type,
+                    expires_s=settings.RECORDS_LINK_SECONDS,
                 )
             )
         chunks = storage.open_chunks(found.key)
