@@ -139,8 +139,8 @@ ANSWER_LINKS = ("answer_link", "forged_answer_link")
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 WEBHOOKS = ("central_webhook", "hanoi_webhook")
-# Tasks of the national session's conclusion notice (assigned by the centre) to Hà Nội
-# and to the other province; each has one progress report with an evidence file.
+# Tasks of a centre's session's published notice (assigned by the centre) to Hà Nội and
+# to the other province; each has one progress report with an evidence file.
 TASKS = ("hanoi_task", "other_task")
 # The kind of an official document in the wording pages' address (an unknown one is 404).
 DOCUMENT_KINDS = ("invitation_kind",)
@@ -1651,11 +1651,25 @@ def build_world() -> World:
             f"{name}_webhook": webhook_of(offices[name], users[name])
             for name in ("central", "hanoi")
         },
-        tasks={
-            f"{name}_task": task_of(meetings["national"], offices[name], users[name], position)
-            for position, name in enumerate(("hanoi", "other"), start=1)
-        },
+        tasks=tasks_of(users, offices, bridges["central_bridge"]),
     )
+
+
+def tasks_of(users: dict, offices: dict, bridge) -> dict[str, tuple[int, int, int]]:
+    """The centre's session of its own whose published notice assigns a task to Hà Nội
+    and one to the other province (the three sessions of the world keep no notice)."""
+    meeting = booked(
+        users["central"],
+        details=DetailsFactory(title="Phiên giao nhiệm vụ"),
+        sites=SiteSelection(sites=("TW", "T01", "T02")),
+        host_code="TW",
+        slot__start=local_time(10, 8),
+        bridge_id=bridge.pk,
+    )
+    return {
+        f"{name}_task": task_of(meeting, offices[name], users[name], position)
+        for position, name in enumerate(("hanoi", "other"), start=1)
+    }
 
 
 def task_of(meeting, office, reporter, position: int) -> tuple[int, int, int]:
@@ -1671,10 +1685,16 @@ def task_of(meeting, office, reporter, position: int) -> tuple[int, int, int]:
             "number_symbol": "1/TB-VPCP",
         },
     )
+    deadline = local_time(30, 8).date()
     item = ConclusionItem.objects.create(
-        notice=notice, position=position, text=f"Nhiệm vụ {position}", is_task=True
+        notice=notice,
+        position=position,
+        text=f"Nhiệm vụ {position}",
+        is_task=True,
+        deadline_on=deadline,
     )
-    task = Task.objects.create(item=item, office=office, deadline_on=local_time(30, 8).date())
+    item.offices.add(office)
+    task = Task.objects.create(item=item, office=office, deadline_on=deadline)
     event = followup_actions.report_progress(
         reporter,
         task,

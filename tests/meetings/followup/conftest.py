@@ -43,7 +43,11 @@ def published_task(meeting, office, deadline_on: date, position: int = 1, text: 
     item, _created = ConclusionItem.objects.get_or_create(
         notice=notice,
         position=position,
-        defaults={"text": text or f"Nhiệm vụ số {position}", "is_task": True},
+        defaults={
+            "text": text or f"Nhiệm vụ số {position}",
+            "is_task": True,
+            "deadline_on": deadline_on,
+        },
     )
     item.offices.add(office)
     return Task.objects.create(item=item, office=office, deadline_on=deadline_on)
