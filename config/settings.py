@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "meetings.readiness",
     "meetings.official",
     "meetings.conclusions",
+    "meetings.followup",
     "people",
     "httpapi",
     "signatures",
@@ -534,6 +535,8 @@ SPECTACULAR_SETTINGS = {
         "ReportableStateEnum": "conferencing.api.leg_reports.REPORTABLE_STATES",
         "DocumentKindEnum": "meetings.records.forms.DOCUMENT_KIND_CHOICES",
         "WebhookEventTypeEnum": "integrations.models.EventType",
+        "TaskStateEnum": "meetings.conclusions.models.TaskState",
+        "TaskEventKindEnum": "meetings.followup.models.EventKind",
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }
@@ -667,3 +670,12 @@ PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 20000, 1)
 # The CSV import of announced days off and make-up working days (workdays/csv_import.py):
 # a year holds a handful of rows, so a larger file is refused whole before it is read.
 WORKING_DAYS_IMPORT_MAX_BYTES = env_int("WORKING_DAYS_IMPORT_MAX_BYTES", 256 * 1024, 1024)
+# Task follow-up (meetings/followup/): a reminder this many working days before a
+# task's deadline (then one when it is overdue, and one a week after that), and the
+# largest evidence file a progress report may carry (at most TASK_EVIDENCE_MAX_FILES).
+TASK_REMINDER_WORKING_DAYS = env_int("TASK_REMINDER_WORKING_DAYS", 2, 1)
+TASK_EVIDENCE_MAX_BYTES = env_int("TASK_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, 1)
+TASK_EVIDENCE_MAX_FILES = env_int("TASK_EVIDENCE_MAX_FILES", 5, 1)
+# Not from the environment: the reminder sweep re-enqueues itself this many seconds
+# after each run (meetings/followup/reminder_tasks.py).
+TASK_REMINDER_SWEEP_SECONDS = 3600

@@ -57,6 +57,7 @@ urlpatterns = [
     path("api/v1/", include((calendar_api.urlpatterns, "calendar-api"))),
     path("api/v1/audit/", trail_api.AuditEntryList.as_view(), name="api-audit"),
     path("api/v1/", include("integrations.urls")),
+    path("api/v1/", include(("meetings.followup.api.urls", "followup-api"))),
     # Home: each role's dashboard (meetings.home), then the links of accounts' pages.
     path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
@@ -82,6 +83,7 @@ urlpatterns = [
     path("documents/", include((official_urls.template_urlpatterns, "official"))),
     path("audit/", include("meetings.trail.urls")),
     path("working-days/", include("workdays.urls")),
+    path("tasks/", include("meetings.followup.urls")),
 ]
 
 if settings.DEBUG:

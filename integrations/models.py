@@ -13,6 +13,11 @@ class EventType(models.TextChoices):
     READINESS_CHANGED = "readiness.changed", _("Readiness changed")
     MINUTES_PUBLISHED = "minutes.published", _("Minutes published")
     RECORDING_VERIFIED = "recording.verified", _("Recording verified")
+    TASK_REPORTED = "task.reported", _("Task progress or completion reported")
+    TASK_EXTENSION_REQUESTED = "task.extension_requested", _("Task extension requested")
+    TASK_EXTENSION_DECIDED = "task.extension_decided", _("Task extension granted or refused")
+    TASK_COMPLETED = "task.completed", _("Task completion accepted")
+    TASK_SENT_BACK = "task.sent_back", _("Task sent back")
     CONCLUSIONS_PUBLISHED = "conclusions.published", _("Conclusion notice published")
 
 

@@ -3,11 +3,12 @@ meeting_changed, conferencing's readiness_changed, the records' two signals and 
 conclusions' notice_published, each sent after its change committed."""
 
 from conferencing.readiness_signals import readiness_changed
-from integrations import payloads, publishing
+from integrations import payloads, publishing, task_events
 from integrations.models import EventType
 from meetings.conclusions.models import ConclusionNotice
 from meetings.conclusions.signals import notice_published
 from meetings.events import ChangeKind, MeetingChange, meeting_changed
+from meetings.followup.signals import task_changed
 from meetings.records.models import RecordVersion
 from meetings.records.signals import minutes_published, recording_verified
 
@@ -25,6 +26,7 @@ def connect() -> None:
     readiness_changed.connect(on_readiness_changed, dispatch_uid="integrations.readiness")
     minutes_published.connect(on_minutes_published, dispatch_uid="integrations.minutes")
     recording_verified.connect(on_recording_verified, dispatch_uid="integrations.recording")
+    task_changed.connect(on_task_changed, dispatch_uid="integrations.task")
     notice_published.connect(on_notice_published, dispatch_uid="integrations.conclusions")
 
 
@@ -45,6 +47,10 @@ def on_minutes_published(sender: object, version_id: int, **kwargs: object) -> N
 
 def on_recording_verified(sender: object, version_id: int, **kwargs: object) -> None:
     version_event(EventType.RECORDING_VERIFIED, version_id)
+
+
+def on_task_changed(sender: object, event_id: int, **kwargs: object) -> None:
+    task_events.publish(event_id)
 
 
 def version_event(event_type: str, version_id: int) -> None:

@@ -56,6 +56,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -74,6 +75,8 @@ from integrations import signing as webhook_signing
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from meetings.calendar import answers, feed_tokens
 from meetings.calendar.models import FeedKind, SentInvitation
+from meetings.conclusions.models import ConclusionItem, ConclusionNotice, NoticeState, Task
+from meetings.followup import actions as followup_actions
 from meetings.models import Classification
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode
 from people import api_tokens, invitations, service_accounts
@@ -136,12 +139,17 @@ ANSWER_LINKS = ("answer_link", "forged_answer_link")
 TOKENS = ("hanoi_token", "service_token")
 SERVICE_ACCOUNTS = ("central_service", "hanoi_service")
 WEBHOOKS = ("central_webhook", "hanoi_webhook")
+# Tasks of a centre's session's published notice (assigned by the centre) to Hà Nội and
+# to the other province; each has one progress report with an evidence file.
+TASKS = ("hanoi_task", "other_task")
 # The kind of an official document in the wording pages' address (an unknown one is 404).
 DOCUMENT_KINDS = ("invitation_kind",)
 NONE = ("-",)
 
 
 def objects_for(route: str) -> tuple[str, ...]:
+    if "task_id" in route:
+        return TASKS
     if "webhooks/{id}" in route:
         return WEBHOOKS
     if "token_id" in route or "tokens/{id}" in route:
@@ -1327,6 +1335,68 @@ TABLE: dict[tuple[str, str, str], str] = {
         '202   404   404   404   403   403   403   403   403   403   401   202',
     ('POST', '/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/', 'hanoi_webhook'):
         '404   202   404   202   403   403   403   403   403   403   401   404',
+    # Conclusion tasks (meetings.followup.access): the assigned office's secretariat and
+    # the assigning office's (the centre, and "two_token", which acts for it) see a task;
+    # the assigned office reports, the assigning one decides; anyone else's task, or a
+    # step one may not take, answers as a missing one. Pages take no token.
+    ('GET', 'tasks/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'tasks/follow-up/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/follow-up/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'tasks/follow-up/export/<slug:fmt>/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/follow-up/export/<slug:fmt>/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'tasks/<int:task_id>/', 'hanoi_task'):
+        '200   200   404   200   403   403   403   403   403   403   login login',
+    ('GET', 'tasks/<int:task_id>/', 'other_task'):
+        '200   404   200   404   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/<int:task_id>/', 'hanoi_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'tasks/<int:task_id>/', 'other_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'tasks/<int:task_id>/steps/<slug:step>/', 'hanoi_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', 'tasks/<int:task_id>/steps/<slug:step>/', 'other_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'tasks/<int:task_id>/steps/<slug:step>/', 'hanoi_task'):
+        '404   400   404   400   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/<int:task_id>/steps/<slug:step>/', 'other_task'):
+        '404   404   400   404   403   403   403   403   403   403   login login',
+    ('GET', 'tasks/<int:task_id>/evidence/<int:file_id>/', 'hanoi_task'):
+        '200   200   404   200   403   403   403   403   403   403   login login',
+    ('GET', 'tasks/<int:task_id>/evidence/<int:file_id>/', 'other_task'):
+        '200   404   200   404   403   403   403   403   403   403   login login',
+    ('POST', 'tasks/<int:task_id>/evidence/<int:file_id>/', 'hanoi_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'tasks/<int:task_id>/evidence/<int:file_id>/', 'other_task'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('GET', '/api/v1/tasks/', '-'):
+        '200   200   200   200   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/tasks/{task_id}/', 'hanoi_task'):
+        '200   200   404   200   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/tasks/{task_id}/', 'other_task'):
+        '200   404   200   404   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/tasks/{task_id}/events/{event_id}/', 'hanoi_task'):
+        '200   200   404   200   403   403   403   403   403   403   401   200',
+    ('GET', '/api/v1/tasks/{task_id}/events/{event_id}/', 'other_task'):
+        '200   404   200   404   403   403   403   403   403   403   401   200',
+    ('POST', '/api/v1/tasks/{task_id}/reports/', 'hanoi_task'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/tasks/{task_id}/reports/', 'other_task'):
+        '404   404   400   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/tasks/{task_id}/extension-requests/', 'hanoi_task'):
+        '404   400   404   400   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/tasks/{task_id}/extension-requests/', 'other_task'):
+        '404   404   400   404   403   403   403   403   403   403   401   404',
+    ('POST', '/api/v1/tasks/{task_id}/decisions/', 'hanoi_task'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
+    ('POST', '/api/v1/tasks/{task_id}/decisions/', 'other_task'):
+        '400   404   404   404   403   403   403   403   403   403   401   400',
     # --- WebSocket routes ---
     # The token column is a program's socket: Bearer token, no Origin; it acts for VPCP.
     ('WS', '^ws/conferences/(?P<conference_id>[0-9]{1,18})/board/$', 'hanoi'):
@@ -1430,6 +1500,7 @@ class World:
     service_accounts: dict  # name -> user pk
     legs: dict  # meeting name -> the pk of its leg of the Hà Nội commune X0101
     webhooks: dict  # name -> (subscription pk, pk of one of its deliveries)
+    tasks: dict  # name -> (task pk, pk of its progress report, pk of that report's file)
 
 
 def an_upload(meeting, owner, kind: str, name: str) -> RecordingUpload:
@@ -1597,7 +1668,57 @@ def build_world() -> World:
             f"{name}_webhook": webhook_of(offices[name], users[name])
             for name in ("central", "hanoi")
         },
+        tasks=tasks_of(users, offices, bridges["central_bridge"]),
     )
+
+
+def tasks_of(users: dict, offices: dict, bridge) -> dict[str, tuple[int, int, int]]:
+    """The centre's session of its own whose published notice assigns a task to Hà Nội
+    and one to the other province (the three sessions of the world keep no notice)."""
+    meeting = booked(
+        users["central"],
+        details=DetailsFactory(title="Phiên giao nhiệm vụ"),
+        sites=SiteSelection(sites=("TW", "T01", "T02")),
+        host_code="TW",
+        slot__start=local_time(10, 8),
+        bridge_id=bridge.pk,
+    )
+    return {
+        f"{name}_task": task_of(meeting, offices[name], users[name], position)
+        for position, name in enumerate(("hanoi", "other"), start=1)
+    }
+
+
+def task_of(meeting, office, reporter, position: int) -> tuple[int, int, int]:
+    """A task of the meeting's published notice assigned to `office`, with one progress
+    report by `reporter` carrying one evidence file."""
+    notice, _made = ConclusionNotice.objects.get_or_create(
+        meeting=meeting,
+        defaults={
+            "state": NoticeState.PUBLISHED,
+            "due_on": local_time(7, 8).date(),
+            "drafted_by": meeting.organiser,
+            "published_at": local_time(7, 8),
+            "number_symbol": "1/TB-VPCP",
+        },
+    )
+    deadline = local_time(30, 8).date()
+    item = ConclusionItem.objects.create(
+        notice=notice,
+        position=position,
+        text=f"Nhiệm vụ {position}",
+        is_task=True,
+        deadline_on=deadline,
+    )
+    item.offices.add(office)
+    task = Task.objects.create(item=item, office=office, deadline_on=deadline)
+    event = followup_actions.report_progress(
+        reporter,
+        task,
+        percent=10,
+        files=[SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.7 matrix", "application/pdf")],
+    )
+    return task.pk, event.pk, event.evidence.get().pk
 
 
 def webhook_of(office, user) -> tuple[int, int]:
@@ -1730,6 +1851,12 @@ def concrete(route: str, obj: str, world: World, missing: bool = False) -> str:
         subscription_pk, delivery_pk = world.webhooks[obj]
         path = path.replace("webhooks/{id}", f"webhooks/{pk(subscription_pk)}")
         path = path.replace("{delivery_id}", pk(delivery_pk))
+    elif obj in TASKS:
+        task_pk, event_pk, file_pk = world.tasks[obj]
+        path = path.replace("<int:task_id>", pk(task_pk)).replace("{task_id}", pk(task_pk))
+        path = path.replace("{event_id}", pk(event_pk)).replace("<int:file_id>", pk(file_pk))
+        path = path.replace("<slug:step>", "progress")
+    path = path.replace("<slug:fmt>", "csv")
     path = path.replace("{number}", "1").replace("<int:number>", "1")
     assert "<" not in path and "{" not in path, path
     return path
