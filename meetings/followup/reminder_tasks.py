@@ -1,39 +1,25 @@
-"""The reminder sweep as a periodic task: each run sends what is owed
-(meetings.followup.reminders) and enqueues the next run TASK_REMINDER_SWEEP_SECONDS
-later, whatever happened. `manage.py send_task_reminders --schedule` (bin/run prepare)
-starts the chain unless a run is already waiting, as the records' sweep does."""
+"""The reminder sweep as a periodic task (a chain of periodic/chains.py): each run sends
+what is owed (meetings.followup.reminders), then the next one runs
+TASK_REMINDER_SWEEP_SECONDS later. `manage.py send_task_reminders --schedule` (bin/run
+prepare) starts the chain unless a run is already waiting."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from meetings.followup import reminders
+from periodic.chains import Chain
 
-FINISHED = ["SUCCESSFUL", "FAILED"]
-# A sweep takes seconds; one "running" for longer than this died with its worker.
-SWEEP_DEAD_AFTER = timedelta(hours=3)
+
+def sweep_interval() -> timedelta:
+    return timedelta(seconds=settings.TASK_REMINDER_SWEEP_SECONDS)
 
 
 @task(queue_name="default")
 def send_reminders_task() -> int:
-    try:
+    with SWEEP.repeating():
         return reminders.send_due()
-    finally:
-        schedule(timezone.now() + timedelta(seconds=settings.TASK_REMINDER_SWEEP_SECONDS))
 
 
-def schedule(run_after=None) -> None:
-    send_reminders_task.using(run_after=run_after).enqueue()
-
-
-def waiting() -> bool:
-    died_before = timezone.now() - SWEEP_DEAD_AFTER
-    return (
-        DBTaskResult.objects.filter(task_path=send_reminders_task.module_path)
-        .exclude(status__in=FINISHED)
-        .exclude(status="RUNNING", started_at__lt=died_before)
-        .exists()
-    )
+SWEEP = Chain(send_reminders_task, interval=sweep_interval)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from meetings.followup import reminders
-from meetings.followup.reminder_tasks import schedule, waiting
+from meetings.followup.reminder_tasks import SWEEP
 
 
 class Command(BaseCommand):
@@ -21,11 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options.get("schedule"):
-            if waiting():
-                self.stdout.write(_("The task reminders are already scheduled."))
-            else:
-                schedule()
+            if SWEEP.start():
                 self.stdout.write(_("The task reminders are scheduled."))
+            else:
+                self.stdout.write(_("The task reminders are already scheduled."))
             return
         sent = reminders.send_due()
         self.stdout.write(_("%(count)d task reminders sent.") % {"count": sent})
