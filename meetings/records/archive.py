@@ -96,12 +96,21 @@ def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
     whose jurisdiction the session touches included, the latest version of each record
     that is out. Nobody gets anything of a meeting whose details they may not read.
     """
-    versions = (
-        RecordVersion.objects.filter(record__meeting=meeting)
-        .filter(record__meeting__in=with_details(user).values("pk"))
+    return (
+        readable_versions(user, RecordVersion.objects.filter(record__meeting=meeting))
         .select_related("record", "uploaded_by__person", "submitted_by", "reviewed_by")
         .order_by("record__kind", "record__created_at", "record_id", "-number")
     )
+
+
+def readable_versions(
+    user: User, versions: QuerySet[RecordVersion] | None = None
+) -> QuerySet[RecordVersion]:
+    """Of these versions (every one by default, of any meeting), those the user may see:
+    the rule of `visible_versions` as one condition, for a query across meetings (the
+    archive's search)."""
+    versions = RecordVersion.objects.all() if versions is None else versions
+    versions = versions.filter(record__meeting__in=with_details(user).values("pk"))
     managed = Q(record__meeting__in=changeable(user).values("pk"))
     return versions.filter(managed | latest_out())
 
@@ -279,6 +288,8 @@ def _add_version(
             "reason": version.reason,
         },
     )
+    if kind in DOCUMENT_KINDS:
+        record_signals.announce(record_signals.document_stored, version.pk)
     return version
 
 
