@@ -1,0 +1,62 @@
+"""Searching the archive: what a person may find, ranked, in one query.
+
+Who finds what is not decided here: a session, its conclusions and tasks are found by
+whoever may read the session's details (meetings.visibility.with_details), a document
+by whoever may see that version of it (meetings.records.archive.readable_versions).
+Both are subqueries of the one search query, so nothing a person may not see is ever
+read, ranked or counted. Of the versions of one record the search shows the one that is
+out, and to the office managing the session also its newest (a draft beside the
+published minutes): never every older version again.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from meetings.records import archive
+from meetings.records.models import RecordVersion
+from meetings.search import fulltext
+from meetings.search.models import EntryKind, SearchEntry
+from meetings.search.text import query_words
+from meetings.visibility import User, with_details
+
+
+def found_versions(user: User) -> QuerySet[RecordVersion]:
+    """The document versions the user may see, one or two per record (above)."""
+    newer_stored = RecordVersion.objects.filter(
+        record=OuterRef("record"),
+        number__gt=OuterRef("number"),
+        status__in=archive.STORED_STATUSES,
+    )
+    return (
+        archive.readable_versions(user)
+        .filter(status__in=archive.STORED_STATUSES)
+        .filter(archive.latest_out() | ~Q(Exists(newer_stored)))
+    )
+
+
+def readable_entries(user: User) -> QuerySet[SearchEntry]:
+    """Every entry the user may find, whatever the words."""
+    if not user.is_authenticated:
+        return SearchEntry.objects.none()
+    sessions = with_details(user).values("pk")
+    return SearchEntry.objects.filter(
+        Q(meeting__in=sessions) & ~Q(kind=EntryKind.DOCUMENT)
+        | Q(kind=EntryKind.DOCUMENT, version__in=found_versions(user).values("pk"))
+    )
+
+
+def search(user: User, query: str, kind: str = "") -> QuerySet[SearchEntry]:
+    """The entries the user may find holding every word of `query` (folded: case, marks
+    and đ ignored; the last word may be the start of one), of one kind if given; best
+    first: a match in the title before one in the text alone, then by the database's
+    rank. None for a query without words."""
+    words = query_words(query)
+    if not words:
+        return SearchEntry.objects.none()
+    entries = readable_entries(user)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return (
+        fulltext.matching(entries, words)
+        .select_related("meeting__conference", "version__record")
+        .defer("folded_title", "folded_body")
+    )
