@@ -16,6 +16,7 @@ from meetings.home import views as home_views
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
+from meetings.search import api as search_api
 from meetings.trail import api as trail_api
 from people.views import tokens as token_views
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include((calendar_api.urlpatterns, "calendar-api"))),
     path("api/v1/audit/", trail_api.AuditEntryList.as_view(), name="api-audit"),
+    path("api/v1/search/", search_api.SearchView.as_view(), name="api-search"),
     path("api/v1/", include("integrations.urls")),
     # Home: each role's dashboard (meetings.home), then the links of accounts' pages.
     path("", home_views.home, name="home"),
@@ -71,6 +73,7 @@ urlpatterns = [
     path("meetings/", include((meeting_pages, "meetings"))),
     path("calendar/", include("meetings.calendar.urls")),
     path("audit/", include("meetings.trail.urls")),
+    path("search/", include("meetings.search.urls")),
 ]
 
 if settings.DEBUG:

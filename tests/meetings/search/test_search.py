@@ -8,9 +8,10 @@ Run on SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (tsvector + GIN).
 import pytest
 
 from accounts.roles import Role
+from meetings import meeting_details
 from meetings.models import Classification
 from meetings.records import integrity
-from meetings.records.models import RecordKind, RecordStatus
+from meetings.records.models import RecordKind
 from meetings.search import indexing
 from meetings.search.models import EntryKind, SearchEntry
 from meetings.search.query import search
@@ -202,8 +203,6 @@ def test_an_unknown_kind_is_refused(alice, book):
 def test_a_title_change_is_indexed_after_the_commit(
     alice, book, django_capture_on_commit_callbacks
 ):
-    from meetings import meeting_details
-
     meeting = book(alice, "Giao ban")
 
     with django_capture_on_commit_callbacks(execute=True):
