@@ -225,7 +225,7 @@ def run_leg() -> dict:
     secretariat, attendee = seed()
     seed_s = time.perf_counter() - started
     connection.cursor().execute("ANALYZE")  # both databases: plans from real statistics
-    explain = explained(search(secretariat, EXPLAINED), connection.vendor)
+    explain = explained(search(secretariat, EXPLAINED).ranked, connection.vendor)
     per_query: dict[str, dict] = {}
     every: list[float] = []
     queries_per_search = 0

@@ -105,9 +105,28 @@ def _ensure_sqlite(cursor) -> None:
 
 
 def matching(entries: QuerySet, words: list[str]) -> QuerySet:
-    """The entries holding every word (the last as a prefix), annotated `title_hit` (every
-    word in the title) and `score` (higher is better), ordered best first. `words` come
-    from meetings.search.text.query_words: folded letters and digits only, never empty."""
+    """The entries holding every word (the last as a prefix), unordered: what a count
+    needs, without the rank. `words` come from meetings.search.text.query_words: folded
+    letters and digits only, never empty."""
+    vendor = connections[entries.db].vendor
+    if vendor == "postgresql":
+        return entries.filter(
+            RawSQL(
+                f'"{TABLE}"."{VECTOR}" @@ to_tsquery(\'simple\'::regconfig, %s)',
+                [_tsquery(words)],
+                output_field=BooleanField(),
+            )
+        )
+    if vendor == "sqlite":
+        return entries.filter(
+            pk__in=RawSQL(f'SELECT rowid FROM "{FTS}" WHERE "{FTS}" MATCH %s', [_fts_query(words)])
+        )
+    raise NotImplementedError(f"no full-text search on {vendor}")
+
+
+def ranked(entries: QuerySet, words: list[str]) -> QuerySet:
+    """`matching`, annotated `title_hit` (every word in the title) and `score` (higher is
+    better), ordered best first."""
     vendor = connections[entries.db].vendor
     if vendor == "postgresql":
         return _postgresql(entries, words)

@@ -9,6 +9,9 @@ out, and to the office managing the session also its newest (a draft beside the
 published minutes): never every older version again.
 """
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from meetings.records import archive
@@ -44,19 +47,38 @@ def readable_entries(user: User) -> QuerySet[SearchEntry]:
     )
 
 
-def search(user: User, query: str, kind: str = "") -> QuerySet[SearchEntry]:
+@dataclass(frozen=True)
+class Results:
+    """The search's answer as a Paginator takes it: sliced from the ranked entries,
+    counted without ranking them (the rank is the dearest part of the query)."""
+
+    ranked: QuerySet[SearchEntry]
+    found: QuerySet[SearchEntry]
+
+    def count(self) -> int:
+        return self.found.count()
+
+    def __getitem__(self, item):
+        return self.ranked[item]
+
+    def __iter__(self) -> Iterator[SearchEntry]:
+        return iter(self.ranked)
+
+
+def search(user: User, query: str, kind: str = "") -> Results:
     """The entries the user may find holding every word of `query` (folded: case, marks
     and đ ignored; the last word may be the start of one), of one kind if given; best
     first: a match in the title before one in the text alone, then by the database's
     rank. None for a query without words."""
     words = query_words(query)
-    if not words:
-        return SearchEntry.objects.none()
     entries = readable_entries(user)
+    if not words:
+        return Results(SearchEntry.objects.none(), SearchEntry.objects.none())
     if kind:
         entries = entries.filter(kind=kind)
-    return (
-        fulltext.matching(entries, words)
+    ranked = (
+        fulltext.ranked(entries, words)
         .select_related("meeting__conference", "version__record")
         .defer("folded_title", "folded_body")
     )
+    return Results(ranked, fulltext.matching(entries, words))
