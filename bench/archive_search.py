@@ -12,7 +12,7 @@ connect).
 Each leg bulk-inserts (not through the booking domain, to keep the setup short) 10,000
 sessions of one office over 400 sites, one in ten confidential, with titles and agendas
 drawn from a fixed vocabulary of places and topics, and 5,000 documents (minutes and
-agenda papers, 1,500-4,000 characters of text each) indexed through
+agenda papers, 600-1,500 characters of text each) indexed through
 meetings.search.indexing as the extraction task indexes them. Then it asks the /search/
 page through the whole Django stack (middleware, session, the count, the first page of
 20 hits with their snippets, the template) for a set of queries, from a word in every
@@ -425,7 +425,7 @@ def seed():
 def document_text(rng: random.Random, kind: str) -> str:
     opening = "BIÊN BẢN KẾT LUẬN cuộc họp" if kind == "minutes" else "TÀI LIỆU phục vụ cuộc họp"
     parts = [opening]
-    for _n in range(rng.randint(6, 16)):
+    for _n in range(rng.randint(2, 5)):
         parts.append(f"Về {rng.choice(TOPICS)} tại {rng.choice(PLACES)}: {FILLER}")
     return " ".join(parts)
 

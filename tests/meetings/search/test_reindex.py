@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from meetings.records.documents import PDF
@@ -24,8 +25,10 @@ def storage(settings, tmp_path):
 
 
 def run(*args: str) -> str:
+    """The command's report, in English (the assertions are on the msgids)."""
     out = io.StringIO()
-    call_command("reindex_archive", *args, stdout=out)
+    with translation.override("en"):
+        call_command("reindex_archive", *args, stdout=out)
     return out.getvalue()
 
 
