@@ -115,6 +115,16 @@ def readable_versions(
     return versions.filter(managed | latest_out())
 
 
+def readable_beyond_details(user: User, version: str, meeting: str) -> Q:
+    """The rule of `readable_versions` for a version of a meeting whose details the user
+    may read (visibility.with_details, which the caller asks), as a condition on another
+    model naming the version (the path `version`) and its meeting (the path `meeting`):
+    the meeting managed, or the version the latest one out. For a query across the whole
+    archive (the search), where the rule's subqueries nested in one another read slowly."""
+    out = RecordVersion.objects.filter(latest_out()).values("pk")
+    return Q(**{f"{meeting}__in": changeable(user).values("pk")}) | Q(**{f"{version}__in": out})
+
+
 def latest_out() -> Q:
     """A version that is out (published or available) with no newer one out: the one
     version of a record that those who do not manage it see."""

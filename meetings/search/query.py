@@ -3,37 +3,21 @@
 Who finds what is not decided here: a session, its conclusions and tasks are found by
 whoever may read the session's details (meetings.visibility.with_details), a document
 by whoever may see that version of it (meetings.records.archive.readable_versions).
-Both are subqueries of the one search query, so nothing a person may not see is ever
-read, ranked or counted. Of the versions of one record the search shows the one that is
-out, and to the office managing the session also its newest (a draft beside the
-published minutes): never every older version again.
+Both are conditions of the one search query, so nothing a person may not see is ever
+read, ranked or counted. Of the versions of one record, others find the one that is
+out; the office managing the session finds every stored version it may see.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from meetings.records import archive
-from meetings.records.models import RecordVersion
 from meetings.search import fulltext
 from meetings.search.models import EntryKind, SearchEntry
 from meetings.search.text import query_words
 from meetings.visibility import User, with_details
-
-
-def found_versions(user: User) -> QuerySet[RecordVersion]:
-    """The document versions the user may see, one or two per record (above)."""
-    newer_stored = RecordVersion.objects.filter(
-        record=OuterRef("record"),
-        number__gt=OuterRef("number"),
-        status__in=archive.STORED_STATUSES,
-    )
-    return (
-        archive.readable_versions(user)
-        .filter(status__in=archive.STORED_STATUSES)
-        .filter(archive.latest_out() | ~Q(Exists(newer_stored)))
-    )
 
 
 def readable_entries(user: User) -> QuerySet[SearchEntry]:
@@ -41,9 +25,12 @@ def readable_entries(user: User) -> QuerySet[SearchEntry]:
     if not user.is_authenticated:
         return SearchEntry.objects.none()
     sessions = with_details(user).values("pk")
+    documents = Q(
+        kind=EntryKind.DOCUMENT, version__status__in=archive.STORED_STATUSES
+    ) & archive.readable_beyond_details(user, "version", "meeting")
+    # The session's details first, for every kind: one subquery, read once.
     return SearchEntry.objects.filter(
-        Q(meeting__in=sessions) & ~Q(kind=EntryKind.DOCUMENT)
-        | Q(kind=EntryKind.DOCUMENT, version__in=found_versions(user).values("pk"))
+        Q(meeting__in=sessions) & (~Q(kind=EntryKind.DOCUMENT) | documents)
     )
 
 
