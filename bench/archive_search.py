@@ -61,7 +61,10 @@ QUERIES = (
     "thu tuong chinh ph",  # the last word a prefix
     "khong co tu nay",  # nothing
 )
-EXPLAINED = "da nang"
+# A rare word (one document in 200): the plan PostgreSQL picks when the index pays; for a
+# word in a third of the archive it reads the table instead, rightly.
+EXPLAINED = "cau rong"
+RARE = "Dự án cầu Rồng"
 PLACES = (
     "Đà Nẵng",
     "Hà Nội",
@@ -99,7 +102,12 @@ def main() -> int:
     if sys.argv[1:] == ["--leg"]:
         print(json.dumps(run_leg()))
         return 0
-    legs = {"sqlite": sqlite_leg(), "postgresql": postgres_leg()}
+    # `--databases postgresql` (or sqlite) runs one leg only.
+    wanted = (
+        sys.argv[2].split(",") if sys.argv[1:2] == ["--databases"] else ["sqlite", "postgresql"]
+    )
+    runners = {"sqlite": sqlite_leg, "postgresql": postgres_leg}
+    legs = {name: runners[name]() for name in wanted}
     legs = {name: result for name, result in legs.items() if result is not None}
     if not legs:
         return 1
@@ -424,7 +432,7 @@ def seed():
 
 def document_text(rng: random.Random, kind: str) -> str:
     opening = "BIÊN BẢN KẾT LUẬN cuộc họp" if kind == "minutes" else "TÀI LIỆU phục vụ cuộc họp"
-    parts = [opening]
+    parts = [opening, RARE] if rng.random() < 1 / 200 else [opening]
     for _n in range(rng.randint(2, 5)):
         parts.append(f"Về {rng.choice(TOPICS)} tại {rng.choice(PLACES)}: {FILLER}")
     return " ".join(parts)
