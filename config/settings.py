@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "meetings.official",
     "meetings.conclusions",
     "meetings.followup",
+    "meetings.search",
     "people",
     "httpapi",
     "signatures",
@@ -293,12 +294,13 @@ else:
     }
 
 # Queues: "default" (readiness notices, imports), "calendar" (invitation e-mails, which
-# can fan out to thousands of addresses) and "records" (hashing recordings, sweeping
-# abandoned uploads); bin/run runs one worker for the first two, another for records.
+# can fan out to thousands of addresses), "records" (hashing recordings, sweeping
+# abandoned uploads) and "search" (the text of documents, for the archive's search);
+# bin/run runs one worker for the first two, another for records and search.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "calendar", "records", "webhooks"],
+        "QUEUES": ["default", "calendar", "records", "webhooks", "search"],
     }
 }
 

@@ -19,6 +19,7 @@ from meetings.official import urls as official_urls
 from meetings.readiness import urls as readiness_urls
 from meetings.records import urls as record_urls
 from meetings.records.api import urls as record_api_urls
+from meetings.search import api as search_api
 from meetings.trail import api as trail_api
 from people.views import tokens as token_views
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include((calendar_api.urlpatterns, "calendar-api"))),
     path("api/v1/audit/", trail_api.AuditEntryList.as_view(), name="api-audit"),
+    path("api/v1/search/", search_api.SearchView.as_view(), name="api-search"),
     path("api/v1/", include("integrations.urls")),
     path("api/v1/", include(("meetings.followup.api.urls", "followup-api"))),
     # Home: each role's dashboard (meetings.home), then the links of accounts' pages.
@@ -84,6 +86,7 @@ urlpatterns = [
     path("audit/", include("meetings.trail.urls")),
     path("working-days/", include("workdays.urls")),
     path("tasks/", include("meetings.followup.urls")),
+    path("search/", include("meetings.search.urls")),
 ]
 
 if settings.DEBUG:

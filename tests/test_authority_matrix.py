@@ -398,6 +398,11 @@ TABLE: dict[tuple[str, str, str], str] = {
         '200   200   200   200   200   403   403   403   403   403   login login',
     ('POST', 'audit/', '-'):
         '405   405   405   405   405   405   405   405   405   405   405   405',
+    # The archive's search (meetings.search.query scopes the results, not the page).
+    ('GET', 'search/', '-'):
+        '200   200   200   200   200   200   200   200   200   200   login login',
+    ('POST', 'search/', '-'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', '', '-'):
         '200   200   200   200   200   200   200   200   200   200   login login',
     ('POST', '', '-'):
@@ -984,6 +989,9 @@ TABLE: dict[tuple[str, str, str], str] = {
     # The audit trail: the /audit/ page's entries (meetings.trail.scope).
     ('GET', '/api/v1/audit/', '-'):
         '200   200   200   200   200   403   403   403   403   403   401   200',
+    # The archive's search: every role may search (asked without `q`: 400, after 401/403).
+    ('GET', '/api/v1/search/', '-'):
+        '400   400   400   400   400   400   400   400   400   400   401   400',
     ('GET', '/api/v1/bridges/', '-'):
         '200   200   200   200   200   200   200   200   200   200   401   200',
     ('GET', '/api/v1/bridges/{id}/', 'central_bridge'):

@@ -96,14 +96,33 @@ def visible_versions(user: User, meeting: Meeting) -> QuerySet[RecordVersion]:
     whose jurisdiction the session touches included, the latest version of each record
     that is out. Nobody gets anything of a meeting whose details they may not read.
     """
-    versions = (
-        RecordVersion.objects.filter(record__meeting=meeting)
-        .filter(record__meeting__in=with_details(user).values("pk"))
+    return (
+        readable_versions(user, RecordVersion.objects.filter(record__meeting=meeting))
         .select_related("record", "uploaded_by__person", "submitted_by", "reviewed_by")
         .order_by("record__kind", "record__created_at", "record_id", "-number")
     )
+
+
+def readable_versions(
+    user: User, versions: QuerySet[RecordVersion] | None = None
+) -> QuerySet[RecordVersion]:
+    """Of these versions (every one by default, of any meeting), those the user may see:
+    the rule of `visible_versions` as one condition, for a query across meetings (the
+    archive's search)."""
+    versions = RecordVersion.objects.all() if versions is None else versions
+    versions = versions.filter(record__meeting__in=with_details(user).values("pk"))
     managed = Q(record__meeting__in=changeable(user).values("pk"))
     return versions.filter(managed | latest_out())
+
+
+def readable_beyond_details(user: User, version: str, meeting: str) -> Q:
+    """The rule of `readable_versions` for a version of a meeting whose details the user
+    may read (visibility.with_details, which the caller asks), as a condition on another
+    model naming the version (the path `version`) and its meeting (the path `meeting`):
+    the meeting managed, or the version the latest one out. For a query across the whole
+    archive (the search), where the rule's subqueries nested in one another read slowly."""
+    out = RecordVersion.objects.filter(latest_out()).values("pk")
+    return Q(**{f"{meeting}__in": changeable(user).values("pk")}) | Q(**{f"{version}__in": out})
 
 
 def latest_out() -> Q:
@@ -286,6 +305,8 @@ def _add_version(
             "reason": version.reason,
         },
     )
+    if kind in DOCUMENT_KINDS:
+        record_signals.announce(record_signals.document_stored, version.pk)
     return version
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit import trail
 from conferencing.instants import iso
+from meetings.records import signals as record_signals
 from meetings.records import storage as record_storage
 from meetings.records.archive import PURGEABLE_STATUSES, STORED_STATUSES
 from meetings.records.models import Record, RecordStatus, RecordVersion
@@ -121,4 +122,5 @@ def purge(version: RecordVersion, now: datetime | None = None) -> bool:
                 "sha256": locked.sha256,
             },
         )
+        record_signals.announce(record_signals.version_purged, locked.pk)
     return True

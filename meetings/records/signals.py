@@ -1,5 +1,7 @@
-"""What the records announce once committed, for listeners above them (webhooks): minutes
-published (four-eyes approval) and a recording verified. The payload is ids only."""
+"""What the records announce once committed, for listeners above them (webhooks, the
+archive's search): minutes published (four-eyes approval), a recording verified, a
+document version stored (its text can be indexed) and a version purged (its text must
+leave the index). The payload is ids only."""
 
 import logging
 
@@ -10,6 +12,8 @@ logger = logging.getLogger(__name__)
 
 minutes_published = Signal()
 recording_verified = Signal()
+document_stored = Signal()
+version_purged = Signal()
 
 
 def announce(signal: Signal, version_id: int) -> None:

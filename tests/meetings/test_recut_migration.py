@@ -80,7 +80,10 @@ def test_a_database_from_before_the_recut_migrates_forward_with_nothing_lost():
     migrate(latest())
 
     assert 0 not in before.values()
-    assert counts(apps, "meetings") == before
+    # Tables made by later migrations are left aside (the search index, filled with the
+    # session by its migration): every table of before the re-cut keeps its rows.
+    after = counts(apps, "meetings")
+    assert {table: after[table] for table in before} == before
     assert sorted(
         DBTaskResult.objects.filter(pk__in=queued).values_list("task_path", flat=True)
     ) == sorted(QUEUED_BEFORE.values())
