@@ -10,13 +10,16 @@ ASYNCAPI := tools/asyncapi
 ASYNCAPI_STAMP := $(ASYNCAPI)/node_modules/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core, at most 4 (each has a Redis database of its own,
+# config/test_workers.py). PYTEST_ARGS=-n0 (or PYTEST_WORKERS=0) runs the suite in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help venv run test lint bench
 
 help:
 	@echo "make venv    create $(VENV) (Python >= 3.12) and install the project with its dev tools"
 	@echo "make run     migrate, collect static files, seed the demo, serve http://127.0.0.1:$(PORT)/"
-	@echo "make test    run the test suite (PYTEST_ARGS='-k name' to select)"
+	@echo "make test    run the test suite in parallel (PYTEST_ARGS='-k name' to select, -n0: one process)"
 	@echo "make lint    ruff format --check, ruff check, the import contracts (lint-imports), the API schema"
 	@echo "             and the AsyncAPI document of the readiness sockets (docs/asyncapi.yaml)"
 	@echo "make bench   run every benchmark in bench/"
@@ -56,7 +59,7 @@ run: venv
 # var/ holds the SQLite test database; a fresh clone has none.
 test: venv
 	@mkdir -p var
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 # Re-installs only when the lock file changed; no install scripts (the parser needs none).
 $(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json

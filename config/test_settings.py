@@ -8,8 +8,15 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 # SECOND_FACTOR_REQUIRED=true in its environment (tests/browser/test_second_factor.py).
 os.environ.setdefault("SECOND_FACTOR_REQUIRED", "false")
 
-from config.settings import *  # noqa: F403
-from config.settings import DATABASES, VAR_DIR
+from pathlib import Path
+
+from config.test_workers import channel_prefix, isolate_worker, worker_name
+
+# A pytest-xdist worker's own VAR_DIR, Redis database and bucket (config/test_workers.py).
+isolate_worker(os.environ, Path(__file__).resolve().parent.parent / "var")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import DATABASES, VAR_DIR  # noqa: E402
 
 # A fresh clone has no var/ yet; SQLite cannot create its test file without it.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -30,11 +37,17 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GC_FREEZE_SECONDS = 0
 
 # Named explicitly so a Daphne child process (browser tests) opens the same test
-# database as the test run (STACK.md).
+# database as the test run (STACK.md); a pytest-xdist worker's is its own (its VAR_DIR, or
+# the worker's name as suffix, as pytest-django would name it).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-giaoban.sqlite3")}
 else:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+    suffix = f"_{worker_name()}" if worker_name() else ""
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{suffix}"}
+
+# Redis pub/sub ignores database numbers: each worker's groups under a prefix of its own.
+if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = channel_prefix(worker_name())  # noqa: F405
 
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -3,7 +3,8 @@
 A test-only middleware (config/test_settings.py) notes the method, path and status of every
 /api/ response Django serves, to the test client, to schemathesis' ASGI calls and to the
 Daphne children of the browser tests alike (the notes go to a directory named by an
-environment variable the children inherit). At the end of the session each path is matched
+environment variable the children inherit, as pytest-xdist workers do: the run that starts
+them compares). At the end of the session each path is matched
 to its operation in the schema (drf-spectacular, generated in process), and the documented
 (operation, status) pairs that no response produced are listed, and a whole-suite run fails
 on any of them: a status is documented only where a test produces it.
@@ -26,7 +27,7 @@ from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
-from tests.calendar_bodies import whole_suite
+from tests.calendar_bodies import is_xdist_worker, whole_suite
 
 DIRECTORY_VARIABLE = "GIAOBAN_API_STATUSES_DIR"
 API_PREFIX = "/api/"
@@ -167,6 +168,11 @@ def enforced(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if is_xdist_worker(config):
+        # The directory of the run that started it (inherited), compared at that run's end.
+        if os.environ.get(DIRECTORY_VARIABLE):
+            config.stash[DIRECTORY] = Path(os.environ[DIRECTORY_VARIABLE])
+        return
     directory = Path(tempfile.mkdtemp(prefix="giaoban-api-statuses-"))
     config.stash[DIRECTORY] = directory
     config.stash[PREVIOUS] = os.environ.get(DIRECTORY_VARIABLE)
@@ -175,7 +181,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    if not enforced(config):
+    if is_xdist_worker(config) or not enforced(config):
         return
     outcome = compare(config.stash[DIRECTORY], enforced=True)
     config.stash[OUTCOME] = outcome
@@ -202,10 +208,11 @@ def pytest_terminal_summary(
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if is_xdist_worker(config) or DIRECTORY not in config.stash:
+        return  # the run that started the worker owns the directory
     previous = config.stash.get(PREVIOUS, None)
     if previous is None:
         os.environ.pop(DIRECTORY_VARIABLE, None)
     else:
         os.environ[DIRECTORY_VARIABLE] = previous
-    if DIRECTORY in config.stash:
-        shutil.rmtree(config.stash[DIRECTORY], ignore_errors=True)
+    shutil.rmtree(config.stash[DIRECTORY], ignore_errors=True)

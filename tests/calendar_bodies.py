@@ -16,6 +16,9 @@ Where the bodies come from:
   in `django.core.mail.outbox`.
 
 `--calendar-bodies-at-least=N` sets the minimum for any run (0: none).
+
+With pytest-xdist, the run that starts the workers makes the directory and parses it at its
+end; the workers (and their Daphne children) record into it, as they inherit the variable.
 """
 
 import gzip
@@ -274,18 +277,30 @@ def minimum(config: pytest.Config) -> int:
     return WHOLE_SUITE_MINIMUM if whole_suite(config) else 0
 
 
+def is_xdist_worker(config: pytest.Config) -> bool:
+    """A pytest-xdist worker: it records into the directory of the run that started it
+    (the variable is inherited), which parses every worker's bodies at its end."""
+    return hasattr(config, "workerinput")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    directory = Path(tempfile.mkdtemp(prefix="giaoban-calendar-bodies-"))
-    config.stash[DIRECTORY] = directory
     config.stash[PREVIOUS] = {
         name: os.environ.get(name) for name in (DIRECTORY_VARIABLE, PID_VARIABLE)
     }
-    os.environ[DIRECTORY_VARIABLE] = str(directory)
     os.environ[PID_VARIABLE] = str(os.getpid())
+    if is_xdist_worker(config):
+        if os.environ.get(DIRECTORY_VARIABLE):
+            config.stash[DIRECTORY] = Path(os.environ[DIRECTORY_VARIABLE])
+        return
+    directory = Path(tempfile.mkdtemp(prefix="giaoban-calendar-bodies-"))
+    config.stash[DIRECTORY] = directory
+    os.environ[DIRECTORY_VARIABLE] = str(directory)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
+    if is_xdist_worker(config):
+        return
     outcome = parse_directory(config.stash[DIRECTORY])
     at_least = minimum(config)
     config.stash[OUTCOME] = (outcome, at_least)
@@ -329,5 +344,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         else:
             os.environ[name] = value
     outcome = config.stash.get(OUTCOME, None)
+    if is_xdist_worker(config):
+        return  # the run that started the worker owns the directory
     if DIRECTORY in config.stash and not (outcome and outcome[0].failures):
         shutil.rmtree(config.stash[DIRECTORY], ignore_errors=True)

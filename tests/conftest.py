@@ -25,6 +25,12 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix() -> None:
+    """pytest-django's own: it would suffix each worker's test database name in the worker
+    only; config/test_settings.py names it so that the Daphne children open it too."""
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(username="alice", full_name="Alice", roles=[Role.SECRETARIAT])

@@ -4,6 +4,7 @@ import gzip
 import os
 import shutil
 from email.message import MIMEPart
+from pathlib import Path
 
 import pytest
 from django.core.mail import EmailMessage
@@ -19,6 +20,7 @@ from tests.calendar_bodies import (
 )
 
 pytest_plugins = ["pytester"]
+ROOT = Path(__file__).resolve().parents[1]
 
 # A weekly series in its own time zone with one moved occurrence, as the feeds write them.
 GOOD = b"""BEGIN:VCALENDAR\r
@@ -145,6 +147,9 @@ def test_the_calendar_parts_of_a_mail_are_its_decoded_attachments():
 
 # The inner runs need neither Django nor asyncio (the outer run has set both up).
 ALONE = ("-p", "no:django", "-p", "no:asyncio")
+# Fewer imports in each worker of an inner run.
+UNUSED_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest")
+UNUSED_PLUGINS += ("-p", "no:faker", "-p", "no:anyio")
 INNER_TESTS = """
 from tests.calendar_bodies import record
 
@@ -200,6 +205,22 @@ def test_a_run_with_fewer_bodies_than_asked_fails(pytester):
 
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["only 2 calendar bodies were collected, fewer than 3"])
+
+
+def test_workers_record_into_the_directory_the_run_that_started_them_parses(pytester, monkeypatch):
+    """pytest-xdist: each worker records, the run that started them parses every body."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the workers import tests.calendar_bodies
+    pytester.makepyfile(test_inner=INNER_TESTS.format(good=GOOD, broken=GOOD))
+
+    result = pytester.runpytest_subprocess(
+        *ALONE, *UNUSED_PLUGINS, "-p", "tests.calendar_bodies", "-n", "2",
+        "--calendar-bodies-at-least=2",
+    )  # fmt: skip
+
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        ["calendar bodies: 2 collected, parsed by ical.js, icalendar, vobject: 0 failures (*)"]
+    )
 
 
 @pytest.mark.parametrize(
