@@ -13,8 +13,11 @@ class ConclusionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported in ready() because notify imports models.
-        from meetings.conclusions import notify, signals
+        from meetings.conclusions import notify, search_entries, signals
 
         signals.notice_published.connect(
             notify.on_notice_published, dispatch_uid="conclusions.notify"
+        )
+        signals.notice_published.connect(
+            search_entries.on_notice_published, dispatch_uid="conclusions.search"
         )
