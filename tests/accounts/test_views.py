@@ -38,8 +38,11 @@ def test_home_secretariat_sees_sites_and_import(client_as, alice):
         "/endpoints/",
         "/endpoints/import/",
         "/bridges/",
+        "/documents/templates/invitation/",
         "/offices/",
+        "/working-days/",
         "/people/",
+        "/tasks/",
         "/audit/",
     ]
     assert response.context["user_roles"] == ["Thư ký"]

@@ -138,6 +138,7 @@ def test_the_schema_documents_both_operations(api_as, alice, tmp_path):
     assert sorted(upload["responses"]) == ["202", "400", "401", "403", "415"]
     assert sorted(schema["paths"]["/api/v1/endpoints/imports/{id}/"]["get"]["responses"]) == [
         "200",
+        "400",
         "401",
         "403",
         "404",
