@@ -27,7 +27,6 @@ sys.path[:] = [ROOT] + [entry for entry in sys.path if entry != __file__.rpartit
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import tempfile
@@ -36,8 +35,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from bench.signing import percentile, twenty_pages
-from tests.signatures.ca import issue_signer, make_authority
+from bench.signing import configure_signer, percentile, twenty_pages
 
 OFFICES = [
     "Văn phòng Chính phủ",
@@ -138,19 +136,7 @@ def main() -> None:
     count = parser.parse_args().count
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory(prefix="giaoban-bench-documents-") as temporary:
-        directory = Path(temporary)
-        authority = make_authority(directory / "ca")
-        holder = issue_signer(authority, directory / "signer")
-        (directory / "password").write_text(holder.password)
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DEBUG="true",
-            VAR_DIR=str(directory / "var"),
-            LOG_LEVEL="ERROR",
-            SIGNING_PKCS12_FILE=str(holder.pkcs12_file),
-            SIGNING_PKCS12_PASSWORD_FILE=str(directory / "password"),
-            SIGNATURE_TRUST_ROOTS=str(authority.roots_file),
-        )
+        configure_signer(Path(temporary))
         import django
 
         django.setup()

@@ -58,6 +58,24 @@ def twenty_pages() -> bytes:
     return weasyprint.HTML(string=html).write_pdf()
 
 
+def configure_signer(directory: Path):
+    """A test CA and a PKCS#12 signer in `directory`, configured through the environment
+    as a deployer would (before Django is set up); the signer's holder."""
+    authority = make_authority(directory / "ca")
+    holder = issue_signer(authority, directory / "signer")
+    (directory / "password").write_text(holder.password)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        VAR_DIR=str(directory / "var"),
+        LOG_LEVEL="ERROR",
+        SIGNING_PKCS12_FILE=str(holder.pkcs12_file),
+        SIGNING_PKCS12_PASSWORD_FILE=str(directory / "password"),
+        SIGNATURE_TRUST_ROOTS=str(authority.roots_file),
+    )
+    return holder
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -70,18 +88,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory(prefix="giaoban-bench-signing-") as temporary:
         directory = Path(temporary)
-        authority = make_authority(directory / "ca")
-        holder = issue_signer(authority, directory / "signer")
-        (directory / "password").write_text(holder.password)
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DEBUG="true",
-            VAR_DIR=str(directory / "var"),
-            LOG_LEVEL="ERROR",
-            SIGNING_PKCS12_FILE=str(holder.pkcs12_file),
-            SIGNING_PKCS12_PASSWORD_FILE=str(directory / "password"),
-            SIGNATURE_TRUST_ROOTS=str(authority.roots_file),
-        )
+        holder = configure_signer(directory)
         import django
 
         django.setup()
