@@ -5,11 +5,15 @@ operation is asked too, and fails loudly until its parameter has an object here)
 The world belongs to alice (secretariat of the central office): a session at T01 with
 carol attending and bob serving T01, a record with a version, a recording upload and a
 document upload she started (app mode, local disk), her webhook subscription with a
-delivery, a calendar feed, an API token, a site import and a people import."""
+delivery, a calendar feed, an API token, a site import and a people import; the
+session's published conclusion notice with a task assigned to her own office (so she
+both reports on it and decides on it) and a progress report on it."""
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from conferencing.models import EndpointImportJob, Leg
@@ -17,10 +21,13 @@ from integrations import signing
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from meetings.calendar import feed_tokens
 from meetings.calendar.models import FeedKind
+from meetings.conclusions.models import Task
+from meetings.followup import actions
 from meetings.records.models import RecordingUpload, RecordKind
 from people import api_tokens
 from people.models import PeopleImportJob, TokenScope
 from tests.factories import RecordFactory, RecordVersionFactory, central_office
+from tests.meetings.followup.conftest import published_task
 from tests.meetings.records.helpers import PDF, session
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -78,6 +85,12 @@ class World:
         return PARAMETER.sub(value, template)
 
 
+def own_task(meeting) -> Task:
+    """A task of `meeting`'s published notice assigned to the office that owns it: its
+    secretariat both reports on it (assigned) and decides on it (assigning)."""
+    return published_task(meeting, meeting.owner_office, timezone.localdate() + timedelta(days=10))
+
+
 def build_world(alice, bob, carol, api) -> World:
     """alice's world (the module docstring); `api` is signed in as alice."""
     meeting = session(alice, attendees=[carol], technicians=[bob])
@@ -118,6 +131,8 @@ def build_world(alice, bob, carol, api) -> World:
         created_by=alice, office=office, file_name="people.csv", data=b"full_name,email\n"
     )
     leg = Leg.objects.get(conference=meeting.conference, endpoint__code="T01")
+    task = own_task(meeting)
+    event = actions.report_progress(alice, task, percent=10, note="Đang làm")
     return World(
         {
             "meetings": meeting.pk,
@@ -137,5 +152,7 @@ def build_world(alice, bob, carol, api) -> World:
             "offices": office.pk,
             "endpoints/imports": site_job.pk,
             "people/imports": people_job.pk,
+            "tasks": task.pk,
+            "events": event.pk,
         }
     )

@@ -6,16 +6,19 @@ answer's: the claim stays, httpapi.idempotency) is 409 `idempotency_key_in_use`.
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from conferencing.models import Bridge
 from httpapi.models import IdempotencyRecord
 from httpapi.problems import CONTENT_TYPE
+from meetings.followup import actions
 from meetings.records.models import RecordKind
 from tests.factories import open_session, serve
-from tests.httpapi.operations import operations
+from tests.httpapi.operations import operations, own_task
 from tests.meetings.api.helpers import booking_body
 from tests.meetings.records.helpers import PDF, local_storage, session
 from tests.people.conftest import csv_of
@@ -61,6 +64,24 @@ def booking_world(request) -> dict:
     request.getfixturevalue("tree")
     request.getfixturevalue("bridge")
     return {}
+
+
+def task_of_alice(request) -> dict:
+    return {"task_id": own_task(session(request.getfixturevalue("alice"))).pk}
+
+
+def extension_asked_of_alice(request) -> dict:
+    alice = request.getfixturevalue("alice")
+    task = own_task(session(alice))
+    actions.request_extension(
+        alice, task, new_deadline=task.deadline_on + timedelta(days=7), reason="Chờ số liệu"
+    )
+    return {"task_id": task.pk}
+
+
+def later_deadline(n: int) -> dict:
+    deadline = timezone.localdate() + timedelta(days=10 + n)
+    return {"new_deadline": deadline.isoformat(), "reason": f"Lý do {n}"}
 
 
 def people_world(request) -> dict:
@@ -115,6 +136,15 @@ CASES = {
         format="multipart",
     ),
     "/api/v1/people/imports/": Case("hana", people_world, people_file, format="multipart"),
+    "/api/v1/tasks/{task_id}/reports/": Case(
+        "alice", task_of_alice, lambda n: {"kind": "progress", "percent": n, "note": f"Lần {n}"}
+    ),
+    "/api/v1/tasks/{task_id}/extension-requests/": Case("alice", task_of_alice, later_deadline),
+    "/api/v1/tasks/{task_id}/decisions/": Case(
+        "alice",
+        extension_asked_of_alice,
+        lambda n: {"about": "extension", "accept": True, "reason": f"Đồng ý {n}"},
+    ),
     "/api/v1/tokens/": Case(
         "alice", lambda request: {}, lambda n: {"name": f"Tích hợp {n}", "scope": "read"}
     ),

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from httpapi.problems import ApiProblem
+from httpapi.query_parameters import DeclaredQueryParameters
 from meetings.api.permissions import MeetingPermission
 from meetings.conclusions import drafting, reading, workflow
 from meetings.conclusions.errors import ConclusionError, ConclusionStateError
@@ -175,7 +176,7 @@ class ConclusionErrorsMixin:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-class NoticeView(ConclusionErrorsMixin, GenericAPIView):
+class NoticeView(DeclaredQueryParameters, ConclusionErrorsMixin, GenericAPIView):
     """A session's conclusion notice: its managers (the owning office's secretariat) read
     and edit the draft; the sessions' readers read it once published."""
 
@@ -253,7 +254,7 @@ class NoticeView(ConclusionErrorsMixin, GenericAPIView):
         )
 
 
-class NoticeActionView(ConclusionErrorsMixin, GenericAPIView):
+class NoticeActionView(DeclaredQueryParameters, ConclusionErrorsMixin, GenericAPIView):
     permission_classes = [MeetingPermission]
     serializer_class = ConclusionNoticeSerializer
     action_name = ""

@@ -54,7 +54,14 @@ WRONG_STATE_RESPONSE = OpenApiResponse(
     ),
 )
 UNAVAILABLE = OpenApiResponse(
-    ProblemSerializer, description=_("The evidence could not be stored; nothing was written.")
+    ProblemSerializer,
+    description=_(
+        "Code storage_unavailable: the evidence could not be stored; nothing was written."
+    ),
+)
+TIMED_OUT = OpenApiResponse(
+    ProblemSerializer,
+    description=_("Code storage_timeout: the storage did not answer in time; nothing was written."),
 )
 
 
@@ -68,6 +75,12 @@ class StorageDown(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "storage_unavailable"
     default_detail = _("The files could not be stored; nothing was saved. Try again.")
+
+
+class StorageTimedOut(APIException):
+    status_code = status.HTTP_504_GATEWAY_TIMEOUT
+    default_code = "storage_timeout"
+    default_detail = _("The storage did not answer in time; nothing was saved. Try again.")
 
 
 class FollowsTasks(BasePermission):
@@ -91,6 +104,8 @@ class StepErrorsMixin:
             exc = WrongTaskState(exc.message)
         elif isinstance(exc, actions.StepRefused):
             exc = ValidationError({exc.field: [exc.message]})
+        elif isinstance(exc, storage.StorageTimeout):
+            exc = StorageTimedOut()
         elif isinstance(exc, storage.StorageUnavailable):
             exc = StorageDown()
         return super().handle_exception(exc)  # type: ignore[misc]
@@ -220,7 +235,7 @@ class TaskReportsView(StepErrorsMixin, DeclaredQueryParameters, GenericAPIView):
             "application/json": TaskReportSerializer,
             "multipart/form-data": TaskReportSerializer,
         },
-        responses={**STEP_RESPONSES, 503: UNAVAILABLE},
+        responses={**STEP_RESPONSES, 503: UNAVAILABLE, 504: TIMED_OUT},
     )
     @idempotent
     def post(self, request: Request, task_id: int) -> Response:

@@ -16,7 +16,7 @@ from httpapi.problems import CONTENT_TYPE
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode, UploadStatus
 from tests.factories import RecordFactory, RecordVersionFactory
 from tests.fixtures.services import S3Server, free_ports
-from tests.httpapi.operations import operations
+from tests.httpapi.operations import operations, own_task
 from tests.meetings.records.helpers import PDF, local_storage, session
 
 TIMEOUT_S = 1
@@ -101,6 +101,14 @@ def download(meeting, alice) -> Asked:
     return Asked("GET", f"/api/v1/record-versions/{version.pk}/download/")
 
 
+def task_report(meeting, alice) -> Asked:
+    """A progress report with an evidence file, on a task assigned to alice's office."""
+    task = own_task(meeting)
+    body = {"kind": "progress", "percent": 20,
+            "files": [SimpleUploadedFile("Báo cáo.pdf", PDF)]}  # fmt: skip
+    return Asked("POST", f"/api/v1/tasks/{task.pk}/reports/", body, "multipart")
+
+
 S3_FAULTS = {
     ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/"): new_recording,
     ("POST", "/api/v1/meetings/{meeting_id}/records/"): new_document,
@@ -114,6 +122,7 @@ S3_FAULTS = {
     ("POST", "/api/v1/document-uploads/{id}/complete/"): upload_asked(
         RecordKind.AGENDA, "POST", "complete/"
     ),
+    ("POST", "/api/v1/tasks/{task_id}/reports/"): task_report,
 }
 # A download in S3 mode is a presigned redirect, made without a word to the store: only
 # local storage can fail it, and local disk has no timeout.
