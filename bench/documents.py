@@ -27,6 +27,7 @@ sys.path[:] = [ROOT] + [entry for entry in sys.path if entry != __file__.rpartit
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import tempfile
@@ -115,14 +116,16 @@ def validate() -> float:
     return median
 
 
-def search() -> dict:
-    """bench/archive_search.py's figures (its own child processes and databases)."""
+def search(environment: dict[str, str]) -> dict:
+    """bench/archive_search.py's figures (its own child processes and databases), in the
+    environment this benchmark was started with (not the signer's temporary VAR_DIR)."""
     done = subprocess.run(
         [sys.executable, str(Path(ROOT) / "bench" / "archive_search.py")],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
+        env=environment,
     )
     lines = done.stdout.strip().splitlines()
     for line in lines[:-1]:
@@ -135,6 +138,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     count = parser.parse_args().count
     warnings.simplefilter("ignore")
+    started_with = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="giaoban-bench-documents-") as temporary:
         configure_signer(Path(temporary))
         import django
@@ -142,7 +146,7 @@ def main() -> None:
         django.setup()
         render_sign_p50, render_sign_p95, render_sign_cpu = render_and_sign(count)
         validate_ms = validate()
-    searched = search()
+    searched = search(started_with)
     print(
         json.dumps(
             {
