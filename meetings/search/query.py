@@ -36,8 +36,12 @@ def readable_entries(user: User) -> QuerySet[SearchEntry]:
 
 @dataclass(frozen=True)
 class Results:
-    """The search's answer as a Paginator takes it: sliced from the ranked entries,
-    counted without ranking them (the rank is the dearest part of the query)."""
+    """The search's answer as a Paginator takes it: a page is ranked on the entries' keys
+    alone, then only its rows are read with what they show; counted without ranking.
+
+    Why two steps: ranking sorts every match, and a sort that carries whole rows (texts,
+    the session, its conference) spills to disk for a word found everywhere; the keys
+    and the rank alone sort in memory."""
 
     ranked: QuerySet[SearchEntry]
     found: QuerySet[SearchEntry]
@@ -45,11 +49,18 @@ class Results:
     def count(self) -> int:
         return self.found.count()
 
-    def __getitem__(self, item):
-        return self.ranked[item]
+    def __getitem__(self, item: slice) -> list[SearchEntry]:
+        keys = list(self.ranked.values_list("pk", flat=True)[item])
+        rows = (
+            SearchEntry.objects.filter(pk__in=keys)
+            .select_related("meeting__conference", "version__record")
+            .defer("folded_title", "folded_body")
+            .in_bulk()
+        )
+        return [rows[key] for key in keys if key in rows]
 
     def __iter__(self) -> Iterator[SearchEntry]:
-        return iter(self.ranked)
+        return iter(self[:])
 
 
 def search(user: User, query: str, kind: str = "") -> Results:
@@ -63,9 +74,4 @@ def search(user: User, query: str, kind: str = "") -> Results:
         return Results(SearchEntry.objects.none(), SearchEntry.objects.none())
     if kind:
         entries = entries.filter(kind=kind)
-    ranked = (
-        fulltext.ranked(entries, words)
-        .select_related("meeting__conference", "version__record")
-        .defer("folded_title", "folded_body")
-    )
-    return Results(ranked, fulltext.matching(entries, words))
+    return Results(fulltext.ranked(entries, words), fulltext.matching(entries, words))
