@@ -27,6 +27,8 @@ from meetings.conclusions.errors import ConclusionError, ConclusionStateError
 from meetings.conclusions.models import ConclusionNotice, NoticeState, TaskState
 from meetings.models import Meeting
 from meetings.records import storage as record_storage
+from meetings.records.api.records import TIMED_OUT, UNAVAILABLE
+from meetings.records.api.records import unavailable as storage_problem
 from meetings.views.common import concerning_meeting, managed_meeting
 from meetings.visibility import conclusions_readable, may_manage_conclusions
 
@@ -168,11 +170,7 @@ class ConclusionErrorsMixin:
         if isinstance(exc, ConclusionError):
             exc = refused(exc)
         elif isinstance(exc, record_storage.StorageUnavailable):
-            exc = ApiProblem(
-                gettext("The record storage is unavailable; please try again later."),
-                "storage_unavailable",
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
+            exc = storage_problem(exc)  # 503, or 504 when the store did not answer in time
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
@@ -282,11 +280,13 @@ class NoticeActionView(DeclaredQueryParameters, ConclusionErrorsMixin, GenericAP
 
 
 def action_view(
-    name: str, summary: str, request: object = None, refusable: bool = True
+    name: str, summary: str, request: object = None, refusable: bool = True, stores: bool = False
 ) -> type[NoticeActionView]:
     responses = {200: ConclusionNoticeSerializer, 409: WRONG_STATE}
     if refusable:
         responses[400] = REFUSED
+    if stores:  # the signed PDF goes to the records' storage
+        responses.update({503: UNAVAILABLE, 504: TIMED_OUT})
     decorated = extend_schema(summary=summary, request=request, responses=responses)
     return decorated(type(f"Notice{name.title()}View", (NoticeActionView,), {"action_name": name}))
 
@@ -300,7 +300,9 @@ ReturnView = action_view(
     _("Return the submitted notice to its authors with a comment"),
     NoticeReturnSerializer,
 )
-SignView = action_view(workflow.SIGN, _("Number and sign the approved notice (PDF, PAdES)"))
+SignView = action_view(
+    workflow.SIGN, _("Number and sign the approved notice (PDF, PAdES)"), stores=True
+)
 PublishView = action_view(
     workflow.PUBLISH,
     _("Publish the signed notice: its tasks are assigned, the offices told"),

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from httpapi.problems import CONTENT_TYPE
+from meetings.conclusions.models import ConclusionNotice, NoticeState
 from meetings.records.models import RecordingUpload, RecordKind, UploadMode, UploadStatus
 from tests.factories import RecordFactory, RecordVersionFactory
 from tests.fixtures.services import S3Server, free_ports
 from tests.httpapi.operations import operations, own_task
 from tests.meetings.records.helpers import PDF, local_storage, session
+from tests.signatures.fixtures import authority, holder, signing, trusted  # noqa: F401
 
 TIMEOUT_S = 1
 UNAVAILABLE = (503, "storage_unavailable")
@@ -109,6 +112,15 @@ def task_report(meeting, alice) -> Asked:
     return Asked("POST", f"/api/v1/tasks/{task.pk}/reports/", body, "multipart")
 
 
+def notice_sign(meeting, alice) -> Asked:
+    """The session's approved conclusion notice, signed (by the test CA's signer) and then
+    stored: the fault is met on storing."""
+    ConclusionNotice.objects.create(
+        meeting=meeting, state=NoticeState.APPROVED, due_on=timezone.localdate(), drafted_by=alice
+    )
+    return Asked("POST", f"/api/v1/meetings/{meeting.pk}/conclusions/sign/")
+
+
 S3_FAULTS = {
     ("POST", "/api/v1/meetings/{meeting_id}/recording-uploads/"): new_recording,
     ("POST", "/api/v1/meetings/{meeting_id}/records/"): new_document,
@@ -123,10 +135,17 @@ S3_FAULTS = {
         RecordKind.AGENDA, "POST", "complete/"
     ),
     ("POST", "/api/v1/tasks/{task_id}/reports/"): task_report,
+    ("POST", "/api/v1/meetings/{meeting_id}/conclusions/sign/"): notice_sign,
 }
 # A download in S3 mode is a presigned redirect, made without a word to the store: only
 # local storage can fail it, and local disk has no timeout.
 LOCAL_FAULTS = {("GET", "/api/v1/record-versions/{id}/download/"): download}
+
+
+@pytest.fixture(autouse=True)
+def office_signer(request):
+    """The office can sign (the test CA's PKCS#12 signer), so a sign meets the store."""
+    request.getfixturevalue("signing")
 
 
 @pytest.fixture
