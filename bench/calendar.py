@@ -48,18 +48,15 @@ if __name__ == "__main__":
     # shadow the standard library's `calendar` (http.cookiejar, imported by Django's
     # dependencies, needs it): take it off before importing anything else.
     sys.path[:] = [entry for entry in sys.path if entry not in ("", __file__.rpartition("/")[0])]
+    # The project's root instead, for bench._legs.
+    sys.path.insert(0, __file__.rsplit("/", 2)[0])
 
 import json
-import os
 import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench import _legs
+
 BENCH_DATABASE = "giaoban_bench_calendar"
 SINGLE_SESSIONS = 9_000
 SERIES = 50
@@ -124,71 +121,23 @@ def main() -> int:
     return 0
 
 
+# DEBUG off: Django would otherwise keep the SQL of every query. The in-process cache
+# (REDIS_URL empty is unset), as in the embedded default. No rate limit in the way.
+SETTINGS = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-a-secret",
+    "ALLOWED_HOSTS": "testserver",
+    "CALENDAR_FEED_RATE_LIMIT": "1000000",
+    "REDIS_URL": "",
+}
+
+
 def sqlite_leg() -> dict:
-    with tempfile.TemporaryDirectory(prefix="giaoban-bench-") as var_dir:
-        env = leg_environment(VAR_DIR=var_dir)
-        env.pop("DATABASE_URL", None)
-        return run_child(env)
+    return _legs.sqlite_leg(__file__, SETTINGS)
 
 
 def postgres_leg() -> dict | None:
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    admin_url = with_database(server, "postgres")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        print(f"postgresql leg skipped: cannot connect to {admin_url}: {exc}")
-        return None
-    with admin, tempfile.TemporaryDirectory(prefix="giaoban-bench-") as var_dir:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-        try:
-            env = leg_environment(
-                VAR_DIR=var_dir, DATABASE_URL=with_database(server, BENCH_DATABASE)
-            )
-            return run_child(env)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
-
-
-def leg_environment(**overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
-    # DEBUG off: Django would otherwise keep the SQL of every query. The in-process
-    # cache (REDIS_URL unset), as in the embedded default. No rate limit in the way.
-    env.pop("REDIS_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-not-a-secret",
-        LOG_LEVEL="WARNING",
-        ALLOWED_HOSTS="testserver",
-        CALENDAR_FEED_RATE_LIMIT="1000000",
-        **overrides,
-    )
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
-def run_child(env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--leg"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"benchmark leg failed with status {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _legs.postgres_leg(__file__, SETTINGS, BENCH_DATABASE)
 
 
 # -- In the child -------------------------------------------------------------------------------
