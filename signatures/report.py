@@ -48,11 +48,23 @@ class SignatureReport:
     status: str
     reason: str = ""
     signatures: list[SignatureInfo] = field(default_factory=list)
+    # The fingerprint of the trust roots the signatures were checked against
+    # (signatures.trust.fingerprint); "" when none were (unsigned, not read) or for a
+    # report stored before fingerprints were kept.
+    trust_roots: str = ""
 
     @property
     def signer(self) -> SignatureInfo | None:
         """The last signature (the one that covers the document as it is), if any."""
         return self.signatures[-1] if self.signatures else None
+
+    def is_stale(self, current_roots: str) -> bool:
+        """Whether the verdict depends on trust roots other than `current_roots`.
+
+        Only "valid" and "untrusted" turn on the roots: a broken or modified document
+        stays invalid whatever the deployer trusts, and an unsigned one has nothing to
+        trust. A report without a fingerprint was checked against roots nobody knows."""
+        return self.status in (VALID, UNTRUSTED) and self.trust_roots != current_roots
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,6 +78,7 @@ class SignatureReport:
         return cls(
             status=data["status"],
             reason=data.get("reason", ""),
+            trust_roots=data.get("trust_roots", ""),
             signatures=[
                 SignatureInfo(
                     **{

@@ -84,7 +84,8 @@ def _validate(pdf: bytes) -> SignatureReport:
         return SignatureReport(status=UNSIGNED)
     if len(embedded) > MAX_SIGNATURES:
         return SignatureReport(status=INVALID, reason=TOO_MANY)
-    roots = trust.trust_roots()
+    bundle = trust.trust_bundle()
+    roots = list(bundle.roots)
     statuses = []
     for signature in embedded:
         try:
@@ -103,9 +104,13 @@ def _validate(pdf: bytes) -> SignatureReport:
     ]
     reason = _reason(infos)
     if reason:
-        return SignatureReport(status=INVALID, reason=reason, signatures=infos)
+        return SignatureReport(
+            status=INVALID, reason=reason, signatures=infos, trust_roots=bundle.fingerprint
+        )
     trusted = all(info.trusted for info in infos)
-    return SignatureReport(status=VALID if trusted else UNTRUSTED, signatures=infos)
+    return SignatureReport(
+        status=VALID if trusted else UNTRUSTED, signatures=infos, trust_roots=bundle.fingerprint
+    )
 
 
 def _whole(status: PdfSignatureStatus) -> bool:

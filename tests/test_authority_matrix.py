@@ -814,6 +814,19 @@ TABLE: dict[tuple[str, str, str], str] = {
         '302   404   404   404   403   403   403   403   403   403   login login',
     ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/submit/', 'secret'):
         '404   302   404   404   403   403   403   403   403   403   login login',
+    # The signature page of a PDF version: exactly whoever may download it.
+    ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'hanoi'):
+        '200   200   404   200   404   200   404   404   404   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'national'):
+        '200   200   200   200   404   200   200   200   200   404   login login',
+    ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'secret'):
+        '404   200   404   404   404   404   404   404   200   404   login login',
+    ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'hanoi'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'national'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
+    ('POST', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/signatures/', 'secret'):
+        '405   405   405   405   405   405   405   405   405   405   405   405',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'hanoi'):
         '404   404   404   404   404   404   404   404   404   404   login login',
     ('GET', 'meetings/<int:meeting_id>/records/versions/<int:version_id>/watch/', 'national'):

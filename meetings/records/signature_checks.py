@@ -7,6 +7,10 @@ changed after signing, who signed and when, whether the chain reaches a configur
 trust root. The report is stored on the version as JSON and shown with it (the record
 page's badge, the API's `signature`). A file over SIGNATURE_VALIDATION_MAX_BYTES is not
 read ("invalid", too large): the check holds the file in memory.
+
+The record's signature page checks again each time it is shown (`when_changed`): a file
+changed in storage after its check, or trust roots the deployer changed since, give the
+live verdict there, stored and audited when it differs.
 """
 
 import logging
@@ -46,9 +50,15 @@ def schedule_signature_check(version: RecordVersion) -> None:
     transaction.on_commit(lambda: check_signature_task.enqueue(version_id))
 
 
-def check_signature(version: RecordVersion) -> SignatureReport | None:
+def check_signature(
+    version: RecordVersion, *, when_changed: bool = False
+) -> SignatureReport | None:
     """Validate the version's PDF and store the report on it; None when there is nothing
     to check (not a PDF, no stored file). StorageUnavailable propagates.
+
+    `when_changed` (the signature page, which checks again on every display): store and
+    audit only a report that differs from the stored one, so that looking at a page
+    leaves no trace unless what it found is new.
 
     Side effects: the version's `signature`; audit "record.signature_checked"."""
     if not needs_check(version):
@@ -60,9 +70,24 @@ def check_signature(version: RecordVersion) -> SignatureReport | None:
             report = validate_pdf(b"".join(record_storage.open_chunks(version.key)))
         except record_storage.ObjectMissing:
             return None
+    found = report.to_json()
+    if when_changed and found == version.signature:
+        return report
     signer = report.signer
     with transaction.atomic():
-        RecordVersion.objects.filter(pk=version.pk).update(signature=report.to_json())
+        if when_changed:
+            # Two viewers may check at once: the row lock lets the second see the first's
+            # report and leave no second audit entry for the same change.
+            stored = (
+                RecordVersion.objects.select_for_update()
+                .filter(pk=version.pk)
+                .values_list("signature", flat=True)
+                .first()
+            )
+            if stored == found:
+                version.signature = found
+                return report
+        RecordVersion.objects.filter(pk=version.pk).update(signature=found)
         trail.record(
             None,
             "record.signature_checked",
@@ -74,7 +99,7 @@ def check_signature(version: RecordVersion) -> SignatureReport | None:
                 "signatures": len(report.signatures),
             },
         )
-    version.signature = report.to_json()
+    version.signature = found
     return report
 
 

@@ -18,6 +18,11 @@ urlpatterns = [
         name="record-download",
     ),
     path(
+        "<int:meeting_id>/records/versions/<int:version_id>/signatures/",
+        views.signature,
+        name="record-signature",
+    ),
+    path(
         "<int:meeting_id>/records/versions/<int:version_id>/watch/",
         views.watch,
         name="record-watch",

@@ -20,7 +20,7 @@ from accounts.decorators import role_required
 from accounts.roles import can_view_meetings
 from conferencing.jurisdiction import acts_for_an_office
 from meetings.models import Meeting
-from meetings.records import archive, documents, downloads
+from meetings.records import archive, documents, downloads, signature_checks, signature_display
 from meetings.records import storage as record_storage
 from meetings.records.archive import RecordError
 from meetings.records.forms import DocumentUploadForm, LegalHoldForm, ReturnForm
@@ -244,5 +244,34 @@ def watch(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -
             "meeting": meeting,
             "version": version,
             "verifying": version.status == RecordStatus.VERIFYING,
+        },
+    )
+
+
+@require_GET
+@role_required(can_view_meetings)
+def signature(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -> HttpResponse:
+    """The signatures of a PDF version, checked now (a file changed in storage, or trust
+    roots changed, show here as they are). Whoever may download the version may see it."""
+    meeting = concerning_meeting(request.user, meeting_id)
+    version = archive.downloadable(request.user, meeting, version_id)
+    if version is None or version.content_type != signature_checks.PDF:
+        raise Http404
+    try:
+        report = signature_checks.check_signature(version, when_changed=True)
+    except record_storage.StorageUnavailable as error:
+        return storage_unavailable(request, meeting, error)
+    if report is None:  # the object is gone, as the download answers
+        raise Http404
+    return render(
+        request,
+        "meetings/records/signature.html",
+        {
+            "meeting": meeting,
+            "version": version,
+            "report": report,
+            "verdict": signature_display.verdict(report),
+            "why": signature_display.reason_text(report),
+            "signatures": signature_display.signature_lines(report),
         },
     )

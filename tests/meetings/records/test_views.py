@@ -13,6 +13,7 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from meetings.models import Classification
 from meetings.records.models import Record, RecordKind, RecordStatus, RecordVersion
+from signatures import trust
 from tests.factories import (
     OfficeFactory,
     RecordFactory,
@@ -146,14 +147,41 @@ def test_an_empty_section_says_so(meeting, carol, client_as):
     assert 'id="no-records"' in response.content.decode()
 
 
+SIGNED_REPORT = {
+    "status": "valid",
+    "reason": "",
+    "signatures": [
+        {
+            "signer_name": "Nguyễn Văn A",
+            "organisation": "Văn phòng Chính phủ",
+            "signed_at": "2026-12-07T02:15:00+00:00",
+            "intact": True,
+            "valid": True,
+            "trusted": True,
+            "covers_whole_document": True,
+            "modification": "",
+        }
+    ],
+    "trust_roots": trust.fingerprint_of([]),  # no roots: the test settings configure none
+}
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_meeting_page_query_count_does_not_grow_with_records(
     meeting, alice, client_as, django_assert_num_queries, count
 ):
     for number in range(count):
         record = RecordFactory(meeting=meeting, kind=RecordKind.MINUTES, title=f"Biên bản {number}")
-        RecordVersionFactory(record=record, status="published", uploaded_by=alice)
-        RecordVersionFactory(record=record, status="draft", uploaded_by=alice)
+        # Signed PDFs, one checked against trust roots since replaced: its badge says so.
+        RecordVersionFactory(
+            record=record, status="published", uploaded_by=alice, signature=SIGNED_REPORT
+        )
+        RecordVersionFactory(
+            record=record,
+            status="draft",
+            uploaded_by=alice,
+            signature={**SIGNED_REPORT, "trust_roots": "replaced"},
+        )
     client = client_as(alice)
 
     # session, user, roles, meeting, details visible, sites, attendees, may change, may watch
@@ -169,6 +197,9 @@ def test_meeting_page_query_count_does_not_grow_with_records(
         response = client.get(page_url(meeting))
 
     assert len(response.context["record_rows"]) == count
+    body = response.content.decode()
+    assert body.count('class="badge badge-signature-valid') == count
+    assert body.count('class="badge badge-signature-stale') == count
 
 
 # --- uploading -----------------------------------------------------------------------------------
