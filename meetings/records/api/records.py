@@ -38,7 +38,7 @@ from meetings.records.forms import DOCUMENT_KIND_CHOICES
 from meetings.records.models import Record, RecordKind, RecordVersion
 from meetings.views.common import managed_meeting, readable_meeting
 from meetings.visibility import User, changeable
-from signatures import report
+from signatures import report, trust
 
 STORAGE_UNAVAILABLE_CODE = "storage_unavailable"
 STORAGE_TIMEOUT_CODE = "storage_timeout"
@@ -84,6 +84,15 @@ class SignatureReportSerializer(serializers.Serializer):
         )
     )
     signatures = SignatureSerializer(many=True)
+    stale = serializers.SerializerMethodField(
+        help_text=_(
+            "True when the verdict (valid or untrusted) was reached against trust roots the "
+            "deployer has replaced since: the version's signature page checks it again."
+        )
+    )
+
+    def get_stale(self, stored: dict) -> bool:
+        return report.SignatureReport.from_json(stored).is_stale(trust.fingerprint())
 
 
 class RecordVersionSerializer(serializers.ModelSerializer):

@@ -35,6 +35,10 @@ def meeting(alice, carol):
     return session(alice, attendees=[carol])
 
 
+def version_in_the_api(api, version) -> dict:
+    return api.get(f"/api/v1/record-versions/{version.pk}/").json()
+
+
 def signed_pdf() -> bytes:
     return sign_pdf(tiny_pdf(), reason="Ban hành", location="Hà Nội", signer_lines=[])
 
@@ -125,7 +129,7 @@ def test_a_signer_under_an_untrusted_ca_is_shown_untrusted(
 
 
 def test_changed_trust_roots_make_the_badge_stale_and_the_page_gives_the_new_verdict(
-    meeting, alice, client_as, settings, signing, stranger, tmp_path
+    meeting, alice, api_as, client_as, settings, signing, stranger, tmp_path
 ):
     version = pdf_version(meeting, alice, signed_pdf())
     check_signature(version)
@@ -136,6 +140,7 @@ def test_changed_trust_roots_make_the_badge_stale_and_the_page_gives_the_new_ver
     client = client_as(alice)
 
     before = record_page(client, meeting)
+    stale_in_the_api = version_in_the_api(api_as(alice), version)["signature"]["stale"]
     body = open_page(client, meeting, version.pk).content.decode()
     after = record_page(client, meeting)
 
@@ -147,6 +152,8 @@ def test_changed_trust_roots_make_the_badge_stale_and_the_page_gives_the_new_ver
     assert version.signature["status"] == "untrusted"
     assert "Chữ ký không được tin cậy" in after
     assert checks_audited(version) == 2
+    assert stale_in_the_api is True
+    assert version_in_the_api(api_as(alice), version)["signature"]["stale"] is False
 
 
 def test_check_signatures_stale_checks_again_only_what_other_roots_decided(
