@@ -55,8 +55,10 @@ def test_upload_with_s3_frozen_is_a_timeout_that_stores_nothing(
         elapsed = time.monotonic() - started
 
     assert (response.status_code, response.json()["code"]) == (504, "storage_timeout")
-    # The write, then the removal of whatever it left: each bounded by one timeout.
-    assert elapsed < 2 * (2 * TIMEOUT_S) + 1
+    # The write, then the removal of whatever it left, each bounded by the test's timeouts
+    # (1 s here): well under the 30 s read timeout a deployment has by default, with room
+    # for a loaded machine.
+    assert elapsed < 15
     assert (Record.objects.count(), RecordVersion.objects.count()) == (0, 0)
 
 
