@@ -96,7 +96,8 @@ def test_an_outside_stylesheet_is_never_fetched(monkeypatch):
         url_fetcher=local_only_fetcher(),
     ).write_pdf()
 
-    assert time.perf_counter() - started < 2
+    # A fetch of the unroutable address would wait out WeasyPrint's 10 s timeout.
+    assert time.perf_counter() - started < 5
     assert "Hợp" in pdf_text(pdf)
 
 
