@@ -47,10 +47,10 @@ else:
 
 # Django's backends, with a cheaper flush after each transactional test: the tables that
 # post_migrate fills from the models are kept, and PostgreSQL DELETEs instead of TRUNCATE
-# (tests/backends/__init__.py). The vendor and every other behaviour are Django's.
+# (config/test_backends/__init__.py). The vendor and every other behaviour are Django's.
 DATABASES["default"]["ENGINE"] = {
-    "django.db.backends.sqlite3": "tests.backends.sqlite3",
-    "django.db.backends.postgresql": "tests.backends.postgresql",
+    "django.db.backends.sqlite3": "config.test_backends.sqlite3",
+    "django.db.backends.postgresql": "config.test_backends.postgresql",
 }[DATABASES["default"]["ENGINE"]]
 
 # Redis pub/sub ignores database numbers: each worker's groups under a prefix of its own.

@@ -1,4 +1,4 @@
-"""Django's PostgreSQL backend with the test runs' flush (tests/backends/__init__.py).
+"""Django's PostgreSQL backend with the test runs' flush (config/test_backends/__init__.py).
 
 Besides keeping the post_migrate tables, it empties the others with DELETE instead of
 Django's single TRUNCATE of every table: TRUNCATE makes a new file for each table, index
@@ -11,7 +11,7 @@ they are checked at the flush's commit, when the tables are empty.
 
 from django.db.backends.postgresql import base, operations
 
-from tests.backends import emptied_by_flush
+from config.test_backends import emptied_by_flush
 
 
 class DatabaseOperations(operations.DatabaseOperations):

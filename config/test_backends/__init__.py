@@ -8,6 +8,10 @@ hold only what post_migrate writes from the models (no test adds a row to them),
 flush leaves them as they are: post_migrate then finds every row present and writes
 nothing, and the next test starts from the same state as before (only the rows' ids no
 longer change). Every other table is emptied as before.
+
+Under config/ beside the test settings, not under tests/: the settings name these modules,
+and whatever loads the settings (the Daphne children, the subprocesses of the settings and
+translation tests, which copy config/ alone) must find them.
 """
 
 # Rows written by post_migrate (django.contrib.contenttypes, django.contrib.auth) from the

@@ -1,8 +1,8 @@
-"""Django's SQLite backend with the test runs' flush (tests/backends/__init__.py)."""
+"""Django's SQLite backend with the test runs' flush (config/test_backends/__init__.py)."""
 
 from django.db.backends.sqlite3 import base, operations
 
-from tests.backends import emptied_by_flush
+from config.test_backends import emptied_by_flush
 
 
 class DatabaseOperations(operations.DatabaseOperations):
