@@ -10,9 +10,10 @@ ASYNCAPI := tools/asyncapi
 ASYNCAPI_STAMP := $(ASYNCAPI)/node_modules/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
-# pytest-xdist workers: one per core, at most 4 (each has a Redis database of its own,
-# config/test_workers.py). PYTEST_ARGS=-n0 (or PYTEST_WORKERS=0) runs the suite in one process.
-PYTEST_WORKERS ?= auto
+# pytest-xdist workers: one more than the cores, at most 4 (each has a Redis database of its
+# own, config/test_workers.py): many tests wait on a browser, a server or storage, and a core
+# would idle meanwhile. PYTEST_ARGS=-n0 (or PYTEST_WORKERS=0) runs the suite in one process.
+PYTEST_WORKERS ?= $(shell python3 -c 'import os; print(min(4, (os.cpu_count() or 1) + 1))')
 
 .PHONY: help venv run test lint bench
 
@@ -59,7 +60,7 @@ run: venv
 # var/ holds the SQLite test database; a fresh clone has none.
 test: venv
 	@mkdir -p var
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # Re-installs only when the lock file changed; no install scripts (the parser needs none).
 $(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
