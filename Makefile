@@ -60,7 +60,7 @@ run: venv
 # var/ holds the SQLite test database; a fresh clone has none.
 test: venv
 	@mkdir -p var
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 # Re-installs only when the lock file changed; no install scripts (the parser needs none).
 $(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
