@@ -343,6 +343,11 @@ if SIGNATURE_TRUST_ROOTS and not Path(SIGNATURE_TRUST_ROOTS).is_file():
 # a check is stopped after this many seconds ("invalid", timeout).
 SIGNATURE_VALIDATION_MAX_BYTES = env_int("SIGNATURE_VALIDATION_MAX_BYTES", 50 * 1024 * 1024, 1)
 SIGNATURE_VALIDATION_SECONDS = env_int("SIGNATURE_VALIDATION_SECONDS", 30, 1)
+# The signature page checks a PDF again on display, inside the web request, where no timer
+# can stop it: only files up to this size (bigger ones show the check made when stored).
+SIGNATURE_DISPLAY_CHECK_MAX_BYTES = env_int(
+    "SIGNATURE_DISPLAY_CHECK_MAX_BYTES", 10 * 1024 * 1024, 0
+)
 
 # Webhooks (integrations/, README "Webhooks"). A subscription's URL must be https unless
 # WEBHOOKS_ALLOW_HTTP, and may not resolve to a private, loopback or link-local address

@@ -50,6 +50,11 @@ def schedule_signature_check(version: RecordVersion) -> None:
     transaction.on_commit(lambda: check_signature_task.enqueue(version_id))
 
 
+def stored_report(version: RecordVersion) -> SignatureReport | None:
+    """The report of the check made when the version was stored; None while it waits."""
+    return SignatureReport.from_json(version.signature) if version.signature else None
+
+
 def check_signature(
     version: RecordVersion, *, when_changed: bool = False
 ) -> SignatureReport | None:

@@ -115,6 +115,36 @@ def test_a_byte_flipped_after_the_check_shows_invalid_and_updates_the_report(
     assert "Chữ ký không hợp lệ" in record_page(client_as(alice), meeting)
 
 
+def test_a_file_over_the_display_bound_shows_the_check_made_when_stored(
+    meeting, alice, client_as, settings, signing
+):
+    content = signed_pdf()
+    version = pdf_version(meeting, alice, content)
+    report = check_signature(version)
+    record_storage.delete(version.key)
+    record_storage.save_stream(version.key, [flip_byte_in_signed_range(content)], content_type=PDF)
+    settings.SIGNATURE_DISPLAY_CHECK_MAX_BYTES = len(content) - 1
+
+    body = open_page(client_as(alice), meeting, version.pk).content.decode()
+
+    when = f"{timezone.localtime(report.signer.signed_at):%d/%m/%Y %H:%M}"
+    assert f"Chữ ký hợp lệ — Nguyễn Văn A, {when}" in body  # the stored verdict, not read again
+    assert 'id="checked-when-stored"' in body
+    assert checks_audited(version) == 1
+
+
+def test_a_file_over_the_display_bound_not_checked_yet_says_so(
+    meeting, alice, client_as, settings, signing
+):
+    version = pdf_version(meeting, alice, signed_pdf())
+    settings.SIGNATURE_DISPLAY_CHECK_MAX_BYTES = 0
+
+    body = open_page(client_as(alice), meeting, version.pk).content.decode()
+
+    assert "Chưa kiểm tra" in body
+    assert checks_audited(version) == 0
+
+
 def test_a_signer_under_an_untrusted_ca_is_shown_untrusted(
     meeting, alice, client_as, settings, stranger, trusted
 ):
