@@ -253,7 +253,9 @@ def watch(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -
 @role_required(can_view_meetings)
 def signature(request: AuthenticatedHttpRequest, meeting_id: int, version_id: int) -> HttpResponse:
     """The signatures of a PDF version, checked now (a file changed in storage, or trust
-    roots changed, show here as they are). Whoever may download the version may see it."""
+    roots changed, show here as they are) up to SIGNATURE_DISPLAY_CHECK_MAX_BYTES; a
+    bigger file shows the check made when stored. Whoever may download the version may
+    see it."""
     meeting = concerning_meeting(request.user, meeting_id)
     version = archive.downloadable(request.user, meeting, version_id)
     if version is None or version.content_type != signature_checks.PDF:
