@@ -98,6 +98,26 @@ class SearchPagination(PageNumberPagination):
         except NotFound:
             raise ValidationError({self.page_query_param: [_("Invalid page.")]}) from None
 
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"more": self.page.paginator.object_list.more, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {
+            "more": {
+                "type": "boolean",
+                "description": _(
+                    "More than `count` entries match: only the best `count` are paged "
+                    "(add words to narrow the search)."
+                ),
+            },
+            **paginated["properties"],
+        }
+        paginated["required"] = ["more", *paginated.get("required", [])]
+        return paginated
+
 
 class SearchView(DeclaredQueryParameters, GenericAPIView):
     """Every role searches; what it finds is meetings.search.query's answer."""

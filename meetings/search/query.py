@@ -10,6 +10,7 @@ out; the office managing the session finds every stored version it may see.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -34,10 +35,17 @@ def readable_entries(user: User) -> QuerySet[SearchEntry]:
     )
 
 
+# The best this many matches are paged (50 pages of 20); past them the answer says "more
+# than" and asks for more words, as search engines do: counting stops there, so a word
+# found everywhere is not counted to the end on every page.
+MAX_COUNTED = 1000
+
+
 @dataclass(frozen=True)
 class Results:
     """The search's answer as a Paginator takes it: a page is ranked on the entries' keys
-    alone, then only its rows are read with what they show; counted without ranking.
+    alone, then only its rows are read with what they show; counted without ranking, up
+    to MAX_COUNTED.
 
     Why two steps: ranking sorts every match, and a sort that carries whole rows (texts,
     the session, its conference) spills to disk for a word found everywhere; the keys
@@ -46,8 +54,18 @@ class Results:
     ranked: QuerySet[SearchEntry]
     found: QuerySet[SearchEntry]
 
+    @cached_property
+    def _counted(self) -> int:
+        return self.found[: MAX_COUNTED + 1].count()
+
     def count(self) -> int:
-        return self.found.count()
+        """The matches, MAX_COUNTED at most (`more` says whether there are others)."""
+        return min(self._counted, MAX_COUNTED)
+
+    @property
+    def more(self) -> bool:
+        """Whether more than MAX_COUNTED entries match (only the best are paged)."""
+        return self._counted > MAX_COUNTED
 
     def __getitem__(self, item: slice) -> list[SearchEntry]:
         keys = list(self.ranked.values_list("pk", flat=True)[item])

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Classification
+from meetings.search import query
 from tests.problems import CONTENT_TYPE, field_errors
 
 PAGE = reverse("search:results")
@@ -139,3 +140,26 @@ def test_the_api_query_count_does_not_grow_with_the_results(
         response = api.get(API, {"q": "giao ban"})
 
     assert response.json()["count"] == count
+
+
+def test_past_the_counted_limit_the_page_and_the_api_say_more(
+    alice, book, client_as, api_as, monkeypatch
+):
+    monkeypatch.setattr(query, "MAX_COUNTED", 2)
+    for n in range(3):
+        book(alice, f"Giao ban {n}")
+
+    page = client_as(alice).get(PAGE, {"q": "giao ban"})
+    body = api_as(alice).get(API, {"q": "giao ban"}).json()
+
+    assert "Hơn 2 kết quả: hiển thị 2 kết quả phù hợp nhất." in page.content.decode()
+    assert len(page.context["hits"]) == 2
+    assert (body["more"], body["count"], len(body["results"])) == (True, 2, 2)
+
+
+def test_within_the_counted_limit_nothing_more(alice, book, api_as):
+    book(alice, "Giao ban")
+
+    body = api_as(alice).get(API, {"q": "giao ban"}).json()
+
+    assert (body["more"], body["count"]) == (False, 1)
