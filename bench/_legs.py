@@ -13,6 +13,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+# Every leg's settings: DEBUG off (Django would otherwise keep the SQL of every query) and
+# the in-process cache (REDIS_URL empty is unset), as in the embedded default.
+SETTINGS = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-a-secret",
+    "ALLOWED_HOSTS": "testserver",
+    "REDIS_URL": "",
+}
 
 
 def with_database(url: str, database: str) -> str:

@@ -121,15 +121,8 @@ def main() -> int:
     return 0
 
 
-# DEBUG off: Django would otherwise keep the SQL of every query. The in-process cache
-# (REDIS_URL empty is unset), as in the embedded default. No rate limit in the way.
-SETTINGS = {
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-not-a-secret",
-    "ALLOWED_HOSTS": "testserver",
-    "CALENDAR_FEED_RATE_LIMIT": "1000000",
-    "REDIS_URL": "",
-}
+# The shared legs' settings, and no rate limit in the way.
+SETTINGS = {**_legs.SETTINGS, "CALENDAR_FEED_RATE_LIMIT": "1000000"}
 
 
 def sqlite_leg() -> dict:
