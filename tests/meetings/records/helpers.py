@@ -12,7 +12,15 @@ from django.core.management import call_command
 
 from conferencing.site_selection import SiteSelection
 from meetings.models import Classification, Meeting
-from tests.factories import BridgeFactory, DetailsFactory, booked, local_time, serve, site_tree
+from tests.factories import (
+    BridgeFactory,
+    DetailsFactory,
+    booked,
+    local_time,
+    serve,
+    site_tree,
+    stored_version,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -180,3 +188,15 @@ def run_records_worker() -> None:
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+
+
+def pdf_version(meeting, uploader, content: bytes):
+    """An agenda paper of `meeting` whose stored file is this PDF, available to readers."""
+    return stored_version(
+        content=content,
+        record__meeting=meeting,
+        record__kind="agenda",
+        status="available",
+        content_type="application/pdf",
+        uploaded_by=uploader,
+    )

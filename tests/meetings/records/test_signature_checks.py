@@ -15,8 +15,13 @@ from audit.models import AuditEntry
 from meetings.records.models import RecordVersion
 from meetings.records.signature_checks import check_signature, check_signature_task
 from signatures.signing import sign_pdf
-from tests.factories import stored_version
-from tests.meetings.records.helpers import DOCX, local_storage, run_records_worker, session
+from tests.meetings.records.helpers import (
+    DOCX,
+    local_storage,
+    pdf_version,
+    run_records_worker,
+    session,
+)
 from tests.signatures.fixtures import use_pkcs12
 from tests.signatures.pdfs import append_page_change, tiny_pdf
 
@@ -86,14 +91,7 @@ def test_a_valid_signature_shows_on_the_page_and_in_the_api(
 
 
 def test_a_pdf_changed_after_signing_shows_modified(meeting, alice, api_as, client_as, signing):
-    version = stored_version(
-        content=append_page_change(signed_pdf()),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    version = pdf_version(meeting, alice, append_page_change(signed_pdf()))
 
     report = check_signature(version)
 
@@ -106,14 +104,7 @@ def test_a_pdf_signed_by_an_untrusted_ca_shows_untrusted(
     meeting, alice, client_as, settings, stranger, trusted
 ):
     use_pkcs12(settings, stranger)
-    version = stored_version(
-        content=signed_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    version = pdf_version(meeting, alice, signed_pdf())
 
     report = check_signature(version)
 
@@ -122,14 +113,7 @@ def test_a_pdf_signed_by_an_untrusted_ca_shows_untrusted(
 
 
 def test_an_unsigned_pdf_shows_no_badge(meeting, alice, api_as, client_as):
-    version = stored_version(
-        content=tiny_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    version = pdf_version(meeting, alice, tiny_pdf())
 
     check_signature(version)
 
@@ -149,14 +133,7 @@ def test_another_type_of_file_is_not_checked(
 
 def test_a_pdf_over_the_limit_is_not_read(meeting, alice, settings):
     settings.SIGNATURE_VALIDATION_MAX_BYTES = 10
-    version = stored_version(
-        content=tiny_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    version = pdf_version(meeting, alice, tiny_pdf())
 
     report = check_signature(version)
 
@@ -164,23 +141,9 @@ def test_a_pdf_over_the_limit_is_not_read(meeting, alice, settings):
 
 
 def test_check_signatures_command_checks_what_was_never_checked(meeting, alice, signing):
-    checked = stored_version(
-        content=tiny_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    checked = pdf_version(meeting, alice, tiny_pdf())
     check_signature(checked)
-    never = stored_version(
-        content=signed_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    never = pdf_version(meeting, alice, signed_pdf())
     out = io.StringIO()
 
     call_command("check_signatures", stdout=out)
@@ -191,14 +154,7 @@ def test_check_signatures_command_checks_what_was_never_checked(meeting, alice, 
 
 
 def test_check_signatures_all_checks_again_with_new_trust_roots(meeting, alice, settings, signing):
-    version = stored_version(
-        content=signed_pdf(),
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type="application/pdf",
-        uploaded_by=alice,
-    )
+    version = pdf_version(meeting, alice, signed_pdf())
     check_signature(version)
     settings.SIGNATURE_TRUST_ROOTS = ""
 

@@ -18,7 +18,7 @@ from meetings.records.signature_checks import check_signature
 from signatures.signing import sign_pdf
 from tests.factories import RecordVersionFactory, UserFactory, stored_version
 from tests.fixtures.services import free_ports
-from tests.meetings.records.helpers import dead_s3_storage, local_storage, session
+from tests.meetings.records.helpers import dead_s3_storage, local_storage, pdf_version, session
 from tests.signatures.fixtures import use_pkcs12
 from tests.signatures.pdfs import flip_byte_in_signed_range, tiny_pdf
 
@@ -41,17 +41,6 @@ def version_in_the_api(api, version) -> dict:
 
 def signed_pdf() -> bytes:
     return sign_pdf(tiny_pdf(), reason="Ban hành", location="Hà Nội", signer_lines=[])
-
-
-def pdf_version(meeting, alice, content: bytes):
-    return stored_version(
-        content=content,
-        record__meeting=meeting,
-        record__kind="agenda",
-        status="available",
-        content_type=PDF,
-        uploaded_by=alice,
-    )
 
 
 def signature_url(meeting, version_id: int) -> str:
